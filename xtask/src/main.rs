@@ -1,1 +1,208 @@
-fn main() {}
+//! Developer commands for EduPlatform: `cargo xtask dev | test | dist`.
+//!
+//! Owns tool installation (wasm32 target, Trunk, wasm-bindgen, wasm-opt) and the order in which the
+//! project is built and checked. Never holds product logic: it only runs cargo, trunk, npm and node.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  dev     install missing tools, build the client, run the server with demo data on http://127.0.0.1:8080
+  test    fmt check, clippy, Rust tests on SQLite and PostgreSQL, wasm tests in headless Chromium,
+          browser end-to-end tests
+  dist    release build of the client (dist/) and the server (for the Dockerfile and operators)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev(),
+        Some("test") => test(),
+        Some("dist") => dist(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where cargo puts build output: `CARGO_TARGET_DIR` or `<root>/target`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root().join(p) })
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Runs a command to completion in the workspace root; an error names the command.
+pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Builds the client with Trunk into `dist/` (release: wasm-opt runs too).
+fn build_client(tools: &tools::Tools) -> Result<(), String> {
+    run(tools
+        .trunk()
+        .args(["build", "--release", "--offline"])
+        .env("CARGO_TARGET_DIR", target_dir()))
+}
+
+fn dev() -> Result<(), String> {
+    let tools = tools::ensure()?;
+    build_client(&tools)?;
+    let mut server = cargo();
+    server.args(["run", "--package", "sync-server"]);
+    server.env("EDU_STATIC_DIR", root().join("dist"));
+    if std::env::var_os("EDU_DEMO_DATA").is_none() {
+        server.env("EDU_DEMO_DATA", "true");
+    }
+    println!("xtask: starting the server (Ctrl-C stops it)");
+    run(&mut server)
+}
+
+fn dist() -> Result<(), String> {
+    let tools = tools::ensure()?;
+    build_client(&tools)?;
+    run(cargo().args(["build", "--release", "--package", "sync-server"]))
+}
+
+/// One named step of `cargo xtask test`, timed for the summary.
+struct Step {
+    name: &'static str,
+    seconds: f64,
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    let mut done: Vec<Step> = Vec::new();
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result<(), String>| {
+        println!("\n==> xtask test: {name}");
+        let t = Instant::now();
+        let result = f();
+        done.push(Step {
+            name,
+            seconds: t.elapsed().as_secs_f64(),
+        });
+        result.map_err(|e| format!("{name}: {e}"))
+    };
+
+    let tools = tools::ensure()?;
+    tools::require_chromium()?;
+
+    step("format check", &mut || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    step("clippy (native)", &mut || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "client",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (wasm32 client)", &mut || {
+        run(cargo().args([
+            "clippy",
+            "--package",
+            "client",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("Rust tests (SQLite and PostgreSQL)", &mut || {
+        run(cargo().args(["test", "--workspace", "--exclude", "client"]))
+    })?;
+    step("wasm tests (headless Chromium)", &mut || {
+        run(tools
+            .with_path(&mut cargo())
+            .args([
+                "test",
+                "--package",
+                "client",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+    })?;
+    step("client release build (Trunk)", &mut || build_client(&tools))?;
+    step("server build for end-to-end tests", &mut || {
+        run(cargo().args(["build", "--package", "sync-server"]))
+    })?;
+    step("browser end-to-end tests (playwright-core)", &mut || {
+        e2e(&tools)
+    })?;
+
+    println!("\nxtask test: every step passed");
+    for s in &done {
+        println!("  {:<45} {:>7.1} s", s.name, s.seconds);
+    }
+    println!(
+        "  {:<45} {:>7.1} s",
+        "total",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Installs the end-to-end suite's npm packages (from its lock file) and runs it with Node's test
+/// runner. The suite starts the server binary itself, so it can also stop it to test offline use.
+fn e2e(tools: &tools::Tools) -> Result<(), String> {
+    let dir = root().join("e2e");
+    if !dir.join("node_modules/playwright-core").is_dir() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir))?;
+    }
+    let server = target_dir().join("debug").join("sync-server");
+    run(tools
+        .with_path(&mut Command::new("node"))
+        .args(["--test", "--test-concurrency=1", "e2e/"])
+        .env("EDU_E2E_SERVER_BIN", server)
+        .env("EDU_E2E_STATIC_DIR", root().join("dist"))
+        .env("EDU_E2E_CHROMIUM", tools::CHROMIUM))
+}

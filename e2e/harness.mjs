@@ -1,0 +1,79 @@
+// Test harness for the browser end-to-end suite: starts the real sync-server on a free port with a
+// fresh SQLite database and demo data, and launches Debian's Chromium through playwright-core.
+// Never downloads a browser; `cargo xtask test` passes the paths in EDU_E2E_* variables.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run the suite with \`cargo xtask test\``);
+  return value;
+}
+
+/** Starts the server; resolves once it prints the URL it listens on. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), "edu-e2e-"));
+  const child = spawn(required("EDU_E2E_SERVER_BIN"), [], {
+    env: {
+      ...process.env,
+      EDU_BIND: "127.0.0.1:0",
+      EDU_DATABASE_URL: `sqlite://${join(dir, "e2e.db")}`,
+      EDU_DEMO_DATA: "true",
+      EDU_STATIC_DIR: required("EDU_E2E_STATIC_DIR"),
+      EDU_LOG: process.env.EDU_LOG ?? "warn",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000);
+    let seen = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      seen += chunk;
+      const match = seen.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${seen}`));
+    });
+  });
+  return {
+    url,
+    /** Stops the server (SIGTERM, a graceful shutdown) and waits for it to exit. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+    async cleanup() {
+      await this.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.EDU_E2E_CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
