@@ -1,0 +1,39 @@
+//! The application shell: router, app-wide contexts and the page layout around every route.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::{Footer, Header};
+use crate::contexts::locale::{initial_locale, use_texts, LocaleProvider};
+use crate::contexts::online::OnlineProvider;
+use crate::route::{switch, Route};
+
+#[function_component(App)]
+pub fn app() -> Html {
+    // Read once: the saved preference or the browser's language.
+    let initial = use_memo((), |_| initial_locale());
+    html! {
+        <BrowserRouter>
+            <LocaleProvider initial={*initial}>
+                <OnlineProvider>
+                    <Layout />
+                </OnlineProvider>
+            </LocaleProvider>
+        </BrowserRouter>
+    }
+}
+
+#[function_component(Layout)]
+fn layout() -> Html {
+    let texts = use_texts();
+    html! {
+        <div class="app">
+            <a class="skip-link" href="#main">{ texts.skip_to_content }</a>
+            <Header />
+            <main id="main" class="site-main container" tabindex="-1">
+                <Switch<Route> render={switch} />
+            </main>
+            <Footer />
+        </div>
+    }
+}

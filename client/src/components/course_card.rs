@@ -1,0 +1,127 @@
+//! One course in the catalog grid, and the placeholder shown while courses load.
+
+use shared::api::courses::{CourseLanguage, CourseLevel, CourseSummary};
+use yew::prelude::*;
+
+use crate::contexts::locale::use_texts;
+use crate::i18n::Texts;
+
+#[derive(Properties, PartialEq)]
+pub struct CourseCardProps {
+    pub course: CourseSummary,
+}
+
+#[function_component(CourseCard)]
+pub fn course_card(props: &CourseCardProps) -> Html {
+    let texts = use_texts();
+    let course = &props.course;
+    let cover_style = format!("--cover-hue: {}", cover_hue(&course.slug));
+    let level = course.level.code();
+    html! {
+        <article class="course-card" data-testid="course-card" data-slug={course.slug.clone()}>
+            <div class="course-card__cover" style={cover_style} aria-hidden="true">
+                <span class="course-card__initial">{ initial(&course.title) }</span>
+                <span class="course-card__lang">{ course.language.code().to_uppercase() }</span>
+            </div>
+            <div class="course-card__body">
+                <div class="course-card__badges">
+                    <span class={classes!("badge", "badge--level", format!("badge--{level}"))} title={texts.course_level}>
+                        <span class="level-meter" aria-hidden="true">
+                            <span></span><span></span><span></span>
+                        </span>
+                        { level_label(texts, course.level) }
+                    </span>
+                    <span class="badge" title={texts.course_language}>
+                        { language_label(texts, course.language) }
+                    </span>
+                </div>
+                <h2 class="course-card__title">{ course.title.clone() }</h2>
+                <p class="course-card__subtitle">{ course.subtitle.clone() }</p>
+                <dl class="course-card__facts">
+                    <div class="fact">
+                        <dt class="visually-hidden">{ texts.course_duration }</dt>
+                        <dd>
+                            <ClockIcon />
+                            { texts.duration(course.estimated_minutes) }
+                        </dd>
+                    </div>
+                    <div class="fact">
+                        <dt class="visually-hidden">{ texts.course_lessons }</dt>
+                        <dd>
+                            <LessonsIcon />
+                            { texts.count(course.lesson_count, &texts.lessons) }
+                        </dd>
+                    </div>
+                </dl>
+            </div>
+        </article>
+    }
+}
+
+/// A grey, shimmering card of the same shape, shown while the first page loads.
+#[function_component(CourseCardSkeleton)]
+pub fn course_card_skeleton() -> Html {
+    html! {
+        <div class="course-card course-card--skeleton" aria-hidden="true">
+            <div class="course-card__cover skeleton"></div>
+            <div class="course-card__body">
+                <div class="skeleton skeleton--line skeleton--short"></div>
+                <div class="skeleton skeleton--line skeleton--title"></div>
+                <div class="skeleton skeleton--line"></div>
+                <div class="skeleton skeleton--line skeleton--medium"></div>
+            </div>
+        </div>
+    }
+}
+
+#[function_component(ClockIcon)]
+fn clock_icon() -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="8.5" fill="none" stroke="currentColor" stroke-width="1.8" />
+            <path d="M12 7.5V12l3 2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+        </svg>
+    }
+}
+
+#[function_component(LessonsIcon)]
+fn lessons_icon() -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+            <path d="M4 5.5A1.5 1.5 0 0 1 5.5 4H11v16H5.5A1.5 1.5 0 0 1 4 18.5zM13 4h5.5A1.5 1.5 0 0 1 20 5.5v13a1.5 1.5 0 0 1-1.5 1.5H13z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+        </svg>
+    }
+}
+
+fn level_label(texts: &Texts, level: CourseLevel) -> &'static str {
+    match level {
+        CourseLevel::Beginner => texts.level_beginner,
+        CourseLevel::Intermediate => texts.level_intermediate,
+        CourseLevel::Advanced => texts.level_advanced,
+    }
+}
+
+fn language_label(texts: &Texts, language: CourseLanguage) -> &'static str {
+    match language {
+        CourseLanguage::En => texts.language_en,
+        CourseLanguage::Ru => texts.language_ru,
+    }
+}
+
+/// The first letter of the title, for the card cover.
+fn initial(title: &str) -> String {
+    title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
+}
+
+/// A stable hue (0-359) per course, so each cover keeps its colour between visits.
+fn cover_hue(slug: &str) -> u32 {
+    // FNV-1a: tiny, deterministic, good enough spread for colours.
+    let hash = slug.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash % 360
+}
