@@ -1,0 +1,127 @@
+// EduPlatform service worker: keeps the app shell and the course catalog usable offline.
+//
+// - The shell ("/" plus every asset it references, and the manifest's icons) is precached on
+//   install and refreshed whenever a navigation fetches a new index.html.
+// - Navigations: network first, falling back to the cached "/" so every SPA route opens offline.
+// - Same-origin static assets (Trunk hashes their names): cache first.
+// - GET /api/courses: network first, falling back to the last answer seen.
+// - Every other /api/ response is never cached: it will carry private data.
+// Bump VERSION to drop every cache made by an older worker.
+
+const VERSION = "v1";
+const SHELL_CACHE = `edu-shell-${VERSION}`;
+const API_CACHE = `edu-api-${VERSION}`;
+const CACHES = [SHELL_CACHE, API_CACHE];
+
+// Same-origin asset paths in a document: attribute values (quoted or not, as the minifier leaves
+// them) and the quoted module and wasm paths in Trunk's loader script.
+const ASSET_PATTERN = /["'=](\/[^"'\s>?#]*\.(?:js|wasm|css|webmanifest|png|svg|ico))(?=["'\s>])/g;
+
+function assetUrls(html) {
+  const urls = new Set();
+  for (const match of html.matchAll(ASSET_PATTERN)) {
+    if (!match[1].startsWith("//") && match[1] !== "/sw.js") urls.add(match[1]);
+  }
+  return [...urls];
+}
+
+// Icons only the manifest names (the install prompt wants them too).
+async function manifestIcons(urls) {
+  const manifest = urls.find((url) => url.endsWith(".webmanifest"));
+  if (!manifest) return [];
+  try {
+    const json = await (await fetch(manifest)).json();
+    return (json.icons || []).map((icon) => new URL(icon.src, self.location).pathname);
+  } catch {
+    return [];
+  }
+}
+
+// Stores index.html as "/" and makes the shell cache hold exactly the assets it references.
+async function cacheShell(indexResponse) {
+  const cache = await caches.open(SHELL_CACHE);
+  const html = await indexResponse.clone().text();
+  await cache.put("/", indexResponse);
+  const urls = assetUrls(html);
+  const wanted = new Set(["/", ...urls, ...(await manifestIcons(urls))]);
+  const cached = new Set((await cache.keys()).map((req) => new URL(req.url).pathname));
+  await Promise.all([
+    cache.addAll([...wanted].filter((url) => !cached.has(url))),
+    ...[...cached].filter((url) => !wanted.has(url)).map((url) => cache.delete(url)),
+  ]);
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    fetch("/", { cache: "no-cache" })
+      .then((response) => {
+        if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
+        return cacheShell(response);
+      })
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((name) => name.startsWith("edu-") && !CACHES.includes(name)).map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (request.mode === "navigate") {
+    event.respondWith(navigation(event));
+  } else if (url.pathname === "/api/courses") {
+    event.respondWith(networkFirst(request, API_CACHE));
+  } else if (url.pathname.startsWith("/api/")) {
+    // Private or live data: straight to the network, never stored.
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function navigation(event) {
+  try {
+    const response = await fetch(event.request);
+    const isShell = response.ok && (response.headers.get("content-type") || "").includes("text/html");
+    // Every route serves the same index.html (SPA fallback): a fresh one refreshes the shell.
+    if (isShell) event.waitUntil(cacheShell(response.clone()).catch(() => {}));
+    return response;
+  } catch (error) {
+    const cached = await caches.match("/", { cacheName: SHELL_CACHE });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function networkFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  return fetch(request);
+}
