@@ -3,6 +3,7 @@
 use shared::api::courses::{CourseLanguage, CourseLevel, CourseSummary};
 use yew::prelude::*;
 
+use crate::components::icons::{ClockIcon, LessonsIcon};
 use crate::contexts::locale::use_texts;
 use crate::i18n::Texts;
 
@@ -71,25 +72,6 @@ pub fn course_card_skeleton() -> Html {
                 <div class="skeleton skeleton--line skeleton--medium"></div>
             </div>
         </div>
-    }
-}
-
-#[function_component(ClockIcon)]
-fn clock_icon() -> Html {
-    html! {
-        <svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
-            <circle cx="12" cy="12" r="8.5" fill="none" stroke="currentColor" stroke-width="1.8" />
-            <path d="M12 7.5V12l3 2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
-        </svg>
-    }
-}
-
-#[function_component(LessonsIcon)]
-fn lessons_icon() -> Html {
-    html! {
-        <svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
-            <path d="M4 5.5A1.5 1.5 0 0 1 5.5 4H11v16H5.5A1.5 1.5 0 0 1 4 18.5zM13 4h5.5A1.5 1.5 0 0 1 20 5.5v13a1.5 1.5 0 0 1-1.5 1.5H13z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
-        </svg>
     }
 }
 

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::components::icons::AlertIcon;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 
@@ -28,7 +29,7 @@ pub fn error_notice(props: &ErrorNoticeProps) -> Html {
             data-testid={props.testid.clone()}
             role="alert"
         >
-            <div class="state__icon" aria-hidden="true">{ "⚠" }</div>
+            <div class="state__icon"><AlertIcon /></div>
             <h2 class="state__title">{ props.title.clone() }</h2>
             <p class="state__body">{ props.error.message(texts) }</p>
             <button class="button button--primary" data-testid="retry" {onclick}>{ texts.retry }</button>

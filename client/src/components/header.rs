@@ -30,8 +30,10 @@ pub fn header() -> Html {
                         { texts.nav_catalog }
                     </Link<Route>>
                 </nav>
-                <div class="site-header__tools">
+                <div class="site-header__status">
                     <OnlineIndicator />
+                </div>
+                <div class="site-header__locale">
                     <LocaleSwitch />
                 </div>
             </div>

@@ -4,6 +4,7 @@ pub mod course_card;
 pub mod error_notice;
 pub mod footer;
 pub mod header;
+pub mod icons;
 pub mod locale_switch;
 pub mod logo;
 pub mod online_indicator;

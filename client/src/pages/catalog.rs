@@ -10,6 +10,7 @@ use shared::validate::PAGE_LIMIT_DEFAULT;
 use yew::prelude::*;
 
 use crate::api;
+use crate::components::icons::BooksIcon;
 use crate::components::{CourseCard, CourseCardSkeleton, ErrorNotice};
 use crate::contexts::locale::use_texts;
 use crate::contexts::online::use_online;
@@ -179,7 +180,7 @@ pub fn catalog_page() -> Html {
         },
         (_, true) => html! {
             <div class="state" data-testid="catalog-empty">
-                <div class="state__icon" aria-hidden="true">{ "📚" }</div>
+                <div class="state__icon"><BooksIcon /></div>
                 <h2 class="state__title">{ texts.catalog_empty_title }</h2>
                 <p class="state__body">{ texts.catalog_empty_body }</p>
             </div>
