@@ -1,0 +1,158 @@
+use client::components::{CourseCard, LocaleSwitch, OnlineIndicator};
+use client::contexts::locale::LocaleProvider;
+use client::contexts::online::OnlineProvider;
+use client::i18n::Locale;
+use client::pages::CatalogPage;
+use client::store::preferences;
+use shared::api::courses::CourseSummary;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::catalog::course;
+use crate::dom::{document, mount};
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    locale: Locale,
+    course: CourseSummary,
+}
+
+#[function_component(CardIn)]
+fn card_in(props: &CardProps) -> Html {
+    html! {
+        <LocaleProvider initial={props.locale}>
+            <CourseCard course={props.course.clone()} />
+        </LocaleProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn course_card_renders_facts_in_russian() {
+    let app = mount::<CardIn>(CardProps {
+        locale: Locale::Ru,
+        course: course("rust"),
+    });
+    let card = app.find("[data-testid=course-card]").await;
+    let text = card.text_content().unwrap();
+    assert!(text.contains("Course rust"), "{text}");
+    assert!(text.contains("3 урока"), "{text}");
+    assert!(text.contains("3 ч 20 мин"), "{text}");
+    assert!(text.contains("Средний"), "{text}");
+    assert_eq!(
+        document()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("ru")
+    );
+    app.unmount();
+}
+
+#[function_component(HeaderTools)]
+fn header_tools() -> Html {
+    html! {
+        <LocaleProvider initial={Locale::En}>
+            <OnlineProvider>
+                <OnlineIndicator />
+                <LocaleSwitch />
+            </OnlineProvider>
+        </LocaleProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_relabels_the_ui_sets_html_lang_and_is_saved() {
+    preferences::clear_locale();
+    let app = mount::<HeaderTools>(());
+    let status = app.find("[data-testid=online-status]").await;
+    assert_eq!(status.text_content().unwrap(), "Online");
+
+    let select: HtmlSelectElement = app
+        .find("[data-testid=locale-switch]")
+        .await
+        .dyn_into()
+        .unwrap();
+    assert_eq!(select.value(), "en");
+    select.set_value("ru");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+
+    app.until("Russian labels", |root| {
+        root.text_content().unwrap_or_default().contains("В сети")
+    })
+    .await;
+    assert_eq!(
+        document()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("ru")
+    );
+    assert_eq!(preferences::saved_locale(), Some(Locale::Ru));
+    preferences::clear_locale();
+    app.unmount();
+}
+
+#[wasm_bindgen_test]
+async fn online_indicator_follows_window_events() {
+    let app = mount::<HeaderTools>(());
+    let status = app.find("[data-testid=online-status]").await;
+    assert_eq!(status.get_attribute("data-online").as_deref(), Some("true"));
+
+    let window = web_sys::window().unwrap();
+    window
+        .dispatch_event(&web_sys::Event::new("offline").unwrap())
+        .unwrap();
+    app.until("offline", |root| {
+        root.query_selector("[data-online=false]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    assert_eq!(
+        app.find("[data-testid=online-status]")
+            .await
+            .text_content()
+            .unwrap(),
+        "Offline"
+    );
+
+    window
+        .dispatch_event(&web_sys::Event::new("online").unwrap())
+        .unwrap();
+    app.until("online again", |root| {
+        root.query_selector("[data-online=true]").unwrap().is_some()
+    })
+    .await;
+    app.unmount();
+}
+
+#[function_component(Catalog)]
+fn catalog() -> Html {
+    html! {
+        <LocaleProvider initial={Locale::En}>
+            <OnlineProvider>
+                <CatalogPage />
+            </OnlineProvider>
+        </LocaleProvider>
+    }
+}
+
+/// No API behind the test runner: the catalog must end in its error state with a Retry button.
+#[wasm_bindgen_test]
+async fn catalog_shows_an_error_with_retry_when_the_api_fails() {
+    let app = mount::<Catalog>(());
+    app.find("[data-testid=catalog]").await;
+    let error = app.find("[data-testid=catalog-error]").await;
+    assert!(error
+        .text_content()
+        .unwrap()
+        .contains("Could not load the courses"));
+    assert!(error.query_selector("button").unwrap().is_some());
+    app.unmount();
+}
