@@ -1,0 +1,335 @@
+//! The server's configuration: every `EDU_*` environment variable, read once at start and validated.
+//!
+//! Owns parsing and the error line an operator sees for a bad value. Nothing else in the server reads
+//! the environment; the parsed `Config` is passed down explicitly.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use sqlx::sqlite::SqliteConnectOptions;
+
+/// Everything the server needs to know about its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `EDU_DATABASE_URL`: where the data lives.
+    pub database_url: DatabaseUrl,
+    /// `EDU_BIND`: the address to listen on (`127.0.0.1:0` picks a free port).
+    pub bind: SocketAddr,
+    /// `EDU_LOG_FORMAT`: human-readable or JSON log lines (on stderr).
+    pub log_format: LogFormat,
+    /// `EDU_LOG`: a tracing filter such as `info,sqlx=warn`.
+    pub log_filter: String,
+    /// `EDU_STATIC_DIR`: the built client (Trunk's `dist/`).
+    pub static_dir: PathBuf,
+    /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses.
+    pub demo_data: bool,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/edu.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
+pub const DEFAULT_STATIC_DIR: &str = "dist";
+
+/// A variable that holds a value the server cannot use. Displays as one line naming the variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            var,
+            message: message.into(),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A validated database URL. Its `Debug` and `Display` never show a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    url: String,
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://…`, `sqlite::memory:` and `postgres://`/`postgresql://` URLs.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let expected = || format!("expected sqlite://… or postgres://…, got {url:?}");
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(expected());
+        };
+        match backend {
+            Backend::Sqlite => {
+                if !(url.starts_with("sqlite://") || url.starts_with("sqlite::memory:")) {
+                    return Err(expected());
+                }
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| format!("not a usable SQLite URL {url:?}: {e}"))?;
+                if options.get_filename().as_os_str().is_empty() {
+                    return Err(format!("{url:?} names no database file"));
+                }
+            }
+            Backend::Postgres => {
+                let parsed = url::Url::parse(url)
+                    .map_err(|e| format!("not a usable PostgreSQL URL: {e}"))?;
+                if parsed.host_str().is_none_or(str::is_empty) {
+                    return Err(format!("{} names no host", redact(url)));
+                }
+            }
+        }
+        Ok(Self {
+            backend,
+            url: url.to_owned(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The full URL, password included: only for opening connections.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced by `***`, safe for logs and error messages.
+    pub fn redacted(&self) -> String {
+        redact(&self.url)
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DatabaseUrl")
+            .field(&self.redacted())
+            .finish()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Hides the password of a URL (`postgres://user:***@host/db`); leaves other URLs alone.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Only fails for URLs that cannot have a password, and this one has one.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Unparseable: show only the scheme, the rest may hold a secret.
+        Err(_) => match url.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://***"),
+            None => "***".to_owned(),
+        },
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup`; an unset or empty variable takes its default.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let database_url = var("EDU_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let database_url = DatabaseUrl::parse(database_url.trim())
+            .map_err(|m| ConfigError::new("EDU_DATABASE_URL", m))?;
+
+        let bind = var("EDU_BIND").unwrap_or_else(|| DEFAULT_BIND.into());
+        let bind = bind.trim().parse::<SocketAddr>().map_err(|_| {
+            ConfigError::new(
+                "EDU_BIND",
+                format!("expected an address like 127.0.0.1:8080 or 0.0.0.0:8080, got {bind:?}"),
+            )
+        })?;
+
+        let log_format = match var("EDU_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "EDU_LOG_FORMAT",
+                    format!("expected pretty or json, got {other:?}"),
+                ))
+            }
+        };
+
+        let log_filter = var("EDU_LOG").unwrap_or_else(|| DEFAULT_LOG_FILTER.into());
+        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
+            ConfigError::new(
+                "EDU_LOG",
+                format!("not a tracing filter like info,sqlx=warn: {log_filter:?}: {e}"),
+            )
+        })?;
+
+        let static_dir =
+            PathBuf::from(var("EDU_STATIC_DIR").unwrap_or_else(|| DEFAULT_STATIC_DIR.into()));
+
+        let demo_data = match var("EDU_DEMO_DATA")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "EDU_DEMO_DATA",
+                    format!("expected true, false, 1 or 0, got {other:?}"),
+                ))
+            }
+        };
+
+        Ok(Self {
+            database_url,
+            bind,
+            log_format,
+            log_filter,
+            static_dir,
+            demo_data,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn empty_environment_gives_the_documented_defaults() {
+        let config = parse(&[]).unwrap();
+        assert_eq!(config.database_url.expose(), "sqlite://data/edu.db");
+        assert_eq!(config.database_url.backend(), Backend::Sqlite);
+        assert_eq!(config.bind, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert_eq!(config.log_filter, "info,sqlx=warn");
+        assert_eq!(config.static_dir, PathBuf::from("dist"));
+        assert!(!config.demo_data);
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let config = parse(&[("EDU_DEMO_DATA", ""), ("EDU_BIND", " ")]).unwrap();
+        assert!(!config.demo_data);
+        assert_eq!(config.bind.port(), 8080);
+    }
+
+    #[test]
+    fn database_urls_table() {
+        let cases: &[(&str, Option<Backend>)] = &[
+            ("sqlite://data/edu.db", Some(Backend::Sqlite)),
+            ("sqlite:///var/lib/edu/edu.db", Some(Backend::Sqlite)),
+            ("sqlite::memory:", Some(Backend::Sqlite)),
+            ("sqlite://edu.db?mode=rwc", Some(Backend::Sqlite)),
+            ("postgres://edu:secret@db:5432/edu", Some(Backend::Postgres)),
+            ("postgresql://localhost/edu", Some(Backend::Postgres)),
+            ("mysql://x", None),
+            ("edu.db", None),
+            ("sqlite:edu.db", None),
+            ("postgres://", None),
+            ("http://localhost/db", None),
+        ];
+        for (url, expected) in cases {
+            let got = parse(&[("EDU_DATABASE_URL", url)]).map(|c| c.database_url.backend());
+            assert_eq!(got.as_ref().ok(), expected.as_ref(), "{url}: {got:?}");
+            if let Err(e) = got {
+                assert_eq!(e.var, "EDU_DATABASE_URL");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_database_url_message_names_the_variable_and_the_value() {
+        let err = parse(&[("EDU_DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"EDU_DATABASE_URL: expected sqlite://… or postgres://…, got "mysql://x""#
+        );
+    }
+
+    #[test]
+    fn database_password_never_shows() {
+        let url = DatabaseUrl::parse("postgres://edu:hunter2@db:5432/edu").unwrap();
+        assert_eq!(url.redacted(), "postgres://edu:***@db:5432/edu");
+        assert!(!format!("{url:?} {url}").contains("hunter2"));
+        let no_password = DatabaseUrl::parse("postgres://postgres@127.0.0.1:1/x").unwrap();
+        assert_eq!(no_password.redacted(), "postgres://postgres@127.0.0.1:1/x");
+    }
+
+    #[test]
+    fn other_variables_table() {
+        let bad: &[(&str, &str)] = &[
+            ("EDU_BIND", "localhost"),
+            ("EDU_BIND", "127.0.0.1:99999"),
+            ("EDU_LOG_FORMAT", "xml"),
+            ("EDU_LOG", "info,[=="),
+            ("EDU_DEMO_DATA", "yes please"),
+        ];
+        for (var, value) in bad {
+            let err = parse(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, *var, "{value}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
+
+        let good = parse(&[
+            ("EDU_BIND", "0.0.0.0:0"),
+            ("EDU_LOG_FORMAT", "json"),
+            ("EDU_LOG", "debug"),
+            ("EDU_STATIC_DIR", "/srv/dist"),
+            ("EDU_DEMO_DATA", "TRUE"),
+        ])
+        .unwrap();
+        assert_eq!(good.bind.port(), 0);
+        assert_eq!(good.log_format, LogFormat::Json);
+        assert_eq!(good.log_filter, "debug");
+        assert_eq!(good.static_dir, PathBuf::from("/srv/dist"));
+        assert!(good.demo_data);
+        for (value, expected) in [("1", true), ("0", false), ("false", false)] {
+            assert_eq!(
+                parse(&[("EDU_DEMO_DATA", value)]).unwrap().demo_data,
+                expected
+            );
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Storage: the connection pool for whichever backend the config names, and the schema migrations.
+//!
+//! Owns connecting (with timeouts and a clear reason on failure) and migrating. Holds no domain SQL:
+//! that lives in the domain modules, written once with `$1` placeholders and run through `on_pool!`.
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::Connection;
+
+use crate::config::{Backend, DatabaseUrl};
+
+/// How long start-up waits for the database, and how long a request waits for a pooled connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database the server writes to. Cloning is cheap (the pools are shared handles).
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same expression on whichever pool `db` holds: `on_pool!(db, pool => query.fetch_all(pool).await)`.
+///
+/// The expression is type-checked once per backend, so shared SQL text stays shared and only the
+/// places where dialects differ need their own `match`.
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Why the database could not be made ready at start.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot create the directory for the SQLite database {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to database at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("cannot migrate database at {url}: {source}")]
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Opens a pool and brings the schema up to date. Fails within about `CONNECT_TIMEOUT`.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
+        let db = match url.backend() {
+            Backend::Sqlite => Self::Sqlite(connect_sqlite(url).await?),
+            Backend::Postgres => Self::Postgres(connect_postgres(url).await?),
+        };
+        db.migrate().await.map_err(|source| DbError::Migrate {
+            url: url.redacted(),
+            source,
+        })?;
+        Ok(db)
+    }
+
+    /// Applies the migrations of this backend that have not run yet.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Checks that a connection can be had and answers (`SELECT 1`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))
+    }
+
+    /// Connections the pool holds, busy or idle.
+    pub fn pool_size(&self) -> u32 {
+        on_pool!(self, pool => pool.size())
+    }
+
+    /// Connections waiting in the pool for work.
+    pub fn pool_idle(&self) -> usize {
+        on_pool!(self, pool => pool.num_idle())
+    }
+
+    /// Closes every connection; later queries fail. Lets SQLite checkpoint its WAL on shutdown.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// `(table, column, not_null)` for every column of the application schema, sorted; lets a test
+    /// check that the SQLite and PostgreSQL migrations describe the same schema.
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
+        // The dialects differ here: SQLite has pragma functions, PostgreSQL has information_schema.
+        let rows: Vec<(String, String, bool)> = match self {
+            Self::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name, p.\"notnull\" != 0 \
+                     FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                       AND m.name NOT LIKE '_sqlx_%' \
+                     ORDER BY m.name, p.name",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Self::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text, is_nullable = 'NO' \
+                     FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%' \
+                     ORDER BY table_name, column_name",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+}
+
+async fn connect_sqlite(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
+    let connect_error = |e: sqlx::Error| DbError::Connect {
+        url: url.redacted(),
+        reason: e.to_string(),
+    };
+    let options = SqliteConnectOptions::from_str(url.expose()).map_err(connect_error)?;
+    let in_memory =
+        url.expose().starts_with("sqlite::memory:") || url.expose().contains("mode=memory");
+    let options = options
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .busy_timeout(CONNECT_TIMEOUT);
+
+    let mut pool = SqlitePoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
+    let options = if in_memory {
+        // An in-memory database lives as long as one of its connections does: keep them all.
+        pool = pool
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None);
+        options
+    } else {
+        let path = options.get_filename();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
+        // WAL lets readers run while the one writer writes.
+        options.journal_mode(SqliteJournalMode::Wal)
+    };
+    pool.connect_with(options).await.map_err(connect_error)
+}
+
+async fn connect_postgres(url: &DatabaseUrl) -> Result<PgPool, DbError> {
+    let connect_error = |reason: String| DbError::Connect {
+        url: url.redacted(),
+        reason,
+    };
+    let options =
+        PgConnectOptions::from_str(url.expose()).map_err(|e| connect_error(e.to_string()))?;
+
+    // One direct attempt first: the pool would retry a refused connection until its timeout and then
+    // report only "timed out", hiding the reason an operator needs.
+    let deadline = Instant::now() + CONNECT_TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, sqlx::PgConnection::connect_with(&options)).await {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+                break;
+            }
+            // The server may still be starting (compose, CI): retry a refusal until the deadline.
+            Ok(Err(sqlx::Error::Io(e)))
+                if e.kind() == std::io::ErrorKind::ConnectionRefused
+                    && left > Duration::from_millis(500) =>
+            {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Ok(Err(e)) => return Err(connect_error(e.to_string())),
+            Err(_) => {
+                return Err(connect_error(format!(
+                    "no answer within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                )))
+            }
+        }
+    }
+    PgPoolOptions::new()
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(|e| connect_error(e.to_string()))
+}

@@ -1,0 +1,66 @@
+//! `/api/courses`: the public course catalog.
+//!
+//! Owns request parsing and the response shape; the listing rules and SQL are in `crate::catalog`.
+
+use axum::extract::State;
+use axum::Json;
+use shared::api::courses::{CoursePage, CourseSummary};
+use shared::api::{ErrorBody, Page};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::Query;
+use super::AppState;
+use crate::catalog::{self, Cursor};
+use crate::error::{Error, Result};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_courses))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListCourses {
+    /// Page size, 1 to 100; 20 when absent.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page; absent for the first page.
+    cursor: Option<String>,
+}
+
+/// Lists the catalog, oldest course first, one page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/courses",
+    tag = "catalog",
+    params(ListCourses),
+    responses(
+        (status = 200, body = Page<CourseSummary>),
+        (status = 400, description = "Bad limit or cursor", body = ErrorBody)
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn list_courses(
+    State(state): State<AppState>,
+    Query(query): Query<ListCourses>,
+) -> Result<Json<CoursePage>> {
+    // Parsed here rather than by serde so a bad value gets a message naming the field.
+    let requested = match query.limit.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
+            field: "limit",
+            message: format!("expected a whole number, got {text:?}"),
+        })?),
+    };
+    let limit = shared::validate::page_limit(requested).map_err(|message| Error::Validation {
+        field: "limit",
+        message,
+    })?;
+    let cursor = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(Cursor::decode(text)?),
+    };
+    Ok(Json(
+        catalog::list_courses(&state.db, limit, cursor.as_ref()).await?,
+    ))
+}

@@ -1,0 +1,58 @@
+//! `GET /healthz` (the process answers) and `GET /readyz` (it can reach its database).
+//!
+//! Owns the probes' answers for load balancers and orchestrators; never does more work than one
+//! `SELECT 1`, so probing often is cheap.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use crate::error::{Error, Result};
+
+/// How long readiness waits for the database before saying no.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+}
+
+/// The answer of a probe that passed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Status {
+    /// `ok` or `ready`.
+    status: &'static str,
+}
+
+/// Liveness: 200 whenever the process serves HTTP.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Status)))]
+async fn healthz() -> Json<Status> {
+    Json(Status { status: "ok" })
+}
+
+/// Readiness: 200 when the database answers, 503 otherwise.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, body = Status),
+        (status = 503, description = "The database does not answer", body = shared::api::ErrorBody)
+    )
+)]
+async fn readyz(State(state): State<AppState>) -> Result<Json<Status>> {
+    match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => Ok(Json(Status { status: "ready" })),
+        Ok(Err(e)) => Err(Error::Unavailable(format!(
+            "the database does not answer: {e}"
+        ))),
+        Err(_) => Err(Error::Unavailable(
+            "the database does not answer in time".into(),
+        )),
+    }
+}

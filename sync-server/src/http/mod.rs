@@ -1,0 +1,134 @@
+//! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
+//! every request passes (request id, tracing span, metrics, compression, body limit).
+//!
+//! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
+//! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
+
+mod body_limit;
+mod client;
+mod courses;
+pub mod extract;
+mod health;
+mod metrics;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::routing::get;
+use axum::{middleware, Router};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::Error;
+use crate::metrics::Metrics;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub metrics: Arc<Metrics>,
+    /// The built client (`EDU_STATIC_DIR`).
+    pub static_dir: Arc<PathBuf>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: &Config) -> Self {
+        Self {
+            db,
+            metrics: Arc::new(Metrics::new()),
+            static_dir: Arc::new(config.static_dir.clone()),
+        }
+    }
+}
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "EduPlatform API",
+        description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
+                       `{\"error\": {\"code\", \"message\"}}` with a matching status."
+    ),
+    tags(
+        (name = "catalog", description = "Courses anyone can browse"),
+        (name = "operations", description = "Health, readiness and metrics")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes with their OpenAPI description.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(courses::router())
+        .merge(health::router())
+        .merge(metrics::router())
+}
+
+/// The OpenAPI document of this server's API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// The whole app: API routes, the client's files for everything else, and the common layers.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api().split_for_parts();
+    let openapi = Arc::new(openapi);
+
+    let routes = api
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+        )
+        // Unknown API paths answer with a JSON error, never with the client's index.html.
+        .route("/api", axum::routing::any(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .route_layer(middleware::from_fn(metrics::remember_route))
+        .fallback(client::serve)
+        .layer(DefaultBodyLimit::max(shared::validate::MAX_BODY_BYTES));
+
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(
+            REQUEST_ID_HEADER.clone(),
+            MakeRequestUuid,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let request_id = req
+                        .headers()
+                        .get(&REQUEST_ID_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        request_id,
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER.clone()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(body_limit::limit));
+
+    routes.layer(layers).with_state(state)
+}
+
+async fn api_not_found() -> Error {
+    Error::NotFound("no such API route".into())
+}
