@@ -9,16 +9,24 @@ use shared::api::courses::CoursePage;
 
 use crate::error::ClientError;
 
-/// `GET /api/courses`: one page of the catalog. `cursor` is the previous page's `next_cursor`.
-pub async fn list_courses(limit: u32, cursor: Option<&str>) -> Result<CoursePage, ClientError> {
-    let limit = limit.to_string();
-    let mut query = vec![("limit", limit.as_str())];
-    if let Some(cursor) = cursor {
-        query.push(("cursor", cursor));
+/// `GET /api/courses`: one page of the catalog. `cursor` is the previous page's `next_cursor`;
+/// `limit: None` takes the server's default page size (`shared::validate::PAGE_LIMIT_DEFAULT`).
+///
+/// The first page with the default size is plain `/api/courses`: the service worker caches that
+/// exact URL when it installs, so the catalog opens offline from the first visit on.
+pub async fn list_courses(
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<CoursePage, ClientError> {
+    let limit = limit.map(|n| n.to_string());
+    let query: Vec<(&str, &str)> = [("limit", limit.as_deref()), ("cursor", cursor)]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)))
+        .collect();
+    let mut request = Request::get("/api/courses").header("Accept", "application/json");
+    if !query.is_empty() {
+        request = request.query(query);
     }
-    let request = Request::get("/api/courses")
-        .query(query)
-        .header("Accept", "application/json");
     let response = request.send().await.map_err(|e| transport_error(&e))?;
     read_json(response).await
 }

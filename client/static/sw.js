@@ -4,7 +4,9 @@
 //   install and refreshed whenever a navigation fetches a new index.html.
 // - Navigations: network first, falling back to the cached "/" so every SPA route opens offline.
 // - Same-origin static assets (Trunk hashes their names): cache first.
-// - GET /api/courses: network first, falling back to the last answer seen.
+// - GET /api/courses: network first, falling back to the last answer seen. The first page (no
+//   query: the server's default page size) is fetched on install too, because the app asks for it
+//   before this worker controls the page.
 // - Every other /api/ response is never cached: it will carry private data.
 // Bump VERSION to drop every cache made by an older worker.
 
@@ -12,6 +14,7 @@ const VERSION = "v1";
 const SHELL_CACHE = `edu-shell-${VERSION}`;
 const API_CACHE = `edu-api-${VERSION}`;
 const CACHES = [SHELL_CACHE, API_CACHE];
+const CATALOG_FIRST_PAGE = "/api/courses";
 
 // Same-origin asset paths in a document: attribute values (quoted or not, as the minifier leaves
 // them) and the quoted module and wasm paths in Trunk's loader script.
@@ -52,14 +55,16 @@ async function cacheShell(indexResponse) {
 }
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    fetch("/", { cache: "no-cache" })
-      .then((response) => {
-        if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
-        return cacheShell(response);
-      })
-      .then(() => self.skipWaiting()),
-  );
+  const shell = fetch("/", { cache: "no-cache" }).then((response) => {
+    if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
+    return cacheShell(response);
+  });
+  // Best effort: a catalog that cannot be fetched now must not stop the shell from installing.
+  const catalog = caches
+    .open(API_CACHE)
+    .then((cache) => cache.add(CATALOG_FIRST_PAGE))
+    .catch(() => {});
+  event.waitUntil(Promise.all([shell, catalog]).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

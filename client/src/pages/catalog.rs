@@ -6,7 +6,6 @@
 use std::rc::Rc;
 
 use shared::api::courses::{CoursePage, CourseSummary};
-use shared::validate::PAGE_LIMIT_DEFAULT;
 use yew::prelude::*;
 
 use crate::api;
@@ -123,7 +122,7 @@ pub fn catalog_page() -> Html {
                 cursor: cursor.clone(),
             });
             wasm_bindgen_futures::spawn_local(async move {
-                let action = match api::list_courses(PAGE_LIMIT_DEFAULT, cursor.as_deref()).await {
+                let action = match api::list_courses(None, cursor.as_deref()).await {
                     Ok(page) => CatalogAction::Loaded { cursor, page },
                     Err(error) => CatalogAction::Failed { cursor, error },
                 };
