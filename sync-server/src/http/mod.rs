@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         )
         // Unknown API paths answer with a JSON error, never with the client's index.html.
         .route("/api", axum::routing::any(api_not_found))
+        .route("/api/", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .route_layer(middleware::from_fn(metrics::remember_route))

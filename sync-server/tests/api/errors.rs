@@ -1,0 +1,82 @@
+use crate::both_backends;
+use crate::helpers::TestApp;
+
+both_backends!(
+    async fn unknown_api_routes_are_404_json_errors(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/api", "/api/", "/api/nope", "/api/courses/x/y/z"] {
+            assert_eq!(app.get_error_code(path, 404).await, "not_found", "{path}");
+        }
+    }
+);
+
+both_backends!(
+    async fn wrong_method_on_an_api_route_is_a_405_json_error(backend) {
+        let app = TestApp::spawn(backend).await;
+        let res = app
+            .client
+            .delete(app.url("/api/courses"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405);
+        let body: shared::api::ErrorBody = res.json().await.unwrap();
+        assert_eq!(body.error.code, "method_not_allowed");
+    }
+);
+
+both_backends!(
+    async fn oversized_body_with_content_length_is_a_413_json_error(backend) {
+        let app = TestApp::spawn(backend).await;
+        let too_big = shared::validate::MAX_BODY_BYTES + 1;
+        // The header alone decides: the server answers before any of the body arrives.
+        let head = format!(
+            "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+             Content-Length: {too_big}\r\n\r\n"
+        );
+        let res = app.raw_request(head, Vec::new()).await;
+        assert_eq!(res.status, 413, "{res:?}");
+        assert!(res.headers["content-type"].starts_with("application/json"));
+        let body: shared::api::ErrorBody = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(body.error.code, "payload_too_large");
+    }
+);
+
+both_backends!(
+    async fn oversized_chunked_body_is_a_413_json_error(backend) {
+        let app = TestApp::spawn(backend).await;
+        let head = "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+                    Transfer-Encoding: chunked\r\n\r\n"
+            .to_owned();
+        let piece = 64 * 1024;
+        let pieces = shared::validate::MAX_BODY_BYTES / piece + 4;
+        let mut body: Vec<Vec<u8>> = (0..pieces)
+            .map(|_| {
+                let mut chunk = format!("{piece:x}\r\n").into_bytes();
+                chunk.extend(std::iter::repeat_n(b' ', piece));
+                chunk.extend_from_slice(b"\r\n");
+                chunk
+            })
+            .collect();
+        body.push(b"0\r\n\r\n".to_vec());
+        let res = app.raw_request(head, body).await;
+        assert_eq!(res.status, 413, "{res:?}");
+        let body: shared::api::ErrorBody = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(body.error.code, "payload_too_large");
+    }
+);
+
+both_backends!(
+    async fn body_within_the_limit_reaches_the_router(backend) {
+        let app = TestApp::spawn(backend).await;
+        let res = app
+            .client
+            .post(app.url("/api/courses"))
+            .body(vec![b' '; 1024])
+            .send()
+            .await
+            .unwrap();
+        // No POST route yet: the router, not the limit, answers.
+        assert_eq!(res.status(), 405);
+    }
+);

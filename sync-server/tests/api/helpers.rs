@@ -1,0 +1,321 @@
+//! `TestApp`: starts the real app on port 0 against a fresh SQLite file or PostgreSQL database and
+//! talks to it like a client would. Databases are removed when the `TestApp` is dropped.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::{Connection, Executor, PgConnection};
+use sync_server::{App, Config, Db};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::oneshot;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once per backend: `both_backends!(async fn name(backend) { ... })` makes the
+/// tests `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $backend = $crate::helpers::Backend::Sqlite;
+                $body
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let $backend = $crate::helpers::Backend::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+/// The PostgreSQL server tests create their databases on (it must allow CREATE DATABASE).
+pub fn postgres_admin_url() -> String {
+    std::env::var("EDU_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn init_test_logging() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("debug,sqlx=info"))
+                .with_test_writer()
+                .init();
+        }
+    });
+}
+
+/// A running app and what it needs; stops the server and removes the database when dropped.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    /// The app's own pool (shared handle).
+    pub db: Db,
+    pub config: Config,
+    /// Holds the SQLite file and anything `spawn_prepared` put there (e.g. a client build).
+    _dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    // Dropped last, after the server is told to stop.
+    _postgres: Option<PostgresDatabase>,
+}
+
+/// Knobs a test may turn before the app starts.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub demo_data: bool,
+    /// Relative to the test's temporary directory; it need not exist.
+    pub static_dir: PathBuf,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            demo_data: true,
+            static_dir: PathBuf::from("dist"),
+        }
+    }
+}
+
+impl TestApp {
+    /// The app with demo courses and no client build.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: Options) -> Self {
+        Self::spawn_prepared(backend, options, |_| {}).await
+    }
+
+    /// Like `spawn_with`, running `prepare` on the temporary directory before the app starts.
+    pub async fn spawn_prepared(
+        backend: Backend,
+        options: Options,
+        prepare: impl FnOnce(&Path),
+    ) -> Self {
+        init_test_logging();
+        let dir = tempfile::tempdir().expect("temporary directory");
+        prepare(dir.path());
+        let (database_url, postgres) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("test.db").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let db = PostgresDatabase::create().await;
+                (db.url.clone(), Some(db))
+            }
+        };
+        let vars = HashMap::from([
+            ("EDU_DATABASE_URL", database_url),
+            ("EDU_BIND", "127.0.0.1:0".to_owned()),
+            (
+                "EDU_STATIC_DIR",
+                dir.path().join(&options.static_dir).display().to_string(),
+            ),
+            ("EDU_DEMO_DATA", options.demo_data.to_string()),
+        ]);
+        let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
+
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .expect("bind port 0");
+        let address = listener.local_addr().expect("bound address");
+        let app = App::build(&config).await.expect("app starts");
+        let db = app.db().clone();
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(app.run(listener, async {
+            let _ = stop.await;
+        }));
+
+        Self {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
+            db,
+            config,
+            _dir: dir,
+            shutdown: Some(shutdown),
+            _postgres: postgres,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GETs `path`, expects `status` and a JSON body of type `T`.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, status: u16) -> T {
+        let res = self.get(path).await;
+        assert_eq!(res.status().as_u16(), status, "GET {path}");
+        res.json().await.expect("JSON body")
+    }
+
+    /// GETs `path`, expects `status` with our JSON error body, and returns its code.
+    pub async fn get_error_code(&self, path: &str, status: u16) -> String {
+        let body: shared::api::ErrorBody = self.get_json(path, status).await;
+        body.error.code
+    }
+
+    /// Sends raw bytes over one TCP connection: `head` (request line and headers, blank line
+    /// included), then `body` in pieces while the answer is read concurrently, so an early answer
+    /// (a 413 before the body is done) is seen even when the server stops reading.
+    pub async fn raw_request(&self, head: String, body: Vec<Vec<u8>>) -> RawResponse {
+        let stream = tokio::net::TcpStream::connect(self.address)
+            .await
+            .expect("connect");
+        let (mut reader, mut writer) = stream.into_split();
+        let sending = tokio::spawn(async move {
+            if writer.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for piece in body {
+                if writer.write_all(&piece).await.is_err() {
+                    return;
+                }
+            }
+            // Keep the write half open: closing it could end the exchange before the answer.
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        });
+        let mut received = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let response = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                if let Some(response) = RawResponse::parse(&received) {
+                    return response;
+                }
+                match reader.read(&mut buf).await {
+                    Ok(0) | Err(_) => {
+                        return RawResponse::parse(&received)
+                            .expect("a complete HTTP response before the connection closed")
+                    }
+                    Ok(n) => received.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await
+        .expect("an answer within 20 s");
+        sending.abort();
+        response
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// A response read off a raw connection (no compression, Content-Length framing).
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl RawResponse {
+    fn parse(bytes: &[u8]) -> Option<Self> {
+        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = std::str::from_utf8(&bytes[..end]).ok()?;
+        let mut lines = head.split("\r\n");
+        let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+        let headers: HashMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let length: usize = headers.get("content-length")?.parse().ok()?;
+        let body = bytes.get(end + 4..end + 4 + length)?;
+        Some(Self {
+            status,
+            headers,
+            body: String::from_utf8_lossy(body).into_owned(),
+        })
+    }
+}
+
+/// A PostgreSQL database made for one test, dropped (connections and all) with the guard.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PostgresDatabase {
+    async fn create() -> Self {
+        let admin_url = postgres_admin_url();
+        let name = format!("edu_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "cannot reach the test PostgreSQL at {admin_url} (set EDU_TEST_POSTGRES_URL): {e}"
+            )
+        });
+        admin
+            .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+            .await
+            .expect("CREATE DATABASE");
+        let _ = admin.close().await;
+        let mut url = url::Url::parse(&admin_url).expect("EDU_TEST_POSTGRES_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        Self {
+            admin_url,
+            name,
+            url: url.to_string(),
+        }
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop cannot await, and the test's runtime may be shutting down: use a thread of our own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect(&admin_url).await?;
+                admin
+                    .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("warning: could not drop test database {}: {e}", self.name);
+        }
+    }
+}

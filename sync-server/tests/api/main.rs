@@ -1,0 +1,18 @@
+//! Integration tests: the real app on 127.0.0.1:0, a fresh database per test, HTTP through reqwest.
+//!
+//! Every `both_backends!` test runs once on SQLite and once on PostgreSQL
+//! (`EDU_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+//! Set `TEST_LOG=1` to see the server's logs.
+
+// A panic is how a test reports failure, helpers included.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod client;
+mod courses;
+mod errors;
+mod health;
+mod migrations;
+mod observability;
+mod startup;

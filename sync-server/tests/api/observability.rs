@@ -1,0 +1,66 @@
+use crate::both_backends;
+use crate::helpers::TestApp;
+
+both_backends!(
+    async fn metrics_count_requests_by_route_template(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.get("/api/courses?limit=1").await;
+        app.get("/api/courses?limit=2").await;
+        app.get("/api/no-such-thing-1").await;
+        app.get("/api/no-such-thing-2").await;
+        let res = app.get("/metrics").await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("openmetrics-text"));
+        let text = res.text().await.unwrap();
+        assert!(
+            text.contains(r#"http_requests_total{method="GET",route="/api/courses",status="200"} 2"#),
+            "{text}"
+        );
+        // Raw paths never become labels: both unknown paths share the catch-all template.
+        assert!(text.contains(r#"route="/api/{*rest}",status="404"} 2"#), "{text}");
+        assert!(!text.contains("no-such-thing"));
+        assert!(text.contains("http_request_duration_seconds_bucket"));
+        assert!(text.contains("db_pool_connections "), "{text}");
+        assert!(text.contains("db_pool_idle_connections "), "{text}");
+    }
+);
+
+both_backends!(
+    async fn request_id_is_echoed_or_made_up(backend) {
+        let app = TestApp::spawn(backend).await;
+        let res = app
+            .client
+            .get(app.url("/healthz"))
+            .header("x-request-id", "trace-me-123")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["x-request-id"], "trace-me-123");
+
+        let res = app.get("/api/nope").await;
+        let made_up = res.headers()["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(made_up).is_ok(), "{made_up}");
+    }
+);
+
+both_backends!(
+    async fn openapi_document_describes_the_catalog(backend) {
+        let app = TestApp::spawn(backend).await;
+        let doc: serde_json::Value = app.get_json("/api/openapi.json", 200).await;
+        assert_eq!(doc["info"]["title"], "EduPlatform API");
+        let list = &doc["paths"]["/api/courses"]["get"];
+        assert!(list.is_object(), "{doc}");
+        let params: Vec<&str> = list["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(params, ["limit", "cursor"]);
+        assert!(doc["components"]["schemas"]["CourseSummary"].is_object(), "{doc}");
+        assert!(doc["paths"]["/readyz"]["get"].is_object());
+    }
+);
