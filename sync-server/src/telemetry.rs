@@ -20,8 +20,9 @@ pub fn init(config: &Config) {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
+            // Every enclosing span, so the request span (and its id) shows under handler spans too.
+            .with_current_span(false)
+            .with_span_list(true)
             .init(),
     }
 }

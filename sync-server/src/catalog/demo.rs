@@ -162,8 +162,3 @@ pub async fn load_if_empty(db: &Db) -> Result<usize> {
     });
     Ok(inserted)
 }
-
-/// How many demo courses there are.
-pub fn course_count() -> usize {
-    COURSES.len()
-}
