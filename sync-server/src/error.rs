@@ -17,8 +17,8 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
-    /// One input value is unacceptable.
-    #[error("{field}: {message}")]
+    /// One input value is unacceptable; `message` names the field for people, `field` for code.
+    #[error("{message}")]
     Validation {
         field: &'static str,
         message: String,

@@ -49,7 +49,7 @@ async fn list_courses(
         None | Some("") => None,
         Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
             field: "limit",
-            message: format!("expected a whole number, got {text:?}"),
+            message: format!("limit must be a whole number, got {text:?}"),
         })?),
     };
     let limit = shared::validate::page_limit(requested).map_err(|message| Error::Validation {
