@@ -36,6 +36,43 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// One unit of work on either backend: everything written through it lands together or not at all
+/// (one transaction per user action, so an outbox row is committed with the change it announces).
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same expression on whichever connection a `Tx` holds:
+/// `on_tx!(tx, conn => sqlx::query("...").execute(conn).await)` (`conn` is `&mut Connection`).
+#[allow(unused_macros)] // used by the identity and notification domains
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_tx;
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(t) => t.commit().await,
+            Self::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
 /// Why the database could not be made ready at start.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -83,6 +120,15 @@ impl Db {
             Self::Sqlite(_) => Backend::Sqlite,
             Self::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers queue on `busy_timeout` instead of failing when a read lock cannot be upgraded.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
     }
 
     /// Checks that a connection can be had and answers (`SELECT 1`).
@@ -210,4 +256,42 @@ async fn connect_postgres(url: &DatabaseUrl) -> Result<PgPool, DbError> {
         .connect_with(options)
         .await
         .map_err(|e| connect_error(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn memory_db() -> Db {
+        let url = DatabaseUrl::parse("sqlite::memory:").expect("url");
+        Db::connect(&url).await.expect("in-memory database")
+    }
+
+    #[tokio::test]
+    async fn a_dropped_transaction_writes_nothing_and_a_committed_one_writes_all() {
+        let db = memory_db().await;
+        let count = |db: Db| async move {
+            on_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM courses").fetch_one(pool).await)
+                .expect("count")
+        };
+        let insert =
+            "INSERT INTO courses (id, slug, title, subtitle, description, language, level, \
+                      estimated_minutes, lesson_count, created_at, updated_at) \
+                      VALUES ($1, $1, 't', 's', 'd', 'en', 'beginner', 1, 1, $2, $2)";
+        let now = chrono::Utc::now();
+
+        let mut tx = db.begin().await.expect("begin");
+        on_tx!(&mut tx, conn => sqlx::query(insert).bind("a").bind(now).execute(conn).await.map(|r| r.rows_affected()))
+            .expect("insert");
+        drop(tx);
+        assert_eq!(count(db.clone()).await, 0, "rolled back on drop");
+
+        let mut tx = db.begin().await.expect("begin");
+        for id in ["a", "b"] {
+            on_tx!(&mut tx, conn => sqlx::query(insert).bind(id).bind(now).execute(conn).await.map(|r| r.rows_affected()))
+                .expect("insert");
+        }
+        tx.commit().await.expect("commit");
+        assert_eq!(count(db).await, 2);
+    }
 }
