@@ -1,7 +1,10 @@
 //! Request and response types of the HTTP API, one module per resource.
 
+pub mod accounts;
 pub mod courses;
 pub mod error;
+pub mod notifications;
+pub mod teaching;
 
 pub use error::{ErrorBody, ErrorDetail};
 

@@ -1,0 +1,212 @@
+//! Accounts, sign-in sessions and the signed-in user's own data (`/api/auth/*`, `/api/me/*`).
+
+/// What a user may do. Everyone starts as a student; admins make teachers; the first admin comes
+/// from the server's command line (`sync-server admin create`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Student,
+    Teacher,
+    Admin,
+}
+
+impl Role {
+    /// The code stored in the database and sent on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Student => "student",
+            Self::Teacher => "teacher",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Parses a stored code; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "student" => Some(Self::Student),
+            "teacher" => Some(Self::Teacher),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// The interface language a user reads mail and the app in.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Ru => "ru",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "en" => Some(Self::En),
+            "ru" => Some(Self::Ru),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /api/auth/register`. Answered 202 whether or not the email is taken (the owner of a
+/// taken address gets a mail saying so), so the answer never tells who has an account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub locale: Locale,
+    /// An IANA time zone name, e.g. `Europe/Moscow`.
+    pub time_zone: String,
+}
+
+/// `POST /api/auth/sign-in`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A successful sign-in: the session token (also set as an HttpOnly cookie for the web app; API
+/// and sync clients send it as `Authorization: Bearer`) and who signed in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInResponse {
+    pub token: String,
+    pub user: Me,
+}
+
+/// A single-use token from a mail: `POST /api/auth/verify-email` (also confirms an email change).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenRequest {
+    pub token: String,
+}
+
+/// `POST /api/auth/forgot-password` and `POST /api/auth/resend-verification`: answered 202 always.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailRequest {
+    pub email: String,
+}
+
+/// `POST /api/auth/reset-password`: signs out every session of the account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetPasswordRequest {
+    pub token: String,
+    pub new_password: String,
+}
+
+/// `POST /api/me/password`: signs out every other session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/me/email`: mails a confirmation link to the new address; the change happens when
+/// it is followed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeEmailRequest {
+    pub new_email: String,
+    pub current_password: String,
+}
+
+/// `DELETE /api/me`: the password confirms it is really the owner.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeleteAccountRequest {
+    pub current_password: String,
+}
+
+/// `PATCH /api/me`: only the fields given change.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateProfileRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// The signed-in user as they see themselves (`GET /api/me`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    pub time_zone: String,
+    pub email_verified: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// One signed-in device or browser (`GET /api/me/sessions`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// True for the session that made this request.
+    pub current: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_and_locale_codes_round_trip_and_match_the_wire() {
+        for role in [Role::Student, Role::Teacher, Role::Admin] {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+            let wire = serde_json::to_string(&role).unwrap();
+            assert_eq!(wire, format!("\"{}\"", role.code()));
+        }
+        for locale in [Locale::En, Locale::Ru] {
+            assert_eq!(Locale::from_code(locale.code()), Some(locale));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn profile_update_sends_only_what_changes() {
+        let update = UpdateProfileRequest {
+            locale: Some(Locale::Ru),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&update).unwrap(),
+            serde_json::json!({"locale": "ru"})
+        );
+        let parsed: UpdateProfileRequest = serde_json::from_str("{}").unwrap();
+        assert_eq!(parsed, UpdateProfileRequest::default());
+    }
+}
