@@ -86,7 +86,9 @@ async fn spa_fallback(dir: &Path, path: &str, req: Request) -> Response {
 }
 
 /// Trunk names built assets `<name>-<hex hash>[_bg].<ext>` (`client-1a2b3c4d5e6f7a8b_bg.wasm`); such a
-/// file never changes, so browsers may keep it for a year.
+/// file never changes, so browsers may keep it for a year. Trunk prints a u64 hash in hex without
+/// leading zeros (`layout-db8686cfa626673.css` has 15 digits), so shorter hashes count too; under 12
+/// digits is left out as more likely a word than a hash.
 fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, _ext)) = file.rsplit_once('.') else {
@@ -97,7 +99,7 @@ fn is_content_hashed(path: &str) -> bool {
         return false;
     };
     !name.is_empty()
-        && (16..=64).contains(&hash.len())
+        && (12..=64).contains(&hash.len())
         && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -111,6 +113,8 @@ mod tests {
             ("/client-1a2b3c4d5e6f7a8b.js", true),
             ("/client-1a2b3c4d5e6f7a8b_bg.wasm", true),
             ("/style-0123456789abcdef.css", true),
+            ("/layout-db8686cfa626673.css", true),
+            ("/my-notes-cafe.css", false),
             ("/assets/icon-0123456789abcdef0123.png", true),
             ("/", false),
             ("/index.html", false),
