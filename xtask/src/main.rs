@@ -17,6 +17,9 @@ commands:
   test    fmt check, clippy, Rust tests on SQLite and PostgreSQL, wasm tests in headless Chromium,
           browser end-to-end tests
   dist    release build of the client (dist/) and the server (for the Dockerfile and operators)
+  bench auth
+          sign-in latency under 32 concurrent sign-ins, and the catalog's p99 during that flood
+          against its idle p99 (release build; EDU_BENCH_POSTGRES_URL adds a PostgreSQL run)
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Some("dev") => dev(),
         Some("test") => test(),
         Some("dist") => dist(),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -101,6 +105,15 @@ fn dist() -> Result<(), String> {
     let tools = tools::ensure()?;
     build_client(&tools)?;
     run(cargo().args(["build", "--release", "--package", "sync-server"]))
+}
+
+/// Benchmarks print their figures (medians, p99, ratios against a baseline measured in the same run);
+/// they are never timed tests, since these machines are noisy.
+fn bench(which: Option<&str>) -> Result<(), String> {
+    match which {
+        Some("auth") => run(cargo().args(["bench", "--package", "sync-server", "--bench", "auth"])),
+        _ => Err(format!("name a benchmark: auth\n\n{USAGE}")),
+    }
 }
 
 /// One named step of `cargo xtask test`, timed for the summary.
