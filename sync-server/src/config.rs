@@ -25,12 +25,21 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses.
     pub demo_data: bool,
+    /// `EDU_DEV_MODE`: development conveniences (the dev mailbox at `/dev/mailbox`). Never in production.
+    pub dev_mode: bool,
+    /// `EDU_PUBLIC_URL`: where users reach the app, for links in mail; http(s), no trailing slash.
+    pub public_url: String,
+    /// `EDU_SMTP_URL`: the mail server; `None` sends mail to the dev mailbox and the log instead.
+    pub smtp_url: Option<SmtpUrl>,
+    /// `EDU_MAIL_FROM`: the sender of every mail, e.g. `EduPlatform <no-reply@example.org>`.
+    pub mail_from: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/edu.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 pub const DEFAULT_STATIC_DIR: &str = "dist";
+pub const DEFAULT_MAIL_FROM: &str = "EduPlatform <no-reply@localhost>";
 
 /// A variable that holds a value the server cannot use. Displays as one line naming the variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,6 +146,117 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// A validated `smtp://` or `smtps://` URL. Its `Debug` and `Display` never show a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl {
+    url: String,
+}
+
+impl SmtpUrl {
+    /// Accepts `smtp://[user:pass@]host[:port][?…]` (STARTTLS or plain, as the query says) and
+    /// `smtps://…` (TLS from the first byte).
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let parsed = url::Url::parse(url).map_err(|_| {
+            format!(
+                "expected smtp://user:pass@host:587 or smtps://user:pass@host:465, got {}",
+                redact(url)
+            )
+        })?;
+        if !matches!(parsed.scheme(), "smtp" | "smtps") {
+            return Err(format!(
+                "expected an smtp:// or smtps:// URL, got {}",
+                redact(url)
+            ));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(format!("{} names no host", redact(url)));
+        }
+        Ok(Self {
+            url: url.to_owned(),
+        })
+    }
+
+    /// The full URL, password included: only for opening connections.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced by `***`, safe for logs and error messages.
+    pub fn redacted(&self) -> String {
+        redact(&self.url)
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SmtpUrl").field(&self.redacted()).finish()
+    }
+}
+
+impl fmt::Display for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Checks `EDU_PUBLIC_URL`: an absolute http(s) URL with a host, no trailing slash, query or fragment,
+/// so `format!("{public_url}/verify-email?token=…")` is always a well-formed link.
+fn check_public_url(url: &str) -> Result<(), String> {
+    let expected = || format!("expected a URL like https://edu.example.org, got {url:?}");
+    let parsed = url::Url::parse(url).map_err(|_| expected())?;
+    if !matches!(parsed.scheme(), "http" | "https")
+        || parsed.host_str().is_none_or(str::is_empty)
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+        || !parsed.username().is_empty()
+    {
+        return Err(expected());
+    }
+    if url.ends_with('/') {
+        return Err(format!("remove the trailing slash from {url:?}"));
+    }
+    Ok(())
+}
+
+/// Checks `EDU_MAIL_FROM`: `name@domain` or `Display Name <name@domain>`.
+fn check_mailbox(text: &str) -> Result<(), String> {
+    let expected =
+        || format!("expected an address like EduPlatform <no-reply@example.org>, got {text:?}");
+    let address = match text.rsplit_once('<') {
+        Some((name, rest)) => {
+            let address = rest.strip_suffix('>').ok_or_else(expected)?;
+            if name.contains(['<', '>', '"', '\n', '\r']) {
+                return Err(expected());
+            }
+            address
+        }
+        None => text,
+    };
+    let (local, domain) = address.split_once('@').ok_or_else(expected)?;
+    let bad = |part: &str| {
+        part.is_empty()
+            || part
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>@,;:\"()[]\\".contains(c))
+    };
+    if bad(local) || bad(domain) || domain.starts_with('.') || domain.ends_with('.') {
+        return Err(expected());
+    }
+    Ok(())
+}
+
+/// Parses a yes/no variable: true, false, 1 or 0 (any case); unset is `false`.
+fn parse_bool(var: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(ConfigError::new(
+            var,
+            format!("expected true, false, 1 or 0, got {other:?}"),
+        )),
+    }
+}
+
 /// Hides the password of a URL (`postgres://user:***@host/db`); leaves other URLs alone.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -198,19 +318,23 @@ impl Config {
         let static_dir =
             PathBuf::from(var("EDU_STATIC_DIR").unwrap_or_else(|| DEFAULT_STATIC_DIR.into()));
 
-        let demo_data = match var("EDU_DEMO_DATA")
-            .map(|v| v.trim().to_ascii_lowercase())
-            .as_deref()
-        {
-            None | Some("false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "EDU_DEMO_DATA",
-                    format!("expected true, false, 1 or 0, got {other:?}"),
-                ))
-            }
-        };
+        let demo_data = parse_bool("EDU_DEMO_DATA", var("EDU_DEMO_DATA"))?;
+        let dev_mode = parse_bool("EDU_DEV_MODE", var("EDU_DEV_MODE"))?;
+
+        let public_url = var("EDU_PUBLIC_URL")
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| format!("http://{bind}"));
+        check_public_url(&public_url).map_err(|m| ConfigError::new("EDU_PUBLIC_URL", m))?;
+
+        let smtp_url = var("EDU_SMTP_URL")
+            .map(|v| SmtpUrl::parse(v.trim()))
+            .transpose()
+            .map_err(|m| ConfigError::new("EDU_SMTP_URL", m))?;
+
+        let mail_from = var("EDU_MAIL_FROM")
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
+        check_mailbox(&mail_from).map_err(|m| ConfigError::new("EDU_MAIL_FROM", m))?;
 
         Ok(Self {
             database_url,
@@ -219,6 +343,10 @@ impl Config {
             log_filter,
             static_dir,
             demo_data,
+            dev_mode,
+            public_url,
+            smtp_url,
+            mail_from,
         })
     }
 }
@@ -246,6 +374,100 @@ mod tests {
         assert_eq!(config.log_filter, "info,sqlx=warn");
         assert_eq!(config.static_dir, PathBuf::from("dist"));
         assert!(!config.demo_data);
+        assert!(!config.dev_mode);
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.smtp_url, None);
+        assert_eq!(config.mail_from, "EduPlatform <no-reply@localhost>");
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_bind_address() {
+        let config = parse(&[("EDU_BIND", "0.0.0.0:3000")]).unwrap();
+        assert_eq!(config.public_url, "http://0.0.0.0:3000");
+    }
+
+    #[test]
+    fn public_urls_table() {
+        let cases: &[(&str, bool)] = &[
+            ("https://edu.example.org", true),
+            ("http://localhost:8080", true),
+            ("https://example.org/edu", true),
+            ("https://edu.example.org/", false),
+            ("https://example.org/edu/", false),
+            ("ftp://example.org", false),
+            ("edu.example.org", false),
+            ("https://example.org?x=1", false),
+            ("https://example.org#top", false),
+            ("https://user@example.org", false),
+        ];
+        for (url, ok) in cases {
+            let got = parse(&[("EDU_PUBLIC_URL", url)]);
+            assert_eq!(got.is_ok(), *ok, "{url}: {got:?}");
+            match got {
+                Ok(config) => assert_eq!(config.public_url, *url),
+                Err(e) => {
+                    assert_eq!(e.var, "EDU_PUBLIC_URL");
+                    assert!(!e.to_string().contains('\n'), "one line: {e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn smtp_urls_table() {
+        let cases: &[(&str, bool)] = &[
+            ("smtp://127.0.0.1:2525", true),
+            ("smtp://user:pass@mail.example.org:587", true),
+            ("smtps://user:pass@mail.example.org:465", true),
+            ("smtp://127.0.0.1:2525?tls=none", true),
+            ("http://mail.example.org", false),
+            ("mail.example.org:25", false),
+            ("smtp://", false),
+        ];
+        for (url, ok) in cases {
+            let got = parse(&[("EDU_SMTP_URL", url)]);
+            assert_eq!(got.is_ok(), *ok, "{url}: {got:?}");
+            if let Err(e) = got {
+                assert_eq!(e.var, "EDU_SMTP_URL");
+            }
+        }
+    }
+
+    #[test]
+    fn smtp_password_never_shows() {
+        let config = parse(&[(
+            "EDU_SMTP_URL",
+            "smtps://mailer:hunter2@mail.example.org:465",
+        )])
+        .unwrap();
+        let url = config.smtp_url.clone().unwrap();
+        assert_eq!(url.expose(), "smtps://mailer:hunter2@mail.example.org:465");
+        assert_eq!(url.redacted(), "smtps://mailer:***@mail.example.org:465");
+        assert!(!format!("{config:?} {url}").contains("hunter2"));
+        let err = parse(&[("EDU_SMTP_URL", "imap://mailer:hunter2@mail.example.org")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn mail_from_table() {
+        let cases: &[(&str, bool)] = &[
+            ("no-reply@example.org", true),
+            ("EduPlatform <no-reply@example.org>", true),
+            ("Образование <info@example.org>", true),
+            ("no-reply", false),
+            ("EduPlatform <no-reply@example.org", false),
+            ("two words@example.org", false),
+            ("a@b@c", false),
+            ("<@example.org>", false),
+            ("x <a@.org>", false),
+        ];
+        for (text, ok) in cases {
+            let got = parse(&[("EDU_MAIL_FROM", text)]);
+            assert_eq!(got.is_ok(), *ok, "{text}: {got:?}");
+            if let Err(e) = got {
+                assert_eq!(e.var, "EDU_MAIL_FROM");
+            }
+        }
     }
 
     #[test]
@@ -305,6 +527,7 @@ mod tests {
             ("EDU_LOG_FORMAT", "xml"),
             ("EDU_LOG", "info,[=="),
             ("EDU_DEMO_DATA", "yes please"),
+            ("EDU_DEV_MODE", "on"),
         ];
         for (var, value) in bad {
             let err = parse(&[(var, value)]).unwrap_err();
@@ -318,6 +541,7 @@ mod tests {
             ("EDU_LOG", "debug"),
             ("EDU_STATIC_DIR", "/srv/dist"),
             ("EDU_DEMO_DATA", "TRUE"),
+            ("EDU_DEV_MODE", "1"),
         ])
         .unwrap();
         assert_eq!(good.bind.port(), 0);
@@ -325,6 +549,7 @@ mod tests {
         assert_eq!(good.log_filter, "debug");
         assert_eq!(good.static_dir, PathBuf::from("/srv/dist"));
         assert!(good.demo_data);
+        assert!(good.dev_mode);
         for (value, expected) in [("1", true), ("0", false), ("false", false)] {
             assert_eq!(
                 parse(&[("EDU_DEMO_DATA", value)]).unwrap().demo_data,

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod notify;
 pub mod telemetry;
 
 use std::future::Future;

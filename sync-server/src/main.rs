@@ -16,6 +16,11 @@ Runs the EduPlatform server. Configured by environment variables:
   EDU_LOG           info,sqlx=warn (a tracing filter)
   EDU_STATIC_DIR    dist (the built web client)
   EDU_DEMO_DATA     false | true (load demo courses into an empty catalog)
+  EDU_DEV_MODE      false | true (development only: the dev mailbox at /dev/mailbox)
+  EDU_PUBLIC_URL    http://<EDU_BIND> (where users reach the app, for links in mail)
+  EDU_SMTP_URL      unset | smtp://user:pass@host:587 | smtps://user:pass@host:465
+                    (unset: mail goes to the log and, in dev mode, the dev mailbox)
+  EDU_MAIL_FROM     EduPlatform <no-reply@localhost>
 ";
 
 fn main() -> ExitCode {

@@ -7,6 +7,7 @@
 mod body_limit;
 mod client;
 mod courses;
+mod dev;
 pub mod extract;
 mod health;
 mod metrics;
@@ -29,6 +30,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::Error;
 use crate::metrics::Metrics;
+use crate::notify::Outbox;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -37,6 +39,12 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The built client (`EDU_STATIC_DIR`).
     pub static_dir: Arc<PathBuf>,
+    /// `EDU_DEV_MODE`: serve the dev mailbox.
+    pub dev_mode: bool,
+    /// `EDU_PUBLIC_URL`, no trailing slash: the start of every link in mail.
+    pub public_url: Arc<str>,
+    /// Wake the mail worker after committing a transaction that called `notify::enqueue`.
+    pub outbox: Outbox,
 }
 
 impl AppState {
@@ -45,6 +53,9 @@ impl AppState {
             db,
             metrics: Arc::new(Metrics::new()),
             static_dir: Arc::new(config.static_dir.clone()),
+            dev_mode: config.dev_mode,
+            public_url: Arc::from(config.public_url.as_str()),
+            outbox: Outbox::new(),
         }
     }
 }
@@ -60,7 +71,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
     ),
     tags(
         (name = "catalog", description = "Courses anyone can browse"),
-        (name = "operations", description = "Health, readiness and metrics")
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
     )
 )]
 struct ApiDoc;
@@ -69,6 +81,7 @@ struct ApiDoc;
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(courses::router())
+        .merge(dev::router())
         .merge(health::router())
         .merge(metrics::router())
 }
@@ -92,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .merge(dev::page_router())
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .route_layer(middleware::from_fn(metrics::remember_route))
         .fallback(client::serve)
