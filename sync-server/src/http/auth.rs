@@ -4,7 +4,7 @@
 //! limits, mails, sessions) are in `crate::identity::accounts`.
 
 use axum::extract::State;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::accounts::{
@@ -149,7 +149,8 @@ async fn sign_in(
     let (token, user) = state.accounts.sign_in(&req, &client).await?;
     let cookie = session_cookie(&token, state.config.secure_cookies());
     Ok((
-        AppendHeaders([(SET_COOKIE, cookie)]),
+        // The body holds a secret: no cache may keep it.
+        AppendHeaders([(SET_COOKIE, cookie), (CACHE_CONTROL, "no-store".to_owned())]),
         axum::Json(SignInResponse { token, user }),
     )
         .into_response())

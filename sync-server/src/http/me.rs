@@ -5,7 +5,7 @@
 //! that user's id (`crate::identity::accounts`).
 
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::accounts::{
@@ -209,10 +209,13 @@ async fn revoke_session(
 async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let data = state.accounts.export(user.session()).await?;
     Ok((
-        AppendHeaders([(
-            CONTENT_DISPOSITION,
-            "attachment; filename=\"eduplatform-export.json\"",
-        )]),
+        AppendHeaders([
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"eduplatform-export.json\"",
+            ),
+            (CACHE_CONTROL, "no-store"),
+        ]),
         axum::Json(data),
     )
         .into_response())

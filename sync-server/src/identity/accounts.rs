@@ -85,6 +85,19 @@ async fn issue_token(
     Ok(token)
 }
 
+/// Deletes any outstanding token of `user_id` for `purpose`.
+async fn forget_tokens(tx: &mut Tx, user_id: &str, purpose: Purpose) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2")
+            .bind(user_id)
+            .bind(purpose.code())
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(())
+}
+
 /// A consumed token: whose, what for, and the address a change confirms.
 struct Consumed {
     user_id: String,
@@ -280,6 +293,8 @@ impl Accounts {
                     }
                     Err(e) => return Err(e.into()),
                 }
+                // A reset link mailed to the old address must not outlive the change.
+                forget_tokens(&mut tx, &before.id, Purpose::ResetPassword).await?;
                 let detail = format!("from {} to {new_email}", before.email);
                 audit::record(
                     &mut tx,
@@ -489,6 +504,7 @@ impl Accounts {
                 .rows_affected()
         });
         sessions::revoke_all(&mut tx, &user.id, Some(&session.id)).await?;
+        forget_tokens(&mut tx, &user.id, Purpose::ResetPassword).await?;
         audit::record(
             &mut tx,
             Event::PasswordChanged,

@@ -167,20 +167,15 @@ pub async fn revoke_all(tx: &mut Tx, user_id: &str, keep: Option<&str>) -> Resul
 
 /// Removes the user's sessions that have expired (housekeeping at sign-in).
 pub async fn forget_expired(tx: &mut Tx, user_id: &str) -> Result<()> {
-    // Compared in Rust rather than SQL: SQLite stores times as text.
-    let rows: Vec<(String, DateTime<Utc>)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id, expires_at FROM sessions WHERE user_id = $1")
+    // On SQLite times are RFC 3339 text written by one encoder (always `+00:00`), which sorts in
+    // time order, so the comparison is the same on both backends.
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
             .bind(user_id)
-            .fetch_all(conn)
+            .bind(Utc::now())
+            .execute(conn)
             .await?
+            .rows_affected()
     });
-    let now = Utc::now();
-    for (id, expires_at) in rows {
-        if expires_at <= now {
-            on_tx!(tx, conn => {
-                sqlx::query("DELETE FROM sessions WHERE id = $1").bind(&id).execute(conn).await?.rows_affected()
-            });
-        }
-    }
     Ok(())
 }

@@ -435,11 +435,18 @@ both_backends!(
             .json(&change(DEMO_PASSWORD, "password1")).send().await.unwrap();
         assert_eq!(error_code(res, 400).await, "validation_failed");
         app.me_ok(&other).await;
+        // A reset link asked for earlier must not outlive the change.
+        app.post_json("/api/auth/forgot-password", &json!({"email": "student@demo.local"})).await;
+        let reset = app.mailed_token("student@demo.local", "reset-password").await;
 
         let res = app.bearer(Method::POST, "/api/me/password", &this)
             .json(&change(DEMO_PASSWORD, NEW_PASSWORD)).send().await.unwrap();
         assert_eq!(res.status(), 204);
         app.me_ok(&this).await;
+        let res = app
+            .post_json("/api/auth/reset-password", &json!({"token": reset, "new_password": "a sneaky passphrase"}))
+            .await;
+        assert_eq!(error_code(res, 400).await, "invalid_token");
         assert_eq!(error_code(app.me(&other).await, 401).await, "unauthenticated");
         assert_eq!(app.sign_in("student@demo.local", DEMO_PASSWORD).await.status(), 401);
         app.token_for("student@demo.local", NEW_PASSWORD).await;
