@@ -4,7 +4,7 @@
 //! the environment; the parsed `Config` is passed down explicitly.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -23,7 +23,7 @@ pub struct Config {
     pub log_filter: String,
     /// `EDU_STATIC_DIR`: the built client (Trunk's `dist/`).
     pub static_dir: PathBuf,
-    /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses.
+    /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses and create the demo accounts.
     pub demo_data: bool,
     /// `EDU_DEV_MODE`: development conveniences (the dev mailbox at `/dev/mailbox`). Never in production.
     pub dev_mode: bool,
@@ -33,6 +33,58 @@ pub struct Config {
     pub smtp_url: Option<SmtpUrl>,
     /// `EDU_MAIL_FROM`: the sender of every mail, e.g. `EduPlatform <no-reply@example.org>`.
     pub mail_from: String,
+    /// `EDU_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed (comma-separated IPs).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Attempt limits of the account routes. Not read from the environment: tests and benchmarks
+    /// change them in code.
+    pub rate_limits: RateLimits,
+    /// How many password hashes may be computed at once (each takes one core for tens of ms).
+    /// Defaults to the number of cores; not read from the environment.
+    pub password_hash_permits: usize,
+}
+
+/// Attempts allowed per minute for each account route, per client IP and per account (email
+/// address). A limit of 0 means unlimited (benchmarks only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    pub sign_in_per_ip: u32,
+    pub sign_in_per_account: u32,
+    pub register_per_ip: u32,
+    pub register_per_account: u32,
+    /// Forgot password, resend verification, reset password.
+    pub recovery_per_ip: u32,
+    pub recovery_per_account: u32,
+    /// A signed-in user confirming their password (change password or email, delete account).
+    pub password_checks_per_user: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            sign_in_per_ip: 10,
+            sign_in_per_account: 5,
+            register_per_ip: 10,
+            register_per_account: 3,
+            recovery_per_ip: 10,
+            recovery_per_account: 3,
+            password_checks_per_user: 5,
+        }
+    }
+}
+
+impl RateLimits {
+    /// No limits at all: for load benchmarks that hammer one route from one address.
+    pub fn unlimited() -> Self {
+        Self {
+            sign_in_per_ip: 0,
+            sign_in_per_account: 0,
+            register_per_ip: 0,
+            register_per_account: 0,
+            recovery_per_ip: 0,
+            recovery_per_account: 0,
+            password_checks_per_user: 0,
+        }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/edu.db";
@@ -275,6 +327,24 @@ fn redact(url: &str) -> String {
 }
 
 impl Config {
+    /// `EDU_PUBLIC_URL` (no trailing slash), ready for `format!("{base}/verify-email?…")`.
+    pub fn public_base(&self) -> String {
+        self.public_url.clone()
+    }
+
+    /// The origin (`scheme://host[:port]`) browsers send in `Origin` for this server's pages.
+    pub fn public_origin(&self) -> String {
+        // Checked when parsed, so it is a URL with a host.
+        url::Url::parse(&self.public_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+
+    /// Whether cookies must be `Secure` (the public address is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -336,6 +406,23 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
         check_mailbox(&mail_from).map_err(|m| ConfigError::new("EDU_MAIL_FROM", m))?;
 
+        let trusted_proxies = match var("EDU_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| {
+                    item.parse::<IpAddr>().map_err(|_| {
+                        ConfigError::new(
+                            "EDU_TRUSTED_PROXIES",
+                            format!("expected comma-separated IP addresses, got {item:?}"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+
         Ok(Self {
             database_url,
             bind,
@@ -347,6 +434,11 @@ impl Config {
             public_url,
             smtp_url,
             mail_from,
+            trusted_proxies,
+            rate_limits: RateLimits::default(),
+            password_hash_permits: std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(2),
         })
     }
 }
@@ -378,6 +470,11 @@ mod tests {
         assert_eq!(config.public_url, "http://127.0.0.1:8080");
         assert_eq!(config.smtp_url, None);
         assert_eq!(config.mail_from, "EduPlatform <no-reply@localhost>");
+        assert_eq!(config.public_base(), "http://127.0.0.1:8080");
+        assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
+        assert!(!config.secure_cookies());
+        assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.rate_limits, RateLimits::default());
     }
 
     #[test]
@@ -467,6 +564,36 @@ mod tests {
             if let Err(e) = got {
                 assert_eq!(e.var, "EDU_MAIL_FROM");
             }
+        }
+    }
+
+    #[test]
+    fn public_url_and_trusted_proxies_table() {
+        let config = parse(&[
+            ("EDU_PUBLIC_URL", "https://edu.example.com"),
+            ("EDU_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+        ])
+        .unwrap();
+        assert_eq!(config.public_base(), "https://edu.example.com");
+        assert_eq!(config.public_origin(), "https://edu.example.com");
+        assert!(config.secure_cookies());
+        assert_eq!(
+            config.trusted_proxies,
+            vec![
+                "10.0.0.1".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        let sub = parse(&[("EDU_PUBLIC_URL", "http://host:9000/edu")]).unwrap();
+        assert_eq!(sub.public_base(), "http://host:9000/edu");
+        assert_eq!(sub.public_origin(), "http://host:9000");
+
+        for (var, value) in [
+            ("EDU_TRUSTED_PROXIES", "10.0.0.0/8"),
+            ("EDU_TRUSTED_PROXIES", "proxy.local"),
+        ] {
+            let err = parse(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
         }
     }
 

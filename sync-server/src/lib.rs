@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod metrics;
 pub mod notify;
 pub mod telemetry;
@@ -34,6 +35,8 @@ pub enum StartError {
     /// The mail settings (EDU_SMTP_URL, EDU_MAIL_FROM) cannot be used; the text names the variable.
     #[error("{0}")]
     Mail(String),
+    #[error("cannot set up accounts: {0}")]
+    Accounts(String),
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -53,6 +56,9 @@ impl App {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
         let db = Db::connect(&config.database_url).await?;
         tracing::info!(database = %config.database_url, "database ready");
+        let accounts = identity::Accounts::new(db.clone(), config)
+            .await
+            .map_err(|e| StartError::Accounts(describe(&e)))?;
         if config.demo_data {
             let inserted = catalog::demo::load_if_empty(&db)
                 .await
@@ -60,10 +66,16 @@ impl App {
             if inserted > 0 {
                 tracing::info!(inserted, "loaded the demo courses into an empty catalog");
             }
+            let created = identity::demo::create_accounts(&db, &accounts.passwords)
+                .await
+                .map_err(|e| StartError::DemoData(describe(&e)))?;
+            if created > 0 {
+                tracing::info!(created, "created the demo accounts");
+            }
         }
         let transport = notify::transport::from_config(config, &db).map_err(StartError::Mail)?;
         Ok(Self {
-            state: http::AppState::new(db, config),
+            state: http::AppState::new(db, config, accounts),
             transport,
             worker_options: notify::WorkerOptions::default(),
         })
@@ -91,6 +103,11 @@ impl App {
         &self.state.db
     }
 
+    /// The identity services (tests and the benchmark create accounts through them).
+    pub fn accounts(&self) -> &identity::Accounts {
+        &self.state.accounts
+    }
+
     /// The complete router, layers included.
     pub fn router(&self) -> axum::Router {
         http::router(self.state.clone())
@@ -111,7 +128,11 @@ impl App {
         );
         let mut worker = tokio::spawn(worker.run(self.state.outbox.clone(), stop));
 
-        let result = axum::serve(listener, self.router())
+        // Connect info gives handlers the TCP peer (the client IP, or a trusted proxy's).
+        let service = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
 
@@ -143,7 +164,7 @@ pub async fn serve(
 }
 
 /// An error and its causes on one line (our `Error::Database` alone only says "database error").
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(e) = source {
