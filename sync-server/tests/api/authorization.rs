@@ -64,6 +64,25 @@ async fn pending_application(app: &TestApp, email: &str) -> String {
     id
 }
 
+/// An unread in-app notification of `email`'s account (a target to mark read).
+async fn notification_of(app: &TestApp, email: &str) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    crate::on_db!(&app.db, pool => {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, kind, title, body, created_at) \
+             SELECT $1, id, 'teacher_application_approved', 'Hello', 'Hello', $2 \
+             FROM users WHERE email_key = $3",
+        )
+        .bind(&id)
+        .bind(chrono::Utc::now())
+        .bind(email)
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+    id
+}
+
 /// A session row of `email`'s account that nobody holds the token of (a target to revoke).
 async fn spare_session(app: &TestApp, email: &str) -> String {
     let id = uuid::Uuid::now_v7().to_string();
@@ -107,6 +126,7 @@ both_backends!(
         let to_approve = pending_application(&app, "applicant1@example.com").await;
         let to_reject = pending_application(&app, "applicant2@example.com").await;
         let admins_spare = spare_session(&app, "admin@demo.local").await;
+        let admins_notification = notification_of(&app, "admin@demo.local").await;
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
 
@@ -171,7 +191,11 @@ both_backends!(
             with_body(Method::POST, format!("/api/admin/teacher-applications/{to_reject}/reject"),
                 |_| Some(json!({"reason": "Please add recordings of your lessons."})),
                 [401, 403, 403, 403, 200]),
-            // Notifications (added with the notifications work): rows go here.
+            // Notifications: everyone signed in has a bell; another user's notification is not found.
+            row(Method::GET, "/api/notifications", [401, 200, 200, 200, 200]),
+            row(Method::POST, format!("/api/notifications/{admins_notification}/read"),
+                [401, 404, 404, 404, 204]),
+            row(Method::POST, "/api/notifications/read-all", [401, 204, 204, 204, 204]),
 
             // Last: these end sessions and accounts.
             with_body(Method::DELETE, "/api/me",

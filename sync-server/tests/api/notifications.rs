@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use shared::api::accounts::Locale;
+use shared::api::notifications::NotificationList;
 use sync_server::notify::transport::SendFuture;
 use sync_server::notify::{
     self, DeliveryError, Mail, Outbox, Recipient, Template, Transport, Worker, WorkerOptions,
@@ -615,5 +616,144 @@ both_backends!(
         assert_eq!(outbox_rows(&app.db).await.len(), 1, "only u2's mail is left");
         assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().items.len(), 1);
         assert_eq!(app.mailbox("boris@example.org").await.len(), 1);
+    }
+);
+
+// ---- The bell over HTTP --------------------------------------------------------------------------
+
+/// Registers, verifies (with the token from the dev mailbox) and signs in; returns (user id, token).
+async fn signed_in_user(app: &TestApp, email: &str) -> (String, String) {
+    let res = app
+        .client
+        .post(app.url("/api/auth/register"))
+        .json(&serde_json::json!({
+            "email": email,
+            "password": "a long and unusual passphrase",
+            "display_name": "Ada",
+            "locale": "en",
+            "time_zone": "Europe/London",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
+    let mail = app
+        .wait_for_mail(email, |m| m.text.contains("/verify-email?token="))
+        .await;
+    let token = mail
+        .text
+        .split_once("token=")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .client
+        .post(app.url("/api/auth/verify-email"))
+        .json(&serde_json::json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app
+        .client
+        .post(app.url("/api/auth/sign-in"))
+        .json(&serde_json::json!({ "email": email, "password": "a long and unusual passphrase" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let signed_in: serde_json::Value = res.json().await.unwrap();
+    (
+        signed_in["user"]["id"].as_str().unwrap().to_owned(),
+        signed_in["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+both_backends!(
+    async fn the_bell_lists_marks_read_and_hides_other_users_notifications(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (user_id, token) = signed_in_user(&app, "ada@example.org").await;
+        queue(
+            &app,
+            vec![
+                (
+                    recipient(Some(&user_id), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationRejected {
+                        reason: "Add a sample lesson".into(),
+                    },
+                ),
+                (
+                    recipient(Some(&user_id), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+                (
+                    recipient(Some("someone-else"), "eve@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+            ],
+        )
+        .await;
+        let list = |app: &TestApp| {
+            let request = app
+                .client
+                .get(app.url("/api/notifications"))
+                .bearer_auth(&token);
+            async move {
+                let res = request.send().await.unwrap();
+                assert_eq!(res.status(), 200);
+                res.json::<NotificationList>().await.unwrap()
+            }
+        };
+        let post = |path: String| {
+            app.client
+                .post(app.url(&path))
+                .bearer_auth(&token)
+                .send()
+        };
+
+        let bell = list(&app).await;
+        assert_eq!(bell.unread_count, 2);
+        assert_eq!(bell.items[0].title, "Teacher application approved");
+        assert_eq!(bell.items[1].body, "Reason: Add a sample lesson");
+
+        let res = post(format!("/api/notifications/{}/read", bell.items[0].id)).await.unwrap();
+        assert_eq!(res.status(), 204);
+        let bell = list(&app).await;
+        assert_eq!(bell.unread_count, 1);
+        assert!(bell.items[0].read);
+
+        let others = notify::list_for_user(&app.db, "someone-else").await.unwrap();
+        let res = post(format!("/api/notifications/{}/read", others.items[0].id)).await.unwrap();
+        assert_eq!(res.status(), 404);
+        let body: shared::api::ErrorBody = res.json().await.unwrap();
+        assert_eq!(body.error.code, "not_found");
+        assert_eq!(
+            notify::list_for_user(&app.db, "someone-else").await.unwrap().unread_count,
+            1
+        );
+
+        let res = post("/api/notifications/read-all".into()).await.unwrap();
+        assert_eq!(res.status(), 204);
+        assert_eq!(list(&app).await.unread_count, 0);
+    }
+);
+
+both_backends!(
+    async fn the_bell_needs_a_signed_in_user(backend) {
+        let app = TestApp::spawn(backend).await;
+        assert_eq!(
+            app.get_error_code("/api/notifications", 401).await,
+            "unauthenticated"
+        );
+        let res = app
+            .client
+            .post(app.url("/api/notifications/read-all"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
     }
 );
