@@ -4,10 +4,16 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
+mod accounts;
+
+pub use accounts::{token_after, Role, DEMO_PASSWORD};
+
 use sqlx::{Connection, Executor, PgConnection};
+use sync_server::notify::mailbox::MailboxMessage;
+use sync_server::notify::{Outbox, Transport, WorkerOptions};
 use sync_server::{App, Config, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
@@ -70,6 +76,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own pool (shared handle).
     pub db: Db,
+    /// Wakes the app's mail worker (call after committing `notify::enqueue`).
+    pub outbox: Outbox,
     pub config: Config,
     /// Holds the SQLite file and anything `spawn_prepared` put there (e.g. a client build).
     _dir: tempfile::TempDir,
@@ -84,6 +92,15 @@ pub struct Options {
     pub demo_data: bool,
     /// Relative to the test's temporary directory; it need not exist.
     pub static_dir: PathBuf,
+    /// `EDU_DEV_MODE`: on by default, so tests read mail from the dev mailbox.
+    pub dev_mode: bool,
+    /// `EDU_SMTP_URL`; `None` delivers to the dev mailbox.
+    pub smtp_url: Option<String>,
+    /// Replaces the configured mail transport (to count or fail deliveries).
+    pub mail_transport: Option<Arc<dyn Transport>>,
+    pub worker: WorkerOptions,
+    /// Attempt limits of the account routes (the production defaults unless a test changes them).
+    pub rate_limits: sync_server::config::RateLimits,
 }
 
 impl Default for Options {
@@ -91,6 +108,11 @@ impl Default for Options {
         Self {
             demo_data: true,
             static_dir: PathBuf::from("dist"),
+            dev_mode: true,
+            smtp_url: None,
+            mail_transport: None,
+            worker: WorkerOptions::default(),
+            rate_limits: sync_server::config::RateLimits::default(),
         }
     }
 }
@@ -124,23 +146,36 @@ impl TestApp {
                 (db.url.clone(), Some(db))
             }
         };
-        let vars = HashMap::from([
+        // Bound before the config is made, so EDU_PUBLIC_URL (links in mail) names the real port.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let address = listener.local_addr().expect("bound address");
+        let mut vars = HashMap::from([
             ("EDU_DATABASE_URL", database_url),
-            ("EDU_BIND", "127.0.0.1:0".to_owned()),
+            ("EDU_BIND", address.to_string()),
+            ("EDU_PUBLIC_URL", format!("http://{address}")),
+            ("EDU_DEV_MODE", options.dev_mode.to_string()),
             (
                 "EDU_STATIC_DIR",
                 dir.path().join(&options.static_dir).display().to_string(),
             ),
             ("EDU_DEMO_DATA", options.demo_data.to_string()),
         ]);
-        let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
-
-        let listener = tokio::net::TcpListener::bind(config.bind)
+        if let Some(smtp_url) = options.smtp_url {
+            vars.insert("EDU_SMTP_URL", smtp_url);
+        }
+        let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
+        config.rate_limits = options.rate_limits.clone();
+        let mut app = App::build(&config)
             .await
-            .expect("bind port 0");
-        let address = listener.local_addr().expect("bound address");
-        let app = App::build(&config).await.expect("app starts");
+            .expect("app starts")
+            .with_worker_options(options.worker);
+        if let Some(transport) = options.mail_transport {
+            app = app.with_mail_transport(transport);
+        }
         let db = app.db().clone();
+        let outbox = app.outbox().clone();
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(app.run(listener, async {
             let _ = stop.await;
@@ -153,6 +188,7 @@ impl TestApp {
                 .build()
                 .expect("HTTP client"),
             db,
+            outbox,
             config,
             _dir: dir,
             shutdown: Some(shutdown),
@@ -183,6 +219,39 @@ impl TestApp {
     pub async fn get_error_code(&self, path: &str, status: u16) -> String {
         let body: shared::api::ErrorBody = self.get_json(path, status).await;
         body.error.code
+    }
+
+    /// The dev mailbox's mail to `to`, newest first (needs dev mode, the default in tests).
+    pub async fn mailbox(&self, to: &str) -> Vec<MailboxMessage> {
+        let res = self
+            .client
+            .get(self.url("/api/dev/mailbox"))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(res.status().as_u16(), 200, "GET /api/dev/mailbox?to={to}");
+        res.json().await.expect("JSON body")
+    }
+
+    /// Waits (up to 10 s) for a mail to `to` that `predicate` accepts; the worker sends mail
+    /// asynchronously, so a test reads tokens through this. Panics with the mailbox on time-out.
+    pub async fn wait_for_mail(
+        &self,
+        to: &str,
+        predicate: impl Fn(&MailboxMessage) -> bool,
+    ) -> MailboxMessage {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let messages = self.mailbox(to).await;
+            if let Some(found) = messages.iter().find(|m| predicate(m)) {
+                return found.clone();
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("no matching mail to {to} within 10 s; the mailbox holds {messages:#?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Sends raw bytes over one TCP connection: `head` (request line and headers, blank line

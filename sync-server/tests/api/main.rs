@@ -9,10 +9,15 @@
 
 mod helpers;
 
+mod accounts;
+mod admin_cli;
+mod authorization;
 mod client;
 mod courses;
 mod errors;
 mod health;
 mod migrations;
+mod notifications;
 mod observability;
 mod startup;
+mod teaching;
