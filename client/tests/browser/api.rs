@@ -21,7 +21,7 @@ fn error_body_maps_to_the_matching_client_error() {
     );
     assert_eq!(
         ClientError::from_response(429, body),
-        ClientError::RateLimited
+        ClientError::RateLimited { retry_after: None }
     );
     assert_eq!(
         ClientError::from_response(503, "<html>Bad gateway</html>"),
