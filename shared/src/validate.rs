@@ -1,4 +1,10 @@
-//! Limits enforced by both the client (before sending) and the server (always).
+//! Limits and pure checks enforced by both the client (before sending) and the server (always).
+//!
+//! Each check takes what a person typed and returns either the value to store (trimmed, normalised)
+//! or a message that names the field. No I/O: the common-password list is compiled in.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Page size used when a list request names none.
 pub const PAGE_LIMIT_DEFAULT: u32 = 20;
@@ -20,6 +26,248 @@ pub fn page_limit(requested: Option<u32>) -> Result<u32, String> {
     }
 }
 
+/// Longest email address accepted (RFC 5321's path limit less the angle brackets).
+pub const EMAIL_MAX_CHARS: usize = 254;
+/// Longest local part (before the `@`) accepted.
+pub const EMAIL_LOCAL_MAX_CHARS: usize = 64;
+/// Shortest password accepted, in characters.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+/// Longest password accepted, in characters (bounds the hashing work one request can cause).
+pub const PASSWORD_MAX_CHARS: usize = 128;
+/// Display name length after trimming, in characters.
+pub const DISPLAY_NAME_MAX_CHARS: usize = 80;
+/// Longest IANA time zone name accepted.
+pub const TIME_ZONE_MAX_CHARS: usize = 64;
+/// Teacher application bio length after trimming, in characters.
+pub const BIO_MIN_CHARS: usize = 20;
+pub const BIO_MAX_CHARS: usize = 2000;
+/// Teacher application subject length after trimming, in characters.
+pub const SUBJECT_MIN_CHARS: usize = 2;
+pub const SUBJECT_MAX_CHARS: usize = 120;
+/// Longest link accepted on a teacher application.
+pub const LINK_MAX_CHARS: usize = 500;
+/// Rejection reason length after trimming, in characters.
+pub const REASON_MIN_CHARS: usize = 5;
+pub const REASON_MAX_CHARS: usize = 1000;
+
+/// The bundled list of the 10,000 most common passwords (provenance in its header).
+const COMMON_PASSWORDS: &str = include_str!("validate/common-passwords.txt");
+
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON_PASSWORDS
+            .lines()
+            // Header lines are "#" or start with "# "; a password may start with '#'.
+            .filter(|line| !line.is_empty() && *line != "#" && !line.starts_with("# "))
+            .collect()
+    })
+}
+
+/// True when `password` is on the bundled common-password list, ignoring case.
+pub fn is_common_password(password: &str) -> bool {
+    common_passwords().contains(password.to_lowercase().as_str())
+}
+
+/// Checks and normalises an email address: trims it and lowercases the domain (the local part is
+/// kept as typed, since some servers treat it case-sensitively). Returns the address to store.
+///
+/// Deliberately simple: one `@`, a local part of printable characters without spaces or quotes,
+/// and a domain of at least two dot-separated labels of letters, digits and hyphens.
+pub fn email(input: &str) -> Result<String, String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err("email is required".into());
+    }
+    let count = trimmed.chars().count();
+    if count > EMAIL_MAX_CHARS {
+        return Err(format!(
+            "email must be at most {EMAIL_MAX_CHARS} characters, got {count}"
+        ));
+    }
+    let invalid = || format!("email must look like name@example.com, got {trimmed:?}");
+    let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
+    let local_ok = !local.is_empty()
+        && local.chars().count() <= EMAIL_LOCAL_MAX_CHARS
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| !c.is_control() && !c.is_whitespace() && !"@\"(),:;<>[\\]".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.chars().count() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
+    if !local_ok || !domain_ok {
+        return Err(invalid());
+    }
+    Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// The key two addresses are compared by: the whole normalised address lowercased, so
+/// `Ada@example.com` and `ada@example.com` are one account.
+pub fn email_key(normalised: &str) -> String {
+    normalised.to_lowercase()
+}
+
+/// Checks a new password: 10 to 128 characters and not one of the 10,000 most common passwords
+/// (case-insensitive). Passwords are never trimmed or otherwise changed.
+pub fn password(password: &str) -> Result<(), String> {
+    let count = password.chars().count();
+    if count < PASSWORD_MIN_CHARS {
+        return Err(format!(
+            "password must be at least {PASSWORD_MIN_CHARS} characters, got {count}"
+        ));
+    }
+    if count > PASSWORD_MAX_CHARS {
+        return Err(format!(
+            "password must be at most {PASSWORD_MAX_CHARS} characters, got {count}"
+        ));
+    }
+    if is_common_password(password) {
+        return Err(
+            "password is one of the most common passwords; choose one that is harder to guess"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// Trims `input` and checks its length in characters and that it is one line of printable text.
+fn single_line(field: &str, input: &str, min: usize, max: usize) -> Result<String, String> {
+    let trimmed = input.trim();
+    let count = trimmed.chars().count();
+    if count < min {
+        return Err(if min == 1 {
+            format!("{field} is required")
+        } else {
+            format!("{field} must be at least {min} characters, got {count}")
+        });
+    }
+    if count > max {
+        return Err(format!(
+            "{field} must be at most {max} characters, got {count}"
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(format!(
+            "{field} must be one line without control characters"
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Trims `input` and checks its length; line breaks and tabs are allowed, other control
+/// characters are not.
+fn multi_line(field: &str, input: &str, min: usize, max: usize) -> Result<String, String> {
+    let trimmed = input.trim();
+    let count = trimmed.chars().count();
+    if count < min {
+        return Err(format!(
+            "{field} must be at least {min} characters, got {count}"
+        ));
+    }
+    if count > max {
+        return Err(format!(
+            "{field} must be at most {max} characters, got {count}"
+        ));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(format!("{field} must not contain control characters"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A display name: 1 to 80 characters after trimming, one line. Returns the trimmed name.
+pub fn display_name(input: &str) -> Result<String, String> {
+    single_line("display name", input, 1, DISPLAY_NAME_MAX_CHARS)
+}
+
+/// An IANA time zone name such as `Europe/Moscow` or `Etc/GMT+3`: 1 to 64 characters of
+/// `A-Z a-z 0-9 _ + - /`. The name is not checked against the tz database (clients may know newer
+/// zones than the server). Returns the trimmed name.
+pub fn time_zone(input: &str) -> Result<String, String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err("time zone is required".into());
+    }
+    let count = trimmed.chars().count();
+    if count > TIME_ZONE_MAX_CHARS {
+        return Err(format!(
+            "time zone must be at most {TIME_ZONE_MAX_CHARS} characters, got {count}"
+        ));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_+-/".contains(c);
+    if !trimmed.chars().all(allowed) || trimmed.starts_with('/') || trimmed.contains("..") {
+        return Err(format!(
+            "time zone must be an IANA name like Europe/Moscow, got {trimmed:?}"
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A teacher applicant's bio: 20 to 2000 characters after trimming; several lines allowed.
+pub fn bio(input: &str) -> Result<String, String> {
+    multi_line("bio", input, BIO_MIN_CHARS, BIO_MAX_CHARS)
+}
+
+/// What a teacher applicant will teach: 2 to 120 characters after trimming, one line.
+pub fn subject(input: &str) -> Result<String, String> {
+    single_line("subject", input, SUBJECT_MIN_CHARS, SUBJECT_MAX_CHARS)
+}
+
+/// A link to an applicant's work: an absolute `http://` or `https://` URL with a host, without
+/// spaces, at most 500 characters. Returns the trimmed link.
+pub fn link(input: &str) -> Result<String, String> {
+    let trimmed = input.trim();
+    let count = trimmed.chars().count();
+    if count > LINK_MAX_CHARS {
+        return Err(format!(
+            "link must be at most {LINK_MAX_CHARS} characters, got {count}"
+        ));
+    }
+    let invalid = || format!("link must be an http:// or https:// address, got {trimmed:?}");
+    let lower = trimmed.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(invalid)?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    if host.is_empty()
+        || trimmed
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+    {
+        return Err(invalid());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Why an admin rejected an application: 5 to 1000 characters after trimming.
+pub fn rejection_reason(input: &str) -> Result<String, String> {
+    multi_line("reason", input, REASON_MIN_CHARS, REASON_MAX_CHARS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +284,183 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(page_limit(input).map_err(|_| ()), expected, "{input:?}");
         }
+    }
+    #[test]
+    fn email_table() {
+        let long_local = "a".repeat(65);
+        let too_long = format!("{}@example.com", "a.".repeat(124));
+        let cases: Vec<(&str, Result<&str, ()>)> = vec![
+            ("ada@example.com", Ok("ada@example.com")),
+            (
+                "  Ada.Lovelace@Example.COM ",
+                Ok("Ada.Lovelace@example.com"),
+            ),
+            ("ada+edu@mail.example.org", Ok("ada+edu@mail.example.org")),
+            ("пользователь@пример.рф", Ok("пользователь@пример.рф")),
+            ("", Err(())),
+            ("   ", Err(())),
+            ("ada", Err(())),
+            ("ada@", Err(())),
+            ("@example.com", Err(())),
+            ("ada@localhost", Err(())),
+            ("ada@example..com", Err(())),
+            ("ada@-example.com", Err(())),
+            ("ada@example.com.", Err(())),
+            ("ada@10.0.0.1", Err(())),
+            ("a da@example.com", Err(())),
+            ("ada@exa mple.com", Err(())),
+            ("ada@example.com\n", Ok("ada@example.com")),
+            ("ada\u{0}@example.com", Err(())),
+            (".ada@example.com", Err(())),
+            ("a..da@example.com", Err(())),
+            ("a@b@example.com", Err(())),
+            ("<ada@example.com>", Err(())),
+            (long_local.as_str(), Err(())),
+            (too_long.as_str(), Err(())),
+        ];
+        for (input, expected) in cases {
+            let got = email(input);
+            assert_eq!(
+                got.as_deref().map_err(|_| ()),
+                expected,
+                "{input:?}: {got:?}"
+            );
+            if let Err(message) = got {
+                assert!(message.starts_with("email "), "{message}");
+            }
+        }
+        assert_eq!(email_key("Ada@example.com"), "ada@example.com");
+    }
+
+    #[test]
+    fn password_table() {
+        let cases: Vec<(String, bool)> = vec![
+            ("demo-password-2026".into(), true),
+            ("correct horse battery staple".into(), true),
+            (format!("q7{}", "x".repeat(PASSWORD_MIN_CHARS - 2)), true),
+            (format!("q7{}", "x".repeat(PASSWORD_MAX_CHARS - 2)), true),
+            ("ё".repeat(PASSWORD_MIN_CHARS), true),
+            ("x".repeat(PASSWORD_MIN_CHARS - 1), false),
+            ("x".repeat(PASSWORD_MAX_CHARS + 1), false),
+            ("ё".repeat(PASSWORD_MIN_CHARS - 1), false),
+            (String::new(), false),
+            ("1234567890".into(), false),
+            ("qwertyuiop".into(), false),
+            ("QwertyUIOP".into(), false),
+            ("password123".into(), false),
+            ("PASSWORD123".into(), false),
+        ];
+        for (input, ok) in cases {
+            assert_eq!(
+                password(&input).is_ok(),
+                ok,
+                "{input:?}: {:?}",
+                password(&input)
+            );
+        }
+        assert!(password("short")
+            .unwrap_err()
+            .starts_with("password must be at least 10"));
+        assert!(password("qwertyuiop").unwrap_err().contains("common"));
+    }
+
+    #[test]
+    fn common_password_list_holds_ten_thousand_lowercase_entries() {
+        let set = common_passwords();
+        assert_eq!(set.len(), 10_000);
+        assert!(set.iter().all(|p| *p == p.to_lowercase() && !p.is_empty()));
+        assert!(is_common_password("123456") && is_common_password("PassWord"));
+        assert!(!is_common_password("demo-password-2026"));
+    }
+
+    #[test]
+    fn display_name_table() {
+        let cases: Vec<(String, Result<String, ()>)> = vec![
+            ("Ada".into(), Ok("Ada".into())),
+            ("  Ада Лавлейс  ".into(), Ok("Ада Лавлейс".into())),
+            (
+                "x".repeat(DISPLAY_NAME_MAX_CHARS),
+                Ok("x".repeat(DISPLAY_NAME_MAX_CHARS)),
+            ),
+            ("x".repeat(DISPLAY_NAME_MAX_CHARS + 1), Err(())),
+            ("".into(), Err(())),
+            ("   ".into(), Err(())),
+            ("Ada\nLovelace".into(), Err(())),
+            ("Ada\u{7}".into(), Err(())),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(display_name(&input).map_err(|_| ()), expected, "{input:?}");
+        }
+        assert_eq!(display_name("").unwrap_err(), "display name is required");
+    }
+
+    #[test]
+    fn time_zone_table() {
+        let cases: Vec<(String, bool)> = vec![
+            ("UTC".into(), true),
+            ("Europe/Moscow".into(), true),
+            ("America/Argentina/Buenos_Aires".into(), true),
+            ("Etc/GMT+3".into(), true),
+            ("Etc/GMT-14".into(), true),
+            (" Asia/Tokyo ".into(), true),
+            ("x".repeat(TIME_ZONE_MAX_CHARS), true),
+            ("x".repeat(TIME_ZONE_MAX_CHARS + 1), false),
+            ("".into(), false),
+            ("Europe/Mos cow".into(), false),
+            ("../etc/passwd".into(), false),
+            ("/Europe".into(), false),
+            ("Europe;DROP".into(), false),
+            ("Европа/Москва".into(), false),
+        ];
+        for (input, ok) in cases {
+            assert_eq!(time_zone(&input).is_ok(), ok, "{input:?}");
+        }
+        assert_eq!(time_zone(" Asia/Tokyo ").unwrap(), "Asia/Tokyo");
+    }
+
+    #[test]
+    fn application_fields_table() {
+        let bio_ok = "I have taught Rust to students for five years.";
+        assert_eq!(bio(&format!("  {bio_ok}\n")).unwrap(), bio_ok);
+        assert!(bio("Line one of my bio\nline two of it").is_ok());
+        assert!(bio("too short").is_err());
+        assert!(bio(&"x".repeat(BIO_MAX_CHARS)).is_ok());
+        assert!(bio(&"x".repeat(BIO_MAX_CHARS + 1)).is_err());
+        assert!(bio(&format!("{bio_ok}\u{0}")).is_err());
+
+        assert_eq!(subject(" Rust ").unwrap(), "Rust");
+        assert!(subject("R").is_err());
+        assert!(subject(&"x".repeat(SUBJECT_MAX_CHARS + 1)).is_err());
+        assert!(subject("Rust\nGo").is_err());
+
+        let links: Vec<(String, bool)> = vec![
+            ("https://example.com".into(), true),
+            ("http://example.com/me?tab=1#x".into(), true),
+            (" HTTPS://Example.com/Ada ".into(), true),
+            ("https://user@example.com:8443/x".into(), true),
+            (
+                format!("https://example.com/{}", "x".repeat(LINK_MAX_CHARS)),
+                false,
+            ),
+            ("javascript:alert(1)".into(), false),
+            ("ftp://example.com".into(), false),
+            ("example.com".into(), false),
+            ("https://".into(), false),
+            ("https:///path".into(), false),
+            ("https://exa mple.com".into(), false),
+            ("https://example.com/\"><script>".into(), false),
+            ("".into(), false),
+        ];
+        for (input, ok) in links {
+            assert_eq!(link(&input).is_ok(), ok, "{input:?}");
+        }
+
+        assert_eq!(
+            rejection_reason("  Not enough detail. ").unwrap(),
+            "Not enough detail."
+        );
+        assert!(rejection_reason("no").is_err());
+        assert!(rejection_reason(&"x".repeat(REASON_MAX_CHARS + 1)).is_err());
+        assert!(rejection_reason("").unwrap_err().starts_with("reason "));
     }
 }

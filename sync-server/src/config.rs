@@ -4,7 +4,7 @@
 //! the environment; the parsed `Config` is passed down explicitly.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -23,14 +23,75 @@ pub struct Config {
     pub log_filter: String,
     /// `EDU_STATIC_DIR`: the built client (Trunk's `dist/`).
     pub static_dir: PathBuf,
-    /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses.
+    /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses and create the demo accounts.
     pub demo_data: bool,
+    /// `EDU_DEV_MODE`: development conveniences (the dev mailbox at `/dev/mailbox`). Never in production.
+    pub dev_mode: bool,
+    /// `EDU_PUBLIC_URL`: where users reach the app, for links in mail; http(s), no trailing slash.
+    pub public_url: String,
+    /// `EDU_SMTP_URL`: the mail server; `None` sends mail to the dev mailbox and the log instead.
+    pub smtp_url: Option<SmtpUrl>,
+    /// `EDU_MAIL_FROM`: the sender of every mail, e.g. `EduPlatform <no-reply@example.org>`.
+    pub mail_from: String,
+    /// `EDU_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed (comma-separated IPs).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Attempt limits of the account routes. Not read from the environment: tests and benchmarks
+    /// change them in code.
+    pub rate_limits: RateLimits,
+    /// How many password hashes may be computed at once (each takes one core for tens of ms).
+    /// Defaults to the number of cores; not read from the environment.
+    pub password_hash_permits: usize,
+}
+
+/// Attempts allowed per minute for each account route, per client IP and per account (email
+/// address). A limit of 0 means unlimited (benchmarks only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    pub sign_in_per_ip: u32,
+    pub sign_in_per_account: u32,
+    pub register_per_ip: u32,
+    pub register_per_account: u32,
+    /// Forgot password, resend verification, reset password.
+    pub recovery_per_ip: u32,
+    pub recovery_per_account: u32,
+    /// A signed-in user confirming their password (change password or email, delete account).
+    pub password_checks_per_user: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            sign_in_per_ip: 10,
+            sign_in_per_account: 5,
+            register_per_ip: 10,
+            register_per_account: 3,
+            recovery_per_ip: 10,
+            recovery_per_account: 3,
+            password_checks_per_user: 5,
+        }
+    }
+}
+
+impl RateLimits {
+    /// No limits at all: for load benchmarks that hammer one route from one address.
+    pub fn unlimited() -> Self {
+        Self {
+            sign_in_per_ip: 0,
+            sign_in_per_account: 0,
+            register_per_ip: 0,
+            register_per_account: 0,
+            recovery_per_ip: 0,
+            recovery_per_account: 0,
+            password_checks_per_user: 0,
+        }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/edu.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 pub const DEFAULT_STATIC_DIR: &str = "dist";
+pub const DEFAULT_MAIL_FROM: &str = "EduPlatform <no-reply@localhost>";
 
 /// A variable that holds a value the server cannot use. Displays as one line naming the variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,6 +198,117 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// A validated `smtp://` or `smtps://` URL. Its `Debug` and `Display` never show a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl {
+    url: String,
+}
+
+impl SmtpUrl {
+    /// Accepts `smtp://[user:pass@]host[:port][?…]` (STARTTLS or plain, as the query says) and
+    /// `smtps://…` (TLS from the first byte).
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let parsed = url::Url::parse(url).map_err(|_| {
+            format!(
+                "expected smtp://user:pass@host:587 or smtps://user:pass@host:465, got {}",
+                redact(url)
+            )
+        })?;
+        if !matches!(parsed.scheme(), "smtp" | "smtps") {
+            return Err(format!(
+                "expected an smtp:// or smtps:// URL, got {}",
+                redact(url)
+            ));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(format!("{} names no host", redact(url)));
+        }
+        Ok(Self {
+            url: url.to_owned(),
+        })
+    }
+
+    /// The full URL, password included: only for opening connections.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced by `***`, safe for logs and error messages.
+    pub fn redacted(&self) -> String {
+        redact(&self.url)
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SmtpUrl").field(&self.redacted()).finish()
+    }
+}
+
+impl fmt::Display for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Checks `EDU_PUBLIC_URL`: an absolute http(s) URL with a host, no trailing slash, query or fragment,
+/// so `format!("{public_url}/verify-email?token=…")` is always a well-formed link.
+fn check_public_url(url: &str) -> Result<(), String> {
+    let expected = || format!("expected a URL like https://edu.example.org, got {url:?}");
+    let parsed = url::Url::parse(url).map_err(|_| expected())?;
+    if !matches!(parsed.scheme(), "http" | "https")
+        || parsed.host_str().is_none_or(str::is_empty)
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+        || !parsed.username().is_empty()
+    {
+        return Err(expected());
+    }
+    if url.ends_with('/') {
+        return Err(format!("remove the trailing slash from {url:?}"));
+    }
+    Ok(())
+}
+
+/// Checks `EDU_MAIL_FROM`: `name@domain` or `Display Name <name@domain>`.
+fn check_mailbox(text: &str) -> Result<(), String> {
+    let expected =
+        || format!("expected an address like EduPlatform <no-reply@example.org>, got {text:?}");
+    let address = match text.rsplit_once('<') {
+        Some((name, rest)) => {
+            let address = rest.strip_suffix('>').ok_or_else(expected)?;
+            if name.contains(['<', '>', '"', '\n', '\r']) {
+                return Err(expected());
+            }
+            address
+        }
+        None => text,
+    };
+    let (local, domain) = address.split_once('@').ok_or_else(expected)?;
+    let bad = |part: &str| {
+        part.is_empty()
+            || part
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>@,;:\"()[]\\".contains(c))
+    };
+    if bad(local) || bad(domain) || domain.starts_with('.') || domain.ends_with('.') {
+        return Err(expected());
+    }
+    Ok(())
+}
+
+/// Parses a yes/no variable: true, false, 1 or 0 (any case); unset is `false`.
+fn parse_bool(var: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(ConfigError::new(
+            var,
+            format!("expected true, false, 1 or 0, got {other:?}"),
+        )),
+    }
+}
+
 /// Hides the password of a URL (`postgres://user:***@host/db`); leaves other URLs alone.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -155,6 +327,24 @@ fn redact(url: &str) -> String {
 }
 
 impl Config {
+    /// `EDU_PUBLIC_URL` (no trailing slash), ready for `format!("{base}/verify-email?…")`.
+    pub fn public_base(&self) -> String {
+        self.public_url.clone()
+    }
+
+    /// The origin (`scheme://host[:port]`) browsers send in `Origin` for this server's pages.
+    pub fn public_origin(&self) -> String {
+        // Checked when parsed, so it is a URL with a host.
+        url::Url::parse(&self.public_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+
+    /// Whether cookies must be `Secure` (the public address is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -198,18 +388,39 @@ impl Config {
         let static_dir =
             PathBuf::from(var("EDU_STATIC_DIR").unwrap_or_else(|| DEFAULT_STATIC_DIR.into()));
 
-        let demo_data = match var("EDU_DEMO_DATA")
-            .map(|v| v.trim().to_ascii_lowercase())
-            .as_deref()
-        {
-            None | Some("false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "EDU_DEMO_DATA",
-                    format!("expected true, false, 1 or 0, got {other:?}"),
-                ))
-            }
+        let demo_data = parse_bool("EDU_DEMO_DATA", var("EDU_DEMO_DATA"))?;
+        let dev_mode = parse_bool("EDU_DEV_MODE", var("EDU_DEV_MODE"))?;
+
+        let public_url = var("EDU_PUBLIC_URL")
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| format!("http://{bind}"));
+        check_public_url(&public_url).map_err(|m| ConfigError::new("EDU_PUBLIC_URL", m))?;
+
+        let smtp_url = var("EDU_SMTP_URL")
+            .map(|v| SmtpUrl::parse(v.trim()))
+            .transpose()
+            .map_err(|m| ConfigError::new("EDU_SMTP_URL", m))?;
+
+        let mail_from = var("EDU_MAIL_FROM")
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
+        check_mailbox(&mail_from).map_err(|m| ConfigError::new("EDU_MAIL_FROM", m))?;
+
+        let trusted_proxies = match var("EDU_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| {
+                    item.parse::<IpAddr>().map_err(|_| {
+                        ConfigError::new(
+                            "EDU_TRUSTED_PROXIES",
+                            format!("expected comma-separated IP addresses, got {item:?}"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
         };
 
         Ok(Self {
@@ -219,6 +430,15 @@ impl Config {
             log_filter,
             static_dir,
             demo_data,
+            dev_mode,
+            public_url,
+            smtp_url,
+            mail_from,
+            trusted_proxies,
+            rate_limits: RateLimits::default(),
+            password_hash_permits: std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(2),
         })
     }
 }
@@ -246,6 +466,135 @@ mod tests {
         assert_eq!(config.log_filter, "info,sqlx=warn");
         assert_eq!(config.static_dir, PathBuf::from("dist"));
         assert!(!config.demo_data);
+        assert!(!config.dev_mode);
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.smtp_url, None);
+        assert_eq!(config.mail_from, "EduPlatform <no-reply@localhost>");
+        assert_eq!(config.public_base(), "http://127.0.0.1:8080");
+        assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
+        assert!(!config.secure_cookies());
+        assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.rate_limits, RateLimits::default());
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_bind_address() {
+        let config = parse(&[("EDU_BIND", "0.0.0.0:3000")]).unwrap();
+        assert_eq!(config.public_url, "http://0.0.0.0:3000");
+    }
+
+    #[test]
+    fn public_urls_table() {
+        let cases: &[(&str, bool)] = &[
+            ("https://edu.example.org", true),
+            ("http://localhost:8080", true),
+            ("https://example.org/edu", true),
+            ("https://edu.example.org/", false),
+            ("https://example.org/edu/", false),
+            ("ftp://example.org", false),
+            ("edu.example.org", false),
+            ("https://example.org?x=1", false),
+            ("https://example.org#top", false),
+            ("https://user@example.org", false),
+        ];
+        for (url, ok) in cases {
+            let got = parse(&[("EDU_PUBLIC_URL", url)]);
+            assert_eq!(got.is_ok(), *ok, "{url}: {got:?}");
+            match got {
+                Ok(config) => assert_eq!(config.public_url, *url),
+                Err(e) => {
+                    assert_eq!(e.var, "EDU_PUBLIC_URL");
+                    assert!(!e.to_string().contains('\n'), "one line: {e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn smtp_urls_table() {
+        let cases: &[(&str, bool)] = &[
+            ("smtp://127.0.0.1:2525", true),
+            ("smtp://user:pass@mail.example.org:587", true),
+            ("smtps://user:pass@mail.example.org:465", true),
+            ("smtp://127.0.0.1:2525?tls=none", true),
+            ("http://mail.example.org", false),
+            ("mail.example.org:25", false),
+            ("smtp://", false),
+        ];
+        for (url, ok) in cases {
+            let got = parse(&[("EDU_SMTP_URL", url)]);
+            assert_eq!(got.is_ok(), *ok, "{url}: {got:?}");
+            if let Err(e) = got {
+                assert_eq!(e.var, "EDU_SMTP_URL");
+            }
+        }
+    }
+
+    #[test]
+    fn smtp_password_never_shows() {
+        let config = parse(&[(
+            "EDU_SMTP_URL",
+            "smtps://mailer:hunter2@mail.example.org:465",
+        )])
+        .unwrap();
+        let url = config.smtp_url.clone().unwrap();
+        assert_eq!(url.expose(), "smtps://mailer:hunter2@mail.example.org:465");
+        assert_eq!(url.redacted(), "smtps://mailer:***@mail.example.org:465");
+        assert!(!format!("{config:?} {url}").contains("hunter2"));
+        let err = parse(&[("EDU_SMTP_URL", "imap://mailer:hunter2@mail.example.org")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn mail_from_table() {
+        let cases: &[(&str, bool)] = &[
+            ("no-reply@example.org", true),
+            ("EduPlatform <no-reply@example.org>", true),
+            ("Образование <info@example.org>", true),
+            ("no-reply", false),
+            ("EduPlatform <no-reply@example.org", false),
+            ("two words@example.org", false),
+            ("a@b@c", false),
+            ("<@example.org>", false),
+            ("x <a@.org>", false),
+        ];
+        for (text, ok) in cases {
+            let got = parse(&[("EDU_MAIL_FROM", text)]);
+            assert_eq!(got.is_ok(), *ok, "{text}: {got:?}");
+            if let Err(e) = got {
+                assert_eq!(e.var, "EDU_MAIL_FROM");
+            }
+        }
+    }
+
+    #[test]
+    fn public_url_and_trusted_proxies_table() {
+        let config = parse(&[
+            ("EDU_PUBLIC_URL", "https://edu.example.com"),
+            ("EDU_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+        ])
+        .unwrap();
+        assert_eq!(config.public_base(), "https://edu.example.com");
+        assert_eq!(config.public_origin(), "https://edu.example.com");
+        assert!(config.secure_cookies());
+        assert_eq!(
+            config.trusted_proxies,
+            vec![
+                "10.0.0.1".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        let sub = parse(&[("EDU_PUBLIC_URL", "http://host:9000/edu")]).unwrap();
+        assert_eq!(sub.public_base(), "http://host:9000/edu");
+        assert_eq!(sub.public_origin(), "http://host:9000");
+
+        for (var, value) in [
+            ("EDU_TRUSTED_PROXIES", "10.0.0.0/8"),
+            ("EDU_TRUSTED_PROXIES", "proxy.local"),
+        ] {
+            let err = parse(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
     }
 
     #[test]
@@ -305,6 +654,7 @@ mod tests {
             ("EDU_LOG_FORMAT", "xml"),
             ("EDU_LOG", "info,[=="),
             ("EDU_DEMO_DATA", "yes please"),
+            ("EDU_DEV_MODE", "on"),
         ];
         for (var, value) in bad {
             let err = parse(&[(var, value)]).unwrap_err();
@@ -318,6 +668,7 @@ mod tests {
             ("EDU_LOG", "debug"),
             ("EDU_STATIC_DIR", "/srv/dist"),
             ("EDU_DEMO_DATA", "TRUE"),
+            ("EDU_DEV_MODE", "1"),
         ])
         .unwrap();
         assert_eq!(good.bind.port(), 0);
@@ -325,6 +676,7 @@ mod tests {
         assert_eq!(good.log_filter, "debug");
         assert_eq!(good.static_dir, PathBuf::from("/srv/dist"));
         assert!(good.demo_data);
+        assert!(good.dev_mode);
         for (value, expected) in [("1", true), ("0", false), ("false", false)] {
             assert_eq!(
                 parse(&[("EDU_DEMO_DATA", value)]).unwrap().demo_data,

@@ -5,7 +5,8 @@
 //! logged inside the request's span, which carries the request id, and are never sent to the caller.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shared::api::ErrorBody;
 
@@ -30,6 +31,43 @@ pub enum Error {
 
     #[error("{0}")]
     NotFound(String),
+
+    /// No valid session: no token, an unknown, expired or revoked one.
+    #[error("sign in to do this")]
+    Unauthenticated,
+
+    /// Signed in, but this is not for the caller's role or not the caller's to touch.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// A cookie-authenticated request that did not come from this server's own pages.
+    #[error("this request did not come from this site's pages; reload the page and try again")]
+    Csrf,
+
+    /// The right password for an address that was never confirmed.
+    #[error("confirm your email address first: follow the link in the mail we sent")]
+    EmailNotVerified,
+
+    /// The email and password do not match an account (same answer whether or not it exists).
+    #[error("the email or password is wrong")]
+    InvalidCredentials,
+
+    /// A signed-in user's confirmation of their own password failed.
+    #[error("the current password is wrong")]
+    WrongPassword,
+
+    /// A mailed token that is unknown, already used or expired.
+    #[error("this link is invalid or has expired; ask for a new one")]
+    InvalidToken,
+
+    /// The request clashes with the current state (a pending application, a decided one, a taken
+    /// address).
+    #[error("{0}")]
+    Conflict(String),
+
+    /// Too many attempts; the caller may retry after `retry_after` seconds.
+    #[error("too many attempts; try again in {retry_after} s")]
+    RateLimited { retry_after: u64 },
 
     #[error("this method is not allowed here")]
     MethodNotAllowed,
@@ -58,6 +96,11 @@ impl Error {
             Self::BadRequest(_) | Self::Validation { .. } => StatusCode::BAD_REQUEST,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) | Self::Csrf | Self::EmailNotVerified => StatusCode::FORBIDDEN,
+            Self::WrongPassword | Self::InvalidToken => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -73,6 +116,15 @@ impl Error {
             Self::Validation { .. } => "validation_failed",
             Self::Unprocessable(_) => "unprocessable",
             Self::NotFound(_) => "not_found",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden(_) => "forbidden",
+            Self::Csrf => "csrf",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::WrongPassword => "wrong_password",
+            Self::InvalidToken => "invalid_token",
+            Self::Conflict(_) => "conflict",
+            Self::RateLimited { .. } => "rate_limited",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -91,7 +143,21 @@ impl IntoResponse for Error {
             _ => {}
         }
         let body = ErrorBody::new(self.code(), self.to_string());
-        (self.status(), axum::Json(body)).into_response()
+        let mut res = (self.status(), axum::Json(body)).into_response();
+        match self {
+            Self::RateLimited { retry_after } => {
+                res.headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
+            }
+            Self::Unauthenticated => {
+                res.headers_mut().insert(
+                    WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"EduPlatform\""),
+                );
+            }
+            _ => {}
+        }
+        res
     }
 }
 

@@ -9,7 +9,9 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod metrics;
+pub mod notify;
 pub mod telemetry;
 
 use std::future::Future;
@@ -27,6 +29,8 @@ pub enum StartError {
     Database(#[from] db::DbError),
     #[error("cannot load the demo courses: {0}")]
     DemoData(String),
+    #[error("cannot set up accounts: {0}")]
+    Accounts(String),
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -41,6 +45,9 @@ impl App {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
         let db = Db::connect(&config.database_url).await?;
         tracing::info!(database = %config.database_url, "database ready");
+        let accounts = identity::Accounts::new(db.clone(), config)
+            .await
+            .map_err(|e| StartError::Accounts(describe(&e)))?;
         if config.demo_data {
             let inserted = catalog::demo::load_if_empty(&db)
                 .await
@@ -48,15 +55,26 @@ impl App {
             if inserted > 0 {
                 tracing::info!(inserted, "loaded the demo courses into an empty catalog");
             }
+            let created = identity::demo::create_accounts(&db, &accounts.passwords)
+                .await
+                .map_err(|e| StartError::DemoData(describe(&e)))?;
+            if created > 0 {
+                tracing::info!(created, "created the demo accounts");
+            }
         }
         Ok(Self {
-            state: http::AppState::new(db, config),
+            state: http::AppState::new(db, config, accounts),
         })
     }
 
     /// The database this app uses (tests close it to see readiness fail).
     pub fn db(&self) -> &Db {
         &self.state.db
+    }
+
+    /// The identity services (tests and the benchmark create accounts through them).
+    pub fn accounts(&self) -> &identity::Accounts {
+        &self.state.accounts
     }
 
     /// The complete router, layers included.
@@ -70,7 +88,11 @@ impl App {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        let result = axum::serve(listener, self.router())
+        // Connect info gives handlers the TCP peer (the client IP, or a trusted proxy's).
+        let service = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         self.state.db.close().await;
@@ -93,7 +115,7 @@ pub async fn serve(
 }
 
 /// An error and its causes on one line (our `Error::Database` alone only says "database error").
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(e) = source {

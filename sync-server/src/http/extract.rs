@@ -12,6 +12,11 @@ use crate::error::Error;
 #[from_request(via(axum::Json), rejection(Error))]
 pub struct Json<T>(pub T);
 
+/// Path parameters; ones that do not parse → 400.
+#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+pub struct Path<T>(pub T);
+
 /// A query string; one that does not parse → 400.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(Error))]

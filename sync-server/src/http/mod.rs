@@ -4,12 +4,18 @@
 //! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
 
+mod auth;
 mod body_limit;
 mod client;
 mod courses;
+mod csrf;
+mod dev;
 pub mod extract;
+pub mod extractor;
 mod health;
+mod me;
 mod metrics;
+mod teaching;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +34,9 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::Error;
+use crate::identity::Accounts;
 use crate::metrics::Metrics;
+use crate::notify::Outbox;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -37,14 +45,30 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The built client (`EDU_STATIC_DIR`).
     pub static_dir: Arc<PathBuf>,
+    /// `EDU_DEV_MODE`: serve the dev mailbox.
+    pub dev_mode: bool,
+    /// `EDU_PUBLIC_URL`, no trailing slash: the start of every link in mail.
+    pub public_url: Arc<str>,
+    /// Wake the mail worker after committing a transaction that called `notify::enqueue`.
+    pub outbox: Outbox,
+    /// The configuration the app started with (public URL, trusted proxies, ...).
+    pub config: Arc<Config>,
+    /// Accounts, sessions and roles.
+    pub accounts: Accounts,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: &Config) -> Self {
+    pub fn new(db: Db, config: &Config, accounts: Accounts) -> Self {
         Self {
             db,
             metrics: Arc::new(Metrics::new()),
             static_dir: Arc::new(config.static_dir.clone()),
+            dev_mode: config.dev_mode,
+            public_url: Arc::from(config.public_url.as_str()),
+            // One handle: the identity rules wake the same worker the HTTP layer does.
+            outbox: accounts.outbox.clone(),
+            config: Arc::new(config.clone()),
+            accounts,
         }
     }
 }
@@ -60,7 +84,13 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
     ),
     tags(
         (name = "catalog", description = "Courses anyone can browse"),
-        (name = "operations", description = "Health, readiness and metrics")
+        (name = "accounts", description = "Registration, sign-in, sessions and the signed-in \
+                                            user's own account. Signed-in routes take the \
+                                            `edu_session` cookie or `Authorization: Bearer`."),
+        (name = "teaching", description = "Applying to teach"),
+        (name = "admin", description = "Administration: deciding teacher applications"),
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
     )
 )]
 struct ApiDoc;
@@ -69,6 +99,10 @@ struct ApiDoc;
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(courses::router())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(teaching::router())
+        .merge(dev::router())
         .merge(health::router())
         .merge(metrics::router())
 }
@@ -92,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .merge(dev::page_router())
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .route_layer(middleware::from_fn(metrics::remember_route))
         .fallback(client::serve)
@@ -115,6 +150,8 @@ pub fn router(state: AppState) -> Router {
                         request_id,
                         method = %req.method(),
                         path = %req.uri().path(),
+                        // Filled in by the `CurrentUser` extractor once the session is known.
+                        user_id = tracing::field::Empty,
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
@@ -125,7 +162,8 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(body_limit::limit));
+        .layer(middleware::from_fn(body_limit::limit))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
 
     routes.layer(layers).with_state(state)
 }

@@ -8,6 +8,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 use sqlx::{Connection, Executor, PgConnection};
+use sync_server::notify::mailbox::MailboxMessage;
 use sync_server::{App, Config, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
@@ -84,6 +85,10 @@ pub struct Options {
     pub demo_data: bool,
     /// Relative to the test's temporary directory; it need not exist.
     pub static_dir: PathBuf,
+    /// `EDU_DEV_MODE`: on by default, so tests read mail from the dev mailbox.
+    pub dev_mode: bool,
+    /// `EDU_SMTP_URL`; `None` delivers to the dev mailbox.
+    pub smtp_url: Option<String>,
 }
 
 impl Default for Options {
@@ -91,6 +96,8 @@ impl Default for Options {
         Self {
             demo_data: true,
             static_dir: PathBuf::from("dist"),
+            dev_mode: true,
+            smtp_url: None,
         }
     }
 }
@@ -124,21 +131,26 @@ impl TestApp {
                 (db.url.clone(), Some(db))
             }
         };
-        let vars = HashMap::from([
+        // Bound before the config is made, so EDU_PUBLIC_URL (links in mail) names the real port.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let address = listener.local_addr().expect("bound address");
+        let mut vars = HashMap::from([
             ("EDU_DATABASE_URL", database_url),
-            ("EDU_BIND", "127.0.0.1:0".to_owned()),
+            ("EDU_BIND", address.to_string()),
+            ("EDU_PUBLIC_URL", format!("http://{address}")),
+            ("EDU_DEV_MODE", options.dev_mode.to_string()),
             (
                 "EDU_STATIC_DIR",
                 dir.path().join(&options.static_dir).display().to_string(),
             ),
             ("EDU_DEMO_DATA", options.demo_data.to_string()),
         ]);
+        if let Some(smtp_url) = options.smtp_url {
+            vars.insert("EDU_SMTP_URL", smtp_url);
+        }
         let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
-
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .expect("bind port 0");
-        let address = listener.local_addr().expect("bound address");
         let app = App::build(&config).await.expect("app starts");
         let db = app.db().clone();
         let (shutdown, stop) = oneshot::channel::<()>();
@@ -183,6 +195,40 @@ impl TestApp {
     pub async fn get_error_code(&self, path: &str, status: u16) -> String {
         let body: shared::api::ErrorBody = self.get_json(path, status).await;
         body.error.code
+    }
+
+    /// The dev mailbox's mail to `to`, newest first (needs dev mode, the default in tests).
+    pub async fn mailbox(&self, to: &str) -> Vec<MailboxMessage> {
+        let res = self
+            .client
+            .get(self.url("/api/dev/mailbox"))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(res.status().as_u16(), 200, "GET /api/dev/mailbox?to={to}");
+        res.json().await.expect("JSON body")
+    }
+
+    /// Waits (up to 10 s) for a mail to `to` that `predicate` accepts; the worker sends mail
+    /// asynchronously, so a test reads tokens through this. Panics with the mailbox on time-out.
+    #[allow(dead_code)] // not every test binary reads mail
+    pub async fn wait_for_mail(
+        &self,
+        to: &str,
+        predicate: impl Fn(&MailboxMessage) -> bool,
+    ) -> MailboxMessage {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let messages = self.mailbox(to).await;
+            if let Some(found) = messages.iter().find(|m| predicate(m)) {
+                return found.clone();
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("no matching mail to {to} within 10 s; the mailbox holds {messages:#?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Sends raw bytes over one TCP connection: `head` (request line and headers, blank line

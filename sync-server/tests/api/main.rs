@@ -14,5 +14,6 @@ mod courses;
 mod errors;
 mod health;
 mod migrations;
+mod notifications;
 mod observability;
 mod startup;

@@ -1,0 +1,297 @@
+//! Who is asking: `CurrentUser` (a live session from the `edu_session` cookie or an
+//! `Authorization: Bearer` token), the role guards `RequireStudent` and `RequireAdmin`, and
+//! `identity::Client` (client IP and user agent).
+//!
+//! Owns reading credentials and the client address off a request. Authorization lives here and in
+//! the domain queries, never in handler bodies. CSRF is checked before any handler by `csrf`.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::{AUTHORIZATION, COOKIE, USER_AGENT};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName};
+use shared::api::accounts::Role;
+
+use super::AppState;
+use crate::error::Error;
+use crate::identity::sessions::Session;
+use crate::identity::{Client, User};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "edu_session";
+
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
+/// The signed-in user and the session that authenticated this request. Rejects with 401
+/// `unauthenticated` when there is no live session; `Option<CurrentUser>` never rejects.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Session);
+
+impl CurrentUser {
+    pub fn user(&self) -> &User {
+        &self.0.user
+    }
+
+    /// The user's id (what ownership checks compare).
+    pub fn id(&self) -> &str {
+        &self.0.user.id
+    }
+
+    pub fn role(&self) -> Role {
+        self.0.user.role
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.0
+    }
+}
+
+/// How a request presented its session token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential<'a> {
+    Bearer(&'a str),
+    Cookie(&'a str),
+}
+
+/// The token of a request: `Authorization: Bearer` wins over the cookie. `Err` for an
+/// Authorization header that is not a bearer token.
+pub fn credential(headers: &HeaderMap) -> Result<Option<Credential<'_>>, Error> {
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let text = value.to_str().map_err(|_| Error::Unauthenticated)?;
+        let (scheme, token) = text.split_once(' ').ok_or(Error::Unauthenticated)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(Error::Unauthenticated);
+        }
+        return Ok(Some(Credential::Bearer(token.trim())));
+    }
+    Ok(session_cookie(headers).map(Credential::Cookie))
+}
+
+/// The value of the `edu_session` cookie, if the request carries one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+/// The authentication outcome cached on the request, so guards stacked on one handler look the
+/// session up once.
+#[derive(Clone)]
+struct Authenticated(Option<Session>);
+
+async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Option<Session>, Error> {
+    if let Some(Authenticated(found)) = parts.extensions.get::<Authenticated>() {
+        return Ok(found.clone());
+    }
+    let found = match credential(&parts.headers)? {
+        None => None,
+        Some(Credential::Bearer(token) | Credential::Cookie(token)) => {
+            state.accounts.authenticate(token).await?
+        }
+    };
+    parts.extensions.insert(Authenticated(found.clone()));
+    if let Some(session) = &found {
+        tracing::Span::current().record("user_id", session.user.id.as_str());
+    }
+    Ok(found)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        authenticate(parts, state)
+            .await?
+            .map(CurrentUser)
+            .ok_or(Error::Unauthenticated)
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Error> {
+        // A malformed Authorization header is as good as none for optional authentication.
+        Ok(authenticate(parts, state)
+            .await
+            .ok()
+            .flatten()
+            .map(CurrentUser))
+    }
+}
+
+/// Fails with 403 `forbidden` unless the caller holds one of `roles`.
+pub fn require_role(user: &CurrentUser, roles: &[Role]) -> Result<(), Error> {
+    if roles.contains(&user.role()) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "this is for {} accounts only",
+            roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )))
+    }
+}
+
+/// A signed-in student (401 when signed out, 403 for teachers and admins).
+#[derive(Debug, Clone)]
+pub struct RequireStudent(pub CurrentUser);
+
+impl FromRequestParts<AppState> for RequireStudent {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let user =
+            <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        require_role(&user, &[Role::Student])?;
+        Ok(Self(user))
+    }
+}
+
+/// A signed-in admin (401 when signed out, 403 for everyone else).
+#[derive(Debug, Clone)]
+pub struct RequireAdmin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for RequireAdmin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let user =
+            <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        require_role(&user, &[Role::Admin])?;
+        Ok(Self(user))
+    }
+}
+
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest
+/// untrusted address in `X-Forwarded-For` (read right to left, since proxies append).
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all(X_FORWARDED_FOR)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map_while(|hop| hop.trim().parse::<IpAddr>().ok())
+        .collect();
+    hops.iter()
+        .rev()
+        .find(|hop| !trusted.contains(hop))
+        .or(hops.first())
+        .copied()
+        .or(Some(peer))
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        let user_agent = parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
+        Ok(Client::new(ip, user_agent))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn credentials_table() {
+        type Case<'a> = (
+            Vec<(&'static str, &'a str)>,
+            Result<Option<Credential<'a>>, ()>,
+        );
+        let cases: Vec<Case<'_>> = vec![
+            (vec![], Ok(None)),
+            (
+                vec![("authorization", "Bearer abc")],
+                Ok(Some(Credential::Bearer("abc"))),
+            ),
+            (
+                vec![("authorization", "bearer  abc ")],
+                Ok(Some(Credential::Bearer("abc"))),
+            ),
+            (
+                vec![("cookie", "theme=dark; edu_session=xyz; other=1")],
+                Ok(Some(Credential::Cookie("xyz"))),
+            ),
+            (
+                vec![
+                    ("cookie", "edu_session=xyz"),
+                    ("authorization", "Bearer abc"),
+                ],
+                Ok(Some(Credential::Bearer("abc"))),
+            ),
+            (vec![("cookie", "edu_session=")], Ok(None)),
+            (vec![("cookie", "not_edu_session=xyz")], Ok(None)),
+            (vec![("authorization", "Basic dXNlcjpwdw==")], Err(())),
+            (vec![("authorization", "Bearer ")], Err(())),
+            (vec![("authorization", "Bearer")], Err(())),
+        ];
+        for (pairs, expected) in cases {
+            let map = headers(&pairs);
+            assert_eq!(credential(&map).map_err(|_| ()), expected, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn client_ip_trusts_forwarded_for_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = ip("10.0.0.1");
+        let xff = headers(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")]);
+        // Untrusted peer: its own address, whatever it claims.
+        assert_eq!(
+            client_ip(Some(ip("192.0.2.1")), &xff, &[proxy]),
+            Some(ip("192.0.2.1"))
+        );
+        // Trusted proxy: the nearest untrusted hop (the one the proxy saw).
+        assert_eq!(
+            client_ip(Some(proxy), &xff, &[proxy]),
+            Some(ip("198.51.100.7"))
+        );
+        // Two trusted proxies in a row are skipped.
+        let chain = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.2")]);
+        assert_eq!(
+            client_ip(Some(proxy), &chain, &[proxy, ip("10.0.0.2")]),
+            Some(ip("203.0.113.9"))
+        );
+        // No header, or garbage: the proxy itself.
+        assert_eq!(
+            client_ip(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
+        let garbage = headers(&[("x-forwarded-for", "not-an-ip")]);
+        assert_eq!(client_ip(Some(proxy), &garbage, &[proxy]), Some(proxy));
+        assert_eq!(client_ip(None, &xff, &[proxy]), None);
+    }
+}

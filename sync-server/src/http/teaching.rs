@@ -1,0 +1,171 @@
+//! Teacher applications: `/api/teacher-applications` (students apply, anyone signed in reads their
+//! own) and `/api/admin/teacher-applications` (admins list and decide).
+//!
+//! Owns the wire side; who may call what is the guards' (`RequireStudent`, `RequireAdmin`,
+//! `CurrentUser`), and the rules are in `crate::identity::applications`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use shared::api::teaching::{
+    ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
+};
+use shared::api::ErrorBody;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::{Json, Path, Query};
+use super::extractor::{CurrentUser, RequireAdmin, RequireStudent};
+use super::AppState;
+use crate::error::{Error, Result};
+use crate::identity::Client;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(apply))
+        .routes(routes!(mine))
+        .routes(routes!(list))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+}
+
+/// Applies to teach (students only; one pending application at a time).
+#[utoipa::path(
+    post,
+    path = "/api/teacher-applications",
+    tag = "teaching",
+    request_body = TeacherApplicationRequest,
+    responses(
+        (status = 201, body = TeacherApplication),
+        (status = 400, description = "A field is invalid", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a student (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "An application is already pending (`conflict`)", body = ErrorBody)
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn apply(
+    State(state): State<AppState>,
+    RequireStudent(student): RequireStudent,
+    Json(req): Json<TeacherApplicationRequest>,
+) -> Result<(StatusCode, axum::Json<TeacherApplication>)> {
+    let application = state.accounts.apply_to_teach(student.user(), &req).await?;
+    Ok((StatusCode::CREATED, axum::Json(application)))
+}
+
+/// The caller's latest application.
+#[utoipa::path(
+    get,
+    path = "/api/teacher-applications/mine",
+    tag = "teaching",
+    responses(
+        (status = 200, body = TeacherApplication),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Never applied", body = ErrorBody)
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn mine(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<axum::Json<TeacherApplication>> {
+    Ok(axum::Json(
+        state.accounts.my_application(user.user()).await?,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListApplications {
+    /// `pending` (the default), `approved` or `rejected`.
+    status: Option<String>,
+}
+
+/// Applications in one status, oldest first (admins only).
+#[utoipa::path(
+    get,
+    path = "/api/admin/teacher-applications",
+    tag = "admin",
+    params(ListApplications),
+    responses(
+        (status = 200, body = Vec<TeacherApplication>),
+        (status = 400, description = "Unknown status", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody)
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn list(
+    State(state): State<AppState>,
+    _admin: RequireAdmin,
+    Query(query): Query<ListApplications>,
+) -> Result<axum::Json<Vec<TeacherApplication>>> {
+    let status = match query.status.as_deref() {
+        None | Some("") => ApplicationStatus::Pending,
+        Some(text) => ApplicationStatus::from_code(text).ok_or_else(|| Error::Validation {
+            field: "status",
+            message: format!("status must be pending, approved or rejected, got {text:?}"),
+        })?,
+    };
+    Ok(axum::Json(state.accounts.applications(status).await?))
+}
+
+/// Approves a pending application: the applicant becomes a teacher and is notified.
+#[utoipa::path(
+    post,
+    path = "/api/admin/teacher-applications/{id}/approve",
+    tag = "admin",
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, body = TeacherApplication),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+        (status = 409, description = "Already decided", body = ErrorBody)
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn approve(
+    State(state): State<AppState>,
+    RequireAdmin(admin): RequireAdmin,
+    client: Client,
+    Path(id): Path<String>,
+) -> Result<axum::Json<TeacherApplication>> {
+    Ok(axum::Json(
+        state
+            .accounts
+            .approve_application(admin.user(), &id, &client)
+            .await?,
+    ))
+}
+
+/// Rejects a pending application with a reason the applicant is told.
+#[utoipa::path(
+    post,
+    path = "/api/admin/teacher-applications/{id}/reject",
+    tag = "admin",
+    params(("id" = String, Path, description = "Application id")),
+    request_body = RejectApplicationRequest,
+    responses(
+        (status = 200, body = TeacherApplication),
+        (status = 400, description = "Reason too short or long", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+        (status = 409, description = "Already decided", body = ErrorBody)
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn reject(
+    State(state): State<AppState>,
+    RequireAdmin(admin): RequireAdmin,
+    client: Client,
+    Path(id): Path<String>,
+    Json(req): Json<RejectApplicationRequest>,
+) -> Result<axum::Json<TeacherApplication>> {
+    Ok(axum::Json(
+        state
+            .accounts
+            .reject_application(admin.user(), &id, &req.reason, &client)
+            .await?,
+    ))
+}

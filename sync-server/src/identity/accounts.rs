@@ -1,0 +1,660 @@
+//! Account life cycle: register, verify, sign in and out, recover, change password and email,
+//! edit the profile, export one's data, delete the account.
+//!
+//! Owns the rules of each step (validation, limits, which mail goes out, which sessions end) and
+//! their SQL, one transaction per action. Answers never tell whether an address has an account:
+//! register, resend and forgot answer the same, and sign-in costs one hash either way.
+
+use chrono::{DateTime, Duration, Utc};
+use shared::api::accounts::{
+    ChangeEmailRequest, ChangePasswordRequest, Me, RegisterRequest, ResetPasswordRequest,
+    SessionInfo, SignInRequest, UpdateProfileRequest,
+};
+use shared::api::teaching::TeacherApplication;
+use shared::validate;
+
+use super::audit::{self, Event};
+use super::sessions::{self, Session};
+use super::{invalid, is_unique_violation, new_id, token, Accounts, Attempt, Client, User};
+use super::{UserRow, USER_COLUMNS};
+use crate::db::{on_pool, on_tx, Tx};
+use crate::error::{Error, Result};
+use crate::notify::{self, Recipient, Template};
+
+/// How long a link to verify an address (or confirm a new one) works.
+pub const VERIFY_TOKEN_LIFETIME: Duration = Duration::hours(24);
+/// How long a password reset link works.
+pub const RESET_TOKEN_LIFETIME: Duration = Duration::hours(1);
+
+/// What a mailed token is for (the `purpose` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    VerifyEmail,
+    ResetPassword,
+    ChangeEmail,
+}
+
+impl Purpose {
+    fn code(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+            Self::ChangeEmail => "change_email",
+        }
+    }
+
+    fn lifetime(self) -> Duration {
+        match self {
+            Self::VerifyEmail | Self::ChangeEmail => VERIFY_TOKEN_LIFETIME,
+            Self::ResetPassword => RESET_TOKEN_LIFETIME,
+        }
+    }
+}
+
+/// Stores a new single-use token for `user_id`, replacing any earlier one for the same purpose
+/// (only the newest link works). Returns the token for the mail.
+async fn issue_token(
+    tx: &mut Tx,
+    user_id: &str,
+    purpose: Purpose,
+    new_email: Option<&str>,
+) -> Result<String> {
+    let (token, hash) = token::generate();
+    let now = Utc::now();
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2")
+            .bind(user_id)
+            .bind(purpose.code())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "INSERT INTO account_tokens (token_hash, user_id, purpose, new_email, created_at, \
+                                         expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&hash)
+        .bind(user_id)
+        .bind(purpose.code())
+        .bind(new_email)
+        .bind(now)
+        .bind(now + purpose.lifetime())
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(token)
+}
+
+/// A consumed token: whose, what for, and the address a change confirms.
+struct Consumed {
+    user_id: String,
+    purpose: Purpose,
+    new_email: Option<String>,
+}
+
+/// Deletes the token and returns what it was for; `InvalidToken` if it is unknown, used, for
+/// another purpose or expired. The DELETE is the claim: of two requests racing with one token,
+/// exactly one gets the row.
+async fn consume_token(tx: &mut Tx, token: &str, purposes: &[Purpose]) -> Result<Consumed> {
+    if !token::looks_valid(token.trim()) {
+        return Err(Error::InvalidToken);
+    }
+    let hash = token::hash(token.trim());
+    let row: Option<(String, String, Option<String>, DateTime<Utc>)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "DELETE FROM account_tokens WHERE token_hash = $1 \
+             RETURNING user_id, purpose, new_email, expires_at",
+        )
+        .bind(&hash)
+        .fetch_optional(conn)
+        .await?
+    });
+    let Some((user_id, purpose, new_email, expires_at)) = row else {
+        return Err(Error::InvalidToken);
+    };
+    let purpose = purposes
+        .iter()
+        .copied()
+        .find(|p| p.code() == purpose)
+        .ok_or(Error::InvalidToken)?;
+    if expires_at <= Utc::now() {
+        return Err(Error::InvalidToken);
+    }
+    Ok(Consumed {
+        user_id,
+        purpose,
+        new_email,
+    })
+}
+
+/// A live user and their password hash, by email key.
+async fn find_by_email_key(accounts: &Accounts, key: &str) -> Result<Option<(User, String)>> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
+         WHERE u.email_key = $1 AND u.deleted_at IS NULL"
+    );
+    let row: Option<UserRowWithHash> = on_pool!(&accounts.db, pool => {
+        sqlx::query_as(&sql).bind(key).fetch_optional(pool).await?
+    });
+    row.map(|r| Ok((User::try_from(r.user)?, r.password_hash.unwrap_or_default())))
+        .transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRowWithHash {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: Option<String>,
+}
+
+/// A live user by id, read inside `tx` (sees the transaction's own changes).
+pub(crate) async fn user_in(tx: &mut Tx, user_id: &str) -> Result<Option<User>> {
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
+    let row: Option<UserRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&sql).bind(user_id).fetch_optional(conn).await?
+    });
+    row.map(User::try_from).transpose()
+}
+
+/// The stored hash of a live user.
+async fn password_hash_of(accounts: &Accounts, user_id: &str) -> Result<Option<String>> {
+    let hash: Option<Option<String>> = on_pool!(&accounts.db, pool => {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(hash.flatten())
+}
+
+fn ip_key(client: &Client) -> Option<String> {
+    client.ip_text()
+}
+
+impl Accounts {
+    /// Registers an account, or, when the address already has one, mails its owner instead. The
+    /// answer is the same either way, and so is the work (one hash).
+    pub async fn register(&self, req: RegisterRequest, client: &Client) -> Result<()> {
+        let email = validate::email(&req.email).map_err(invalid("email"))?;
+        validate::password(&req.password).map_err(invalid("password"))?;
+        let display_name =
+            validate::display_name(&req.display_name).map_err(invalid("display_name"))?;
+        let time_zone = validate::time_zone(&req.time_zone).map_err(invalid("time_zone"))?;
+        let key = validate::email_key(&email);
+        self.limits
+            .check(Attempt::Register, ip_key(client).as_deref(), Some(&key))?;
+
+        let hash = self.passwords.hash(&req.password).await?;
+        let now = Utc::now();
+        let id = new_id();
+        let mut tx = self.db.begin().await?;
+        let inserted = on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO users (id, email, email_key, password_hash, display_name, role, \
+                                    locale, time_zone, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'student', $6, $7, $8, $8) \
+                 ON CONFLICT (email_key) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&email)
+            .bind(&key)
+            .bind(&hash)
+            .bind(&display_name)
+            .bind(req.locale.code())
+            .bind(&time_zone)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        }) > 0;
+        if inserted {
+            let token = issue_token(&mut tx, &id, Purpose::VerifyEmail, None).await?;
+            let to = Recipient {
+                user_id: Some(id.clone()),
+                email,
+                display_name,
+                locale: req.locale,
+            };
+            let link = self.link("verify-email", &token);
+            notify::enqueue(&mut tx, &to, Template::VerifyEmail { link }).await?;
+        } else if let Some(existing) = self.user_by_key_in(&mut tx, &key).await? {
+            let template = Template::AccountAlreadyExists {
+                sign_in_link: format!("{}/sign-in", self.public_base),
+                reset_link: format!("{}/forgot-password", self.public_base),
+            };
+            notify::enqueue(&mut tx, &existing.recipient(), template).await?;
+        }
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    async fn user_by_key_in(&self, tx: &mut Tx, key: &str) -> Result<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1 AND u.deleted_at IS NULL"
+        );
+        let row: Option<UserRow> = on_tx!(tx, conn => {
+            sqlx::query_as(&sql).bind(key).fetch_optional(conn).await?
+        });
+        row.map(User::try_from).transpose()
+    }
+
+    /// Follows a link from a mail: verifies the address, or switches to the new address of an
+    /// email change (telling the old address). Returns the account as it is now.
+    pub async fn verify_email(&self, token: &str, client: &Client) -> Result<Me> {
+        let mut tx = self.db.begin().await?;
+        let consumed = consume_token(
+            &mut tx,
+            token,
+            &[Purpose::VerifyEmail, Purpose::ChangeEmail],
+        )
+        .await?;
+        let before = user_in(&mut tx, &consumed.user_id)
+            .await?
+            .ok_or(Error::InvalidToken)?;
+        let now = Utc::now();
+        match (consumed.purpose, consumed.new_email) {
+            (Purpose::ChangeEmail, Some(new_email)) => {
+                let key = validate::email_key(&new_email);
+                let changed = on_tx!(&mut tx, conn => {
+                    sqlx::query(
+                        "UPDATE users SET email = $2, email_key = $3, \
+                             email_verified_at = COALESCE(email_verified_at, $4), updated_at = $4 \
+                         WHERE id = $1 AND deleted_at IS NULL",
+                    )
+                    .bind(&consumed.user_id)
+                    .bind(&new_email)
+                    .bind(&key)
+                    .bind(now)
+                    .execute(conn)
+                    .await
+                    .map(|r| r.rows_affected())
+                });
+                match changed {
+                    Ok(_) => {}
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(Error::Conflict(
+                            "that address now belongs to another account".into(),
+                        ))
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                let detail = format!("from {} to {new_email}", before.email);
+                audit::record(
+                    &mut tx,
+                    Event::EmailChanged,
+                    Some(&before.id),
+                    client,
+                    Some(&detail),
+                )
+                .await?;
+                notify::enqueue(
+                    &mut tx,
+                    &before.recipient(),
+                    Template::EmailChanged { new_email },
+                )
+                .await?;
+            }
+            _ => {
+                on_tx!(&mut tx, conn => {
+                    sqlx::query(
+                        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), \
+                             updated_at = $2 WHERE id = $1",
+                    )
+                    .bind(&consumed.user_id)
+                    .bind(now)
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+                });
+            }
+        }
+        let after = user_in(&mut tx, &consumed.user_id)
+            .await?
+            .ok_or(Error::InvalidToken)?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(after.to_me())
+    }
+
+    /// Mails a new verification link if the address has an unverified account; otherwise does
+    /// nothing. Answers the same either way.
+    pub async fn resend_verification(&self, email: &str, client: &Client) -> Result<()> {
+        let email = validate::email(email).map_err(invalid("email"))?;
+        let key = validate::email_key(&email);
+        self.limits
+            .check(Attempt::Recovery, ip_key(client).as_deref(), Some(&key))?;
+        let mut tx = self.db.begin().await?;
+        if let Some(user) = self.user_by_key_in(&mut tx, &key).await? {
+            if !user.email_verified {
+                let token = issue_token(&mut tx, &user.id, Purpose::VerifyEmail, None).await?;
+                let link = self.link("verify-email", &token);
+                notify::enqueue(&mut tx, &user.recipient(), Template::VerifyEmail { link }).await?;
+            }
+        }
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Checks the password and starts a session; returns its token and the user.
+    pub async fn sign_in(&self, req: &SignInRequest, client: &Client) -> Result<(String, Me)> {
+        let email = validate::email(&req.email).map_err(invalid("email"))?;
+        let key = validate::email_key(&email);
+        self.limits
+            .check(Attempt::SignIn, ip_key(client).as_deref(), Some(&key))?;
+        // No account has a longer password; don't spend a hash on it.
+        if req.password.chars().count() > validate::PASSWORD_MAX_CHARS {
+            return Err(Error::InvalidCredentials);
+        }
+        let found = find_by_email_key(self, &key).await?;
+        let stored = found.as_ref().map(|(_, hash)| hash.as_str());
+        let matches = self.passwords.verify(&req.password, stored).await?;
+        let user = match found {
+            Some((user, _)) if matches => user,
+            other => {
+                let user_id = other.as_ref().map(|(user, _)| user.id.as_str());
+                audit::record_alone(&self.db, Event::SignInFailed, user_id, client).await?;
+                return Err(Error::InvalidCredentials);
+            }
+        };
+        // Told only to someone who knows the password, so it reveals nothing to others.
+        if !user.email_verified {
+            return Err(Error::EmailNotVerified);
+        }
+        let mut tx = self.db.begin().await?;
+        sessions::forget_expired(&mut tx, &user.id).await?;
+        let token = sessions::create(&mut tx, &user.id, client).await?;
+        audit::record(&mut tx, Event::SignIn, Some(&user.id), client, None).await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok((token, user.to_me()))
+    }
+
+    /// The session a token belongs to, if it is live.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Session>> {
+        sessions::authenticate(&self.db, token).await
+    }
+
+    /// Ends the session that made the request.
+    pub async fn sign_out(&self, session: &Session, client: &Client) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if sessions::revoke(&mut tx, &session.user.id, &session.id).await? {
+            audit::record(
+                &mut tx,
+                Event::SignOut,
+                Some(&session.user.id),
+                client,
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Mails a reset link if the address has an account. Answers the same either way.
+    pub async fn forgot_password(&self, email: &str, client: &Client) -> Result<()> {
+        let email = validate::email(email).map_err(invalid("email"))?;
+        let key = validate::email_key(&email);
+        self.limits
+            .check(Attempt::Recovery, ip_key(client).as_deref(), Some(&key))?;
+        let mut tx = self.db.begin().await?;
+        if let Some(user) = self.user_by_key_in(&mut tx, &key).await? {
+            let token = issue_token(&mut tx, &user.id, Purpose::ResetPassword, None).await?;
+            let link = self.link("reset-password", &token);
+            notify::enqueue(&mut tx, &user.recipient(), Template::ResetPassword { link }).await?;
+        }
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Sets a new password with a reset token and ends every session. Following the link also
+    /// proves the address, so an unverified account becomes verified.
+    pub async fn reset_password(&self, req: &ResetPasswordRequest, client: &Client) -> Result<()> {
+        // Checked before the token is spent, so a weak password does not burn the link.
+        validate::password(&req.new_password).map_err(invalid("new_password"))?;
+        self.limits
+            .check(Attempt::Recovery, ip_key(client).as_deref(), None)?;
+        if !token::looks_valid(req.token.trim()) {
+            return Err(Error::InvalidToken);
+        }
+        // Hashed before the transaction: SQLite's write lock is not held for tens of ms.
+        let hash = self.passwords.hash(&req.new_password).await?;
+        let mut tx = self.db.begin().await?;
+        let consumed = consume_token(&mut tx, &req.token, &[Purpose::ResetPassword]).await?;
+        let now = Utc::now();
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "UPDATE users SET password_hash = $2, updated_at = $3, \
+                     email_verified_at = COALESCE(email_verified_at, $3) \
+                 WHERE id = $1 AND deleted_at IS NULL",
+            )
+            .bind(&consumed.user_id)
+            .bind(&hash)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        let user = user_in(&mut tx, &consumed.user_id)
+            .await?
+            .ok_or(Error::InvalidToken)?;
+        sessions::revoke_all(&mut tx, &user.id, None).await?;
+        audit::record(&mut tx, Event::PasswordReset, Some(&user.id), client, None).await?;
+        notify::enqueue(&mut tx, &user.recipient(), Template::PasswordChanged).await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Confirms a signed-in user's own password (rate limited per user): `WrongPassword` if not.
+    async fn confirm_password(&self, user: &User, password: &str) -> Result<()> {
+        self.limits
+            .check(Attempt::PasswordCheck, None, Some(&user.id))?;
+        if password.chars().count() > validate::PASSWORD_MAX_CHARS {
+            return Err(Error::WrongPassword);
+        }
+        let stored = password_hash_of(self, &user.id).await?;
+        if self.passwords.verify(password, stored.as_deref()).await? {
+            Ok(())
+        } else {
+            Err(Error::WrongPassword)
+        }
+    }
+
+    /// Changes the password and ends every other session.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        req: &ChangePasswordRequest,
+        client: &Client,
+    ) -> Result<()> {
+        validate::password(&req.new_password).map_err(invalid("new_password"))?;
+        self.confirm_password(&session.user, &req.current_password)
+            .await?;
+        let hash = self.passwords.hash(&req.new_password).await?;
+        let user = &session.user;
+        let mut tx = self.db.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                .bind(&user.id)
+                .bind(&hash)
+                .bind(Utc::now())
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        sessions::revoke_all(&mut tx, &user.id, Some(&session.id)).await?;
+        audit::record(
+            &mut tx,
+            Event::PasswordChanged,
+            Some(&user.id),
+            client,
+            None,
+        )
+        .await?;
+        notify::enqueue(&mut tx, &user.recipient(), Template::PasswordChanged).await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Mails a confirmation link to the new address; the change happens when it is followed. An
+    /// address that already has an account gets no mail, and the answer is the same.
+    pub async fn change_email(&self, user: &User, req: &ChangeEmailRequest) -> Result<()> {
+        let new_email = validate::email(&req.new_email).map_err(invalid("new_email"))?;
+        let key = validate::email_key(&new_email);
+        if key == validate::email_key(&user.email) {
+            return Err(Error::Validation {
+                field: "new_email",
+                message: "new email is the address this account already has".into(),
+            });
+        }
+        self.confirm_password(user, &req.current_password).await?;
+        let mut tx = self.db.begin().await?;
+        if self.user_by_key_in(&mut tx, &key).await?.is_none() {
+            let token =
+                issue_token(&mut tx, &user.id, Purpose::ChangeEmail, Some(&new_email)).await?;
+            let to = Recipient {
+                email: new_email,
+                ..user.recipient()
+            };
+            let link = self.link("verify-email", &token);
+            notify::enqueue(&mut tx, &to, Template::ConfirmEmailChange { link }).await?;
+        }
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Changes the fields given; returns the profile as it is now.
+    pub async fn update_profile(&self, user: &User, req: &UpdateProfileRequest) -> Result<Me> {
+        let display_name = req
+            .display_name
+            .as_deref()
+            .map(validate::display_name)
+            .transpose()
+            .map_err(invalid("display_name"))?;
+        let time_zone = req
+            .time_zone
+            .as_deref()
+            .map(validate::time_zone)
+            .transpose()
+            .map_err(invalid("time_zone"))?;
+        let mut tx = self.db.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "UPDATE users SET display_name = COALESCE($2, display_name), \
+                     locale = COALESCE($3, locale), time_zone = COALESCE($4, time_zone), \
+                     updated_at = $5 \
+                 WHERE id = $1 AND deleted_at IS NULL",
+            )
+            .bind(&user.id)
+            .bind(display_name)
+            .bind(req.locale.map(|l| l.code()))
+            .bind(time_zone)
+            .bind(Utc::now())
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        let after = user_in(&mut tx, &user.id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(after.to_me())
+    }
+
+    /// The caller's live sessions.
+    pub async fn sessions(&self, session: &Session) -> Result<Vec<SessionInfo>> {
+        sessions::list(&self.db, &session.user.id, Some(&session.id)).await
+    }
+
+    /// Ends one of the caller's sessions; `NotFound` when it is not theirs (or gone).
+    pub async fn revoke_session(
+        &self,
+        user: &User,
+        session_id: &str,
+        client: &Client,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if !sessions::revoke(&mut tx, &user.id, session_id).await? {
+            return Err(Error::NotFound("no such session".into()));
+        }
+        audit::record(&mut tx, Event::SessionRevoked, Some(&user.id), client, None).await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    /// Everything the server holds about the caller, as one JSON document.
+    pub async fn export(&self, session: &Session) -> Result<AccountExport> {
+        let user = &session.user;
+        Ok(AccountExport {
+            exported_at: super::rfc3339(Utc::now()),
+            profile: user.to_me(),
+            sessions: self.sessions(session).await?,
+            teacher_applications: super::applications::for_user(&self.db, &user.id).await?,
+            security_events: audit::for_user(&self.db, &user.id).await?,
+        })
+    }
+
+    /// Deletes the account: personal data (email, name, password, sessions, tokens, applications,
+    /// notifications, IPs in the audit log) goes; the row stays as an anonymous tombstone so
+    /// aggregates that count it keep their meaning, and the address is free to register again.
+    pub async fn delete_account(&self, user: &User, password: &str) -> Result<()> {
+        self.confirm_password(user, password).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        on_tx!(&mut tx, conn => {
+            for sql in [
+                "DELETE FROM sessions WHERE user_id = $1",
+                "DELETE FROM account_tokens WHERE user_id = $1",
+                "DELETE FROM teacher_applications WHERE user_id = $1",
+                "UPDATE audit_log SET ip = NULL, user_agent = NULL, detail = NULL WHERE user_id = $1",
+            ] {
+                sqlx::query(sql).bind(&user.id).execute(&mut *conn).await?.rows_affected();
+            }
+            sqlx::query(
+                "UPDATE users SET email = NULL, email_key = NULL, password_hash = NULL, \
+                     display_name = NULL, locale = 'en', time_zone = 'UTC', \
+                     email_verified_at = NULL, updated_at = $2, deleted_at = $2 \
+                 WHERE id = $1",
+            )
+            .bind(&user.id)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        notify::forget_user(&mut tx, &user.id).await?;
+        // No IP or user agent: the record outlives the person.
+        audit::record(
+            &mut tx,
+            Event::AccountDeleted,
+            Some(&user.id),
+            &Client::default(),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(())
+    }
+}
+
+/// `GET /api/me/export`: the caller's data.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AccountExport {
+    /// RFC 3339, UTC.
+    pub exported_at: String,
+    pub profile: Me,
+    pub sessions: Vec<SessionInfo>,
+    pub teacher_applications: Vec<TeacherApplication>,
+    pub security_events: Vec<audit::Entry>,
+}

@@ -1,0 +1,179 @@
+//! Identity: accounts, sign-in sessions, mailed tokens, roles and teacher applications, the
+//! security audit log, the first admin and the demo accounts.
+//!
+//! Owns every rule and every SQL statement about who someone is and what role they hold; callers
+//! (HTTP handlers, the admin CLI) get domain values and `Error`s. Knows nothing of HTTP: cookies,
+//! headers and CSRF are `http`'s. Ownership is enforced in the queries (`WHERE user_id = $caller`).
+
+pub mod accounts;
+pub mod admin;
+pub mod applications;
+pub mod audit;
+pub mod demo;
+pub mod password;
+pub mod rate_limit;
+pub mod sessions;
+pub mod token;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use shared::api::accounts::{Locale, Me, Role};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::notify::{Outbox, Recipient};
+
+pub use password::PasswordHasher;
+pub use rate_limit::{Attempt, RateLimiter};
+
+/// Everything the identity rules need: the database, the hasher, the limits and where mail links
+/// point. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    pub db: Db,
+    pub passwords: PasswordHasher,
+    pub limits: Arc<RateLimiter>,
+    /// `EDU_PUBLIC_URL` without a trailing slash.
+    pub public_base: Arc<str>,
+    /// Woken after committing a transaction that queued mail, so it leaves at once.
+    pub outbox: Outbox,
+}
+
+impl Accounts {
+    /// Builds the identity services for `db` (computes one dummy password hash).
+    pub async fn new(db: Db, config: &Config) -> Result<Self> {
+        Ok(Self {
+            db,
+            passwords: PasswordHasher::new(config.password_hash_permits).await?,
+            limits: Arc::new(RateLimiter::new(&config.rate_limits)),
+            public_base: config.public_base().into(),
+            outbox: Outbox::new(),
+        })
+    }
+
+    /// A link into the web client, e.g. `link("verify-email", token)`.
+    fn link(&self, route: &str, token: &str) -> String {
+        format!("{}/{route}?token={token}", self.public_base)
+    }
+}
+
+/// Who made a request, for sessions and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+/// Longest user agent kept (they are unbounded headers).
+const USER_AGENT_MAX_CHARS: usize = 256;
+
+impl Client {
+    pub fn new(ip: Option<IpAddr>, user_agent: Option<&str>) -> Self {
+        Self {
+            ip,
+            user_agent: user_agent.map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect()),
+        }
+    }
+
+    fn ip_text(&self) -> Option<String> {
+        self.ip.map(|ip| ip.to_string())
+    }
+}
+
+/// A live (not deleted) account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    pub time_zone: String,
+    pub email_verified: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn to_me(&self) -> Me {
+        Me {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            locale: self.locale,
+            time_zone: self.time_zone.clone(),
+            email_verified: self.email_verified,
+            created_at: rfc3339(self.created_at),
+        }
+    }
+
+    /// Where mail for this user goes.
+    pub fn recipient(&self) -> Recipient {
+        Recipient {
+            user_id: Some(self.id.clone()),
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            locale: self.locale,
+        }
+    }
+}
+
+/// The columns `UserRow` reads, for `SELECT {USER_COLUMNS} FROM users u ...`.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.locale, \
+     u.time_zone, u.email_verified_at, u.created_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: String,
+    email: Option<String>,
+    display_name: Option<String>,
+    role: String,
+    locale: String,
+    time_zone: String,
+    email_verified_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = Error;
+
+    fn try_from(row: UserRow) -> Result<Self> {
+        let corrupt = |what: &str| Error::Internal(format!("user {}: bad {what}", row.id));
+        Ok(Self {
+            email: row
+                .email
+                .clone()
+                .ok_or_else(|| corrupt("email (deleted?)"))?,
+            display_name: row.display_name.clone().unwrap_or_default(),
+            role: Role::from_code(&row.role).ok_or_else(|| corrupt("role"))?,
+            locale: Locale::from_code(&row.locale).ok_or_else(|| corrupt("locale"))?,
+            email_verified: row.email_verified_at.is_some(),
+            time_zone: row.time_zone,
+            created_at: row.created_at,
+            id: row.id,
+        })
+    }
+}
+
+/// Times on the wire: RFC 3339 in UTC with a `Z`, whole seconds.
+pub fn rfc3339(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A new id: UUID v7 text (ordered by creation time).
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Whether a database error is a unique-constraint violation (same check on both backends).
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// Maps a `shared::validate` message to our validation error for `field`.
+pub(crate) fn invalid(field: &'static str) -> impl FnOnce(String) -> Error {
+    move |message| Error::Validation { field, message }
+}
