@@ -1,9 +1,10 @@
 //! Checks of what a person typed, run before sending so mistakes show at once, in their language.
 //!
-//! The rules are the server's: limits come from `shared::validate` and so does the verdict on
-//! email syntax, links, time zones and common passwords. Only the wording is the client's.
+//! The rules are the server's: every verdict comes from the same `shared::validate` function the
+//! server runs, so a value passes here exactly when it passes there. Only the wording is the
+//! client's, in the user's language.
 
-use super::rules as validate;
+use shared::validate;
 
 use crate::i18n::Texts;
 
@@ -68,55 +69,40 @@ fn length(input: &str, min: usize, max: usize) -> Check {
     }
 }
 
-/// One line of text, `min..=max` characters after trimming.
-fn single_line(input: &str, min: usize, max: usize) -> Check {
-    let trimmed = input.trim();
-    length(trimmed, min, max)?;
-    if trimmed.chars().any(char::is_control) {
-        return Err(Problem::ControlCharacters);
+/// The shared check's verdict, worded: a length problem when the (trimmed) length is out of
+/// `min..=max`, else `otherwise`. The server runs the same shared check, so both sides agree.
+fn worded<T>(
+    verdict: Result<T, String>,
+    measured: &str,
+    min: usize,
+    max: usize,
+    otherwise: Problem,
+) -> Check {
+    match verdict {
+        Ok(_) => Ok(()),
+        Err(_) => Err(length(measured, min, max).err().unwrap_or(otherwise)),
     }
-    Ok(())
-}
-
-/// Several lines allowed, `min..=max` characters after trimming.
-fn multi_line(input: &str, min: usize, max: usize) -> Check {
-    let trimmed = input.trim();
-    length(trimmed, min, max)?;
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(Problem::ControlCharacters);
-    }
-    Ok(())
 }
 
 pub fn email(input: &str) -> Check {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err(Problem::Required);
-    }
-    if trimmed.chars().count() > validate::EMAIL_MAX_CHARS {
-        return Err(Problem::TooLong {
-            max: validate::EMAIL_MAX_CHARS,
-        });
-    }
-    validate::email(trimmed)
-        .map(|_| ())
-        .map_err(|_| Problem::InvalidEmail)
+    worded(
+        validate::email(input),
+        input.trim(),
+        1,
+        validate::EMAIL_MAX_CHARS,
+        Problem::InvalidEmail,
+    )
 }
 
-/// A password being chosen (sign-up, reset, change).
+/// A password being chosen (sign-up, reset, change). Never trimmed.
 pub fn new_password(input: &str) -> Check {
-    length(
+    worded(
+        validate::password(input),
         input,
         validate::PASSWORD_MIN_CHARS,
         validate::PASSWORD_MAX_CHARS,
-    )?;
-    if validate::is_common_password(input) {
-        return Err(Problem::CommonPassword);
-    }
-    Ok(())
+        Problem::CommonPassword,
+    )
 }
 
 /// A password being typed to prove who one is: only "not empty" is ours to judge.
@@ -129,50 +115,62 @@ pub fn current_password(input: &str) -> Check {
 }
 
 pub fn display_name(input: &str) -> Check {
-    single_line(input, 1, validate::DISPLAY_NAME_MAX_CHARS)
+    worded(
+        validate::display_name(input),
+        input.trim(),
+        1,
+        validate::DISPLAY_NAME_MAX_CHARS,
+        Problem::ControlCharacters,
+    )
 }
 
 pub fn time_zone(input: &str) -> Check {
-    if input.trim().is_empty() {
-        return Err(Problem::Required);
-    }
-    validate::time_zone(input)
-        .map(|_| ())
-        .map_err(|_| Problem::InvalidTimeZone)
+    worded(
+        validate::time_zone(input),
+        input.trim(),
+        1,
+        validate::TIME_ZONE_MAX_CHARS,
+        Problem::InvalidTimeZone,
+    )
 }
 
 pub fn bio(input: &str) -> Check {
-    multi_line(input, validate::BIO_MIN_CHARS, validate::BIO_MAX_CHARS)
+    worded(
+        validate::bio(input),
+        input.trim(),
+        validate::BIO_MIN_CHARS,
+        validate::BIO_MAX_CHARS,
+        Problem::ControlCharacters,
+    )
 }
 
 pub fn subject(input: &str) -> Check {
-    single_line(
-        input,
+    worded(
+        validate::subject(input),
+        input.trim(),
         validate::SUBJECT_MIN_CHARS,
         validate::SUBJECT_MAX_CHARS,
+        Problem::ControlCharacters,
     )
 }
 
 pub fn link(input: &str) -> Check {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err(Problem::Required);
-    }
-    if trimmed.chars().count() > validate::LINK_MAX_CHARS {
-        return Err(Problem::TooLong {
-            max: validate::LINK_MAX_CHARS,
-        });
-    }
-    validate::link(trimmed)
-        .map(|_| ())
-        .map_err(|_| Problem::InvalidLink)
+    worded(
+        validate::link(input),
+        input.trim(),
+        1,
+        validate::LINK_MAX_CHARS,
+        Problem::InvalidLink,
+    )
 }
 
 pub fn rejection_reason(input: &str) -> Check {
-    multi_line(
-        input,
+    worded(
+        validate::rejection_reason(input),
+        input.trim(),
         validate::REASON_MIN_CHARS,
         validate::REASON_MAX_CHARS,
+        Problem::ControlCharacters,
     )
 }
 

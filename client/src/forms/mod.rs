@@ -5,7 +5,6 @@
 //! server named stay on their field until it is edited. Pure: pages own the HTTP calls.
 
 pub mod check;
-mod rules;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
