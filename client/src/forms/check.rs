@@ -105,6 +105,11 @@ pub fn new_password(input: &str) -> Check {
     )
 }
 
+/// Whether a password is on the shared list of the most common ones (the rule the server applies).
+pub fn is_common_password(input: &str) -> bool {
+    validate::is_common_password(input)
+}
+
 /// A password being typed to prove who one is: only "not empty" is ours to judge.
 pub fn current_password(input: &str) -> Check {
     if input.is_empty() {
