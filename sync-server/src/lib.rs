@@ -1,8 +1,9 @@
 //! EduPlatform's server as a library: `serve` runs it on a listener it is given, `App` lets tests
 //! build the same app and start it on port 0.
 //!
-//! Owns start-up order (database, migrations, demo data, router) and shutdown. Reads no environment
-//! variable itself: `Config` comes in from the caller.
+//! Owns start-up order (database, migrations, demo data, mail transport, router), the background
+//! mail worker's life, and shutdown. Reads no environment variable itself: `Config` comes in from
+//! the caller.
 
 pub mod catalog;
 pub mod config;
@@ -15,6 +16,8 @@ pub mod notify;
 pub mod telemetry;
 
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
@@ -29,15 +32,23 @@ pub enum StartError {
     Database(#[from] db::DbError),
     #[error("cannot load the demo courses: {0}")]
     DemoData(String),
+    /// The mail settings (EDU_SMTP_URL, EDU_MAIL_FROM) cannot be used; the text names the variable.
+    #[error("{0}")]
+    Mail(String),
     #[error("cannot set up accounts: {0}")]
     Accounts(String),
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// A ready app: database connected and migrated, router built.
+/// How long shutdown waits for a mail being sent; an unfinished one is retried after its lease.
+const WORKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A ready app: database connected and migrated, mail transport chosen, router built.
 pub struct App {
     state: http::AppState,
+    transport: Arc<dyn notify::Transport>,
+    worker_options: notify::WorkerOptions,
 }
 
 impl App {
@@ -62,9 +73,29 @@ impl App {
                 tracing::info!(created, "created the demo accounts");
             }
         }
+        let transport = notify::transport::from_config(config, &db).map_err(StartError::Mail)?;
         Ok(Self {
             state: http::AppState::new(db, config, accounts),
+            transport,
+            worker_options: notify::WorkerOptions::default(),
         })
+    }
+
+    /// Sends mail through `transport` instead of the configured one (tests count or fail sends).
+    pub fn with_mail_transport(mut self, transport: Arc<dyn notify::Transport>) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Paces the mail worker differently (tests use short back-offs).
+    pub fn with_worker_options(mut self, options: notify::WorkerOptions) -> Self {
+        self.worker_options = options;
+        self
+    }
+
+    /// The handle that wakes this app's mail worker after mail was enqueued.
+    pub fn outbox(&self) -> &notify::Outbox {
+        &self.state.outbox
     }
 
     /// The database this app uses (tests close it to see readiness fail).
@@ -82,12 +113,21 @@ impl App {
         http::router(self.state.clone())
     }
 
-    /// Serves until `shutdown` completes, lets requests in flight finish, then closes the pool.
+    /// Serves and delivers mail until `shutdown` completes, lets requests in flight and the mail
+    /// being sent finish, then closes the pool.
     pub async fn run(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
+        let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let worker = notify::Worker::new(
+            self.state.db.clone(),
+            self.transport.clone(),
+            self.worker_options.clone(),
+        );
+        let mut worker = tokio::spawn(worker.run(self.state.outbox.clone(), stop));
+
         // Connect info gives handlers the TCP peer (the client IP, or a trusted proxy's).
         let service = self
             .router()
@@ -95,6 +135,15 @@ impl App {
         let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+
+        let _ = stop_worker.send(true);
+        if tokio::time::timeout(WORKER_STOP_TIMEOUT, &mut worker)
+            .await
+            .is_err()
+        {
+            worker.abort();
+            tracing::warn!("mail worker did not stop in time; its mail is retried after the lease");
+        }
         self.state.db.close().await;
         result.map_err(StartError::Io)
     }

@@ -93,6 +93,10 @@ fn dev() -> Result<(), String> {
     if std::env::var_os("EDU_DEMO_DATA").is_none() {
         server.env("EDU_DEMO_DATA", "true");
     }
+    // Mail lands in the dev mailbox (/dev/mailbox) unless an SMTP server is configured.
+    if std::env::var_os("EDU_DEV_MODE").is_none() {
+        server.env("EDU_DEV_MODE", "true");
+    }
     println!("xtask: starting the server (Ctrl-C stops it)");
     run(&mut server)
 }

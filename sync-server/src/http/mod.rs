@@ -15,6 +15,7 @@ pub mod extractor;
 mod health;
 mod me;
 mod metrics;
+mod notifications;
 mod teaching;
 
 use std::path::PathBuf;
@@ -89,6 +90,7 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                             `edu_session` cookie or `Authorization: Bearer`."),
         (name = "teaching", description = "Applying to teach"),
         (name = "admin", description = "Administration: deciding teacher applications"),
+        (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
     )
@@ -102,6 +104,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(teaching::router())
+        .merge(notifications::router())
         .merge(dev::router())
         .merge(health::router())
         .merge(metrics::router())

@@ -4,8 +4,11 @@
 //! Owns the templates, the outbox, the dev mailbox and the `notifications` table. Never sends mail
 //! inside a request: `enqueue` only writes rows; after committing, callers `wake` the worker.
 
+mod in_app;
 pub mod mailbox;
 mod template;
+pub mod transport;
+pub mod worker;
 
 use std::sync::Arc;
 
@@ -14,7 +17,10 @@ use shared::api::accounts::Locale;
 use crate::db::{on_tx, Tx};
 use crate::error::Result;
 
+pub use in_app::{list_for_user, mark_all_read, mark_read};
 pub use template::{escape_html, InApp, Rendered};
+pub use transport::{DeliveryError, Mail, Transport};
+pub use worker::{Worker, WorkerOptions};
 
 /// Who a mail goes to. `user_id` is `None` for an address with no account behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]

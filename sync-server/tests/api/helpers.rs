@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::{Connection, Executor, PgConnection};
 use sync_server::notify::mailbox::MailboxMessage;
+use sync_server::notify::{Outbox, Transport, WorkerOptions};
 use sync_server::{App, Config, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
@@ -71,6 +72,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own pool (shared handle).
     pub db: Db,
+    /// Wakes the app's mail worker (call after committing `notify::enqueue`).
+    pub outbox: Outbox,
     pub config: Config,
     /// Holds the SQLite file and anything `spawn_prepared` put there (e.g. a client build).
     _dir: tempfile::TempDir,
@@ -89,6 +92,9 @@ pub struct Options {
     pub dev_mode: bool,
     /// `EDU_SMTP_URL`; `None` delivers to the dev mailbox.
     pub smtp_url: Option<String>,
+    /// Replaces the configured mail transport (to count or fail deliveries).
+    pub mail_transport: Option<Arc<dyn Transport>>,
+    pub worker: WorkerOptions,
 }
 
 impl Default for Options {
@@ -98,6 +104,8 @@ impl Default for Options {
             static_dir: PathBuf::from("dist"),
             dev_mode: true,
             smtp_url: None,
+            mail_transport: None,
+            worker: WorkerOptions::default(),
         }
     }
 }
@@ -151,8 +159,15 @@ impl TestApp {
             vars.insert("EDU_SMTP_URL", smtp_url);
         }
         let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
-        let app = App::build(&config).await.expect("app starts");
+        let mut app = App::build(&config)
+            .await
+            .expect("app starts")
+            .with_worker_options(options.worker);
+        if let Some(transport) = options.mail_transport {
+            app = app.with_mail_transport(transport);
+        }
         let db = app.db().clone();
+        let outbox = app.outbox().clone();
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(app.run(listener, async {
             let _ = stop.await;
@@ -165,6 +180,7 @@ impl TestApp {
                 .build()
                 .expect("HTTP client"),
             db,
+            outbox,
             config,
             _dir: dir,
             shutdown: Some(shutdown),
@@ -212,7 +228,6 @@ impl TestApp {
 
     /// Waits (up to 10 s) for a mail to `to` that `predicate` accepts; the worker sends mail
     /// asynchronously, so a test reads tokens through this. Panics with the mailbox on time-out.
-    #[allow(dead_code)] // not every test binary reads mail
     pub async fn wait_for_mail(
         &self,
         to: &str,

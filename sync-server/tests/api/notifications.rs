@@ -1,5 +1,19 @@
 //! Notifications as a client and a developer meet them: the dev mailbox, mail delivery, the bell.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use shared::api::accounts::Locale;
+use shared::api::notifications::NotificationList;
+use sync_server::notify::transport::SendFuture;
+use sync_server::notify::{
+    self, DeliveryError, Mail, Outbox, Recipient, Template, Transport, Worker, WorkerOptions,
+};
+use sync_server::Db;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
 use crate::both_backends;
 use crate::helpers::{Options, TestApp};
 
@@ -25,5 +39,721 @@ both_backends!(
         let page = app.get("/dev/mailbox").await;
         assert_eq!(page.status(), 200);
         assert!(page.text().await.unwrap().contains("No mail yet."));
+    }
+);
+
+// ---- Mail delivery -------------------------------------------------------------------------------
+
+/// Runs one query on whichever pool the app uses.
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match &$db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+fn recipient(user_id: Option<&str>, email: &str, locale: Locale) -> Recipient {
+    Recipient {
+        user_id: user_id.map(str::to_owned),
+        email: email.to_owned(),
+        display_name: "Ada <Lovelace>".to_owned(),
+        locale,
+    }
+}
+
+/// Queues mail the way a handler does: in a transaction, then wakes the worker after commit.
+async fn queue(app: &TestApp, mails: Vec<(Recipient, Template)>) {
+    let mut tx = app.db.begin().await.unwrap();
+    for (to, template) in mails {
+        notify::enqueue(&mut tx, &to, template).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    app.outbox.wake();
+}
+
+/// `(status, attempts, last_error)` of every outbox row, oldest first.
+async fn outbox_rows(db: &Db) -> Vec<(String, i32, Option<String>)> {
+    let sql = "SELECT status, attempts, last_error FROM outbox ORDER BY id";
+    on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap())
+}
+
+/// Polls `check` every 20 ms for up to 15 s.
+async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A transport that records every attempt and fails the first `fail_first` of them.
+#[derive(Debug, Default)]
+struct Recording {
+    fail_first: usize,
+    delay: Duration,
+    attempts: Mutex<Vec<(String, Instant)>>,
+}
+
+impl Recording {
+    fn attempts(&self) -> Vec<(String, Instant)> {
+        self.attempts.lock().unwrap().clone()
+    }
+}
+
+impl Transport for Recording {
+    fn send<'a>(&'a self, mail: &'a Mail) -> SendFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            let n = {
+                let mut attempts = self.attempts.lock().unwrap();
+                attempts.push((mail.outbox_id.clone(), Instant::now()));
+                attempts.len()
+            };
+            if n <= self.fail_first {
+                Err(DeliveryError::transient(
+                    "smtp.example.org: connection refused",
+                ))
+            } else {
+                Ok(())
+            }
+        })
+    }
+}
+
+fn quick_retries() -> WorkerOptions {
+    WorkerOptions {
+        poll_interval: Duration::from_millis(10),
+        base_backoff: Duration::from_millis(100),
+        max_backoff: Duration::from_secs(10),
+        max_attempts: 4,
+        ..WorkerOptions::default()
+    }
+}
+
+both_backends!(
+    async fn queued_mail_reaches_the_dev_mailbox_once_in_the_recipients_language(backend) {
+        let app = TestApp::spawn(backend).await;
+        let link = format!("{}/verify-email?token=t0k&x=1", app.config.public_url);
+        queue(
+            &app,
+            vec![
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::VerifyEmail { link: link.clone() },
+                ),
+                (
+                    recipient(None, "boris@example.org", Locale::Ru),
+                    Template::VerifyEmail { link: link.clone() },
+                ),
+            ],
+        )
+        .await;
+
+        let en = app
+            .wait_for_mail("ADA@example.org", |m| {
+                m.subject == "Confirm your email address"
+            })
+            .await;
+        assert_eq!(en.to, "ada@example.org");
+        assert!(en.text.contains(&link), "{}", en.text);
+        assert!(en.text.contains("Hello, Ada <Lovelace>!"), "{}", en.text);
+        assert!(en.html.contains("Ada &lt;Lovelace&gt;"), "{}", en.html);
+        assert!(en.html.contains(&link.replace('&', "&amp;")), "{}", en.html);
+
+        let ru = app
+            .wait_for_mail("boris@example.org", |m| {
+                m.subject == "Подтвердите адрес электронной почты"
+            })
+            .await;
+        assert!(ru.text.starts_with("Здравствуйте"), "{}", ru.text);
+
+        // Sent once: the worker keeps polling, and nothing more arrives.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(app.mailbox("ada@example.org").await.len(), 1);
+        let rows = outbox_rows(&app.db).await;
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|(status, attempts, error)| status == "sent"
+            && *attempts == 1
+            && error.is_none()), "{rows:?}");
+
+        // The page a developer opens shows the mail with its link clickable.
+        let page = app.get("/dev/mailbox").await.text().await.unwrap();
+        assert!(page.contains("Confirm your email address"));
+        let escaped = link.replace('&', "&amp;");
+        assert!(page.contains(&format!("<a href=\"{escaped}\">")), "{page}");
+    }
+);
+
+both_backends!(
+    async fn a_failing_transport_is_retried_with_growing_delays_then_marked_failed(backend) {
+        let transport = Arc::new(Recording {
+            fail_first: usize::MAX,
+            ..Recording::default()
+        });
+        let options = Options {
+            mail_transport: Some(transport.clone()),
+            worker: quick_retries(),
+            ..Options::default()
+        };
+        let app = TestApp::spawn_with(backend, options).await;
+        queue(
+            &app,
+            vec![(
+                recipient(Some("u1"), "ada@example.org", Locale::En),
+                Template::PasswordChanged,
+            )],
+        )
+        .await;
+
+        eventually("the mail to be marked failed", || async {
+            outbox_rows(&app.db).await[0].0 == "failed"
+        })
+        .await;
+        let rows = outbox_rows(&app.db).await;
+        assert_eq!(
+            rows,
+            vec![(
+                "failed".to_owned(),
+                4,
+                Some("smtp.example.org: connection refused".to_owned())
+            )]
+        );
+        let attempts = transport.attempts();
+        assert_eq!(attempts.len(), 4, "max_attempts, then no more");
+        let gaps: Vec<Duration> = attempts.windows(2).map(|w| w[1].1 - w[0].1).collect();
+        assert!(gaps[0] >= Duration::from_millis(100), "{gaps:?}");
+        assert!(gaps.windows(2).all(|g| g[1] > g[0]), "delays grow: {gaps:?}");
+
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(transport.attempts().len(), 4, "a failed mail stays failed");
+    }
+);
+
+both_backends!(
+    async fn a_transport_that_recovers_delivers_the_mail_once(backend) {
+        let transport = Arc::new(Recording {
+            fail_first: 2,
+            ..Recording::default()
+        });
+        let options = Options {
+            mail_transport: Some(transport.clone()),
+            worker: quick_retries(),
+            ..Options::default()
+        };
+        let app = TestApp::spawn_with(backend, options).await;
+        queue(
+            &app,
+            vec![(
+                recipient(None, "ada@example.org", Locale::Ru),
+                Template::PasswordChanged,
+            )],
+        )
+        .await;
+        eventually("the mail to be sent", || async {
+            outbox_rows(&app.db).await[0].0 == "sent"
+        })
+        .await;
+        assert_eq!(outbox_rows(&app.db).await, vec![("sent".to_owned(), 3, None)]);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(transport.attempts().len(), 3);
+    }
+);
+
+both_backends!(
+    async fn two_workers_on_one_database_deliver_each_mail_exactly_once(backend) {
+        let transport = Arc::new(Recording {
+            delay: Duration::from_millis(2),
+            ..Recording::default()
+        });
+        let options = WorkerOptions {
+            poll_interval: Duration::from_millis(10),
+            batch_size: 5,
+            ..WorkerOptions::default()
+        };
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                mail_transport: Some(transport.clone()),
+                worker: options.clone(),
+                ..Options::default()
+            },
+        )
+        .await;
+        // A second worker with a pool of its own, as another server process would have.
+        let other_db = Db::connect(&app.config.database_url).await.unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let other = tokio::spawn(
+            Worker::new(other_db.clone(), transport.clone(), options)
+                .run(Outbox::new(), stopped),
+        );
+
+        let mails = (0..50)
+            .map(|i| {
+                (
+                    recipient(Some(&format!("u{i}")), &format!("user{i}@example.org"), Locale::En),
+                    Template::PasswordChanged,
+                )
+            })
+            .collect();
+        queue(&app, mails).await;
+
+        eventually("all 50 mails to be sent", || async {
+            outbox_rows(&app.db).await.iter().filter(|r| r.0 == "sent").count() == 50
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let attempts = transport.attempts();
+        let distinct: HashSet<&String> = attempts.iter().map(|(id, _)| id).collect();
+        assert_eq!(attempts.len(), 50, "each mail sent once");
+        assert_eq!(distinct.len(), 50);
+        assert!(outbox_rows(&app.db).await.iter().all(|r| r.1 == 1));
+
+        stop.send(true).unwrap();
+        other.await.unwrap();
+        other_db.close().await;
+    }
+);
+
+/// Mail received by `SmtpSink`: the envelope recipients and the raw message.
+#[derive(Debug, Clone)]
+struct Received {
+    rcpt_to: Vec<String>,
+    data: String,
+}
+
+/// A real SMTP server on 127.0.0.1, speaking just enough of the protocol for one client.
+struct SmtpSink {
+    port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SmtpSink {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let sink = received.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(Self::converse(stream, sink.clone()));
+            }
+        });
+        Self {
+            port,
+            received,
+            task,
+        }
+    }
+
+    async fn converse(stream: tokio::net::TcpStream, sink: Arc<Mutex<Vec<Received>>>) {
+        let (reader, mut writer) = stream.into_split();
+        let mut lines = BufReader::new(reader).lines();
+        let mut rcpt_to = Vec::new();
+        writer.write_all(b"220 sink ESMTP ready\r\n").await.unwrap();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let verb = line
+                .split([' ', ':'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase();
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" => b"250-sink greets you\r\n250 8BITMIME\r\n",
+                "HELO" | "MAIL" | "NOOP" => b"250 OK\r\n",
+                "RSET" => {
+                    rcpt_to.clear();
+                    b"250 OK\r\n"
+                }
+                "RCPT" => {
+                    let address = line
+                        .split_once('<')
+                        .and_then(|(_, rest)| rest.split_once('>'))
+                        .map(|(address, _)| address.to_owned())
+                        .unwrap_or_default();
+                    rcpt_to.push(address);
+                    b"250 OK\r\n"
+                }
+                "DATA" => {
+                    writer
+                        .write_all(b"354 end with <CRLF>.<CRLF>\r\n")
+                        .await
+                        .unwrap();
+                    let mut data = String::new();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if line == "." {
+                            break;
+                        }
+                        data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                        data.push_str("\r\n");
+                    }
+                    sink.lock().unwrap().push(Received {
+                        rcpt_to: std::mem::take(&mut rcpt_to),
+                        data,
+                    });
+                    b"250 queued\r\n"
+                }
+                "QUIT" => {
+                    let _ = writer.write_all(b"221 bye\r\n").await;
+                    return;
+                }
+                _ => b"502 not implemented\r\n",
+            };
+            if writer.write_all(reply).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The `Subject:` header of a raw message, unfolded and with RFC 2047 encoded words decoded.
+fn subject_of(data: &str) -> String {
+    let head = data.split("\r\n\r\n").next().unwrap();
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    let value = unfolded
+        .lines()
+        .find_map(|l| l.strip_prefix("Subject: "))
+        .expect("a Subject header");
+    let mut bytes = Vec::new();
+    for word in value.split(' ') {
+        let lower = word.to_ascii_lowercase();
+        if lower.starts_with("=?utf-8?b?") && word.ends_with("?=") {
+            let encoded = &word["=?utf-8?b?".len()..word.len() - 2];
+            bytes.extend(
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .unwrap(),
+            );
+        } else {
+            if !bytes.is_empty() {
+                bytes.push(b' ');
+            }
+            bytes.extend(word.as_bytes());
+        }
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+both_backends!(
+    async fn mail_goes_out_by_smtp_when_a_server_is_configured(backend) {
+        let sink = SmtpSink::start().await;
+        let options = Options {
+            smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port)),
+            ..Options::default()
+        };
+        let app = TestApp::spawn_with(backend, options).await;
+        queue(
+            &app,
+            vec![
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::ResetPassword {
+                        link: format!("{}/reset-password?token=abc", app.config.public_url),
+                    },
+                ),
+                (
+                    recipient(Some("u2"), "boris@example.org", Locale::Ru),
+                    Template::ResetPassword {
+                        link: format!("{}/reset-password?token=def", app.config.public_url),
+                    },
+                ),
+            ],
+        )
+        .await;
+
+        eventually("two mails at the SMTP sink", || async {
+            sink.received().len() == 2
+        })
+        .await;
+        let mut received = sink.received();
+        received.sort_by(|a, b| a.rcpt_to.cmp(&b.rcpt_to));
+        assert_eq!(received[0].rcpt_to, vec!["ada@example.org"]);
+        assert_eq!(subject_of(&received[0].data), "Reset your password");
+        assert_eq!(received[1].rcpt_to, vec!["boris@example.org"]);
+        assert_eq!(subject_of(&received[1].data), "Сброс пароля");
+        for mail in &received {
+            assert!(mail.data.contains("From: EduPlatform <no-reply@localhost>"), "{}", mail.data);
+            assert!(mail.data.contains("multipart/alternative"), "{}", mail.data);
+        }
+        // Nothing went to the dev mailbox.
+        assert!(app.mailbox("ada@example.org").await.is_empty());
+        eventually("both rows marked sent", || async {
+            outbox_rows(&app.db).await.iter().all(|r| r.0 == "sent")
+        })
+        .await;
+    }
+);
+
+// ---- In-app notifications and forgetting a user -------------------------------------------------
+
+both_backends!(
+    async fn in_app_notifications_list_newest_first_and_count_unread(backend) {
+        let app = TestApp::spawn(backend).await;
+        queue(
+            &app,
+            vec![
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationRejected {
+                        reason: "Add a <sample> lesson".into(),
+                    },
+                ),
+                // Mail-only templates make no in-app notification.
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::PasswordChanged,
+                ),
+                (
+                    recipient(Some("u2"), "boris@example.org", Locale::Ru),
+                    Template::TeacherApplicationApproved,
+                ),
+            ],
+        )
+        .await;
+
+        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        assert_eq!(list.unread_count, 2);
+        let titles: Vec<&str> = list.items.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Teacher application not approved", "Teacher application approved"]
+        );
+        assert_eq!(list.items[0].body, "Reason: Add a <sample> lesson");
+        assert_eq!(list.items[0].link.as_deref(), Some("/teach"));
+        assert!(list.items.iter().all(|n| !n.read));
+
+        let ru = notify::list_for_user(&app.db, "u2").await.unwrap();
+        assert_eq!(ru.items[0].title, "Заявка преподавателя одобрена");
+
+        let newest = list.items[0].id.clone();
+        notify::mark_read(&app.db, "u1", &newest).await.unwrap();
+        notify::mark_read(&app.db, "u1", &newest).await.unwrap();
+        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        assert_eq!(list.unread_count, 1);
+        assert!(list.items[0].read && !list.items[1].read);
+
+        // Another user's id, or no such id: not found, and nothing changes.
+        for (user, id) in [("u2", newest.as_str()), ("u1", "no-such-id")] {
+            let err = notify::mark_read(&app.db, user, id).await.unwrap_err();
+            assert!(matches!(err, sync_server::Error::NotFound(_)), "{err:?}");
+        }
+        let u2_id = ru.items[0].id.clone();
+        assert!(notify::mark_read(&app.db, "u1", &u2_id).await.is_err());
+        assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().unread_count, 1);
+
+        notify::mark_all_read(&app.db, "u1").await.unwrap();
+        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        assert_eq!(list.unread_count, 0);
+        assert!(list.items.iter().all(|n| n.read));
+        assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().unread_count, 1);
+    }
+);
+
+both_backends!(
+    async fn the_list_holds_the_newest_fifty_but_counts_every_unread(backend) {
+        let app = TestApp::spawn(backend).await;
+        let mails = (0..55)
+            .map(|_| {
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                )
+            })
+            .collect();
+        queue(&app, mails).await;
+        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        assert_eq!(list.items.len(), 50);
+        assert_eq!(list.unread_count, 55);
+        assert!(list.items.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    }
+);
+
+both_backends!(
+    async fn forgetting_a_user_removes_their_notifications_and_mail(backend) {
+        let app = TestApp::spawn(backend).await;
+        queue(
+            &app,
+            vec![
+                (
+                    recipient(Some("u1"), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+                (
+                    recipient(Some("u2"), "boris@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+            ],
+        )
+        .await;
+        app.wait_for_mail("ada@example.org", |_| true).await;
+        app.wait_for_mail("boris@example.org", |_| true).await;
+
+        let mut tx = app.db.begin().await.unwrap();
+        notify::forget_user(&mut tx, "u1").await.unwrap();
+        tx.commit().await.unwrap();
+
+        assert!(notify::list_for_user(&app.db, "u1").await.unwrap().items.is_empty());
+        assert!(app.mailbox("ada@example.org").await.is_empty());
+        assert_eq!(outbox_rows(&app.db).await.len(), 1, "only u2's mail is left");
+        assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().items.len(), 1);
+        assert_eq!(app.mailbox("boris@example.org").await.len(), 1);
+    }
+);
+
+// ---- The bell over HTTP --------------------------------------------------------------------------
+
+/// Registers, verifies (with the token from the dev mailbox) and signs in; returns (user id, token).
+async fn signed_in_user(app: &TestApp, email: &str) -> (String, String) {
+    let res = app
+        .client
+        .post(app.url("/api/auth/register"))
+        .json(&serde_json::json!({
+            "email": email,
+            "password": "a long and unusual passphrase",
+            "display_name": "Ada",
+            "locale": "en",
+            "time_zone": "Europe/London",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
+    let mail = app
+        .wait_for_mail(email, |m| m.text.contains("/verify-email?token="))
+        .await;
+    let token = mail
+        .text
+        .split_once("token=")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .client
+        .post(app.url("/api/auth/verify-email"))
+        .json(&serde_json::json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app
+        .client
+        .post(app.url("/api/auth/sign-in"))
+        .json(&serde_json::json!({ "email": email, "password": "a long and unusual passphrase" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let signed_in: serde_json::Value = res.json().await.unwrap();
+    (
+        signed_in["user"]["id"].as_str().unwrap().to_owned(),
+        signed_in["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+both_backends!(
+    async fn the_bell_lists_marks_read_and_hides_other_users_notifications(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (user_id, token) = signed_in_user(&app, "ada@example.org").await;
+        queue(
+            &app,
+            vec![
+                (
+                    recipient(Some(&user_id), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationRejected {
+                        reason: "Add a sample lesson".into(),
+                    },
+                ),
+                (
+                    recipient(Some(&user_id), "ada@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+                (
+                    recipient(Some("someone-else"), "eve@example.org", Locale::En),
+                    Template::TeacherApplicationApproved,
+                ),
+            ],
+        )
+        .await;
+        let list = |app: &TestApp| {
+            let request = app
+                .client
+                .get(app.url("/api/notifications"))
+                .bearer_auth(&token);
+            async move {
+                let res = request.send().await.unwrap();
+                assert_eq!(res.status(), 200);
+                res.json::<NotificationList>().await.unwrap()
+            }
+        };
+        let post = |path: String| {
+            app.client
+                .post(app.url(&path))
+                .bearer_auth(&token)
+                .send()
+        };
+
+        let bell = list(&app).await;
+        assert_eq!(bell.unread_count, 2);
+        assert_eq!(bell.items[0].title, "Teacher application approved");
+        assert_eq!(bell.items[1].body, "Reason: Add a sample lesson");
+
+        let res = post(format!("/api/notifications/{}/read", bell.items[0].id)).await.unwrap();
+        assert_eq!(res.status(), 204);
+        let bell = list(&app).await;
+        assert_eq!(bell.unread_count, 1);
+        assert!(bell.items[0].read);
+
+        let others = notify::list_for_user(&app.db, "someone-else").await.unwrap();
+        let res = post(format!("/api/notifications/{}/read", others.items[0].id)).await.unwrap();
+        assert_eq!(res.status(), 404);
+        let body: shared::api::ErrorBody = res.json().await.unwrap();
+        assert_eq!(body.error.code, "not_found");
+        assert_eq!(
+            notify::list_for_user(&app.db, "someone-else").await.unwrap().unread_count,
+            1
+        );
+
+        let res = post("/api/notifications/read-all".into()).await.unwrap();
+        assert_eq!(res.status(), 204);
+        assert_eq!(list(&app).await.unread_count, 0);
+    }
+);
+
+both_backends!(
+    async fn the_bell_needs_a_signed_in_user(backend) {
+        let app = TestApp::spawn(backend).await;
+        assert_eq!(
+            app.get_error_code("/api/notifications", 401).await,
+            "unauthenticated"
+        );
+        let res = app
+            .client
+            .post(app.url("/api/notifications/read-all"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
     }
 );
