@@ -27,9 +27,11 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec::new("password", &[]),
 ];
 
+/// `?next=/path` (where to go afterwards) and `?email=` (prefilled, e.g. from the verified page).
 #[derive(Debug, Default, Deserialize)]
-pub struct NextQuery {
+pub struct SignInQuery {
     pub next: Option<String>,
+    pub email: Option<String>,
 }
 
 /// Where to go after signing in: the `next` page if it is ours, else the catalog.
@@ -45,10 +47,13 @@ pub fn sign_in_page() -> Html {
     let set_locale = use_locale().set_locale;
     let auth = use_auth();
     let navigator = use_navigator();
-    let next = use_location()
-        .and_then(|l| l.query::<NextQuery>().ok())
-        .and_then(|q| q.next);
-    let form = use_reducer(FormState::default);
+    let query = use_location()
+        .and_then(|l| l.query::<SignInQuery>().ok())
+        .unwrap_or_default();
+    let next = query.next;
+    let form = use_reducer(|| {
+        FormState::with_values(&[("email", query.email.as_deref().unwrap_or_default())])
+    });
     // A 429 keeps the button off until the wait is over.
     let waiting = use_state_eq(|| false);
     let form_ref = use_node_ref();

@@ -13,6 +13,7 @@ use crate::components::form::{
 };
 use crate::components::icons::MailIcon;
 use crate::components::AuthCard;
+use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
@@ -48,6 +49,17 @@ pub fn sign_up_page() -> Html {
     let done = use_state_eq(|| None::<String>);
     let form_ref = use_node_ref();
     use_focus_first_problem(form_ref.clone(), form.focus_request);
+
+    // Already signed in: there is nothing to sign up for.
+    {
+        let navigator = use_navigator();
+        let signed_in = use_auth().user().is_some();
+        use_effect_with(signed_in, move |signed_in| {
+            if let (true, Some(navigator)) = (*signed_in, navigator) {
+                navigator.replace(&Route::Account);
+            }
+        });
+    }
 
     if let Some(email) = (*done).clone() {
         let start_over = {

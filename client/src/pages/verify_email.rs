@@ -19,6 +19,12 @@ pub struct TokenQuery {
     pub token: Option<String>,
 }
 
+/// `/sign-in?email=`: the confirmed address, prefilled.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+struct EmailQuery {
+    email: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Verification {
     Checking,
@@ -85,9 +91,10 @@ pub fn verify_email_page() -> Html {
                                     { texts.go_to_account }
                                 </Link<Route>>
                             } else {
-                                <Link<Route> to={Route::SignIn} classes="button button--primary">
+                                <Link<Route, EmailQuery> to={Route::SignIn} query={Some(EmailQuery { email: me.email.clone() })}
+                                    classes="button button--primary">
                                     { texts.sign_in }
-                                </Link<Route>>
+                                </Link<Route, EmailQuery>>
                             }
                         </div>
                     </div>
