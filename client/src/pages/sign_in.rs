@@ -3,7 +3,7 @@
 //! An unconfirmed address gets a "send the link again" button; too many attempts say how long to
 //! wait and keep the button off until then.
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::Interval;
 use serde::Deserialize;
 use shared::api::accounts::SignInRequest;
 use yew::prelude::*;
@@ -54,8 +54,18 @@ pub fn sign_in_page() -> Html {
     let form = use_reducer(|| {
         FormState::with_values(&[("email", query.email.as_deref().unwrap_or_default())])
     });
-    // A 429 keeps the button off until the wait is over.
-    let waiting = use_state_eq(|| false);
+    // A 429 keeps the button off until its deadline and counts the wait down every second.
+    let deadline = use_state_eq(|| 0.0_f64);
+    let now = use_state_eq(js_sys::Date::now);
+    let wait = ((*deadline - *now) / 1000.0).ceil().max(0.0) as u32;
+    {
+        let now = now.clone();
+        use_effect_with(wait > 0, move |counting| {
+            let ticker =
+                counting.then(|| Interval::new(1000, move || now.set(js_sys::Date::now())));
+            move || drop(ticker)
+        });
+    }
     let form_ref = use_node_ref();
     use_focus_first_problem(form_ref.clone(), form.focus_request);
     let resend = use_resend_verification();
@@ -79,10 +89,11 @@ pub fn sign_in_page() -> Html {
     let onsubmit = {
         let form = form.clone();
         let auth = auth.clone();
-        let waiting = waiting.clone();
+        let deadline = deadline.clone();
+        let now = now.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if form.submitting || *waiting {
+            if form.submitting || wait > 0 {
                 return;
             }
             if check::email(form.value("email")).is_err()
@@ -99,7 +110,8 @@ pub fn sign_in_page() -> Html {
             let form = form.dispatcher();
             let auth = auth.clone();
             let set_locale = set_locale.clone();
-            let waiting = waiting.clone();
+            let deadline = deadline.clone();
+            let now = now.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match api::sign_in(&request).await {
                     Ok(me) => {
@@ -115,10 +127,9 @@ pub fn sign_in_page() -> Html {
                             retry_after: Some(seconds),
                         } = error
                         {
-                            waiting.set(true);
-                            let waiting = waiting.clone();
-                            Timeout::new(seconds.saturating_mul(1000), move || waiting.set(false))
-                                .forget();
+                            let at = js_sys::Date::now();
+                            now.set(at);
+                            deadline.set(at + f64::from(seconds) * 1000.0);
                         }
                         form.dispatch(FormAction::Failed {
                             field: server_field(&error, FIELDS),
@@ -136,6 +147,18 @@ pub fn sign_in_page() -> Html {
         Callback::from(move |_: MouseEvent| send.emit(email.clone()))
     };
     let unverified = form.error == Some(ClientError::EmailNotVerified);
+    // A rate limit's message counts down with the wait and goes when it is over.
+    let shown_error = match &form.error {
+        Some(ClientError::RateLimited {
+            retry_after: Some(_),
+        }) if wait == 0 => None,
+        Some(ClientError::RateLimited {
+            retry_after: Some(_),
+        }) => Some(ClientError::RateLimited {
+            retry_after: Some(wait),
+        }),
+        other => other.clone(),
+    };
     let footer = html! {
         <p>
             { texts.no_account }{ " " }
@@ -145,7 +168,7 @@ pub fn sign_in_page() -> Html {
     html! {
         <AuthCard title={texts.sign_in_title} lead={texts.sign_in_lead} testid="sign-in" {footer}>
             <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
-                <FormError error={form.error.clone()}>
+                <FormError error={shown_error}>
                     if unverified {
                         <button type="button" class="link-button" data-testid="resend"
                             disabled={resend.status == ResendStatus::Sending} onclick={on_resend}>
@@ -167,7 +190,7 @@ pub fn sign_in_page() -> Html {
                     <Link<Route> to={Route::ForgotPassword}>{ texts.forgot_password_link }</Link<Route>>
                 </p>
                 <SubmitButton label={texts.sign_in_submit} busy_label={texts.sign_in_busy}
-                    busy={form.submitting} disabled={*waiting} />
+                    busy={form.submitting} disabled={wait > 0} />
             </form>
         </AuthCard>
     }

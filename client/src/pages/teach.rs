@@ -108,7 +108,7 @@ pub fn teach_page() -> Html {
                         <ApplicationStatusCard application={application.clone()} />
                     }
                     if can_apply {
-                        <ApplyForm again={application.is_some()} {on_applied} on_conflict={load.clone()} />
+                        <ApplyForm previous={application.clone()} {on_applied} on_conflict={load.clone()} />
                     }
                 </>
             }
@@ -127,8 +127,8 @@ pub fn teach_page() -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ApplyFormProps {
-    /// A rejected application came before: say "apply again".
-    again: bool,
+    /// The rejected application before this one: say "apply again" and start from its answers.
+    previous: Option<TeacherApplication>,
     on_applied: Callback<TeacherApplication>,
     /// One is pending already (another tab): reload it.
     on_conflict: Callback<()>,
@@ -138,7 +138,14 @@ struct ApplyFormProps {
 fn apply_form(props: &ApplyFormProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
-    let form = use_reducer(FormState::default);
+    let form = use_reducer(|| match &props.previous {
+        Some(previous) => FormState::with_values(&[
+            ("subject", &previous.subject),
+            ("link", &previous.link),
+            ("bio", &previous.bio),
+        ]),
+        None => FormState::default(),
+    });
     let form_ref = use_node_ref();
     use_focus_first_problem(form_ref.clone(), form.focus_request);
 
@@ -196,7 +203,7 @@ fn apply_form(props: &ApplyFormProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="apply-title">
             <h2 id="apply-title" class="panel__title">
-                { if props.again { texts.teach_apply_again } else { texts.teach_apply_title } }
+                { if props.previous.is_some() { texts.teach_apply_again } else { texts.teach_apply_title } }
             </h2>
             <p class="panel__lead">{ texts.teach_apply_lead }</p>
             <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>

@@ -141,7 +141,7 @@ pub fn delete_section(props: &DeleteSectionProps) -> Html {
                     error={form.problem("current_password", check::current_password).map(|p| p.message(texts))}
                     {oninput} />
                 <SubmitButton label={texts.delete_submit} busy_label={texts.deleting}
-                    busy={form.submitting} danger=true testid="delete-account" />
+                    busy={form.submitting} danger=true testid="delete-account-submit" />
             </form>
         </Section>
     }
