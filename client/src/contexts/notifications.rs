@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::contexts::auth::use_auth;
 use crate::contexts::online::use_online;
+use crate::error::ClientError;
 
 /// How often the list is fetched while the page is visible and online.
 pub const POLL_MS: u32 = 60_000;
@@ -112,12 +113,17 @@ pub fn notifications_provider(props: &NotificationsProviderProps) -> Html {
 
     let refresh = {
         let dispatcher = state.dispatcher();
+        let auth = auth.clone();
         use_callback((), move |(), _| {
             let dispatcher = dispatcher.clone();
+            let auth = auth.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                // A failed poll changes nothing: the next one tries again.
-                if let Ok(list) = api::notifications().await {
-                    dispatcher.dispatch(NotificationsAction::Loaded(list));
+                match api::notifications().await {
+                    Ok(list) => dispatcher.dispatch(NotificationsAction::Loaded(list)),
+                    // The session ended (expired, signed out elsewhere): the header should say so.
+                    Err(ClientError::Unauthorized) => auth.forget(),
+                    // Any other failure changes nothing: the next poll tries again.
+                    Err(_) => {}
                 }
             });
         })

@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::application::status_label;
 use crate::components::icons::CheckIcon;
 use crate::components::{ApplicationItem, ErrorNotice, PageLoading, RejectDialog};
+use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 
@@ -124,13 +125,21 @@ impl Reducible for QueueState {
 pub fn admin_applications_page() -> Html {
     let texts = use_texts();
     let state = use_reducer(QueueState::default);
+    let auth = use_auth();
 
     let load = {
         let dispatcher = state.dispatcher();
         Callback::from(move |tab: ApplicationStatus| {
             let dispatcher = dispatcher.clone();
+            let auth = auth.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api::teacher_applications(tab).await;
+                // The session ended (or the role changed): let the guard decide again.
+                match &result {
+                    Err(ClientError::Unauthorized) => auth.forget(),
+                    Err(ClientError::Forbidden) => auth.refresh(),
+                    _ => {}
+                }
                 dispatcher.dispatch(QueueAction::Loaded { tab, result });
             });
         })

@@ -41,11 +41,18 @@ pub fn teach_page() -> Html {
 
     let load = {
         let mine = mine.clone();
+        let auth = auth.clone();
         Callback::from(move |()| {
             let mine = mine.clone();
+            let auth = auth.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 mine.set(match api::my_application().await {
                     Ok(application) => Mine::Loaded(application),
+                    // The session ended: the guard sends the user to sign in.
+                    Err(ClientError::Unauthorized) => {
+                        auth.forget();
+                        return;
+                    }
                     Err(error) => Mine::Failed(error),
                 });
             });

@@ -31,11 +31,17 @@ pub fn sessions_section() -> Html {
 
     let load = {
         let state = state.clone();
+        let auth = auth.clone();
         Callback::from(move |()| {
             let state = state.clone();
+            let auth = auth.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 state.set(match api::sessions().await {
                     Ok(list) => Sessions::Loaded(list),
+                    Err(ClientError::Unauthorized) => {
+                        auth.forget();
+                        return;
+                    }
                     Err(error) => Sessions::Failed(error),
                 });
             });
