@@ -32,11 +32,11 @@ pub enum StartError {
     Database(#[from] db::DbError),
     #[error("cannot load the demo courses: {0}")]
     DemoData(String),
+    #[error("cannot set up accounts: {0}")]
+    Accounts(String),
     /// The mail settings (EDU_SMTP_URL, EDU_MAIL_FROM) cannot be used; the text names the variable.
     #[error("{0}")]
     Mail(String),
-    #[error("cannot set up accounts: {0}")]
-    Accounts(String),
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }

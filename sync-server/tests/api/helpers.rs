@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
+mod accounts;
+
+pub use accounts::{token_after, Role, DEMO_PASSWORD};
+
 use sqlx::{Connection, Executor, PgConnection};
 use sync_server::notify::mailbox::MailboxMessage;
 use sync_server::notify::{Outbox, Transport, WorkerOptions};
@@ -95,6 +99,8 @@ pub struct Options {
     /// Replaces the configured mail transport (to count or fail deliveries).
     pub mail_transport: Option<Arc<dyn Transport>>,
     pub worker: WorkerOptions,
+    /// Attempt limits of the account routes (the production defaults unless a test changes them).
+    pub rate_limits: sync_server::config::RateLimits,
 }
 
 impl Default for Options {
@@ -106,6 +112,7 @@ impl Default for Options {
             smtp_url: None,
             mail_transport: None,
             worker: WorkerOptions::default(),
+            rate_limits: sync_server::config::RateLimits::default(),
         }
     }
 }
@@ -158,7 +165,8 @@ impl TestApp {
         if let Some(smtp_url) = options.smtp_url {
             vars.insert("EDU_SMTP_URL", smtp_url);
         }
-        let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
+        let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
+        config.rate_limits = options.rate_limits.clone();
         let mut app = App::build(&config)
             .await
             .expect("app starts")

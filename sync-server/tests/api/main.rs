@@ -9,6 +9,9 @@
 
 mod helpers;
 
+mod accounts;
+mod admin_cli;
+mod authorization;
 mod client;
 mod courses;
 mod errors;
@@ -17,3 +20,4 @@ mod migrations;
 mod notifications;
 mod observability;
 mod startup;
+mod teaching;

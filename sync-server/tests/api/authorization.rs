@@ -1,0 +1,243 @@
+//! The authorization matrix: every route × {anonymous, student, teacher, another teacher, admin}
+//! → the status each gets. Each caller sends a well-formed request (its own fresh email, a valid
+//! body), so a status says who may, not what was wrong with the input.
+//!
+//! Signed-in callers use a bearer token (cookies and CSRF have their own test in `accounts`).
+//! Rows run in order: the ones that end sessions or delete accounts come last.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{Options, Role, TestApp, DEMO_PASSWORD};
+
+const WHO: [&str; 5] = ["anonymous", "student", "teacher", "other teacher", "admin"];
+
+/// One row: method, path, the body caller `i` (index into `WHO`) sends, the statuses they get.
+struct Row {
+    method: Method,
+    path: String,
+    body: Box<dyn Fn(usize) -> Option<Value>>,
+    expect: [u16; 5],
+}
+
+fn row(method: Method, path: impl Into<String>, expect: [u16; 5]) -> Row {
+    Row {
+        method,
+        path: path.into(),
+        body: Box::new(|_| None),
+        expect,
+    }
+}
+
+fn with_body(
+    method: Method,
+    path: impl Into<String>,
+    body: impl Fn(usize) -> Option<Value> + 'static,
+    expect: [u16; 5],
+) -> Row {
+    Row {
+        method,
+        path: path.into(),
+        body: Box::new(body),
+        expect,
+    }
+}
+
+/// A pending application filed directly in the database (so the admin rows have ids to decide).
+async fn pending_application(app: &TestApp, email: &str) -> String {
+    let user_id = app.insert_user(email, Role::Student).await;
+    let id = uuid::Uuid::now_v7().to_string();
+    crate::on_db!(&app.db, pool => {
+        sqlx::query(
+            "INSERT INTO teacher_applications (id, user_id, bio, subject, link, status, created_at) \
+             VALUES ($1, $2, 'I have taught for many years now.', 'Maths', 'https://example.com', \
+                     'pending', $3)",
+        )
+        .bind(&id)
+        .bind(&user_id)
+        .bind(chrono::Utc::now())
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+    id
+}
+
+/// A session row of `email`'s account that nobody holds the token of (a target to revoke).
+async fn spare_session(app: &TestApp, email: &str) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = chrono::Utc::now();
+    crate::on_db!(&app.db, pool => {
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at) \
+             SELECT $1, id, $2, $3, $3, $4 FROM users WHERE email_key = $5",
+        )
+        .bind(&id)
+        .bind(format!("spare-{id}"))
+        .bind(now)
+        .bind(now + chrono::Duration::days(1))
+        .bind(email)
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+    id
+}
+
+both_backends!(
+    async fn every_route_answers_each_role_as_the_matrix_says(backend) {
+        // The matrix sends each route five times in a row; limits have their own test.
+        let options = Options {
+            rate_limits: sync_server::config::RateLimits::unlimited(),
+            ..Options::default()
+        };
+        let app = TestApp::spawn_with(backend, options).await;
+        app.insert_user("other.teacher@example.com", Role::Teacher).await;
+        app.insert_user("signer@example.com", Role::Student).await;
+        let mut tokens: Vec<Option<String>> = vec![None];
+        for email in [
+            "student@demo.local",
+            "teacher@demo.local",
+            "other.teacher@example.com",
+            "admin@demo.local",
+        ] {
+            tokens.push(Some(app.token_for(email, DEMO_PASSWORD).await));
+        }
+        let to_approve = pending_application(&app, "applicant1@example.com").await;
+        let to_reject = pending_application(&app, "applicant2@example.com").await;
+        let admins_spare = spare_session(&app, "admin@demo.local").await;
+        let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
+        let bogus_token = "A".repeat(43);
+
+        let rows: Vec<Row> = vec![
+            // Operations and the catalog: open to all.
+            row(Method::GET, "/healthz", [200; 5]),
+            row(Method::GET, "/readyz", [200; 5]),
+            row(Method::GET, "/metrics", [200; 5]),
+            row(Method::GET, "/api/openapi.json", [200; 5]),
+            row(Method::GET, "/api/courses", [200; 5]),
+            row(Method::GET, "/api/courses?limit=2", [200; 5]),
+            // Development (dev mode is on in tests).
+            row(Method::GET, "/api/dev/mailbox?to=x@example.com", [200; 5]),
+            row(Method::GET, "/dev/mailbox", [200; 5]),
+            // Anonymous account routes: the same for everyone.
+            with_body(Method::POST, "/api/auth/register", {
+                let email = fresh("new");
+                move |i| Some(json!({"email": email(i), "password": "a fine passphrase",
+                    "display_name": "New", "locale": "en", "time_zone": "UTC"}))
+            }, [202; 5]),
+            with_body(Method::POST, "/api/auth/verify-email", {
+                let token = bogus_token.clone();
+                move |_| Some(json!({"token": token}))
+            }, [400; 5]),
+            with_body(Method::POST, "/api/auth/resend-verification",
+                |_| Some(json!({"email": "someone@example.com"})), [202; 5]),
+            with_body(Method::POST, "/api/auth/sign-in",
+                |_| Some(json!({"email": "signer@example.com", "password": DEMO_PASSWORD})), [200; 5]),
+            with_body(Method::POST, "/api/auth/forgot-password",
+                |_| Some(json!({"email": "someone@example.com"})), [202; 5]),
+            with_body(Method::POST, "/api/auth/reset-password", {
+                let token = bogus_token.clone();
+                move |_| Some(json!({"token": token, "new_password": "a fine passphrase"}))
+            }, [400; 5]),
+            // The signed-in user's own account.
+            row(Method::GET, "/api/me", [401, 200, 200, 200, 200]),
+            with_body(Method::PATCH, "/api/me",
+                |_| Some(json!({"display_name": "Renamed"})), [401, 200, 200, 200, 200]),
+            // Someone else's session is not found; only its owner may end it.
+            row(Method::DELETE, format!("/api/me/sessions/{admins_spare}"), [401, 404, 404, 404, 204]),
+            // (Changing the password ends the caller's other sessions, so it comes after that.)
+            with_body(Method::POST, "/api/me/password",
+                |_| Some(json!({"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD})),
+                [401, 204, 204, 204, 204]),
+            with_body(Method::POST, "/api/me/email", {
+                let email = fresh("moved");
+                move |i| Some(json!({"new_email": email(i), "current_password": DEMO_PASSWORD}))
+            }, [401, 202, 202, 202, 202]),
+            row(Method::GET, "/api/me/sessions", [401, 200, 200, 200, 200]),
+            row(Method::GET, "/api/me/export", [401, 200, 200, 200, 200]),
+            // Teaching.
+            with_body(Method::POST, "/api/teacher-applications", |_| Some(json!({
+                "bio": "I have taught Rust at meetups for five years.",
+                "subject": "Rust", "link": "https://example.com/talks"
+            })), [401, 201, 403, 403, 403]),
+            row(Method::GET, "/api/teacher-applications/mine", [401, 200, 404, 404, 404]),
+            // Admin.
+            row(Method::GET, "/api/admin/teacher-applications", [401, 403, 403, 403, 200]),
+            row(Method::GET, "/api/admin/teacher-applications?status=rejected", [401, 403, 403, 403, 200]),
+            row(Method::POST, format!("/api/admin/teacher-applications/{to_approve}/approve"),
+                [401, 403, 403, 403, 200]),
+            with_body(Method::POST, format!("/api/admin/teacher-applications/{to_reject}/reject"),
+                |_| Some(json!({"reason": "Please add recordings of your lessons."})),
+                [401, 403, 403, 403, 200]),
+            // Notifications (added with the notifications work): rows go here.
+
+            // Last: these end sessions and accounts.
+            with_body(Method::DELETE, "/api/me",
+                |_| Some(json!({"current_password": DEMO_PASSWORD})), [401, 204, 204, 204, 204]),
+            row(Method::POST, "/api/auth/sign-out", [204; 5]),
+        ];
+
+        let mut mismatches = Vec::new();
+        for row in &rows {
+            for (i, who) in WHO.iter().enumerate() {
+                let mut req = app.client.request(row.method.clone(), app.url(&row.path));
+                if let Some(token) = &tokens[i] {
+                    req = req.bearer_auth(token);
+                }
+                if let Some(body) = (row.body)(i) {
+                    req = req.json(&body);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                if status != row.expect[i] {
+                    let body = res.text().await.unwrap_or_default();
+                    mismatches.push(format!(
+                        "{} {} as {who}: expected {}, got {status} {body}",
+                        row.method, row.path, row.expect[i]
+                    ));
+                }
+            }
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    }
+);
+
+/// Every route the OpenAPI document lists appears in the matrix above (so a new route cannot be
+/// added without deciding who may call it).
+#[tokio::test]
+async fn the_matrix_covers_every_documented_route() {
+    let source = include_str!("authorization.rs");
+    let mut missing = Vec::new();
+    for (path, item) in sync_server::http::openapi().paths.paths {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+            ("PUT", item.put.is_some()),
+        ];
+        for (method, present) in methods {
+            if !present {
+                continue;
+            }
+            // Path parameters are filled in the matrix; match on the fixed part before them.
+            let fixed = path.split('{').next().unwrap_or(&path);
+            let method = method[..1].to_owned() + &method[1..].to_lowercase();
+            let method = format!("Method::{}", method.to_uppercase());
+            let listed = source
+                .lines()
+                .any(|l| l.contains(&method) && l.contains(&format!("\"{fixed}")))
+                || source.contains(&format!("{method}, \"{fixed}"))
+                || source.contains(&format!("{method}, format!(\"{fixed}"));
+            if !listed {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes missing from the matrix: {missing:?}"
+    );
+}

@@ -1,0 +1,127 @@
+//! Teacher applications: a student applies, an admin approves or rejects with a reason, and the
+//! applicant hears about it by mail.
+
+use reqwest::Method;
+use serde_json::json;
+use shared::api::accounts::Role;
+use shared::api::teaching::{ApplicationStatus, TeacherApplication};
+use shared::api::ErrorBody;
+
+use crate::both_backends;
+use crate::helpers::{TestApp, DEMO_PASSWORD};
+
+fn application() -> serde_json::Value {
+    json!({
+        "bio": "I have taught Rust at meetups for five years.",
+        "subject": "Rust",
+        "link": "https://example.com/talks"
+    })
+}
+
+async fn code(res: reqwest::Response, status: u16) -> String {
+    assert_eq!(res.status(), status);
+    res.json::<ErrorBody>().await.unwrap().error.code
+}
+
+both_backends!(
+    async fn an_approved_application_makes_the_student_a_teacher_and_tells_them(backend) {
+        let app = TestApp::spawn(backend).await;
+        let student = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+        let admin = app.token_for("admin@demo.local", DEMO_PASSWORD).await;
+
+        let res = app.bearer(Method::GET, "/api/teacher-applications/mine", &student).send().await.unwrap();
+        assert_eq!(code(res, 404).await, "not_found");
+        let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
+            .json(&application()).send().await.unwrap();
+        assert_eq!(res.status(), 201);
+        let filed: TeacherApplication = res.json().await.unwrap();
+        assert_eq!(filed.status, ApplicationStatus::Pending);
+        assert_eq!(filed.applicant_email, "student@demo.local");
+        let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
+            .json(&application()).send().await.unwrap();
+        assert_eq!(code(res, 409).await, "conflict");
+
+        let res = app.bearer(Method::GET, "/api/admin/teacher-applications", &admin).send().await.unwrap();
+        let pending: Vec<TeacherApplication> = res.json().await.unwrap();
+        assert_eq!(pending, vec![filed.clone()]);
+
+        let approve = format!("/api/admin/teacher-applications/{}/approve", filed.id);
+        let res = app.bearer(Method::POST, &approve, &admin).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let decided: TeacherApplication = res.json().await.unwrap();
+        assert_eq!(decided.status, ApplicationStatus::Approved);
+        assert!(decided.decided_at.is_some());
+        let res = app.bearer(Method::POST, &approve, &admin).send().await.unwrap();
+        assert_eq!(code(res, 409).await, "conflict");
+
+        assert_eq!(app.me_ok(&student).await.role, Role::Teacher);
+        app.wait_for_mail("student@demo.local", |m| m.subject.contains("approved")).await;
+        let res = app.bearer(Method::GET, "/api/admin/teacher-applications?status=approved", &admin)
+            .send().await.unwrap();
+        let approved: Vec<TeacherApplication> = res.json().await.unwrap();
+        assert_eq!(approved, vec![decided]);
+        let changed = app
+            .count("SELECT COUNT(*) FROM audit_log WHERE event = $1", "role_changed")
+            .await;
+        assert_eq!(changed, 1);
+    }
+);
+
+both_backends!(
+    async fn a_rejected_application_tells_the_reason_and_allows_a_new_one(backend) {
+        let app = TestApp::spawn(backend).await;
+        let student = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+        let admin = app.token_for("admin@demo.local", DEMO_PASSWORD).await;
+        let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
+            .json(&application()).send().await.unwrap();
+        let filed: TeacherApplication = res.json().await.unwrap();
+
+        let reject = format!("/api/admin/teacher-applications/{}/reject", filed.id);
+        let res = app.bearer(Method::POST, &reject, &admin).json(&json!({"reason": "no"})).send().await.unwrap();
+        assert_eq!(code(res, 400).await, "validation_failed");
+        let reason = "Please link to recordings of your talks.";
+        let res = app.bearer(Method::POST, &reject, &admin).json(&json!({"reason": reason})).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let decided: TeacherApplication = res.json().await.unwrap();
+        assert_eq!(decided.status, ApplicationStatus::Rejected);
+        assert_eq!(decided.rejection_reason.as_deref(), Some(reason));
+
+        assert_eq!(app.me_ok(&student).await.role, Role::Student);
+        app.wait_for_mail("student@demo.local", |m| m.text.contains(reason)).await;
+        let res = app.bearer(Method::GET, "/api/teacher-applications/mine", &student).send().await.unwrap();
+        assert_eq!(res.json::<TeacherApplication>().await.unwrap(), decided);
+        let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
+            .json(&application()).send().await.unwrap();
+        assert_eq!(res.status(), 201, "may apply again");
+    }
+);
+
+both_backends!(
+    async fn bad_applications_and_unknown_ids_are_refused_and_save_nothing(backend) {
+        let app = TestApp::spawn(backend).await;
+        let student = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+        let admin = app.token_for("admin@demo.local", DEMO_PASSWORD).await;
+        for (field, value) in [
+            ("bio", json!("too short")),
+            ("bio", json!("x".repeat(2001))),
+            ("subject", json!("R")),
+            ("link", json!("javascript:alert(1)")),
+            ("link", json!(format!("https://example.com/{}", "x".repeat(500)))),
+        ] {
+            let mut body = application();
+            body[field] = value;
+            let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
+                .json(&body).send().await.unwrap();
+            assert_eq!(code(res, 400).await, "validation_failed", "{field}");
+        }
+        let res = app.bearer(Method::GET, "/api/teacher-applications/mine", &student).send().await.unwrap();
+        assert_eq!(code(res, 404).await, "not_found");
+
+        let res = app.bearer(Method::POST, "/api/admin/teacher-applications/nope/approve", &admin)
+            .send().await.unwrap();
+        assert_eq!(code(res, 404).await, "not_found");
+        let res = app.bearer(Method::GET, "/api/admin/teacher-applications?status=maybe", &admin)
+            .send().await.unwrap();
+        assert_eq!(code(res, 400).await, "validation_failed");
+    }
+);
