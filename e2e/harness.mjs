@@ -1,5 +1,6 @@
 // Test harness for the browser end-to-end suite: starts the real sync-server on a free port with a
-// fresh SQLite database and demo data, and launches Debian's Chromium through playwright-core.
+// fresh SQLite database, demo data and dev mode (the dev mailbox catches every mail), and launches
+// Debian's Chromium through playwright-core.
 // Never downloads a browser; `cargo xtask test` passes the paths in EDU_E2E_* variables.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -22,6 +23,7 @@ export async function startServer() {
       EDU_BIND: "127.0.0.1:0",
       EDU_DATABASE_URL: `sqlite://${join(dir, "e2e.db")}`,
       EDU_DEMO_DATA: "true",
+      EDU_DEV_MODE: "true",
       EDU_STATIC_DIR: required("EDU_E2E_STATIC_DIR"),
       EDU_LOG: process.env.EDU_LOG ?? "warn",
     },
@@ -46,6 +48,17 @@ export async function startServer() {
   });
   return {
     url,
+    /** Waits for the newest mail to `to` in the dev mailbox (the outbox is delivered in the background). */
+    async mail(to, { timeout = 15_000 } = {}) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const response = await fetch(`${url}/api/dev/mailbox?to=${encodeURIComponent(to)}`);
+        const messages = await response.json();
+        if (messages.length > 0) return messages[0];
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeout} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
     /** Stops the server (SIGTERM, a graceful shutdown) and waits for it to exit. */
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -77,3 +90,6 @@ export async function launchBrowser() {
     ],
   });
 }
+
+/** The demo accounts' password (admin@, teacher@, student@demo.local): `DEMO_PASSWORD` in sync-server/src/identity/demo.rs. */
+export const DEMO_PASSWORD = "demo-password-2026";

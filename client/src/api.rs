@@ -2,10 +2,26 @@
 //!
 //! The only module that talks HTTP. Every failure comes back as a `ClientError`; it never touches
 //! the DOM or storage, and it never retries on its own (pages decide).
+//!
+//! Signing in sets an HttpOnly `edu_session` cookie that only the browser sees: requests go out with
+//! same-origin credentials and the client never holds the token (it is dropped from the sign-in
+//! answer). Writes are same-origin fetches, so the browser's `Origin` header satisfies the server's
+//! CSRF check without a token of ours.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::api::accounts::{
+    ChangeEmailRequest, ChangePasswordRequest, DeleteAccountRequest, EmailRequest, Me,
+    RegisterRequest, ResetPasswordRequest, SessionInfo, SignInRequest, SignInResponse,
+    TokenRequest, UpdateProfileRequest,
+};
 use shared::api::courses::CoursePage;
+use shared::api::notifications::NotificationList;
+use shared::api::teaching::{
+    ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
+};
+use web_sys::RequestCredentials;
 
 use crate::error::ClientError;
 
@@ -23,27 +39,255 @@ pub async fn list_courses(
         .into_iter()
         .filter_map(|(key, value)| Some((key, value?)))
         .collect();
-    let mut request = Request::get("/api/courses").header("Accept", "application/json");
+    let mut request = get("/api/courses");
     if !query.is_empty() {
         request = request.query(query);
     }
-    let response = request.send().await.map_err(|e| transport_error(&e))?;
-    read_json(response).await
+    read_json(send(request).await?).await
+}
+
+// Accounts (anonymous).
+
+/// `POST /api/auth/register`: answered 202 for any valid input, taken address or not.
+pub async fn register(request: &RegisterRequest) -> Result<(), ClientError> {
+    write("POST", "/api/auth/register", Some(request)).await
+}
+
+/// `POST /api/auth/verify-email`: confirms the address (or an email change) the token was mailed to.
+pub async fn verify_email(token: &str) -> Result<Me, ClientError> {
+    let body = TokenRequest {
+        token: token.to_owned(),
+    };
+    read_json(send_json("POST", "/api/auth/verify-email", Some(&body)).await?).await
+}
+
+/// `POST /api/auth/resend-verification`: answered 202 whether or not the address has an account.
+pub async fn resend_verification(email: &str) -> Result<(), ClientError> {
+    let body = EmailRequest {
+        email: email.to_owned(),
+    };
+    write("POST", "/api/auth/resend-verification", Some(&body)).await
+}
+
+/// `POST /api/auth/sign-in`. The server sets the session cookie; only the user comes back from
+/// here, the token in the body is dropped on purpose.
+pub async fn sign_in(request: &SignInRequest) -> Result<Me, ClientError> {
+    let response = send_json("POST", "/api/auth/sign-in", Some(request)).await?;
+    let signed_in: SignInResponse = read_json(response).await?;
+    Ok(signed_in.user)
+}
+
+/// `POST /api/auth/sign-out`: ends this browser's session and clears the cookie.
+pub async fn sign_out() -> Result<(), ClientError> {
+    write::<()>("POST", "/api/auth/sign-out", None).await
+}
+
+/// `POST /api/auth/forgot-password`: answered 202 whether or not the address has an account.
+pub async fn forgot_password(email: &str) -> Result<(), ClientError> {
+    let body = EmailRequest {
+        email: email.to_owned(),
+    };
+    write("POST", "/api/auth/forgot-password", Some(&body)).await
+}
+
+/// `POST /api/auth/reset-password`: sets a new password and signs out every session.
+pub async fn reset_password(request: &ResetPasswordRequest) -> Result<(), ClientError> {
+    write("POST", "/api/auth/reset-password", Some(request)).await
+}
+
+// The signed-in user.
+
+/// `GET /api/me`: who is signed in; `ClientError::Unauthorized` when nobody is.
+pub async fn me() -> Result<Me, ClientError> {
+    read_json(send(get("/api/me")).await?).await
+}
+
+/// `PATCH /api/me`: changes only the fields given.
+pub async fn update_profile(request: &UpdateProfileRequest) -> Result<Me, ClientError> {
+    read_json(send_json("PATCH", "/api/me", Some(request)).await?).await
+}
+
+/// `POST /api/me/password`: signs out every other session.
+pub async fn change_password(request: &ChangePasswordRequest) -> Result<(), ClientError> {
+    write("POST", "/api/me/password", Some(request)).await
+}
+
+/// `POST /api/me/email`: mails a confirmation link to the new address.
+pub async fn change_email(request: &ChangeEmailRequest) -> Result<(), ClientError> {
+    write("POST", "/api/me/email", Some(request)).await
+}
+
+/// `GET /api/me/sessions`: every signed-in browser and device, this one marked `current`.
+pub async fn sessions() -> Result<Vec<SessionInfo>, ClientError> {
+    read_json(send(get("/api/me/sessions")).await?).await
+}
+
+/// `DELETE /api/me/sessions/{id}`: signs that device out.
+pub async fn revoke_session(id: &str) -> Result<(), ClientError> {
+    write::<()>(
+        "DELETE",
+        &format!("/api/me/sessions/{}", path_segment(id)),
+        None,
+    )
+    .await
+}
+
+/// `GET /api/me/export`: everything the server keeps about the user, as JSON text to save.
+pub async fn export_my_data() -> Result<String, ClientError> {
+    let response = checked(send(get("/api/me/export")).await?).await?;
+    response.text().await.map_err(|e| ClientError::Unexpected {
+        detail: format!("unreadable export: {e}"),
+    })
+}
+
+/// `DELETE /api/me`: deletes the account; the password confirms it is the owner.
+pub async fn delete_account(request: &DeleteAccountRequest) -> Result<(), ClientError> {
+    write("DELETE", "/api/me", Some(request)).await
+}
+
+// Teaching.
+
+/// `POST /api/teacher-applications` (students only; 409 while one is pending).
+pub async fn apply_to_teach(
+    request: &TeacherApplicationRequest,
+) -> Result<TeacherApplication, ClientError> {
+    read_json(send_json("POST", "/api/teacher-applications", Some(request)).await?).await
+}
+
+/// `GET /api/teacher-applications/mine`: the latest application, `None` if there is none.
+pub async fn my_application() -> Result<Option<TeacherApplication>, ClientError> {
+    match read_json(send(get("/api/teacher-applications/mine")).await?).await {
+        Ok(application) => Ok(Some(application)),
+        Err(ClientError::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// `GET /api/admin/teacher-applications?status=`: the applications in one state (admins only).
+pub async fn teacher_applications(
+    status: ApplicationStatus,
+) -> Result<Vec<TeacherApplication>, ClientError> {
+    let request = get("/api/admin/teacher-applications").query([("status", status.code())]);
+    read_json(send(request).await?).await
+}
+
+/// `POST /api/admin/teacher-applications/{id}/approve`: the applicant becomes a teacher.
+pub async fn approve_application(id: &str) -> Result<TeacherApplication, ClientError> {
+    let path = format!(
+        "/api/admin/teacher-applications/{}/approve",
+        path_segment(id)
+    );
+    read_json(send_json::<()>("POST", &path, None).await?).await
+}
+
+/// `POST /api/admin/teacher-applications/{id}/reject` with the reason the applicant is told.
+pub async fn reject_application(
+    id: &str,
+    request: &RejectApplicationRequest,
+) -> Result<TeacherApplication, ClientError> {
+    let path = format!(
+        "/api/admin/teacher-applications/{}/reject",
+        path_segment(id)
+    );
+    read_json(send_json("POST", &path, Some(request)).await?).await
+}
+
+// Notifications.
+
+/// `GET /api/notifications`: the newest 50 and the unread count.
+pub async fn notifications() -> Result<NotificationList, ClientError> {
+    read_json(send(get("/api/notifications")).await?).await
+}
+
+/// `POST /api/notifications/{id}/read`.
+pub async fn mark_notification_read(id: &str) -> Result<(), ClientError> {
+    let path = format!("/api/notifications/{}/read", path_segment(id));
+    write::<()>("POST", &path, None).await
+}
+
+/// `POST /api/notifications/read-all`.
+pub async fn mark_all_notifications_read() -> Result<(), ClientError> {
+    write::<()>("POST", "/api/notifications/read-all", None).await
+}
+
+// Plumbing.
+
+fn get(path: &str) -> RequestBuilder {
+    Request::get(path)
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json")
+}
+
+fn builder(method: &str, path: &str) -> RequestBuilder {
+    let request = match method {
+        "POST" => Request::post(path),
+        "PATCH" => Request::patch(path),
+        "PUT" => Request::put(path),
+        "DELETE" => Request::delete(path),
+        _ => Request::get(path),
+    };
+    request
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json")
+}
+
+async fn send(request: RequestBuilder) -> Result<Response, ClientError> {
+    request.send().await.map_err(|e| transport_error(&e))
+}
+
+/// Sends `body` as JSON (or no body at all) with `method` to `path`.
+async fn send_json<B: Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<Response, ClientError> {
+    let request = builder(method, path);
+    let request = match body {
+        Some(body) => request.json(body),
+        None => request.build(),
+    }
+    .map_err(|e| ClientError::Unexpected {
+        detail: format!("could not build the request to {path}: {e}"),
+    })?;
+    request.send().await.map_err(|e| transport_error(&e))
+}
+
+/// A write whose success has no body worth reading (202, 204).
+async fn write<B: Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<(), ClientError> {
+    checked(send_json(method, path, body).await?)
+        .await
+        .map(|_| ())
+}
+
+/// The response when it is a 2xx, else the error its status, body and `Retry-After` describe.
+async fn checked(response: Response) -> Result<Response, ClientError> {
+    if response.ok() {
+        return Ok(response);
+    }
+    let retry_after = response.headers().get("Retry-After");
+    let body = response.text().await.unwrap_or_default();
+    Err(ClientError::from_response(response.status(), &body)
+        .with_retry_after(retry_after.as_deref(), js_sys::Date::now()))
 }
 
 /// A 2xx body decoded as `T`, or the error the status and body describe.
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
-    if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| ClientError::Unexpected {
-                detail: format!("bad JSON from {}: {e}", response.url()),
-            })
-    } else {
-        let body = response.text().await.unwrap_or_default();
-        Err(ClientError::from_response(response.status(), &body))
-    }
+    let response = checked(response).await?;
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ClientError::Unexpected {
+            detail: format!("bad JSON from {}: {e}", response.url()),
+        })
+}
+
+/// An id made safe to put in a path: anything but unreserved characters is percent-encoded.
+fn path_segment(id: &str) -> String {
+    String::from(js_sys::encode_uri_component(id))
 }
 
 /// No response at all: offline when the browser says so, otherwise the server is unreachable.

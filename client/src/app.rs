@@ -4,19 +4,28 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{Footer, Header};
+use crate::contexts::auth::{AuthProvider, Session};
 use crate::contexts::locale::{initial_locale, use_texts, LocaleProvider};
+use crate::contexts::notifications::NotificationsProvider;
 use crate::contexts::online::OnlineProvider;
 use crate::route::{switch, Route};
+use crate::store::session;
 
 #[function_component(App)]
 pub fn app() -> Html {
     // Read once: the saved preference or the browser's language.
     let initial = use_memo((), |_| initial_locale());
+    // The user this device last saw signed in, shown until `/api/me` answers.
+    let remembered = use_memo((), |_| Session::remembered(session::saved_user()));
     html! {
         <BrowserRouter>
             <LocaleProvider initial={*initial}>
                 <OnlineProvider>
-                    <Layout />
+                    <AuthProvider initial={(*remembered).clone()}>
+                        <NotificationsProvider>
+                            <Layout />
+                        </NotificationsProvider>
+                    </AuthProvider>
                 </OnlineProvider>
             </LocaleProvider>
         </BrowserRouter>

@@ -17,14 +17,19 @@ pub enum ClientError {
     NotFound { message: String },
     /// 401: no or expired session.
     Unauthorized,
-    /// 403.
+    /// 401 `invalid_credentials`: the email or password is wrong (the server does not say which).
+    InvalidCredentials,
+    /// 403 `email_not_verified`: right password, but the address is not confirmed yet.
+    EmailNotVerified,
+    /// 403: signed in, but not allowed (wrong role, not yours, or a cross-site request).
     Forbidden,
     /// 400 / 422: the server rejected the input; `code` and `message` come from its `ErrorBody`.
+    /// `validation_failed` messages name the field they are about (see `forms::server_field`).
     Validation { code: String, message: String },
     /// 409.
     Conflict { message: String },
-    /// 429.
-    RateLimited,
+    /// 429; `retry_after` is the server's `Retry-After` in seconds, when it sent one.
+    RateLimited { retry_after: Option<u32> },
     /// 5xx.
     Server { status: u16 },
     /// A 2xx we could not decode, or a status we do not expect.
@@ -47,11 +52,13 @@ impl ClientError {
         let message = parsed.map(|b| b.error.message).unwrap_or_default();
         match status {
             400 | 422 => Self::Validation { code, message },
+            401 if code == "invalid_credentials" => Self::InvalidCredentials,
             401 => Self::Unauthorized,
+            403 if code == "email_not_verified" => Self::EmailNotVerified,
             403 => Self::Forbidden,
             404 => Self::NotFound { message },
             409 => Self::Conflict { message },
-            429 => Self::RateLimited,
+            429 => Self::RateLimited { retry_after: None },
             500..=599 => Self::Server { status },
             _ => Self::Unexpected {
                 detail: format!("HTTP {status} {code}: {message}"),
@@ -59,22 +66,70 @@ impl ClientError {
         }
     }
 
-    /// The sentence to show the user, in the current language.
-    pub fn message(&self, texts: &Texts) -> &'static str {
+    /// Adds the wait a 429 answer asked for, from its `Retry-After` header (seconds, or an HTTP
+    /// date `now_ms` is compared with). Other errors are returned as they are.
+    pub fn with_retry_after(self, header: Option<&str>, now_ms: f64) -> Self {
         match self {
+            Self::RateLimited { .. } => Self::RateLimited {
+                retry_after: header.and_then(|value| parse_retry_after(value, now_ms)),
+            },
+            other => other,
+        }
+    }
+
+    /// The server's error code (`invalid_token`, `wrong_password`, ...) for input it rejected.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Validation { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The sentence to show the user, in the current language.
+    pub fn message(&self, texts: &Texts) -> String {
+        let text = match self {
             Self::Offline => texts.error_offline,
             Self::Network { .. } => texts.error_network,
             Self::NotFound { .. } => texts.error_not_found,
             Self::Unauthorized => texts.error_unauthorized,
+            Self::InvalidCredentials => texts.error_invalid_credentials,
+            Self::EmailNotVerified => texts.error_email_not_verified,
             Self::Forbidden => texts.error_forbidden,
-            Self::Validation { .. } => texts.error_validation,
+            Self::Validation { code, .. } => match code.as_str() {
+                "invalid_token" => texts.error_invalid_token,
+                "wrong_password" => texts.error_wrong_password,
+                _ => texts.error_validation,
+            },
             Self::Conflict { .. } => texts.error_conflict,
-            Self::RateLimited => texts.error_rate_limited,
+            Self::RateLimited {
+                retry_after: Some(seconds),
+            } => {
+                return texts
+                    .error_rate_limited_wait
+                    .replace("{s}", &seconds.to_string())
+            }
+            Self::RateLimited { retry_after: None } => texts.error_rate_limited,
             Self::Server { .. } => texts.error_server,
             Self::Unexpected { .. } => texts.error_unexpected,
             Self::Storage { .. } => texts.error_storage,
-        }
+        };
+        text.to_owned()
     }
+}
+
+/// `Retry-After` as whole seconds from now: either a number of seconds or an HTTP date.
+/// A date in the past means "now" (0); anything unreadable is `None`.
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u32>() {
+        return Some(seconds);
+    }
+    let at = js_sys::Date::parse(value);
+    if at.is_nan() {
+        return None;
+    }
+    let seconds = ((at - now_ms) / 1000.0).ceil().max(0.0);
+    Some(seconds.min(f64::from(u32::MAX)) as u32)
 }
 
 impl std::fmt::Display for ClientError {
@@ -84,10 +139,15 @@ impl std::fmt::Display for ClientError {
             Self::Network { detail } => write!(f, "network error: {detail}"),
             Self::NotFound { message } => write!(f, "not found: {message}"),
             Self::Unauthorized => write!(f, "unauthorized"),
+            Self::InvalidCredentials => write!(f, "wrong email or password"),
+            Self::EmailNotVerified => write!(f, "email not verified"),
             Self::Forbidden => write!(f, "forbidden"),
             Self::Validation { code, message } => write!(f, "invalid ({code}): {message}"),
             Self::Conflict { message } => write!(f, "conflict: {message}"),
-            Self::RateLimited => write!(f, "rate limited"),
+            Self::RateLimited {
+                retry_after: Some(seconds),
+            } => write!(f, "rate limited, retry after {seconds} s"),
+            Self::RateLimited { retry_after: None } => write!(f, "rate limited"),
             Self::Server { status } => write!(f, "server error (HTTP {status})"),
             Self::Unexpected { detail } => write!(f, "unexpected response: {detail}"),
             Self::Storage { detail } => write!(f, "storage error: {detail}"),

@@ -1,13 +1,15 @@
 //! EduPlatform's browser client: a Yew app compiled to WebAssembly, installable and offline-first.
 //!
 //! `app` is the shell, `pages/` one component per route, `components/` reusable widgets, `contexts/`
-//! app-wide state, `api` the only HTTP caller, `store/` the only storage user, `i18n/` every string.
+//! app-wide state, `api` the only HTTP caller, `store/` the only storage user, `i18n/` every string,
+//! `forms` the state and checks behind every form.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod contexts;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod pages;
 pub mod pwa;

@@ -1,9 +1,15 @@
-//! The app's routes. One page per route lives in `pages/`.
+//! The app's routes and who may open them. One page per route lives in `pages/`.
 
+use shared::api::accounts::Role;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::{CatalogPage, NotFoundPage};
+use crate::components::Guard;
+use crate::contexts::auth::Session;
+use crate::pages::{
+    AccountPage, AdminApplicationsPage, CatalogPage, ForgotPasswordPage, NotFoundPage,
+    ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
 pub enum Route {
@@ -12,14 +18,105 @@ pub enum Route {
     Home,
     #[at("/courses")]
     Catalog,
+    #[at("/sign-up")]
+    SignUp,
+    #[at("/sign-in")]
+    SignIn,
+    /// `?token=` from the verification mail.
+    #[at("/verify-email")]
+    VerifyEmail,
+    #[at("/forgot-password")]
+    ForgotPassword,
+    /// `?token=` from the password-reset mail.
+    #[at("/reset-password")]
+    ResetPassword,
+    #[at("/account")]
+    Account,
+    #[at("/teach")]
+    Teach,
+    #[at("/admin/applications")]
+    AdminApplications,
     #[not_found]
     #[at("/404")]
     NotFound,
 }
 
+/// Who may open a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Anyone,
+    SignedIn,
+    /// Signed in with this role.
+    Role(Role),
+}
+
+impl Route {
+    pub fn access(self) -> Access {
+        match self {
+            Self::Account | Self::Teach => Access::SignedIn,
+            Self::AdminApplications => Access::Role(Role::Admin),
+            _ => Access::Anyone,
+        }
+    }
+}
+
+/// What a guarded page shows for the current session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardDecision {
+    /// The page itself.
+    Allow,
+    /// Still finding out who this is.
+    Wait,
+    /// Nobody signed in: go to the sign-in page and come back afterwards.
+    SignIn,
+    /// Signed in, but the page is for another role.
+    Forbidden,
+}
+
+pub fn guard(access: Access, session: &Session) -> GuardDecision {
+    match (access, session) {
+        (Access::Anyone, _) => GuardDecision::Allow,
+        (_, Session::Loading) => GuardDecision::Wait,
+        (_, Session::Anonymous) => GuardDecision::SignIn,
+        (Access::SignedIn, Session::SignedIn { .. }) => GuardDecision::Allow,
+        (Access::Role(role), Session::SignedIn { me, .. }) if me.role == role => {
+            GuardDecision::Allow
+        }
+        (Access::Role(_), Session::SignedIn { .. }) => GuardDecision::Forbidden,
+    }
+}
+
+/// The `?next=` path to return to after signing in, if it is one of ours: an absolute path on
+/// this origin (never `//host` or a full URL, which would make the sign-in page an open redirect).
+pub fn safe_return_path(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(char::is_control);
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let pointless = matches!(
+        Route::recognize(path),
+        Some(Route::SignIn | Route::SignUp | Route::NotFound) | None
+    );
+    (local && !pointless).then(|| next.to_owned())
+}
+
 pub fn switch(route: Route) -> Html {
-    match route {
+    let page = match route {
         Route::Home | Route::Catalog => html! { <CatalogPage /> },
+        Route::SignUp => html! { <SignUpPage /> },
+        Route::SignIn => html! { <SignInPage /> },
+        Route::VerifyEmail => html! { <VerifyEmailPage /> },
+        Route::ForgotPassword => html! { <ForgotPasswordPage /> },
+        Route::ResetPassword => html! { <ResetPasswordPage /> },
+        Route::Account => html! { <AccountPage /> },
+        Route::Teach => html! { <TeachPage /> },
+        Route::AdminApplications => html! { <AdminApplicationsPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
+    };
+    match route.access() {
+        Access::Anyone => page,
+        access => html! { <Guard {access}>{ page }</Guard> },
     }
 }

@@ -1,17 +1,120 @@
-//! The top bar: brand, navigation, network status and language switch.
+//! The top bar: brand, navigation for the user's role, notifications, the user's menu (or sign-in
+//! links), network status and language switch.
 
+use shared::api::accounts::Role;
+use shared::api::notifications::Notification;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{LocaleSwitch, Logo, OnlineIndicator};
+use crate::components::{LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, UserMenu};
+use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::use_texts;
+use crate::contexts::notifications::use_notifications;
+use crate::error::ClientError;
 use crate::route::Route;
+
+/// The role-dependent links of the main navigation, in order.
+pub fn nav_routes(session: &Session) -> Vec<Route> {
+    let mut routes = vec![Route::Catalog];
+    match session.role() {
+        Some(Role::Student | Role::Teacher) => routes.push(Route::Teach),
+        Some(Role::Admin) => routes.push(Route::AdminApplications),
+        None => {}
+    }
+    routes
+}
 
 #[function_component(Header)]
 pub fn header() -> Html {
     let texts = use_texts();
     let route = use_route::<Route>();
-    let catalog_current = matches!(route, Some(Route::Home | Route::Catalog));
+    let auth = use_auth();
+    let notifications = use_notifications();
+    let navigator = use_navigator();
+    let signing_out = use_state_eq(|| false);
+    let sign_out_error = use_state_eq(|| None::<ClientError>);
+
+    let on_sign_out = {
+        let auth = auth.clone();
+        let signing_out = signing_out.clone();
+        let sign_out_error = sign_out_error.clone();
+        let navigator = navigator.clone();
+        Callback::from(move |()| {
+            signing_out.set(true);
+            let signing_out = signing_out.clone();
+            let sign_out_error = sign_out_error.clone();
+            let navigator = navigator.clone();
+            auth.sign_out(Callback::from(move |result: Result<(), ClientError>| {
+                signing_out.set(false);
+                match result {
+                    Ok(()) => {
+                        sign_out_error.set(None);
+                        if let Some(navigator) = &navigator {
+                            navigator.push(&Route::Home);
+                        }
+                    }
+                    Err(error) => sign_out_error.set(Some(error)),
+                }
+            }));
+        })
+    };
+    let on_open_item = {
+        let mark_read = notifications.mark_read.clone();
+        let navigator = navigator.clone();
+        Callback::from(move |item: Notification| {
+            if !item.read {
+                mark_read.emit(item.id.clone());
+            }
+            let target = item.link.as_deref().and_then(Route::recognize);
+            if let (Some(target), Some(navigator)) = (target, &navigator) {
+                navigator.push(&target);
+            }
+        })
+    };
+
+    let label = |route: Route| match route {
+        Route::Teach => texts.nav_teach,
+        Route::AdminApplications => texts.nav_admin,
+        _ => texts.nav_catalog,
+    };
+    let testid = |route: Route| match route {
+        Route::Teach => Some(AttrValue::Static("nav-teach")),
+        Route::AdminApplications => Some(AttrValue::Static("nav-admin")),
+        _ => None,
+    };
+    let is_current = |link: Route| match (link, route) {
+        (Route::Catalog, Some(Route::Home | Route::Catalog)) => true,
+        (link, Some(current)) => link == current && link != Route::Catalog,
+        _ => false,
+    };
+
+    let account = match &auth.session {
+        Session::SignedIn { me, stale } => html! {
+            <>
+                <NotificationBell items={notifications.state.items.clone()} unread={notifications.state.unread}
+                    on_open_item={on_open_item} on_mark_all_read={notifications.mark_all_read.clone()}
+                    on_open={notifications.refresh.clone()} />
+                <UserMenu me={me.clone()} stale={*stale} signing_out={*signing_out}
+                    error={sign_out_error.as_ref().map(|e| e.message(texts))} on_sign_out={on_sign_out} />
+            </>
+        },
+        Session::Anonymous => html! {
+            <>
+                <NavLink to={Route::SignIn} classes="site-nav__link" testid="nav-sign-in"
+                    current={route == Some(Route::SignIn)}>
+                    { texts.sign_in }
+                </NavLink>
+                <NavLink to={Route::SignUp} classes="button button--primary button--small" testid="nav-sign-up">
+                    { texts.sign_up }
+                </NavLink>
+            </>
+        },
+        // Unknown yet: keep the space so nothing jumps when the answer comes.
+        Session::Loading => {
+            html! { <span class="site-header__placeholder" aria-hidden="true"></span> }
+        }
+    };
+
     html! {
         <header class="site-header" data-testid="app-header">
             <div class="site-header__inner container">
@@ -23,15 +126,17 @@ pub fn header() -> Html {
                     </span>
                 </Link<Route>>
                 <nav class="site-nav" aria-label={texts.nav_label}>
-                    <Link<Route>
-                        to={Route::Catalog}
-                        classes={classes!("site-nav__link", catalog_current.then_some("is-active"))}
-                    >
-                        { texts.nav_catalog }
-                    </Link<Route>>
+                    { for nav_routes(&auth.session).into_iter().map(|link| html! {
+                        <NavLink to={link} classes="site-nav__link" testid={testid(link)} current={is_current(link)}>
+                            { label(link) }
+                        </NavLink>
+                    }) }
                 </nav>
                 <div class="site-header__status">
                     <OnlineIndicator />
+                </div>
+                <div class="site-header__account" data-testid="header-account">
+                    { account }
                 </div>
                 <div class="site-header__locale">
                     <LocaleSwitch />

@@ -51,3 +51,88 @@ pub fn alert_icon() -> Html {
         html! { <><path d="M10.3 4.3 2.6 17.6A2 2 0 0 0 4.3 20.6h15.4a2 2 0 0 0 1.7-3L13.7 4.3a2 2 0 0 0-3.4 0z" /><path d="M12 9.5v4M12 17h.01" /></> },
     )
 }
+
+#[function_component(LockIcon)]
+pub fn lock_icon() -> Html {
+    icon(
+        "icon--lock",
+        html! { <><rect x="5" y="10.5" width="14" height="10" rx="2" /><path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" /></> },
+    )
+}
+
+#[function_component(BellIcon)]
+pub fn bell_icon() -> Html {
+    icon(
+        "icon--bell",
+        html! { <><path d="M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15z" /><path d="M10 20.5a2 2 0 0 0 4 0" /></> },
+    )
+}
+
+#[function_component(EyeIcon)]
+pub fn eye_icon() -> Html {
+    icon(
+        "icon--eye",
+        html! { <><path d="M2.5 12S6 5.5 12 5.5 21.5 12 21.5 12 18 18.5 12 18.5 2.5 12 2.5 12z" /><circle cx="12" cy="12" r="3" /></> },
+    )
+}
+
+#[function_component(EyeOffIcon)]
+pub fn eye_off_icon() -> Html {
+    icon(
+        "icon--eye-off",
+        html! { <><path d="M10.6 5.6A9.6 9.6 0 0 1 12 5.5c6 0 9.5 6.5 9.5 6.5a17 17 0 0 1-2.6 3.4M6.4 6.9C3.9 8.5 2.5 12 2.5 12S6 18.5 12 18.5a9 9 0 0 0 4.3-1.1" /><path d="M9.9 9.9a3 3 0 0 0 4.2 4.2M3 3l18 18" /></> },
+    )
+}
+
+#[function_component(CheckIcon)]
+pub fn check_icon() -> Html {
+    icon("icon--check", html! { <path d="m5 12.5 4.5 4.5L19 7.5" /> })
+}
+
+#[function_component(CrossIcon)]
+pub fn cross_icon() -> Html {
+    icon(
+        "icon--cross",
+        html! { <path d="M6.5 6.5l11 11M17.5 6.5l-11 11" /> },
+    )
+}
+
+#[function_component(MailIcon)]
+pub fn mail_icon() -> Html {
+    icon(
+        "icon--mail",
+        html! { <><rect x="3" y="5.5" width="18" height="13" rx="2" /><path d="m3.5 7 8.5 6 8.5-6" /></> },
+    )
+}
+
+#[function_component(DeviceIcon)]
+pub fn device_icon() -> Html {
+    icon(
+        "icon--device",
+        html! { <><rect x="3" y="4.5" width="18" height="12" rx="1.5" /><path d="M8.5 20h7M12 16.5V20" /></> },
+    )
+}
+
+#[function_component(DownloadIcon)]
+pub fn download_icon() -> Html {
+    icon(
+        "icon--download",
+        html! { <path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 19.5h14" /> },
+    )
+}
+
+#[function_component(SignOutIcon)]
+pub fn sign_out_icon() -> Html {
+    icon(
+        "icon--sign-out",
+        html! { <path d="M14 4.5H6.5a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2H14M10 12h10m0 0-3.5-3.5M20 12l-3.5 3.5" /> },
+    )
+}
+
+#[function_component(UserIcon)]
+pub fn user_icon() -> Html {
+    icon(
+        "icon--user",
+        html! { <><circle cx="12" cy="8.5" r="3.8" /><path d="M4.5 20a7.5 7.5 0 0 1 15 0" /></> },
+    )
+}

@@ -1,7 +1,10 @@
-//! App-wide state shared through Yew contexts: the UI language and the network status.
+//! App-wide state shared through Yew contexts: the UI language, the network status, who is signed
+//! in and their notifications.
 //!
-//! Providers own the browser wiring (events, `<html lang>`, saving through `store`); components only
-//! read the context through the `use_*` hooks.
+//! Providers own the browser wiring (events, `<html lang>`, saving through `store`, polling through
+//! `api`); components only read the context through the `use_*` hooks.
 
+pub mod auth;
 pub mod locale;
+pub mod notifications;
 pub mod online;

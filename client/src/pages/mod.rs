@@ -1,7 +1,23 @@
 //! One component per route.
 
+pub mod account;
+pub mod admin_applications;
 pub mod catalog;
+pub mod forgot_password;
 pub mod not_found;
+pub mod reset_password;
+pub mod sign_in;
+pub mod sign_up;
+pub mod teach;
+pub mod verify_email;
 
+pub use account::AccountPage;
+pub use admin_applications::AdminApplicationsPage;
 pub use catalog::CatalogPage;
+pub use forgot_password::ForgotPasswordPage;
 pub use not_found::NotFoundPage;
+pub use reset_password::ResetPasswordPage;
+pub use sign_in::SignInPage;
+pub use sign_up::SignUpPage;
+pub use teach::TeachPage;
+pub use verify_email::VerifyEmailPage;

@@ -65,7 +65,9 @@ fn every_text_is_filled_in_both_languages() {
 #[wasm_bindgen_test]
 fn translations_keep_the_same_placeholders() {
     for ((path, en_text), (_, ru_text)) in leaves(&EN).iter().zip(&leaves(&RU)) {
-        for placeholder in ["{n}", "{h}", "{m}"] {
+        for placeholder in [
+            "{n}", "{h}", "{m}", "{s}", "{name}", "{email}", "{when}", "{reason}",
+        ] {
             assert_eq!(
                 en_text.contains(placeholder),
                 ru_text.contains(placeholder),

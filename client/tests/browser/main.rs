@@ -5,10 +5,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod account_ui;
 mod api;
+mod auth;
 mod catalog;
 mod components;
 mod dom;
+mod forms;
 mod i18n;
 mod store;
 

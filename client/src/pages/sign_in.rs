@@ -1,0 +1,197 @@
+//! `/sign-in[?next=/path]`: email and password; on success back to where the visitor was going.
+//!
+//! An unconfirmed address gets a "send the link again" button; too many attempts say how long to
+//! wait and keep the button off until then.
+
+use gloo_timers::callback::Interval;
+use serde::Deserialize;
+use shared::api::accounts::SignInRequest;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api;
+use crate::components::form::{
+    use_focus_first_problem, FormError, PasswordField, SubmitButton, TextField,
+};
+use crate::components::AuthCard;
+use crate::contexts::auth::use_auth;
+use crate::contexts::locale::{use_locale, use_texts};
+use crate::error::ClientError;
+use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::pages::sign_up::{use_resend_verification, ResendStatus, ResendStatusLine};
+use crate::route::{safe_return_path, Route};
+
+const FORM: &str = "sign-in";
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::new("email", &[]),
+    FieldSpec::new("password", &[]),
+];
+
+/// `?next=/path` (where to go afterwards) and `?email=` (prefilled, e.g. from the verified page).
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInQuery {
+    pub next: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Where to go after signing in: the `next` page if it is ours, else the catalog.
+pub fn destination(next: Option<&str>) -> Route {
+    safe_return_path(next)
+        .and_then(|path| Route::recognize(path.split(['?', '#']).next().unwrap_or("/")))
+        .unwrap_or(Route::Home)
+}
+
+#[function_component(SignInPage)]
+pub fn sign_in_page() -> Html {
+    let texts = use_texts();
+    let set_locale = use_locale().set_locale;
+    let auth = use_auth();
+    let navigator = use_navigator();
+    let query = use_location()
+        .and_then(|l| l.query::<SignInQuery>().ok())
+        .unwrap_or_default();
+    let next = query.next;
+    let form = use_reducer(|| {
+        FormState::with_values(&[("email", query.email.as_deref().unwrap_or_default())])
+    });
+    // A 429 keeps the button off until its deadline and counts the wait down every second.
+    let deadline = use_state_eq(|| 0.0_f64);
+    let now = use_state_eq(js_sys::Date::now);
+    let wait = ((*deadline - *now) / 1000.0).ceil().max(0.0) as u32;
+    {
+        let now = now.clone();
+        use_effect_with(wait > 0, move |counting| {
+            let ticker =
+                counting.then(|| Interval::new(1000, move || now.set(js_sys::Date::now())));
+            move || drop(ticker)
+        });
+    }
+    let form_ref = use_node_ref();
+    use_focus_first_problem(form_ref.clone(), form.focus_request);
+    let resend = use_resend_verification();
+
+    // Already signed in (or just did): carry on to where the visitor was going.
+    {
+        let navigator = navigator.clone();
+        let target = destination(next.as_deref());
+        let signed_in = auth.user().is_some();
+        use_effect_with(signed_in, move |signed_in| {
+            if let (true, Some(navigator)) = (*signed_in, navigator) {
+                navigator.replace(&target);
+            }
+        });
+    }
+
+    let on_input = |name: &'static str| {
+        let form = form.dispatcher();
+        Callback::from(move |value: String| form.dispatch(FormAction::Input { name, value }))
+    };
+    let onsubmit = {
+        let form = form.clone();
+        let auth = auth.clone();
+        let deadline = deadline.clone();
+        let now = now.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if form.submitting || wait > 0 {
+                return;
+            }
+            if check::email(form.value("email")).is_err()
+                || check::current_password(form.value("password")).is_err()
+            {
+                form.dispatch(FormAction::Rejected);
+                return;
+            }
+            let request = SignInRequest {
+                email: form.value("email").trim().to_owned(),
+                password: form.value("password").to_owned(),
+            };
+            form.dispatch(FormAction::Submitting);
+            let form = form.dispatcher();
+            let auth = auth.clone();
+            let set_locale = set_locale.clone();
+            let deadline = deadline.clone();
+            let now = now.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::sign_in(&request).await {
+                    Ok(me) => {
+                        form.dispatch(FormAction::Succeeded {
+                            clear: &["password"],
+                        });
+                        set_locale.emit(me.locale.into());
+                        // The effect above navigates once the session shows the user.
+                        auth.signed_in(me);
+                    }
+                    Err(error) => {
+                        if let ClientError::RateLimited {
+                            retry_after: Some(seconds),
+                        } = error
+                        {
+                            let at = js_sys::Date::now();
+                            now.set(at);
+                            deadline.set(at + f64::from(seconds) * 1000.0);
+                        }
+                        form.dispatch(FormAction::Failed {
+                            field: server_field(&error, FIELDS),
+                            error,
+                        });
+                    }
+                }
+            });
+        })
+    };
+
+    let on_resend = {
+        let send = resend.send.clone();
+        let email = form.value("email").to_owned();
+        Callback::from(move |_: MouseEvent| send.emit(email.clone()))
+    };
+    let unverified = form.error == Some(ClientError::EmailNotVerified);
+    // A rate limit's message counts down with the wait and goes when it is over.
+    let shown_error = match &form.error {
+        Some(ClientError::RateLimited {
+            retry_after: Some(_),
+        }) if wait == 0 => None,
+        Some(ClientError::RateLimited {
+            retry_after: Some(_),
+        }) => Some(ClientError::RateLimited {
+            retry_after: Some(wait),
+        }),
+        other => other.clone(),
+    };
+    let footer = html! {
+        <p>
+            { texts.no_account }{ " " }
+            <Link<Route> to={Route::SignUp}>{ texts.sign_up }</Link<Route>>
+        </p>
+    };
+    html! {
+        <AuthCard title={texts.sign_in_title} lead={texts.sign_in_lead} testid="sign-in" {footer}>
+            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
+                <FormError error={shown_error}>
+                    if unverified {
+                        <button type="button" class="link-button" data-testid="resend"
+                            disabled={resend.status == ResendStatus::Sending} onclick={on_resend}>
+                            { texts.resend_verification }
+                        </button>
+                        <ResendStatusLine status={resend.status.clone()} />
+                    }
+                </FormError>
+                <TextField form={FORM} name="email" label={texts.field_email} kind="email"
+                    value={form.value("email").to_owned()} autocomplete="email" required=true
+                    inputmode="email" autofocus=true
+                    error={form.problem("email", check::email).map(|p| p.message(texts))}
+                    oninput={on_input("email")} />
+                <PasswordField form={FORM} name="password" label={texts.field_password}
+                    value={form.value("password").to_owned()} autocomplete="current-password"
+                    error={form.problem("password", check::current_password).map(|p| p.message(texts))}
+                    oninput={on_input("password")} />
+                <p class="form__aside">
+                    <Link<Route> to={Route::ForgotPassword}>{ texts.forgot_password_link }</Link<Route>>
+                </p>
+                <SubmitButton label={texts.sign_in_submit} busy_label={texts.sign_in_busy}
+                    busy={form.submitting} disabled={wait > 0} />
+            </form>
+        </AuthCard>
+    }
+}

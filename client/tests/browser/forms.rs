@@ -1,0 +1,236 @@
+use std::rc::Rc;
+
+use client::error::ClientError;
+use client::forms::check::{self, password_strength, Problem, Strength};
+use client::forms::{server_field, FieldSpec, FormAction, FormState};
+use client::i18n::{EN, RU};
+use wasm_bindgen_test::wasm_bindgen_test;
+use yew::Reducible;
+
+#[wasm_bindgen_test]
+fn field_checks_agree_with_the_shared_rules() {
+    assert_eq!(check::email(""), Err(Problem::Required));
+    assert_eq!(check::email("  "), Err(Problem::Required));
+    assert_eq!(check::email("ada"), Err(Problem::InvalidEmail));
+    assert_eq!(check::email("ada@localhost"), Err(Problem::InvalidEmail));
+    assert_eq!(check::email(" Ada@Example.com "), Ok(()));
+    assert_eq!(
+        check::email(&format!("{}@example.com", "a".repeat(250))),
+        Err(Problem::TooLong { max: 254 })
+    );
+
+    assert_eq!(check::new_password(""), Err(Problem::Required));
+    assert_eq!(
+        check::new_password("short"),
+        Err(Problem::TooShort { min: 10 })
+    );
+    assert_eq!(
+        check::new_password("1234567890"),
+        Err(Problem::CommonPassword)
+    );
+    assert_eq!(check::new_password("correct horse battery"), Ok(()));
+    assert_eq!(check::current_password(""), Err(Problem::Required));
+    assert_eq!(check::current_password("x"), Ok(()));
+
+    assert_eq!(check::display_name("   "), Err(Problem::Required));
+    assert_eq!(
+        check::display_name(&"n".repeat(81)),
+        Err(Problem::TooLong { max: 80 })
+    );
+    assert_eq!(
+        check::display_name("Ada\u{7}"),
+        Err(Problem::ControlCharacters)
+    );
+    assert_eq!(check::time_zone("Europe/Moscow"), Ok(()));
+    assert_eq!(
+        check::time_zone("Europe/Moscow; drop"),
+        Err(Problem::InvalidTimeZone)
+    );
+    assert_eq!(check::bio("too short"), Err(Problem::TooShort { min: 20 }));
+    assert_eq!(check::subject("R"), Err(Problem::TooShort { min: 2 }));
+    assert_eq!(check::link("example.com"), Err(Problem::InvalidLink));
+    assert_eq!(check::link("https://example.com/me"), Ok(()));
+    assert_eq!(
+        check::rejection_reason("no"),
+        Err(Problem::TooShort { min: 5 })
+    );
+}
+
+#[wasm_bindgen_test]
+fn problems_read_naturally_in_both_languages() {
+    let short = Problem::TooShort { min: 10 };
+    assert_eq!(short.message(&EN), "Use at least 10 characters.");
+    assert_eq!(short.message(&RU), "Нужно не меньше 10 символов.");
+    let long = Problem::TooLong { max: 1 };
+    assert_eq!(long.message(&EN), "Use at most 1 character.");
+    assert_eq!(long.message(&RU), "Не больше 1 символа.");
+    assert_eq!(Problem::Required.message(&RU), "Заполните это поле.");
+    assert_ne!(
+        Problem::InvalidEmail.message(&EN),
+        Problem::InvalidEmail.message(&RU)
+    );
+    let server = Problem::Server("email is taken".into());
+    assert_eq!(server.message(&EN), "Not accepted: email is taken");
+    assert!(server.message(&RU).ends_with("email is taken"));
+}
+
+#[wasm_bindgen_test]
+fn password_strength_grows_with_length_and_variety() {
+    assert_eq!(password_strength(""), Strength::TooWeak);
+    assert_eq!(password_strength("abc"), Strength::TooWeak);
+    assert_eq!(password_strength("1234567890"), Strength::TooWeak);
+    assert_eq!(password_strength("aaaaaaaaaaaaaaaaaaaa"), Strength::Fair);
+    assert_eq!(password_strength("kettleplum"), Strength::Fair);
+    assert_eq!(password_strength("kettleplum77"), Strength::Good);
+    assert_eq!(password_strength("Kettle-plum-77"), Strength::Strong);
+    assert_eq!(
+        password_strength("correct horse battery staple"),
+        Strength::Strong
+    );
+}
+
+fn validation(message: &str) -> ClientError {
+    ClientError::Validation {
+        code: "validation_failed".into(),
+        message: message.into(),
+    }
+}
+
+const SIGN_UP: &[FieldSpec] = &[
+    FieldSpec::new("display_name", &["display name", "name"]),
+    FieldSpec::new("email", &[]),
+    FieldSpec::new("password", &[]),
+    FieldSpec::new("time_zone", &["time zone"]),
+];
+const CHANGE_PASSWORD: &[FieldSpec] = &[
+    FieldSpec::new("current_password", &["current password"]),
+    FieldSpec::new("new_password", &["new password", "password"]),
+];
+
+#[wasm_bindgen_test]
+fn server_validation_errors_land_on_the_field_they_name() {
+    let field = |error: &ClientError, fields| server_field(error, fields).map(|(name, _)| name);
+    assert_eq!(
+        field(
+            &validation("display name must be at most 80 characters, got 81"),
+            SIGN_UP
+        ),
+        Some("display_name")
+    );
+    assert_eq!(
+        field(
+            &validation("email must look like name@example.com"),
+            SIGN_UP
+        ),
+        Some("email")
+    );
+    assert_eq!(
+        field(&validation("time zone must be an IANA name"), SIGN_UP),
+        Some("time_zone")
+    );
+    assert_eq!(
+        field(
+            &validation("password is one of the most common passwords"),
+            SIGN_UP
+        ),
+        Some("password")
+    );
+    // "password ..." on a change-password form means the new one.
+    assert_eq!(
+        field(
+            &validation("password must be at least 10 characters"),
+            CHANGE_PASSWORD
+        ),
+        Some("new_password")
+    );
+    // A field name inside a longer word does not count.
+    assert_eq!(field(&validation("emails are closed"), SIGN_UP), None);
+    assert_eq!(field(&validation("something else broke"), SIGN_UP), None);
+    assert_eq!(field(&ClientError::Forbidden, SIGN_UP), None);
+
+    let wrong = ClientError::Validation {
+        code: "wrong_password".into(),
+        message: "the current password is wrong".into(),
+    };
+    assert_eq!(
+        server_field(&wrong, CHANGE_PASSWORD),
+        Some(("current_password", Problem::WrongPassword))
+    );
+    assert_eq!(server_field(&wrong, SIGN_UP), None);
+    assert_eq!(
+        server_field(&validation("email is taken"), SIGN_UP),
+        Some(("email", Problem::Server("email is taken".into())))
+    );
+}
+
+#[wasm_bindgen_test]
+fn form_shows_problems_after_a_submit_and_server_ones_until_edited() {
+    let apply = |state: Rc<FormState>, action| state.reduce(action);
+    let state = Rc::new(FormState::with_values(&[("email", "ada")]));
+    // Nothing shown before a submit was tried.
+    assert_eq!(state.problem("email", check::email), None);
+
+    let state = apply(state, FormAction::Rejected);
+    assert_eq!(
+        state.problem("email", check::email),
+        Some(Problem::InvalidEmail)
+    );
+    assert_eq!(state.focus_request, 1);
+
+    // Typing re-checks live.
+    let state = apply(
+        state,
+        FormAction::Input {
+            name: "email",
+            value: "ada@example.com".into(),
+        },
+    );
+    assert_eq!(state.problem("email", check::email), None);
+
+    let state = apply(state, FormAction::Submitting);
+    assert!(state.submitting);
+    let state = apply(
+        state,
+        FormAction::Failed {
+            error: validation("email is taken"),
+            field: Some(("email", Problem::Server("email is taken".into()))),
+        },
+    );
+    assert!(!state.submitting);
+    assert_eq!(state.error, None, "a field error is not a form error");
+    assert_eq!(
+        state.problem("email", check::email),
+        Some(Problem::Server("email is taken".into()))
+    );
+    assert_eq!(state.focus_request, 2);
+
+    let state = apply(
+        state,
+        FormAction::Input {
+            name: "email",
+            value: "ada2@example.com".into(),
+        },
+    );
+    assert_eq!(state.problem("email", check::email), None);
+
+    let state = apply(
+        state,
+        FormAction::Failed {
+            error: ClientError::InvalidCredentials,
+            field: None,
+        },
+    );
+    assert_eq!(state.error, Some(ClientError::InvalidCredentials));
+
+    let state = apply(
+        Rc::new(FormState::with_values(&[
+            ("password", "secret"),
+            ("email", "a@b.co"),
+        ])),
+        FormAction::Succeeded {
+            clear: &["password"],
+        },
+    );
+    assert_eq!(state.value("password"), "");
+    assert_eq!(state.value("email"), "a@b.co");
+}
