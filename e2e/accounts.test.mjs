@@ -56,10 +56,9 @@ test("sign up, confirm the email from the mailbox, sign in, see the account, sig
   const mail = await server.mail(email);
   const link = mail.text.match(/https?:\/\/\S*\/verify-email\?token=[\w-]+/)?.[0];
   assert.ok(link, `a verification link in:\n${mail.text}`);
-  // The server was started on port 0, so its EDU_PUBLIC_URL default names port 0: keep the
-  // link's path and token, on the address it really listens on.
-  const { pathname, search } = new URL(link);
-  await page.goto(`${server.url}${pathname}${search}`);
+  // Started on port 0, the server puts the port it really bound into mailed links.
+  assert.ok(link.startsWith(`${server.url}/verify-email?`), `${link} points at ${server.url}`);
+  await page.goto(link);
   await page.getByTestId("verify-ok").waitFor();
 
   await page.getByTestId("verify-ok").getByRole("link").click();

@@ -29,6 +29,8 @@ pub struct Config {
     pub dev_mode: bool,
     /// `EDU_PUBLIC_URL`: where users reach the app, for links in mail; http(s), no trailing slash.
     pub public_url: String,
+    /// True when `EDU_PUBLIC_URL` was not set and `public_url` was made from `EDU_BIND`.
+    pub public_url_from_bind: bool,
     /// `EDU_SMTP_URL`: the mail server; `None` sends mail to the dev mailbox and the log instead.
     pub smtp_url: Option<SmtpUrl>,
     /// `EDU_MAIL_FROM`: the sender of every mail, e.g. `EduPlatform <no-reply@example.org>`.
@@ -345,6 +347,15 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// The config for a server listening on `bound`: a public URL derived from `EDU_BIND` takes the
+    /// address really bound (port 0 becomes the port the OS chose). An explicit one never changes.
+    pub fn with_bound_address(mut self, bound: std::net::SocketAddr) -> Self {
+        if self.public_url_from_bind {
+            self.public_url = format!("http://{bound}");
+        }
+        self
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -391,6 +402,7 @@ impl Config {
         let demo_data = parse_bool("EDU_DEMO_DATA", var("EDU_DEMO_DATA"))?;
         let dev_mode = parse_bool("EDU_DEV_MODE", var("EDU_DEV_MODE"))?;
 
+        let public_url_from_bind = var("EDU_PUBLIC_URL").is_none();
         let public_url = var("EDU_PUBLIC_URL")
             .map(|v| v.trim().to_owned())
             .unwrap_or_else(|| format!("http://{bind}"));
@@ -432,6 +444,7 @@ impl Config {
             demo_data,
             dev_mode,
             public_url,
+            public_url_from_bind,
             smtp_url,
             mail_from,
             trusted_proxies,
@@ -477,6 +490,25 @@ mod tests {
         assert!(!config.secure_cookies());
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.rate_limits, RateLimits::default());
+    }
+
+    #[test]
+    fn a_public_url_from_the_bind_address_follows_the_port_really_bound() {
+        let bound: std::net::SocketAddr = "127.0.0.1:40123".parse().unwrap();
+        let derived = parse(&[("EDU_BIND", "127.0.0.1:0")]).unwrap();
+        assert_eq!(
+            derived.with_bound_address(bound).public_url,
+            "http://127.0.0.1:40123"
+        );
+        let explicit = parse(&[
+            ("EDU_BIND", "127.0.0.1:0"),
+            ("EDU_PUBLIC_URL", "https://learn.example.org"),
+        ])
+        .unwrap();
+        assert_eq!(
+            explicit.with_bound_address(bound).public_url,
+            "https://learn.example.org"
+        );
     }
 
     #[test]

@@ -156,8 +156,10 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    let app = App::build(&config).await?;
     let addr = listener.local_addr()?;
+    // With EDU_BIND=…:0 and no EDU_PUBLIC_URL, mailed links must carry the port really bound.
+    let config = config.with_bound_address(addr);
+    let app = App::build(&config).await?;
     println!("EduPlatform listening on http://{addr}");
     tracing::info!(%addr, "listening");
     app.run(listener, shutdown).await

@@ -184,23 +184,6 @@ impl Transport for DevMailbox {
     }
 }
 
-/// No SMTP server and not in dev mode: the mail is only announced in the log (and so is lost).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LogOnly;
-
-impl Transport for LogOnly {
-    fn send<'a>(&'a self, mail: &'a Mail) -> SendFuture<'a> {
-        Box::pin(async move {
-            tracing::warn!(
-                to = %mail.to_email,
-                subject = %mail.subject,
-                "mail not sent: EDU_SMTP_URL is not set"
-            );
-            Ok(())
-        })
-    }
-}
-
 /// The transport the configuration asks for.
 pub fn from_config(config: &Config, db: &Db) -> Result<std::sync::Arc<dyn Transport>, String> {
     Ok(match &config.smtp_url {
@@ -210,13 +193,18 @@ pub fn from_config(config: &Config, db: &Db) -> Result<std::sync::Arc<dyn Transp
             tracing::info!(server = %url, "mail goes out by SMTP");
             std::sync::Arc::new(SmtpTransport::new(url, from)?)
         }
+        // Without SMTP mail is kept in the dev mailbox table rather than dropped, so nothing is lost
+        // once an operator configures SMTP or reads it there; only dev mode shows it over HTTP.
         None if config.dev_mode => {
             tracing::info!("no EDU_SMTP_URL: mail goes to the dev mailbox at /dev/mailbox");
             std::sync::Arc::new(DevMailbox::new(db.clone()))
         }
         None => {
-            tracing::warn!("no EDU_SMTP_URL and not in dev mode: mail is only logged, not sent");
-            std::sync::Arc::new(LogOnly)
+            tracing::warn!(
+                "no EDU_SMTP_URL: mail is kept in the dev_mailbox table, not sent; \
+                 set EDU_SMTP_URL so people receive their verification and reset links"
+            );
+            std::sync::Arc::new(DevMailbox::new(db.clone()))
         }
     })
 }
