@@ -1,10 +1,11 @@
 //! Password hashing: Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), PHC strings.
 //!
-//! Owns the CPU budget of hashing: every hash runs on the blocking pool behind a semaphore with as
-//! many permits as configured (cores by default), so a flood of sign-ins queues here instead of
-//! starving the request threads. Never logs or stores a password.
+//! Owns the CPU budget of hashing: every hash runs on a small pool of dedicated threads (one per
+//! permit of a semaphore; cores less one by default) at a low OS scheduling priority, so a flood of
+//! sign-ins queues here and yields the CPU to the request threads and the database. Never logs or
+//! stores a password.
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
@@ -29,6 +30,8 @@ pub struct PasswordHasher {
 struct Inner {
     argon2: Argon2<'static>,
     permits: Semaphore,
+    /// Work for the hashing threads; they exit when the hasher (and so this sender) is dropped.
+    jobs: mpsc::Sender<Job>,
     /// Verified against when no account matches, so a sign-in for an unknown address costs the
     /// same time as one with a wrong password.
     dummy_hash: String,
@@ -39,6 +42,63 @@ impl std::fmt::Debug for PasswordHasher {
         f.debug_struct("PasswordHasher")
             .field("available_permits", &self.inner.permits.available_permits())
             .finish()
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Starts `count` hashing threads at a low OS priority (SCHED_BATCH, nice 10 on Linux): under load
+/// the request threads and the database come first, so hashing cannot starve them.
+fn start_threads(count: usize) -> Result<mpsc::Sender<Job>> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for i in 0..count {
+        let receiver = Arc::clone(&receiver);
+        std::thread::Builder::new()
+            .name(format!("password-hash-{i}"))
+            .spawn(move || {
+                lower_priority();
+                loop {
+                    // The lock is held only while waiting for the next job, not while hashing.
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            })
+            .map_err(|e| Error::Internal(format!("cannot start a hashing thread: {e}")))?;
+    }
+    Ok(sender)
+}
+
+fn lower_priority() {
+    #[cfg(unix)]
+    let lowered = {
+        use thread_priority::unix::{
+            set_thread_priority_and_policy, thread_native_id, NormalThreadSchedulePolicy,
+            ThreadSchedulePolicy,
+        };
+        // Crossplatform 25 of 0..=99 is nice 10 on Linux: about a tenth of a busy core's time
+        // when request threads want it all, all of an idle one.
+        thread_priority::ThreadPriorityValue::try_from(25u8)
+            .map_err(|_| thread_priority::Error::Priority("25 is out of range"))
+            .and_then(|value| {
+                set_thread_priority_and_policy(
+                    thread_native_id(),
+                    thread_priority::ThreadPriority::Crossplatform(value),
+                    ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Batch),
+                )
+            })
+    };
+    #[cfg(not(unix))]
+    let lowered =
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+    if let Err(e) = lowered {
+        tracing::warn!(error = ?e, "cannot lower the priority of a password hashing thread");
     }
 }
 
@@ -67,43 +127,52 @@ fn verify_with(argon2: &Argon2<'_>, password: &str, phc: &str) -> Result<bool> {
 }
 
 impl PasswordHasher {
-    /// Sets up the hasher with `permits` concurrent hashes (at least one) and computes the dummy
-    /// hash (one hash, on the blocking pool).
+    /// Sets up the hasher with `permits` concurrent hashes (at least one, each on its own thread)
+    /// and computes the dummy hash.
     pub async fn new(permits: usize) -> Result<Self> {
+        let permits = permits.max(1);
         let argon2 = argon2()?;
-        let for_dummy = argon2.clone();
-        let dummy_hash = tokio::task::spawn_blocking(move || {
-            hash_with(
-                &for_dummy,
-                "not a password anyone has: the dummy for unknown emails",
-            )
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("hashing task failed: {e}")))??;
-        Ok(Self {
+        let jobs = start_threads(permits)?;
+        let hasher = Self {
             inner: Arc::new(Inner {
                 argon2,
-                permits: Semaphore::new(permits.max(1)),
+                permits: Semaphore::new(permits),
+                jobs,
+                dummy_hash: String::new(),
+            }),
+        };
+        let dummy_hash = hasher
+            .run(|argon2| {
+                hash_with(
+                    argon2,
+                    "not a password anyone has: the dummy for unknown emails",
+                )
+            })
+            .await?;
+        let inner = Arc::into_inner(hasher.inner)
+            .ok_or_else(|| Error::Internal("the new hasher is shared already".into()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
                 dummy_hash,
+                ..inner
             }),
         })
     }
 
-    /// Runs `work` on the blocking pool once a permit is free.
+    /// Runs `work` on a hashing thread once a permit is free.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Argon2<'static>) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let _permit = self
-            .inner
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| Error::Internal("the password hasher is closed".into()))?;
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || work(&inner.argon2))
-            .await
-            .map_err(|e| Error::Internal(format!("hashing task failed: {e}")))?
+        let closed = || Error::Internal("the password hasher is closed".into());
+        let _permit = self.inner.permits.acquire().await.map_err(|_| closed())?;
+        let argon2 = self.inner.argon2.clone();
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work(&argon2));
+        });
+        self.inner.jobs.send(job).map_err(|_| closed())?;
+        result.await.map_err(|_| closed())?
     }
 
     /// A new PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a random salt.
