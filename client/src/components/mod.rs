@@ -3,6 +3,7 @@
 pub mod application;
 pub mod auth_card;
 pub mod course_card;
+pub mod dropdown;
 pub mod error_notice;
 pub mod footer;
 pub mod form;

@@ -1,11 +1,11 @@
 //! The bell in the header: the unread count on a badge and, when opened, the latest notifications
 //! with "mark all read". Opening a notification marks it read and follows its link.
 
-use gloo_events::EventListener;
 use shared::api::notifications::Notification;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::dropdown::use_dropdown;
 use crate::components::icons::BellIcon;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::i18n::format_relative;
@@ -35,32 +35,7 @@ pub fn badge_text(unread: u32) -> Option<String> {
 pub fn notification_bell(props: &NotificationBellProps) -> Html {
     let texts = use_texts();
     let locale = use_locale().locale;
-    let open = use_state_eq(|| false);
-    let root = use_node_ref();
-
-    // A click anywhere else closes the list.
-    {
-        let open = open.clone();
-        let root = root.clone();
-        use_effect_with(*open, move |is_open| {
-            let listener = (*is_open)
-                .then(|| web_sys::window().and_then(|w| w.document()))
-                .flatten()
-                .map(|document| {
-                    EventListener::new(&document, "pointerdown", move |event| {
-                        let inside = event
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-                            .zip(root.cast::<web_sys::Node>())
-                            .is_some_and(|(target, root)| root.contains(Some(&target)));
-                        if !inside {
-                            open.set(false);
-                        }
-                    })
-                });
-            move || drop(listener)
-        });
-    }
+    let (open, root) = use_dropdown();
 
     let toggle = {
         let open = open.clone();

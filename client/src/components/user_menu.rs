@@ -1,10 +1,9 @@
 //! The signed-in user's menu in the header: who they are, their account, and signing out.
 
-use gloo_events::EventListener;
 use shared::api::accounts::Me;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::dropdown::use_dropdown;
 use crate::components::icons::{SignOutIcon, UserIcon};
 use crate::components::NavLink;
 use crate::contexts::locale::use_texts;
@@ -36,31 +35,7 @@ pub fn initial(name: &str) -> String {
 #[function_component(UserMenu)]
 pub fn user_menu(props: &UserMenuProps) -> Html {
     let texts = use_texts();
-    let open = use_state_eq(|| false);
-    let root = use_node_ref();
-
-    {
-        let open = open.clone();
-        let root = root.clone();
-        use_effect_with(*open, move |is_open| {
-            let listener = (*is_open)
-                .then(|| web_sys::window().and_then(|w| w.document()))
-                .flatten()
-                .map(|document| {
-                    EventListener::new(&document, "pointerdown", move |event| {
-                        let inside = event
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-                            .zip(root.cast::<web_sys::Node>())
-                            .is_some_and(|(target, root)| root.contains(Some(&target)));
-                        if !inside {
-                            open.set(false);
-                        }
-                    })
-                });
-            move || drop(listener)
-        });
-    }
+    let (open, root) = use_dropdown();
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
