@@ -33,6 +33,7 @@ test("switching to Russian translates the page and survives a reload", async () 
   await page.goto(server.url);
   await page.getByTestId("course-card").first().waitFor();
   assert.equal(await page.locator("html").getAttribute("lang"), "en");
+  assert.equal(await page.title(), "Course catalog · EduPlatform", "the tab names the page");
   const englishHeader = await page.getByTestId("app-header").innerText();
 
   await page.getByTestId("locale-switch").selectOption("ru");
@@ -40,6 +41,7 @@ test("switching to Russian translates the page and survives a reload", async () 
   const russianHeader = await page.getByTestId("app-header").innerText();
   assert.notEqual(russianHeader, englishHeader, "header text changes language");
   assert.match(russianHeader, /[а-яё]/i, "header shows Cyrillic text");
+  await page.waitForFunction(() => document.title.startsWith("Каталог"));
 
   await page.reload();
   await page.getByTestId("course-card").first().waitFor();

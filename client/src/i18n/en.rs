@@ -146,6 +146,7 @@ pub const EN: Texts = Texts {
     check_email_wrong_address: "Wrong address? Start over",
     resend_verification: "Send the link again",
     resend_done: "Sent. The new link replaces the old one.",
+    verify_page_title: "Confirm your email",
     verify_ok_title: "Your email is confirmed",
     verify_ok_body: "{email} is confirmed. You can sign in now.",
     verify_failed_title: "This link does not work",

@@ -334,6 +334,8 @@ pub struct Texts {
     pub check_email_wrong_address: &'static str,
     pub resend_verification: &'static str,
     pub resend_done: &'static str,
+    /// The email confirmation page's name in the browser tab.
+    pub verify_page_title: &'static str,
     pub verify_ok_title: &'static str,
     pub verify_ok_body: &'static str,
     pub verify_failed_title: &'static str,

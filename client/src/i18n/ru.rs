@@ -146,6 +146,7 @@ pub const RU: Texts = Texts {
     check_email_wrong_address: "Ошиблись адресом? Начать заново",
     resend_verification: "Отправить ссылку ещё раз",
     resend_done: "Отправили. Новая ссылка заменяет прежнюю.",
+    verify_page_title: "Подтверждение адреса",
     verify_ok_title: "Адрес подтверждён",
     verify_ok_body: "Адрес {email} подтверждён. Теперь можно войти.",
     verify_failed_title: "Ссылка не работает",

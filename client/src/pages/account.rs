@@ -23,6 +23,7 @@ pub use sessions::describe_user_agent;
 #[function_component(AccountPage)]
 pub fn account_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.nav_account);
     let auth = use_auth();
     let Some(me) = auth.user().cloned() else {
         return html! { <PageLoading /> };

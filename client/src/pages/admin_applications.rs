@@ -124,6 +124,7 @@ impl Reducible for QueueState {
 #[function_component(AdminApplicationsPage)]
 pub fn admin_applications_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.applications_title);
     let state = use_reducer(QueueState::default);
     let auth = use_auth();
 

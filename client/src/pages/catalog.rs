@@ -110,6 +110,7 @@ impl Reducible for CatalogState {
 #[function_component(CatalogPage)]
 pub fn catalog_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.catalog_title);
     let online = use_online();
     let state = use_reducer(CatalogState::default);
 

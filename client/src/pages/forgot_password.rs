@@ -18,6 +18,7 @@ const FIELDS: &[FieldSpec] = &[FieldSpec::new("email", &[])];
 #[function_component(ForgotPasswordPage)]
 pub fn forgot_password_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.forgot_title);
     let form = use_reducer(FormState::default);
     let sent_to = use_state_eq(|| None::<String>);
     let form_ref = use_node_ref();

@@ -9,6 +9,7 @@ use crate::route::Route;
 #[function_component(NotFoundPage)]
 pub fn not_found_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.not_found_title);
     html! {
         <section class="state state--page" data-testid="not-found">
             <p class="state__code" aria-hidden="true">{ "404" }</p>

@@ -24,6 +24,7 @@ const FIELDS: &[FieldSpec] = &[FieldSpec::new(
 #[function_component(ResetPasswordPage)]
 pub fn reset_password_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.reset_title);
     let auth = use_auth();
     let token = use_location()
         .and_then(|l| l.query::<TokenQuery>().ok())

@@ -44,6 +44,7 @@ pub fn destination(next: Option<&str>) -> Route {
 #[function_component(SignInPage)]
 pub fn sign_in_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.sign_in);
     let set_locale = use_locale().set_locale;
     let auth = use_auth();
     let navigator = use_navigator();

@@ -40,6 +40,7 @@ fn has_problems(form: &FormState) -> bool {
 #[function_component(SignUpPage)]
 pub fn sign_up_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.sign_up);
     let locale = use_locale().locale;
     let form = use_reducer(|| {
         let zone = i18n::browser_time_zone().unwrap_or_else(|| "UTC".to_owned());

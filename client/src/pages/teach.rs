@@ -35,6 +35,7 @@ enum Mine {
 #[function_component(TeachPage)]
 pub fn teach_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.teach_title);
     let auth = use_auth();
     let role = auth.session.role();
     let mine = use_state_eq(|| Mine::Loading);

@@ -43,6 +43,7 @@ pub fn missing_token() -> ClientError {
 #[function_component(VerifyEmailPage)]
 pub fn verify_email_page() -> Html {
     let texts = use_texts();
+    super::use_page_title(texts.verify_page_title);
     let auth = use_auth();
     let token = use_location()
         .and_then(|l| l.query::<TokenQuery>().ok())
