@@ -383,7 +383,6 @@ impl Accounts {
         let token = sessions::create(&mut tx, &user.id, client).await?;
         audit::record(&mut tx, Event::SignIn, Some(&user.id), client, None).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok((token, user.to_me()))
     }
 
@@ -406,7 +405,6 @@ impl Accounts {
             .await?;
         }
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -582,7 +580,6 @@ impl Accounts {
             .await?
             .ok_or(Error::Unauthenticated)?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(after.to_me())
     }
 
@@ -604,7 +601,6 @@ impl Accounts {
         }
         audit::record(&mut tx, Event::SessionRevoked, Some(&user.id), client, None).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -659,7 +655,6 @@ impl Accounts {
         )
         .await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 }

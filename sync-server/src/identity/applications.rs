@@ -119,7 +119,6 @@ impl Accounts {
             .await?
             .ok_or_else(|| Error::Internal("a new application vanished".into()))?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(application)
     }
 
