@@ -15,6 +15,9 @@ use crate::config::{Backend, DatabaseUrl};
 /// How long start-up waits for the database, and how long a request waits for a pooled connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A pooled PostgreSQL connection idle for at least this long is pinged before it is handed out.
+pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// The database the server writes to. Cloning is cheap (the pools are shared handles).
 #[derive(Debug, Clone)]
 pub enum Db {
@@ -195,7 +198,10 @@ async fn connect_sqlite(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
         .foreign_keys(true)
         .busy_timeout(CONNECT_TIMEOUT);
 
-    let mut pool = SqlitePoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
+    // A file on this machine does not hang up on us: no ping before each use.
+    let mut pool = SqlitePoolOptions::new()
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .test_before_acquire(false);
     let options = if in_memory {
         // An in-memory database lives as long as one of its connections does: keep them all.
         pool = pool
@@ -253,6 +259,19 @@ async fn connect_postgres(url: &DatabaseUrl) -> Result<PgPool, DbError> {
     }
     PgPoolOptions::new()
         .acquire_timeout(CONNECT_TIMEOUT)
+        // sqlx pings every connection before handing it out by default: a second round trip to
+        // the database for each query, and under load a second wait for a busy core. A connection
+        // in steady use is known good; one that sat idle (the server may have restarted, a
+        // firewall may have dropped it) is pinged, and a dead one is replaced before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| connect_error(e.to_string()))

@@ -26,3 +26,37 @@ both_backends!(
         assert_eq!(app.get("/healthz").await.status(), 200);
     }
 );
+
+#[tokio::test]
+async fn a_postgres_connection_killed_while_idle_is_replaced_before_use() {
+    use sqlx::{Connection, Executor, PgConnection};
+    let app = TestApp::spawn(crate::helpers::Backend::Postgres).await;
+    let _: serde_json::Value = app.get_json("/api/courses", 200).await;
+    // What a database restart does to the pool: every connection of the app's is cut.
+    let name = app
+        .config
+        .database_url
+        .expose()
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .to_owned();
+    let mut admin = PgConnection::connect(&crate::helpers::postgres_admin_url())
+        .await
+        .expect("admin connection");
+    let killed: Vec<(bool,)> = sqlx::query_as(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&name)
+    .fetch_all(&mut admin)
+    .await
+    .expect("terminate the app's connections");
+    assert!(!killed.is_empty(), "the app held a connection to {name}");
+    admin.execute("SELECT 1").await.expect("admin still works");
+    tokio::time::sleep(sync_server::db::PING_IF_IDLE_FOR + std::time::Duration::from_millis(200))
+        .await;
+    // The idle connection is pinged, found dead and replaced: the request never sees it.
+    let body: serde_json::Value = app.get_json("/api/courses", 200).await;
+    assert!(!body["items"].as_array().expect("items").is_empty());
+}
