@@ -1,9 +1,9 @@
 //! Password hashing: Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), PHC strings.
 //!
 //! Owns the CPU budget of hashing: every hash runs on a small pool of dedicated threads (one per
-//! permit of a semaphore; cores less one by default) at a low OS scheduling priority, so a flood of
-//! sign-ins queues here and yields the CPU to the request threads and the database. Never logs or
-//! stores a password.
+//! permit of a semaphore; cores less one by default) at a low OS scheduling priority and pinned off
+//! the first core the process may use, so a flood of sign-ins queues here and leaves that core to
+//! the request threads and the database. Never logs or stores a password.
 
 use std::sync::{mpsc, Arc, Mutex};
 
@@ -47,16 +47,24 @@ impl std::fmt::Debug for PasswordHasher {
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Starts `count` hashing threads at a low OS priority (SCHED_BATCH, nice 10 on Linux): under load
-/// the request threads and the database come first, so hashing cannot starve them.
+/// Starts `count` hashing threads at a low OS priority (SCHED_BATCH, nice 10 on Linux), each pinned
+/// to one of the cores after the first (see [`hashing_cores`]): under load the request threads and
+/// the database come first, so hashing cannot starve them.
 fn start_threads(count: usize) -> Result<mpsc::Sender<Job>> {
     let (sender, receiver) = mpsc::channel::<Job>();
     let receiver = Arc::new(Mutex::new(receiver));
+    let cores = hashing_cores(core_affinity::get_core_ids().unwrap_or_default(), count);
     for i in 0..count {
         let receiver = Arc::clone(&receiver);
+        let core = cores.get(i).copied();
         std::thread::Builder::new()
             .name(format!("password-hash-{i}"))
             .spawn(move || {
+                if let Some(core) = core {
+                    if !core_affinity::set_for_current(core) {
+                        tracing::warn!(core = core.id, "cannot pin a password hashing thread");
+                    }
+                }
                 lower_priority();
                 loop {
                     // The lock is held only while waiting for the next job, not while hashing.
@@ -73,6 +81,26 @@ fn start_threads(count: usize) -> Result<mpsc::Sender<Job>> {
             .map_err(|e| Error::Internal(format!("cannot start a hashing thread: {e}")))?;
     }
     Ok(sender)
+}
+
+/// The core each of `count` hashing threads is pinned to, given the cores this process may use:
+/// round-robin over all but the first, from the last down, so the first core never runs a hash.
+///
+/// A low priority alone is not enough: a thread woken for a request (a tokio worker, a database
+/// backend) onto the core a hash is running on waits for the hash's time slice to end (milliseconds
+/// under EEVDF), which is the whole p99 of a sub-millisecond catalog request. With the hashes kept
+/// off one core, the scheduler wakes such threads on that idle core instead. With a single core
+/// there is nothing to keep free, and nothing is pinned.
+fn hashing_cores(
+    mut available: Vec<core_affinity::CoreId>,
+    count: usize,
+) -> Vec<core_affinity::CoreId> {
+    if available.len() < 2 {
+        return Vec::new();
+    }
+    available.sort_by_key(|core| core.id);
+    let spare = available.split_off(1);
+    spare.iter().rev().copied().cycle().take(count).collect()
 }
 
 fn lower_priority() {
@@ -197,6 +225,26 @@ impl PasswordHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashing_threads_stay_off_the_first_core() {
+        let cores = |ids: &[usize]| {
+            ids.iter()
+                .map(|&id| core_affinity::CoreId { id })
+                .collect::<Vec<_>>()
+        };
+        let ids = |pinned: Vec<core_affinity::CoreId>| {
+            pinned.iter().map(|core| core.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(hashing_cores(cores(&[0, 1]), 1)), [1]);
+        assert_eq!(ids(hashing_cores(cores(&[0, 1]), 3)), [1, 1, 1]);
+        assert_eq!(ids(hashing_cores(cores(&[3, 1, 2, 0]), 3)), [3, 2, 1]);
+        assert_eq!(ids(hashing_cores(cores(&[0, 1, 2]), 4)), [2, 1, 2, 1]);
+        // A cpuset that starts elsewhere keeps its own first core free.
+        assert_eq!(ids(hashing_cores(cores(&[4, 6]), 2)), [6, 6]);
+        assert!(hashing_cores(cores(&[5]), 2).is_empty());
+        assert!(hashing_cores(Vec::new(), 1).is_empty());
+    }
 
     #[tokio::test]
     async fn hashes_are_salted_argon2id_phc_strings_that_verify() {
