@@ -19,7 +19,8 @@ commands:
   dist    release build of the client (dist/) and the server (for the Dockerfile and operators)
   bench auth
           sign-in latency under 32 concurrent sign-ins, and the catalog's p99 during that flood
-          against its idle p99 (release build; EDU_BENCH_POSTGRES_URL adds a PostgreSQL run)
+          against its idle p99, on SQLite and PostgreSQL (release build; EDU_BENCH_POSTGRES_URL
+          names the PostgreSQL server, empty to skip it)
 ";
 
 fn main() -> ExitCode {
