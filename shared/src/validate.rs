@@ -94,7 +94,8 @@ pub fn email(input: &str) -> Result<String, String> {
         && !local.contains("..")
         && local
             .chars()
-            .all(|c| !c.is_control() && !c.is_whitespace() && !"@\"(),:;<>[\\]".contains(c));
+            .all(|c| !c.is_control() && !c.is_whitespace() && !"@\"(),:;<>[\\]".contains(c))
+        && local.chars().all(folds_safely);
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && domain.len() <= 253
@@ -112,6 +113,18 @@ pub fn email(input: &str) -> Result<String, String> {
         return Err(invalid());
     }
     Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// Whether lowercasing `c` for the email key keeps it apart from every other letter: its lowercase
+/// is one character whose uppercase is `c`'s. This refuses look-alikes that fold into another
+/// letter, such as the Kelvin sign `K` (U+212A, lowercase `k`) or the Ohm sign, so that
+/// `\u{212A}ate@example.com` can never take the key of `kate@example.com`.
+fn folds_safely(c: char) -> bool {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l.to_uppercase().eq(c.to_uppercase()),
+        _ => false,
+    }
 }
 
 /// The key two addresses are compared by: the whole normalised address lowercased, so
@@ -297,6 +310,13 @@ mod tests {
             ),
             ("ada+edu@mail.example.org", Ok("ada+edu@mail.example.org")),
             ("пользователь@пример.рф", Ok("пользователь@пример.рф")),
+            ("Пользователь@пример.рф", Ok("Пользователь@пример.рф")),
+            // Letters that fold into another letter (Kelvin sign, Ohm sign, Angstrom sign,
+            // dotted capital I) would share a key with a different address.
+            ("\u{212A}ate@example.com", Err(())),
+            ("\u{2126}mega@example.com", Err(())),
+            ("\u{212B}ngstrom@example.com", Err(())),
+            ("\u{0130}van@example.com", Err(())),
             ("", Err(())),
             ("   ", Err(())),
             ("ada", Err(())),
@@ -330,6 +350,10 @@ mod tests {
             }
         }
         assert_eq!(email_key("Ada@example.com"), "ada@example.com");
+        assert_eq!(
+            email_key(&email("Kate@Example.com").unwrap()),
+            email_key(&email("kate@example.com").unwrap())
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! the environment; the parsed `Config` is passed down explicitly.
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
+
+use ipnet::IpNet;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -35,8 +37,9 @@ pub struct Config {
     pub smtp_url: Option<SmtpUrl>,
     /// `EDU_MAIL_FROM`: the sender of every mail, e.g. `EduPlatform <no-reply@example.org>`.
     pub mail_from: String,
-    /// `EDU_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed (comma-separated IPs).
-    pub trusted_proxies: Vec<IpAddr>,
+    /// `EDU_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed (comma-separated IPs or
+    /// CIDR ranges; a single IP is a /32 or /128).
+    pub trusted_proxies: Vec<IpNet>,
     /// Attempt limits of the account routes. Not read from the environment: tests and benchmarks
     /// change them in code.
     pub rate_limits: RateLimits,
@@ -46,11 +49,19 @@ pub struct Config {
 }
 
 /// Attempts allowed per minute for each account route, per client IP and per account (email
-/// address). A limit of 0 means unlimited (benchmarks only).
+/// address). A limit of 0 means unlimited (benchmarks only). See `identity::rate_limit` for how
+/// sign-in limits are keyed so that strangers cannot lock an owner out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
+    /// Sign-in attempts from one source (an IPv4 address or an IPv6 /64), whatever the account.
     pub sign_in_per_ip: u32,
+    /// Sign-in attempts on one account from one source.
     pub sign_in_per_account: u32,
+    /// Sign-in attempts on one account from all sources together, except browsers that signed in
+    /// to it before: the ceiling a botnet meets.
+    pub sign_in_per_account_all_sources: u32,
+    /// Sign-in attempts from one browser that signed in to the account before (its device cookie).
+    pub sign_in_per_known_device: u32,
     pub register_per_ip: u32,
     pub register_per_account: u32,
     /// Forgot password, resend verification, reset password.
@@ -65,6 +76,8 @@ impl Default for RateLimits {
         Self {
             sign_in_per_ip: 10,
             sign_in_per_account: 5,
+            sign_in_per_account_all_sources: 20,
+            sign_in_per_known_device: 10,
             register_per_ip: 10,
             register_per_account: 3,
             recovery_per_ip: 10,
@@ -80,6 +93,8 @@ impl RateLimits {
         Self {
             sign_in_per_ip: 0,
             sign_in_per_account: 0,
+            sign_in_per_account_all_sources: 0,
+            sign_in_per_known_device: 0,
             register_per_ip: 0,
             register_per_account: 0,
             recovery_per_ip: 0,
@@ -311,6 +326,16 @@ fn parse_bool(var: &'static str, value: Option<String>) -> Result<bool, ConfigEr
     }
 }
 
+/// One `EDU_TRUSTED_PROXIES` entry: `10.0.0.5`, `::1` or a range such as `10.0.0.0/8`. A range
+/// with host bits set (`10.0.0.5/8`) is refused: it is more likely a typo than a wish.
+fn parse_proxy(item: &str) -> Option<IpNet> {
+    if let Ok(ip) = item.parse::<std::net::IpAddr>() {
+        return Some(IpNet::from(ip));
+    }
+    let net = item.parse::<IpNet>().ok()?;
+    (net.trunc() == net).then_some(net)
+}
+
 /// Hides the password of a URL (`postgres://user:***@host/db`); leaves other URLs alone.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -425,10 +450,13 @@ impl Config {
                 .map(str::trim)
                 .filter(|item| !item.is_empty())
                 .map(|item| {
-                    item.parse::<IpAddr>().map_err(|_| {
+                    parse_proxy(item).ok_or_else(|| {
                         ConfigError::new(
                             "EDU_TRUSTED_PROXIES",
-                            format!("expected comma-separated IP addresses, got {item:?}"),
+                            format!(
+                                "expected comma-separated IP addresses or CIDR ranges \
+                                 (10.0.0.0/8), got {item:?}"
+                            ),
                         )
                     })
                 })
@@ -614,8 +642,17 @@ mod tests {
         assert_eq!(
             config.trusted_proxies,
             vec![
-                "10.0.0.1".parse::<IpAddr>().unwrap(),
-                "::1".parse().unwrap()
+                "10.0.0.1/32".parse::<IpNet>().unwrap(),
+                "::1/128".parse().unwrap()
+            ]
+        );
+        let ranges = parse(&[("EDU_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,192.0.2.7")]).unwrap();
+        assert_eq!(
+            ranges.trusted_proxies,
+            vec![
+                "10.0.0.0/8".parse::<IpNet>().unwrap(),
+                "fd00::/8".parse().unwrap(),
+                "192.0.2.7/32".parse().unwrap()
             ]
         );
         let sub = parse(&[("EDU_PUBLIC_URL", "http://host:9000/edu")]).unwrap();
@@ -623,7 +660,8 @@ mod tests {
         assert_eq!(sub.public_origin(), "http://host:9000");
 
         for (var, value) in [
-            ("EDU_TRUSTED_PROXIES", "10.0.0.0/8"),
+            ("EDU_TRUSTED_PROXIES", "10.0.0.5/8"),
+            ("EDU_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("EDU_TRUSTED_PROXIES", "proxy.local"),
         ] {
             let err = parse(&[(var, value)]).unwrap_err();

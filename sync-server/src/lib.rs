@@ -121,12 +121,19 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let composer: Arc<dyn notify::Composer> = Arc::new(self.state.accounts.clone());
         let worker = notify::Worker::new(
             self.state.db.clone(),
             self.transport.clone(),
             self.worker_options.clone(),
-        );
-        let mut worker = tokio::spawn(worker.run(self.state.outbox.clone(), stop));
+        )
+        .with_composer(composer);
+        let mut worker = if self.worker_options.enabled {
+            tokio::spawn(worker.run(self.state.outbox.clone(), stop.clone()))
+        } else {
+            tokio::spawn(async {})
+        };
+        let housekeeping = tokio::spawn(housekeep(self.state.accounts.clone(), stop));
 
         // Connect info gives handlers the TCP peer (the client IP, or a trusted proxy's).
         let service = self
@@ -144,8 +151,33 @@ impl App {
             worker.abort();
             tracing::warn!("mail worker did not stop in time; its mail is retried after the lease");
         }
+        housekeeping.abort();
         self.state.db.close().await;
         result.map_err(StartError::Io)
+    }
+}
+
+/// How often expired and old rows are deleted.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Deletes, at start and then hourly until `stop`, what must not outlive its use: expired
+/// sessions, mailed tokens and known devices; sent and failed mail past its retention.
+async fn housekeep(accounts: identity::Accounts, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let mail_before = chrono::Utc::now() - notify::RETENTION;
+        match (
+            accounts.purge_expired().await,
+            notify::purge(&accounts.db, mail_before).await,
+        ) {
+            (Ok(expired), Ok(mail)) => {
+                tracing::debug!(expired, mail, "housekeeping deleted old rows")
+            }
+            (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        tokio::select! {
+            changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },
+            () = tokio::time::sleep(HOUSEKEEPING_EVERY) => {},
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use sync_server::Config;
 
 const USAGE: &str = "\
 usage: sync-server
-       sync-server admin create --email EMAIL --name NAME
+       sync-server admin create --email EMAIL --name NAME [--force]
 
 Runs the EduPlatform server. Configured by environment variables:
   EDU_DATABASE_URL     sqlite://data/edu.db | sqlite::memory: | postgres://user:pass@host:port/db
@@ -26,9 +26,12 @@ Runs the EduPlatform server. Configured by environment variables:
   EDU_MAIL_FROM        EduPlatform <no-reply@localhost>
 
 `admin create` makes a verified admin account in EDU_DATABASE_URL, or promotes the account that
-already has EMAIL (its password unchanged). The password of a new account is read from
-EDU_ADMIN_PASSWORD or, if that is unset, from the first line of standard input; never from the
-command line. Exit codes: 0 done, 1 refused or failed, 2 bad usage.
+already has EMAIL if its address is verified (its password unchanged). An account whose address
+was never verified is refused (anyone could have registered it): `--force` takes it (or any
+existing account) over: a new password, verified, admin, every session and mailed link ended.
+The password of a new or taken-over account is read from EDU_ADMIN_PASSWORD or, if that is unset,
+from the first line of standard input; never from the command line. Exit codes: 0 done, 1 refused
+or failed, 2 bad usage.
 ";
 
 fn main() -> ExitCode {
@@ -84,8 +87,13 @@ fn admin(args: &[String]) -> ExitCode {
     }
     let mut email = None;
     let mut name = None;
+    let mut force = false;
     let mut rest = flags.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--force" {
+            force = true;
+            continue;
+        }
         let (flag, inline) = match flag.split_once('=') {
             Some((flag, value)) => (flag, Some(value.to_owned())),
             None => (flag.as_str(), None),
@@ -116,10 +124,10 @@ fn admin(args: &[String]) -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
-    runtime.block_on(admin_create(&config, &email, name.as_deref()))
+    runtime.block_on(admin_create(&config, &email, name.as_deref(), force))
 }
 
-async fn admin_create(config: &Config, email: &str, name: Option<&str>) -> ExitCode {
+async fn admin_create(config: &Config, email: &str, name: Option<&str>, force: bool) -> ExitCode {
     use sync_server::identity::admin::{self, AdminOutcome};
 
     if let Err(e) = admin::normalise_email(email) {
@@ -130,20 +138,21 @@ async fn admin_create(config: &Config, email: &str, name: Option<&str>) -> ExitC
         Err(e) => return fail(e),
     };
     let outcome = async {
-        let exists = admin::existing(&db, email).await?.is_some();
-        let (name, password) = if exists {
-            (name.unwrap_or_default().to_owned(), None)
-        } else {
-            let Some(name) = name else {
-                return Ok(Err("--name is required to create an account".to_owned()));
-            };
+        let found = admin::existing(&db, email).await?;
+        if found.is_none() && name.is_none() {
+            return Ok(Err("--name is required to create an account".to_owned()));
+        }
+        let password = if admin::needs_password(found.as_ref(), force) {
             match read_admin_password() {
-                Ok(password) => (name.to_owned(), Some(password)),
+                Ok(password) => Some(password),
                 Err(message) => return Ok(Err(message)),
             }
+        } else {
+            None
         };
         let passwords = sync_server::identity::PasswordHasher::new(1).await?;
-        admin::create_admin(&db, &passwords, email, &name, password.as_deref())
+        let name = name.unwrap_or_default();
+        admin::create_admin(&db, &passwords, email, name, password.as_deref(), force)
             .await
             .map(Ok)
     }
@@ -155,13 +164,29 @@ async fn admin_create(config: &Config, email: &str, name: Option<&str>) -> ExitC
             ExitCode::SUCCESS
         }
         Ok(Ok(AdminOutcome::Promoted { id })) => {
-            println!("promoted the existing account {email} (id {id}) to admin; its password is unchanged");
+            println!(
+                "promoted the existing verified account {email} (id {id}) to admin; its password \
+                 is unchanged"
+            );
             ExitCode::SUCCESS
         }
         Ok(Ok(AdminOutcome::AlreadyAdmin { id })) => {
             println!("{email} (id {id}) is already an admin; nothing changed");
             ExitCode::SUCCESS
         }
+        Ok(Ok(AdminOutcome::TakenOver { id, sessions_ended })) => {
+            println!(
+                "took over the existing account {email} (id {id}): new password set, address \
+                 verified, made admin; {sessions_ended} session(s) and every mailed link ended"
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(AdminOutcome::RefusedUnverified { id })) => fail(format!(
+            "{email} already has an account (id {id}) whose address was never verified, so \
+             anyone could have registered it; nothing changed. To make it an admin anyway, run \
+             again with --force: it gets a new password from standard input, and its sessions and \
+             mailed links end"
+        )),
         Ok(Err(message)) => fail(message),
         Err(e) => fail(sync_server::describe(&e)),
     }

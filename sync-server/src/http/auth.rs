@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::accounts::{
     EmailRequest, Me, RegisterRequest, ResetPasswordRequest, SignInRequest, SignInResponse,
@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::Json;
-use super::extractor::{CurrentUser, SESSION_COOKIE};
+use super::extractor::{cookie, CurrentUser, DEVICE_COOKIE, SESSION_COOKIE};
 use super::AppState;
 use crate::error::Result;
 use crate::identity::sessions::LIFETIME;
@@ -47,6 +47,16 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
         LIFETIME.num_seconds()
+    )
+}
+
+/// `Set-Cookie` for a browser's known-device token: HttpOnly, SameSite=Strict (only our own
+/// sign-in form needs it), a year.
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{DEVICE_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        crate::identity::devices::LIFETIME.num_seconds()
     )
 }
 
@@ -134,7 +144,7 @@ async fn resend_verification(
     tag = "accounts",
     request_body = SignInRequest,
     responses(
-        (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/"))),
+        (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/, and, for a browser new to the account, edu_device=…; HttpOnly; SameSite=Strict (its own sign-in budget)"))),
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = ErrorBody),
         (status = 403, description = "Address not verified yet (`email_not_verified`)", body = ErrorBody),
         (status = 429, description = "Too many attempts (`rate_limited`, Retry-After)", body = ErrorBody)
@@ -144,16 +154,23 @@ async fn resend_verification(
 async fn sign_in(
     State(state): State<AppState>,
     client: Client,
+    headers: HeaderMap,
     Json(req): Json<SignInRequest>,
 ) -> Result<Response> {
-    let (token, user) = state.accounts.sign_in(&req, &client).await?;
-    let cookie = session_cookie(&token, state.config.secure_cookies());
-    Ok((
-        // The body holds a secret: no cache may keep it.
-        AppendHeaders([(SET_COOKIE, cookie), (CACHE_CONTROL, "no-store".to_owned())]),
-        axum::Json(SignInResponse { token, user }),
-    )
-        .into_response())
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let signed_in = state.accounts.sign_in(&req, &client, device).await?;
+    let secure = state.config.secure_cookies();
+    let mut cookies = vec![(SET_COOKIE, session_cookie(&signed_in.token, secure))];
+    if let Some(device) = &signed_in.new_device {
+        cookies.push((SET_COOKIE, device_cookie(device, secure)));
+    }
+    // The body holds a secret: no cache may keep it.
+    cookies.push((CACHE_CONTROL, "no-store".to_owned()));
+    let body = SignInResponse {
+        token: signed_in.token,
+        user: signed_in.user,
+    };
+    Ok((AppendHeaders(cookies), axum::Json(body)).into_response())
 }
 
 /// Signs out: ends the current session (if any) and clears the cookie. Always 204.

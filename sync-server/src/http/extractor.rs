@@ -11,6 +11,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName};
+use ipnet::IpNet;
 use shared::api::accounts::Role;
 
 use super::AppState;
@@ -20,6 +21,8 @@ use crate::identity::{Client, User};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "edu_session";
+/// The known-device cookie's name (see `identity::devices`).
+pub const DEVICE_COOKIE: &str = "edu_device";
 
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
@@ -70,13 +73,18 @@ pub fn credential(headers: &HeaderMap) -> Result<Option<Credential<'_>>, Error> 
 
 /// The value of the `edu_session` cookie, if the request carries one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `wanted`, if the request carries a non-empty one.
+pub fn cookie<'a>(headers: &'a HeaderMap, wanted: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.trim())
         .filter(|value| !value.is_empty())
 }
@@ -176,26 +184,46 @@ impl FromRequestParts<AppState> for RequireAdmin {
     }
 }
 
-/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest
-/// untrusted address in `X-Forwarded-For` (read right to left, since proxies append).
-pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the first hop of
+/// `X-Forwarded-For` that is not a trusted proxy, read from the right (each proxy appends the
+/// address it saw, so only the entries our own proxies added can be believed). An entry that is
+/// not an IP address stops the walk: everything left of it may be forged, so the answer is the
+/// last trusted hop (the proxy that passed it on).
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let peer = peer?.to_canonical();
+    if !is_trusted(&peer) {
         return Some(peer);
     }
-    let hops: Vec<IpAddr> = headers
+    // Header lines in the order received, each split on commas; a line that is not text is one
+    // unusable entry.
+    let entries: Vec<Option<IpAddr>> = headers
         .get_all(X_FORWARDED_FOR)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map_while(|hop| hop.trim().parse::<IpAddr>().ok())
+        .flat_map(|value| match value.to_str() {
+            Ok(text) => text.split(',').map(forwarded_ip).collect::<Vec<_>>(),
+            Err(_) => vec![None],
+        })
         .collect();
-    hops.iter()
-        .rev()
-        .find(|hop| !trusted.contains(hop))
-        .or(hops.first())
-        .copied()
-        .or(Some(peer))
+    let mut last_trusted = peer;
+    for entry in entries.iter().rev() {
+        match entry {
+            Some(hop) if is_trusted(hop) => last_trusted = *hop,
+            Some(hop) => return Some(*hop),
+            None => return Some(last_trusted),
+        }
+    }
+    Some(last_trusted)
+}
+
+/// One `X-Forwarded-For` entry as an address (an IPv4-mapped IPv6 address as IPv4); `None` for
+/// anything else (`unknown`, an obfuscated name, garbage).
+fn forwarded_ip(entry: &str) -> Option<IpAddr> {
+    entry
+        .trim()
+        .parse::<IpAddr>()
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 impl FromRequestParts<AppState> for Client {
@@ -267,31 +295,81 @@ mod tests {
     #[test]
     fn client_ip_trusts_forwarded_for_only_from_trusted_proxies() {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let net = |s: &str| s.parse::<IpNet>().unwrap();
         let proxy = ip("10.0.0.1");
+        let one = [net("10.0.0.1/32")];
         let xff = headers(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")]);
         // Untrusted peer: its own address, whatever it claims.
         assert_eq!(
-            client_ip(Some(ip("192.0.2.1")), &xff, &[proxy]),
+            client_ip(Some(ip("192.0.2.1")), &xff, &one),
             Some(ip("192.0.2.1"))
         );
         // Trusted proxy: the nearest untrusted hop (the one the proxy saw).
-        assert_eq!(
-            client_ip(Some(proxy), &xff, &[proxy]),
-            Some(ip("198.51.100.7"))
-        );
-        // Two trusted proxies in a row are skipped.
+        assert_eq!(client_ip(Some(proxy), &xff, &one), Some(ip("198.51.100.7")));
+        // Trusted proxies in a row are skipped, by address or by range.
         let chain = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.2")]);
         assert_eq!(
-            client_ip(Some(proxy), &chain, &[proxy, ip("10.0.0.2")]),
+            client_ip(Some(proxy), &chain, &[net("10.0.0.0/8")]),
             Some(ip("203.0.113.9"))
         );
-        // No header, or garbage: the proxy itself.
         assert_eq!(
-            client_ip(Some(proxy), &HeaderMap::new(), &[proxy]),
-            Some(proxy)
+            client_ip(
+                Some(proxy),
+                &chain,
+                &[net("10.0.0.1/32"), net("10.0.0.2/32")]
+            ),
+            Some(ip("203.0.113.9"))
         );
-        let garbage = headers(&[("x-forwarded-for", "not-an-ip")]);
-        assert_eq!(client_ip(Some(proxy), &garbage, &[proxy]), Some(proxy));
-        assert_eq!(client_ip(None, &xff, &[proxy]), None);
+        // No header: the proxy itself; every hop trusted: the leftmost one.
+        assert_eq!(client_ip(Some(proxy), &HeaderMap::new(), &one), Some(proxy));
+        assert_eq!(
+            client_ip(
+                Some(proxy),
+                &chain,
+                &[net("10.0.0.0/8"), net("203.0.113.0/24")]
+            ),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(client_ip(None, &xff, &one), None);
+    }
+
+    #[test]
+    fn a_forged_entry_left_of_garbage_is_never_the_client_ip() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let trusted = ["10.0.0.0/8".parse::<IpNet>().unwrap()];
+        let proxy = Some(ip("10.0.0.1"));
+        let cases: &[(&[&str], &str)] = &[
+            // The attacker sends "203.0.113.9, unknown"; our proxy appends their real address.
+            (&["203.0.113.9, unknown, 198.51.100.7"], "198.51.100.7"),
+            // Garbage right after our proxies: the last trusted hop, never what stands left of it.
+            (&["203.0.113.9, unknown"], "10.0.0.1"),
+            (&["203.0.113.9, unknown, 10.0.0.2"], "10.0.0.2"),
+            (&["not-an-ip"], "10.0.0.1"),
+            (&["203.0.113.9,"], "10.0.0.1"),
+            // Several header lines are one list, in the order received.
+            (&["203.0.113.9", "198.51.100.7"], "198.51.100.7"),
+            (&["203.0.113.9", "unknown"], "10.0.0.1"),
+            // IPv4-mapped IPv6 counts as the IPv4 address (trusted or not).
+            (&["::ffff:198.51.100.7"], "198.51.100.7"),
+            (&["198.51.100.7, ::ffff:10.0.0.3"], "198.51.100.7"),
+        ];
+        for (lines, expected) in cases {
+            let pairs: Vec<(&'static str, &str)> =
+                lines.iter().map(|l| ("x-forwarded-for", *l)).collect();
+            assert_eq!(
+                client_ip(proxy, &headers(&pairs), &trusted),
+                Some(ip(expected)),
+                "{lines:?}"
+            );
+        }
+        // A mapped peer address is matched against IPv4 ranges.
+        assert_eq!(
+            client_ip(
+                Some(ip("::ffff:10.0.0.1")),
+                &headers(&[("x-forwarded-for", "198.51.100.7")]),
+                &trusted
+            ),
+            Some(ip("198.51.100.7"))
+        );
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! Owns the rules of each step (validation, limits, which mail goes out, which sessions end) and
 //! their SQL, one transaction per action. Answers never tell whether an address has an account:
-//! register, resend and forgot answer the same, and sign-in costs one hash either way.
+//! register, resend and forgot answer the same, sign-in costs one hash either way, and resend and
+//! forgot do the same work either way (they only queue a `TokenMail`; the mail worker looks the
+//! address up and makes the token when it sends, see `compose`).
 
 use chrono::{DateTime, Duration, Utc};
 use shared::api::accounts::{
@@ -14,12 +16,13 @@ use shared::api::teaching::TeacherApplication;
 use shared::validate;
 
 use super::audit::{self, Event};
+use super::devices;
 use super::sessions::{self, Session};
 use super::{invalid, is_unique_violation, new_id, token, Accounts, Attempt, Client, User};
 use super::{UserRow, USER_COLUMNS};
 use crate::db::{on_pool, on_tx, Tx};
 use crate::error::{Error, Result};
-use crate::notify::{self, Recipient, Template};
+use crate::notify::{self, ComposeFuture, Recipient, Template, TokenMail};
 
 /// How long a link to verify an address (or confirm a new one) works.
 pub const VERIFY_TOKEN_LIFETIME: Duration = Duration::hours(24);
@@ -85,17 +88,31 @@ async fn issue_token(
     Ok(token)
 }
 
-/// Deletes any outstanding token of `user_id` for `purpose`.
-async fn forget_tokens(tx: &mut Tx, user_id: &str, purpose: Purpose) -> Result<()> {
+/// Ends every outstanding mailed link of `user_id` (a password change or reset): tokens already
+/// made and token mail not yet sent. The queued mail goes first: a worker composing one holds its
+/// row, so this waits for it and then deletes the token it made too.
+pub(crate) async fn forget_all_tokens(tx: &mut Tx, user_id: &str) -> Result<()> {
+    notify::forget_token_mail(tx, user_id).await?;
     on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2")
+        sqlx::query("DELETE FROM account_tokens WHERE user_id = $1")
             .bind(user_id)
-            .bind(purpose.code())
             .execute(conn)
             .await?
             .rows_affected()
     });
     Ok(())
+}
+
+/// Deletes every expired mailed token (the hourly housekeeping). Returns how many went.
+pub async fn purge_expired_tokens(db: &crate::db::Db) -> Result<u64> {
+    let deleted = on_pool!(db, pool => {
+        sqlx::query("DELETE FROM account_tokens WHERE expires_at <= $1")
+            .bind(Utc::now())
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(deleted)
 }
 
 /// A consumed token: whose, what for, and the address a change confirms.
@@ -181,8 +198,14 @@ async fn password_hash_of(accounts: &Accounts, user_id: &str) -> Result<Option<S
     Ok(hash.flatten())
 }
 
-fn ip_key(client: &Client) -> Option<String> {
-    client.ip_text()
+/// What a successful sign-in hands the client.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The new session's token.
+    pub token: String,
+    pub user: Me,
+    /// A device token for a browser that was not known to the account yet (its cookie).
+    pub new_device: Option<String>,
 }
 
 impl Accounts {
@@ -196,7 +219,7 @@ impl Accounts {
         let time_zone = validate::time_zone(&req.time_zone).map_err(invalid("time_zone"))?;
         let key = validate::email_key(&email);
         self.limits
-            .check(Attempt::Register, ip_key(client).as_deref(), Some(&key))?;
+            .check(Attempt::Register, client.ip, Some(&key))?;
 
         let hash = self.passwords.hash(&req.password).await?;
         let now = Utc::now();
@@ -222,15 +245,10 @@ impl Accounts {
             .rows_affected()
         }) > 0;
         if inserted {
-            let token = issue_token(&mut tx, &id, Purpose::VerifyEmail, None).await?;
-            let to = Recipient {
-                user_id: Some(id.clone()),
-                email,
-                display_name,
-                locale: req.locale,
+            let mail = TokenMail::VerifyEmail {
+                user_id: id.clone(),
             };
-            let link = self.link("verify-email", &token);
-            notify::enqueue(&mut tx, &to, Template::VerifyEmail { link }).await?;
+            notify::enqueue_token_mail(&mut tx, &email, &mail).await?;
         } else if let Some(existing) = self.user_by_key_in(&mut tx, &key).await? {
             let template = Template::AccountAlreadyExists {
                 sign_in_link: format!("{}/sign-in", self.public_base),
@@ -293,8 +311,8 @@ impl Accounts {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                // A reset link mailed to the old address must not outlive the change.
-                forget_tokens(&mut tx, &before.id, Purpose::ResetPassword).await?;
+                // Links mailed before (a reset link to the old address) must not outlive it.
+                forget_all_tokens(&mut tx, &before.id).await?;
                 let detail = format!("from {} to {new_email}", before.email);
                 audit::record(
                     &mut tx,
@@ -333,32 +351,38 @@ impl Accounts {
         Ok(after.to_me())
     }
 
-    /// Mails a new verification link if the address has an unverified account; otherwise does
-    /// nothing. Answers the same either way.
+    /// Mails a new verification link if the address has an unverified account; otherwise nothing
+    /// is sent. Answers the same and does the same work either way: it only queues the request.
     pub async fn resend_verification(&self, email: &str, client: &Client) -> Result<()> {
         let email = validate::email(email).map_err(invalid("email"))?;
         let key = validate::email_key(&email);
         self.limits
-            .check(Attempt::Recovery, ip_key(client).as_deref(), Some(&key))?;
+            .check(Attempt::Recovery, client.ip, Some(&key))?;
         let mut tx = self.db.begin().await?;
-        if let Some(user) = self.user_by_key_in(&mut tx, &key).await? {
-            if !user.email_verified {
-                let token = issue_token(&mut tx, &user.id, Purpose::VerifyEmail, None).await?;
-                let link = self.link("verify-email", &token);
-                notify::enqueue(&mut tx, &user.recipient(), Template::VerifyEmail { link }).await?;
-            }
-        }
+        let mail = TokenMail::ResendVerification { email_key: key };
+        notify::enqueue_token_mail(&mut tx, &email, &mail).await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(())
     }
 
-    /// Checks the password and starts a session; returns its token and the user.
-    pub async fn sign_in(&self, req: &SignInRequest, client: &Client) -> Result<(String, Me)> {
+    /// Checks the password and starts a session. `device` is the device cookie of the browser,
+    /// if it has one: a browser that signed in to this account before meets its own limit only
+    /// (see `rate_limit`); a browser that did not gets a new device token on success.
+    pub async fn sign_in(
+        &self,
+        req: &SignInRequest,
+        client: &Client,
+        device: Option<&str>,
+    ) -> Result<SignedIn> {
         let email = validate::email(&req.email).map_err(invalid("email"))?;
         let key = validate::email_key(&email);
+        let known_device = match device {
+            Some(device) => devices::known(&self.db, device, &key).await?,
+            None => None,
+        };
         self.limits
-            .check(Attempt::SignIn, ip_key(client).as_deref(), Some(&key))?;
+            .check_sign_in(client.ip, &key, known_device.as_deref())?;
         // No account has a longer password; don't spend a hash on it.
         if req.password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(Error::InvalidCredentials);
@@ -381,9 +405,20 @@ impl Accounts {
         let mut tx = self.db.begin().await?;
         sessions::forget_expired(&mut tx, &user.id).await?;
         let token = sessions::create(&mut tx, &user.id, client).await?;
+        let new_device = match &known_device {
+            Some(hash) => {
+                devices::touch(&mut tx, hash).await?;
+                None
+            }
+            None => Some(devices::remember(&mut tx, &user.id).await?),
+        };
         audit::record(&mut tx, Event::SignIn, Some(&user.id), client, None).await?;
         tx.commit().await?;
-        Ok((token, user.to_me()))
+        Ok(SignedIn {
+            token,
+            user: user.to_me(),
+            new_device,
+        })
     }
 
     /// The session a token belongs to, if it is live.
@@ -408,18 +443,16 @@ impl Accounts {
         Ok(())
     }
 
-    /// Mails a reset link if the address has an account. Answers the same either way.
+    /// Mails a reset link if the address has an account. Answers the same and does the same work
+    /// either way: it only queues the request, and the mail worker looks the address up.
     pub async fn forgot_password(&self, email: &str, client: &Client) -> Result<()> {
         let email = validate::email(email).map_err(invalid("email"))?;
         let key = validate::email_key(&email);
         self.limits
-            .check(Attempt::Recovery, ip_key(client).as_deref(), Some(&key))?;
+            .check(Attempt::Recovery, client.ip, Some(&key))?;
         let mut tx = self.db.begin().await?;
-        if let Some(user) = self.user_by_key_in(&mut tx, &key).await? {
-            let token = issue_token(&mut tx, &user.id, Purpose::ResetPassword, None).await?;
-            let link = self.link("reset-password", &token);
-            notify::enqueue(&mut tx, &user.recipient(), Template::ResetPassword { link }).await?;
-        }
+        let mail = TokenMail::ResetPassword { email_key: key };
+        notify::enqueue_token_mail(&mut tx, &email, &mail).await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(())
@@ -430,8 +463,7 @@ impl Accounts {
     pub async fn reset_password(&self, req: &ResetPasswordRequest, client: &Client) -> Result<()> {
         // Checked before the token is spent, so a weak password does not burn the link.
         validate::password(&req.new_password).map_err(invalid("new_password"))?;
-        self.limits
-            .check(Attempt::Recovery, ip_key(client).as_deref(), None)?;
+        self.limits.check(Attempt::Recovery, client.ip, None)?;
         if !token::looks_valid(req.token.trim()) {
             return Err(Error::InvalidToken);
         }
@@ -457,6 +489,8 @@ impl Accounts {
             .await?
             .ok_or(Error::InvalidToken)?;
         sessions::revoke_all(&mut tx, &user.id, None).await?;
+        forget_all_tokens(&mut tx, &user.id).await?;
+        devices::forget_all(&mut tx, &user.id).await?;
         audit::record(&mut tx, Event::PasswordReset, Some(&user.id), client, None).await?;
         notify::enqueue(&mut tx, &user.recipient(), Template::PasswordChanged).await?;
         tx.commit().await?;
@@ -502,7 +536,7 @@ impl Accounts {
                 .rows_affected()
         });
         sessions::revoke_all(&mut tx, &user.id, Some(&session.id)).await?;
-        forget_tokens(&mut tx, &user.id, Purpose::ResetPassword).await?;
+        forget_all_tokens(&mut tx, &user.id).await?;
         audit::record(
             &mut tx,
             Event::PasswordChanged,
@@ -518,7 +552,8 @@ impl Accounts {
     }
 
     /// Mails a confirmation link to the new address; the change happens when it is followed. An
-    /// address that already has an account gets no mail, and the answer is the same.
+    /// address that already has an account gets no mail (the worker checks when it composes), and
+    /// the answer is the same.
     pub async fn change_email(&self, user: &User, req: &ChangeEmailRequest) -> Result<()> {
         let new_email = validate::email(&req.new_email).map_err(invalid("new_email"))?;
         let key = validate::email_key(&new_email);
@@ -530,16 +565,11 @@ impl Accounts {
         }
         self.confirm_password(user, &req.current_password).await?;
         let mut tx = self.db.begin().await?;
-        if self.user_by_key_in(&mut tx, &key).await?.is_none() {
-            let token =
-                issue_token(&mut tx, &user.id, Purpose::ChangeEmail, Some(&new_email)).await?;
-            let to = Recipient {
-                email: new_email,
-                ..user.recipient()
-            };
-            let link = self.link("verify-email", &token);
-            notify::enqueue(&mut tx, &to, Template::ConfirmEmailChange { link }).await?;
-        }
+        let mail = TokenMail::ConfirmEmailChange {
+            user_id: user.id.clone(),
+            new_email: new_email.clone(),
+        };
+        notify::enqueue_token_mail(&mut tx, &new_email, &mail).await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(())
@@ -613,6 +643,7 @@ impl Accounts {
             sessions: self.sessions(session).await?,
             teacher_applications: super::applications::for_user(&self.db, &user.id).await?,
             security_events: audit::for_user(&self.db, &user.id).await?,
+            notifications: notify::export_for_user(&self.db, &user.id).await?,
         })
     }
 
@@ -627,6 +658,7 @@ impl Accounts {
             for sql in [
                 "DELETE FROM sessions WHERE user_id = $1",
                 "DELETE FROM account_tokens WHERE user_id = $1",
+                "DELETE FROM known_devices WHERE user_id = $1",
                 "DELETE FROM teacher_applications WHERE user_id = $1",
                 "UPDATE audit_log SET ip = NULL, user_agent = NULL, detail = NULL WHERE user_id = $1",
             ] {
@@ -668,4 +700,69 @@ pub struct AccountExport {
     pub sessions: Vec<SessionInfo>,
     pub teacher_applications: Vec<TeacherApplication>,
     pub security_events: Vec<audit::Entry>,
+    /// Every in-app notification, newest first.
+    pub notifications: Vec<shared::api::notifications::Notification>,
+}
+
+impl Accounts {
+    /// Makes the token of a queued `TokenMail` and the mail that carries it, inside the mail
+    /// worker's transaction, at the moment it is sent; `None` when there is nothing to send.
+    async fn compose_token_mail(
+        &self,
+        tx: &mut Tx,
+        mail: &TokenMail,
+    ) -> Result<Option<(Recipient, Template)>> {
+        Ok(match mail {
+            TokenMail::VerifyEmail { user_id } => match user_in(tx, user_id).await? {
+                Some(user) if !user.email_verified => Some(self.verify_mail(tx, &user).await?),
+                _ => None,
+            },
+            TokenMail::ResendVerification { email_key } => {
+                match self.user_by_key_in(tx, email_key).await? {
+                    Some(user) if !user.email_verified => Some(self.verify_mail(tx, &user).await?),
+                    _ => None,
+                }
+            }
+            TokenMail::ResetPassword { email_key } => {
+                match self.user_by_key_in(tx, email_key).await? {
+                    Some(user) => {
+                        let token = issue_token(tx, &user.id, Purpose::ResetPassword, None).await?;
+                        let link = self.link("reset-password", &token);
+                        Some((user.recipient(), Template::ResetPassword { link }))
+                    }
+                    None => None,
+                }
+            }
+            TokenMail::ConfirmEmailChange { user_id, new_email } => {
+                let key = validate::email_key(new_email);
+                let taken = self.user_by_key_in(tx, &key).await?.is_some();
+                match user_in(tx, user_id).await? {
+                    Some(user) if !taken => {
+                        let token =
+                            issue_token(tx, &user.id, Purpose::ChangeEmail, Some(new_email))
+                                .await?;
+                        let link = self.link("verify-email", &token);
+                        let to = Recipient {
+                            email: new_email.clone(),
+                            ..user.recipient()
+                        };
+                        Some((to, Template::ConfirmEmailChange { link }))
+                    }
+                    _ => None,
+                }
+            }
+        })
+    }
+
+    async fn verify_mail(&self, tx: &mut Tx, user: &User) -> Result<(Recipient, Template)> {
+        let token = issue_token(tx, &user.id, Purpose::VerifyEmail, None).await?;
+        let link = self.link("verify-email", &token);
+        Ok((user.recipient(), Template::VerifyEmail { link }))
+    }
+}
+
+impl notify::Composer for Accounts {
+    fn compose<'a>(&'a self, tx: &'a mut Tx, mail: &'a TokenMail) -> ComposeFuture<'a> {
+        Box::pin(self.compose_token_mail(tx, mail))
+    }
 }

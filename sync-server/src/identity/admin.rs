@@ -1,14 +1,17 @@
-//! The first admin: `sync-server admin create` makes a verified admin account, or promotes the
-//! account that already has the address.
+//! The first admin: `sync-server admin create` makes a verified admin account, promotes the
+//! verified account that already has the address, or, with `--force`, takes over an existing
+//! account (new password, every session and link ended).
 //!
-//! Owns the rules of that one command (validation, create or promote, audit). Reading the password
-//! (stdin or `EDU_ADMIN_PASSWORD`, never argv) is `main`'s; this takes it as a value.
+//! Owns the rules of that one command (validation, create, promote or take over, audit). Never
+//! promotes an account whose address nobody confirmed: whoever registered the address first would
+//! become admin with their own password. Reading the password (stdin or `EDU_ADMIN_PASSWORD`,
+//! never argv) is `main`'s; this takes it as a value.
 
 use chrono::Utc;
 use shared::validate;
 
 use super::audit::{self, Event};
-use super::{invalid, new_id, Client, PasswordHasher};
+use super::{devices, invalid, new_id, sessions, Client, PasswordHasher};
 use crate::db::{on_tx, Db};
 use crate::error::{Error, Result};
 
@@ -17,10 +20,24 @@ use crate::error::{Error, Result};
 pub enum AdminOutcome {
     /// A new verified admin account.
     Created { id: String },
-    /// The address had an account: it is now a verified admin; its password is unchanged.
+    /// The address had a verified account: it is now an admin; its password is unchanged.
     Promoted { id: String },
     /// The address already belonged to an admin; nothing changed.
     AlreadyAdmin { id: String },
+    /// The address had an account whose address was never confirmed; nothing changed. Taking it
+    /// over needs `--force` (and a new password).
+    RefusedUnverified { id: String },
+    /// `--force`: the existing account is a verified admin with the new password; its sessions
+    /// (`sessions_ended` of them), mailed links and known devices are gone.
+    TakenOver { id: String, sessions_ended: u64 },
+}
+
+/// What an account with the address looks like to the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub id: String,
+    pub role: String,
+    pub verified: bool,
 }
 
 /// Checks the address of an admin to create (so the caller can fail before asking for a password).
@@ -28,61 +45,122 @@ pub fn normalise_email(email: &str) -> Result<String> {
     validate::email(email).map_err(invalid("email"))
 }
 
-/// The id and role of the live account with this address, if any.
-pub async fn existing(db: &Db, email: &str) -> Result<Option<(String, String)>> {
+/// The live account with this address, if any.
+pub async fn existing(db: &Db, email: &str) -> Result<Option<Existing>> {
     let key = validate::email_key(&normalise_email(email)?);
-    let row: Option<(String, String)> = crate::db::on_pool!(db, pool => {
-        sqlx::query_as("SELECT id, role FROM users WHERE email_key = $1 AND deleted_at IS NULL")
-            .bind(&key)
-            .fetch_optional(pool)
-            .await?
+    let row: Option<(String, String, Option<chrono::DateTime<Utc>>)> = crate::db::on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, role, email_verified_at FROM users \
+             WHERE email_key = $1 AND deleted_at IS NULL",
+        )
+        .bind(&key)
+        .fetch_optional(pool)
+        .await?
     });
-    Ok(row)
+    Ok(row.map(|(id, role, verified_at)| Existing {
+        id,
+        role,
+        verified: verified_at.is_some(),
+    }))
 }
 
-/// Promotes the account with `email` to a verified admin, or creates one with `name` and
-/// `password` (checked by the same rules as registration) when no account has the address.
+/// Whether the command will need a password: for a new account, and for a take-over.
+pub fn needs_password(existing: Option<&Existing>, force: bool) -> bool {
+    existing.is_none() || force
+}
+
+/// Creates a verified admin with `name` and `password` (checked by the same rules as
+/// registration) when no account has `email`; promotes a verified account (its password kept);
+/// refuses an unverified one unless `force`, which takes the account over: `password` becomes its
+/// password, it is verified and made admin, and its sessions, links and known devices end.
 pub async fn create_admin(
     db: &Db,
     passwords: &PasswordHasher,
     email: &str,
     name: &str,
     password: Option<&str>,
+    force: bool,
 ) -> Result<AdminOutcome> {
     let email = normalise_email(email)?;
     let key = validate::email_key(&email);
     let now = Utc::now();
     let cli = Client::new(None, Some("sync-server admin create"));
+    let checked_password = |password: Option<&str>| -> Result<String> {
+        let password = password.ok_or_else(|| Error::Validation {
+            field: "password",
+            message: "password is required to create or take over an account".into(),
+        })?;
+        validate::password(password).map_err(invalid("password"))?;
+        Ok(password.to_owned())
+    };
 
-    if let Some((id, role)) = existing(db, &email).await? {
-        if role == "admin" {
-            return Ok(AdminOutcome::AlreadyAdmin { id });
+    if let Some(found) = existing(db, &email).await? {
+        if force {
+            let hash = passwords.hash(&checked_password(password)?).await?;
+            let mut tx = db.begin().await?;
+            on_tx!(&mut tx, conn => {
+                sqlx::query(
+                    "UPDATE users SET role = 'admin', password_hash = $2, updated_at = $3, \
+                         email_verified_at = COALESCE(email_verified_at, $3) WHERE id = $1",
+                )
+                .bind(&found.id)
+                .bind(&hash)
+                .bind(now)
+                .execute(conn)
+                .await?
+                .rows_affected()
+            });
+            super::accounts::forget_all_tokens(&mut tx, &found.id).await?;
+            let sessions_ended = sessions::revoke_all(&mut tx, &found.id, None).await?;
+            devices::forget_all(&mut tx, &found.id).await?;
+            let detail = format!(
+                "{} -> admin by the admin CLI with --force: new password, sessions ended",
+                found.role
+            );
+            audit::record(
+                &mut tx,
+                Event::RoleChanged,
+                Some(&found.id),
+                &cli,
+                Some(&detail),
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(AdminOutcome::TakenOver {
+                id: found.id,
+                sessions_ended,
+            });
+        }
+        if found.role == "admin" {
+            return Ok(AdminOutcome::AlreadyAdmin { id: found.id });
+        }
+        if !found.verified {
+            return Ok(AdminOutcome::RefusedUnverified { id: found.id });
         }
         let mut tx = db.begin().await?;
         on_tx!(&mut tx, conn => {
-            sqlx::query(
-                "UPDATE users SET role = 'admin', updated_at = $2, \
-                     email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1",
-            )
-            .bind(&id)
-            .bind(now)
-            .execute(conn)
-            .await?
-            .rows_affected()
+            sqlx::query("UPDATE users SET role = 'admin', updated_at = $2 WHERE id = $1")
+                .bind(&found.id)
+                .bind(now)
+                .execute(conn)
+                .await?
+                .rows_affected()
         });
-        let detail = format!("{role} -> admin by the admin CLI");
-        audit::record(&mut tx, Event::RoleChanged, Some(&id), &cli, Some(&detail)).await?;
+        let detail = format!("{} -> admin by the admin CLI", found.role);
+        audit::record(
+            &mut tx,
+            Event::RoleChanged,
+            Some(&found.id),
+            &cli,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
-        return Ok(AdminOutcome::Promoted { id });
+        return Ok(AdminOutcome::Promoted { id: found.id });
     }
 
     let name = validate::display_name(name).map_err(invalid("name"))?;
-    let password = password.ok_or_else(|| Error::Validation {
-        field: "password",
-        message: "password is required to create an account".into(),
-    })?;
-    validate::password(password).map_err(invalid("password"))?;
-    let hash = passwords.hash(password).await?;
+    let hash = passwords.hash(&checked_password(password)?).await?;
     let id = new_id();
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, conn => {

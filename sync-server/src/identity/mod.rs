@@ -10,6 +10,7 @@ pub mod admin;
 pub mod applications;
 pub mod audit;
 pub mod demo;
+pub mod devices;
 pub mod password;
 pub mod rate_limit;
 pub mod sessions;
@@ -52,6 +53,13 @@ impl Accounts {
             public_base: config.public_base().into(),
             outbox: Outbox::new(),
         })
+    }
+
+    /// Deletes what has expired: sessions, mailed tokens, known devices (the hourly housekeeping).
+    pub async fn purge_expired(&self) -> Result<u64> {
+        Ok(sessions::purge_expired(&self.db).await?
+            + accounts::purge_expired_tokens(&self.db).await?
+            + devices::purge_expired(&self.db).await?)
     }
 
     /// A link into the web client, e.g. `link("verify-email", token)`.

@@ -1,4 +1,5 @@
-//! Sign-in sessions: opaque tokens (only their SHA-256 stored), 30 days sliding, revocable.
+//! Sign-in sessions: opaque tokens (only their SHA-256 stored), 30 days sliding within 90 days
+//! from sign-in, revocable.
 //!
 //! Owns creating, authenticating, listing and revoking sessions. Authentication touches
 //! `last_seen_at` at most once a minute so reads stay reads. Never returns another user's session:
@@ -13,6 +14,9 @@ use crate::error::Result;
 
 /// How long a session lives without use; each use (at most once a minute) extends it.
 pub const LIFETIME: Duration = Duration::days(30);
+/// How long a session lives at most, however often it is used: a stolen token stops working
+/// after this even if the thief keeps it busy.
+pub const ABSOLUTE_LIFETIME: Duration = Duration::days(90);
 /// `last_seen_at` is written at most this often per session.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
@@ -50,6 +54,7 @@ pub async fn create(tx: &mut Tx, user_id: &str, client: &Client) -> Result<Strin
 #[derive(sqlx::FromRow)]
 struct SessionUserRow {
     session_id: String,
+    session_created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     #[sqlx(flatten)]
@@ -64,7 +69,8 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Session>> {
     }
     let hash = token::hash(token);
     let sql = format!(
-        "SELECT s.id AS session_id, s.last_seen_at, s.expires_at, {USER_COLUMNS} \
+        "SELECT s.id AS session_id, s.created_at AS session_created_at, s.last_seen_at, \
+                s.expires_at, {USER_COLUMNS} \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND u.deleted_at IS NULL"
     );
@@ -75,7 +81,8 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Session>> {
         return Ok(None);
     };
     let now = Utc::now();
-    if row.expires_at <= now {
+    let ends_at = row.session_created_at + ABSOLUTE_LIFETIME;
+    if row.expires_at <= now || ends_at <= now {
         on_pool!(db, pool => {
             sqlx::query("DELETE FROM sessions WHERE id = $1")
                 .bind(&row.session_id)
@@ -90,7 +97,7 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Session>> {
             sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1")
                 .bind(&row.session_id)
                 .bind(now)
-                .bind(now + LIFETIME)
+                .bind((now + LIFETIME).min(ends_at))
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -163,6 +170,20 @@ pub async fn revoke_all(tx: &mut Tx, user_id: &str, keep: Option<&str>) -> Resul
             .rows_affected()
     });
     Ok(done)
+}
+
+/// Deletes every expired session (the hourly housekeeping). Returns how many went.
+pub async fn purge_expired(db: &Db) -> Result<u64> {
+    let now = Utc::now();
+    let deleted = on_pool!(db, pool => {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR created_at <= $2")
+            .bind(now)
+            .bind(now - ABSOLUTE_LIFETIME)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(deleted)
 }
 
 /// Removes the user's sessions that have expired (housekeeping at sign-in).

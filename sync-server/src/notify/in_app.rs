@@ -23,39 +23,50 @@ struct NotificationRow {
 
 /// The user's newest notifications (at most `LIST_LIMIT`) and how many are unread in all.
 pub async fn list_for_user(db: &Db, user_id: &str) -> Result<NotificationList> {
-    let (rows, unread): (Vec<NotificationRow>, i64) = on_pool!(db, pool => {
-        let rows = sqlx::query_as(
-            "SELECT id, title, body, link, created_at, read_at FROM notifications \
-             WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(user_id)
-        .bind(LIST_LIMIT)
-        .fetch_all(pool)
-        .await?;
-        let unread = sqlx::query_scalar(
+    let items = newest_for_user(db, user_id, LIST_LIMIT).await?;
+    let unread: i64 = on_pool!(db, pool => {
+        sqlx::query_scalar(
             "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
         )
         .bind(user_id)
         .fetch_one(pool)
-        .await?;
-        (rows, unread)
+        .await?
     });
     Ok(NotificationList {
-        items: rows
-            .into_iter()
-            .map(|row| Notification {
-                id: row.id,
-                title: row.title,
-                body: row.body,
-                link: row.link,
-                created_at: row
-                    .created_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                read: row.read_at.is_some(),
-            })
-            .collect(),
+        items,
         unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
     })
+}
+
+/// Every notification of the user, newest first (the account export).
+pub async fn export_for_user(db: &Db, user_id: &str) -> Result<Vec<Notification>> {
+    newest_for_user(db, user_id, i64::MAX).await
+}
+
+async fn newest_for_user(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Notification>> {
+    let rows: Vec<NotificationRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, title, body, link, created_at, read_at FROM notifications \
+             WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|row| Notification {
+            id: row.id,
+            title: row.title,
+            body: row.body,
+            link: row.link,
+            created_at: row
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            read: row.read_at.is_some(),
+        })
+        .collect())
 }
 
 /// Marks one of the user's notifications read (again is fine). Not theirs or no such id: NotFound.

@@ -3,6 +3,9 @@
 //!
 //! Owns the templates, the outbox, the dev mailbox and the `notifications` table. Never sends mail
 //! inside a request: `enqueue` only writes rows; after committing, callers `wake` the worker.
+//! Never keeps a usable secret at rest: mail carrying a single-use link is queued as a `TokenMail`
+//! and composed (token made, text rendered) by the worker when it is sent; sent and failed mail
+//! loses its bodies at once and its row after `RETENTION`.
 
 mod in_app;
 pub mod mailbox;
@@ -10,14 +13,17 @@ mod template;
 pub mod transport;
 pub mod worker;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use shared::api::accounts::Locale;
 
-use crate::db::{on_tx, Tx};
+use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
 
-pub use in_app::{list_for_user, mark_all_read, mark_read};
+pub use in_app::{export_for_user, list_for_user, mark_all_read, mark_read};
 pub use template::{escape_html, InApp, Rendered};
 pub use transport::{DeliveryError, Mail, Transport};
 pub use worker::{Worker, WorkerOptions};
@@ -110,6 +116,136 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
     Ok(())
 }
 
+/// Mail whose link carries a single-use token. Queued with `enqueue_token_mail`; the worker asks
+/// its `Composer` to make the token and say who gets which `Template` at the moment it sends, so
+/// the link exists only in the mail itself (and, hashed, in `account_tokens`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenMail {
+    /// A new account's verification link.
+    VerifyEmail { user_id: String },
+    /// Someone asked for a new verification link: sent only if an unverified account has the
+    /// address (looked up by the worker, so the request does the same work either way).
+    ResendVerification { email_key: String },
+    /// Someone asked for a password reset link: sent only if an account has the address.
+    ResetPassword { email_key: String },
+    /// A link to `new_email` confirming it as the account's address.
+    ConfirmEmailChange { user_id: String, new_email: String },
+}
+
+impl TokenMail {
+    /// The outbox's `template` column for this mail.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::VerifyEmail { .. } | Self::ResendVerification { .. } => "verify_email",
+            Self::ResetPassword { .. } => "reset_password",
+            Self::ConfirmEmailChange { .. } => "confirm_email_change",
+        }
+    }
+
+    /// The account the mail is about, when known at queue time (password changes and account
+    /// deletion remove such mail that has not left yet).
+    fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::VerifyEmail { user_id } | Self::ConfirmEmailChange { user_id, .. } => {
+                Some(user_id)
+            }
+            Self::ResendVerification { .. } | Self::ResetPassword { .. } => None,
+        }
+    }
+}
+
+pub type ComposeFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<(Recipient, Template)>>> + Send + 'a>>;
+
+/// Makes the token of a `TokenMail` inside the worker's transaction and says who gets which mail,
+/// or `None` when there is nothing to send (no such account, already verified, address taken).
+/// Implemented by `identity::Accounts`.
+pub trait Composer: std::fmt::Debug + Send + Sync + 'static {
+    fn compose<'a>(&'a self, tx: &'a mut Tx, mail: &'a TokenMail) -> ComposeFuture<'a>;
+}
+
+/// Queues a `TokenMail` to `to_email` in the caller's transaction: one row with no text, the same
+/// work whether or not an account has the address. Call `Outbox::wake` after committing.
+pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -> Result<()> {
+    let now = Utc::now();
+    let id = uuid::Uuid::now_v7().to_string();
+    let deferred = serde_json::to_string(mail)
+        .map_err(|e| crate::error::Error::Internal(format!("cannot encode a token mail: {e}")))?;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO outbox (id, user_id, to_email, to_name, locale, template, subject, \
+             body_text, body_html, status, attempts, due_at_ms, created_at, deferred) \
+             VALUES ($1, $2, $3, '', 'en', $4, '', '', '', 'pending', 0, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(mail.user_id())
+        .bind(to_email)
+        .bind(mail.code())
+        .bind(now.timestamp_millis())
+        .bind(now)
+        .bind(&deferred)
+        .execute(conn)
+        .await
+        .map(drop)?
+    });
+    tracing::debug!(outbox_id = %id, template = mail.code(), "token mail queued");
+    Ok(())
+}
+
+/// Drops a user's token mail that has not left yet (a password change or reset calls it, so a
+/// link asked for before cannot be made after). Takes the rows' locks first: a worker composing
+/// one of them either finishes before (and its token is then removed with the others) or finds
+/// the row gone and sends nothing.
+pub async fn forget_token_mail(tx: &mut Tx, user_id: &str) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "DELETE FROM outbox WHERE user_id = $1 AND status = 'pending' AND deferred IS NOT NULL",
+        )
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(drop)?
+    });
+    Ok(())
+}
+
+/// How long sent and failed mail (without its bodies) and dev-mailbox mail are kept.
+pub const RETENTION: chrono::Duration = chrono::Duration::days(7);
+
+/// Deletes sent and failed outbox rows and dev-mailbox mail created before `before`. Returns how
+/// many rows went.
+pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    let deleted = on_pool!(db, pool => {
+        let outbox = sqlx::query(
+            "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < $1",
+        )
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        let mailbox = sqlx::query("DELETE FROM dev_mailbox WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        outbox + mailbox
+    });
+    Ok(deleted)
+}
+
+/// An address as logs may show it: the first character of the local part and the domain
+/// (`k***@example.org`), enough to tell a provider's trouble from a typo, not enough to collect.
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
 /// Removes a deleted user's notifications and queued mail (account deletion calls it).
 pub async fn forget_user(tx: &mut Tx, user_id: &str) -> Result<()> {
     for sql in [
@@ -142,5 +278,39 @@ impl Outbox {
     /// Completes at the next `wake` (or at once if one came since the last wait).
     pub async fn woken(&self) {
         self.wake.notified().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_addresses_keep_the_first_letter_and_the_domain() {
+        let cases = [
+            ("kate@example.org", "k***@example.org"),
+            ("k@example.org", "k***@example.org"),
+            ("Борис@почта.рф", "Б***@почта.рф"),
+            ("a@b@example.org", "a***@example.org"),
+            ("no-at-sign", "***"),
+        ];
+        for (email, masked) in cases {
+            assert_eq!(mask_email(email), masked, "{email}");
+        }
+    }
+
+    #[test]
+    fn token_mail_is_stored_as_tagged_json() {
+        let mail = TokenMail::ConfirmEmailChange {
+            user_id: "u1".into(),
+            new_email: "new@example.org".into(),
+        };
+        let json = serde_json::to_string(&mail).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"confirm_email_change","user_id":"u1","new_email":"new@example.org"}"#
+        );
+        assert_eq!(serde_json::from_str::<TokenMail>(&json).unwrap(), mail);
+        assert_eq!(mail.code(), "confirm_email_change");
     }
 }

@@ -46,15 +46,28 @@ impl Template {
         }
     }
 
+    /// Whether the mail may use the account's display name: not when it goes to an address whose
+    /// owner has not confirmed they asked for it.
+    fn greets_by_name(&self) -> bool {
+        !matches!(
+            self,
+            Self::VerifyEmail { .. } | Self::ConfirmEmailChange { .. }
+        )
+    }
+
     /// Renders the template for `display_name` in `locale`.
     pub fn render(&self, locale: Locale, display_name: &str) -> Rendered {
         let (subject, parts, in_app) = match locale {
             Locale::En => self.english(),
             Locale::Ru => self.russian(),
         };
-        let greeting = match locale {
-            Locale::En => format!("Hello, {display_name}!"),
-            Locale::Ru => format!("Здравствуйте, {display_name}!"),
+        // Mail to an address nobody has confirmed yet greets no one by name: whoever typed the
+        // address also typed the name, and could otherwise have us mail their words to a stranger.
+        let greeting = match (locale, self.greets_by_name()) {
+            (Locale::En, true) => format!("Hello, {display_name}!"),
+            (Locale::Ru, true) => format!("Здравствуйте, {display_name}!"),
+            (Locale::En, false) => "Hello!".to_owned(),
+            (Locale::Ru, false) => "Здравствуйте!".to_owned(),
         };
         let signature = match locale {
             Locale::En => "— EduPlatform",
@@ -338,17 +351,43 @@ mod tests {
         for template in every_template() {
             let en = template.render(Locale::En, "Ada");
             let ru = template.render(Locale::Ru, "Ada");
+            let named = template.greets_by_name();
             for r in [&en, &ru] {
                 assert!(!r.subject.is_empty(), "{}", template.code());
-                assert!(r.text.contains("Ada"), "{}", template.code());
-                assert!(r.html.contains("Ada"), "{}", template.code());
+                assert_eq!(r.text.contains("Ada"), named, "{}", template.code());
+                assert_eq!(r.html.contains("Ada"), named, "{}", template.code());
                 assert!(r.html.starts_with("<!doctype html>"));
             }
             assert_ne!(en.subject, ru.subject, "{}", template.code());
-            assert!(en.text.starts_with("Hello, Ada!"));
-            assert!(ru.text.starts_with("Здравствуйте, Ada!"));
+            if named {
+                assert!(en.text.starts_with("Hello, Ada!"));
+                assert!(ru.text.starts_with("Здравствуйте, Ada!"));
+            } else {
+                assert!(en.text.starts_with("Hello!\n"));
+                assert!(ru.text.starts_with("Здравствуйте!\n"));
+            }
             assert!(en.html.contains("<html lang=\"en\">"));
             assert!(ru.html.contains("<html lang=\"ru\">"));
+        }
+    }
+
+    #[test]
+    fn mail_to_unconfirmed_addresses_never_repeats_the_typed_name() {
+        let phishing = "Your bank: call +1 555 0100 now";
+        for template in [
+            Template::VerifyEmail {
+                link: "https://e.org/v?token=a".into(),
+            },
+            Template::ConfirmEmailChange {
+                link: "https://e.org/v?token=a".into(),
+            },
+        ] {
+            for locale in [Locale::En, Locale::Ru] {
+                let r = template.render(locale, phishing);
+                assert!(!r.text.contains("555"), "{}", r.text);
+                assert!(!r.html.contains("555"), "{}", r.html);
+                assert!(!r.subject.contains("555"));
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 //! How queued mail leaves: SMTP (`lettre`) when `EDU_SMTP_URL` is set; otherwise the dev mailbox
-//! (dev mode) or the log alone. The worker sees only the `Transport` trait, so tests inject their own.
+//! table, which keeps bodies only in dev mode. The worker sees only the `Transport` trait, so tests
+//! inject their own.
 //!
-//! Logs name the recipient and subject only: bodies hold single-use tokens and never reach the log.
+//! Logs name a masked recipient and the subject only: bodies hold single-use tokens and never reach
+//! the log, and neither do whole addresses.
 
 use std::fmt;
 use std::future::Future;
@@ -12,6 +14,7 @@ use std::time::Duration;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::mask_email;
 use crate::config::Config;
 use crate::db::{on_pool, Db};
 
@@ -102,8 +105,8 @@ impl SmtpTransport {
     fn message(&self, mail: &Mail) -> Result<Message, DeliveryError> {
         let address = mail.to_email.parse().map_err(|e| {
             DeliveryError::permanent(format!(
-                "not a deliverable address {:?}: {e}",
-                mail.to_email
+                "not a deliverable address {}: {e}",
+                mask_email(&mail.to_email)
             ))
         })?;
         let to = Mailbox::new(Some(mail.to_name.clone()), address);
@@ -125,7 +128,11 @@ impl Transport for SmtpTransport {
             let message = self.message(mail)?;
             match self.mailer.send(message).await {
                 Ok(_) => {
-                    tracing::info!(to = %mail.to_email, subject = %mail.subject, "mail sent by SMTP");
+                    tracing::info!(
+                        to = %mask_email(&mail.to_email),
+                        subject = %mail.subject,
+                        "mail sent by SMTP"
+                    );
                     Ok(())
                 }
                 Err(e) if e.is_permanent() => Err(DeliveryError::permanent(format!(
@@ -141,16 +148,19 @@ impl Transport for SmtpTransport {
     }
 }
 
-/// No SMTP server: each mail is written to the `dev_mailbox` table (read at `/dev/mailbox`) and
-/// announced in the log. Only in dev mode.
+/// No SMTP server: each mail is written to the `dev_mailbox` table (read at `/dev/mailbox` in dev
+/// mode) and announced in the log. Outside dev mode nobody may read it, and a mailed link is a
+/// secret, so only who and what is kept, never the bodies.
 #[derive(Debug, Clone)]
 pub struct DevMailbox {
     db: Db,
+    keep_bodies: bool,
 }
 
 impl DevMailbox {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// `keep_bodies`: dev mode, where a developer reads the links from `/dev/mailbox`.
+    pub fn new(db: Db, keep_bodies: bool) -> Self {
+        Self { db, keep_bodies }
     }
 }
 
@@ -166,19 +176,27 @@ impl Transport for DevMailbox {
                     .bind(&mail.user_id)
                     .bind(&mail.to_email)
                     .bind(&mail.subject)
-                    .bind(&mail.text)
-                    .bind(&mail.html)
+                    .bind(if self.keep_bodies { mail.text.as_str() } else { "" })
+                    .bind(if self.keep_bodies { mail.html.as_str() } else { "" })
                     .bind(chrono::Utc::now())
                     .execute(pool)
                     .await
                     .map(drop)
             });
             inserted.map_err(|e| DeliveryError::transient(format!("dev mailbox: {e}")))?;
-            tracing::info!(
-                to = %mail.to_email,
-                subject = %mail.subject,
-                "mail delivered to the dev mailbox (/dev/mailbox)"
-            );
+            if self.keep_bodies {
+                tracing::info!(
+                    to = %mask_email(&mail.to_email),
+                    subject = %mail.subject,
+                    "mail delivered to the dev mailbox (/dev/mailbox)"
+                );
+            } else {
+                tracing::warn!(
+                    to = %mask_email(&mail.to_email),
+                    subject = %mail.subject,
+                    "mail not sent: no EDU_SMTP_URL (its text is not kept)"
+                );
+            }
             Ok(())
         })
     }
@@ -193,18 +211,19 @@ pub fn from_config(config: &Config, db: &Db) -> Result<std::sync::Arc<dyn Transp
             tracing::info!(server = %url, "mail goes out by SMTP");
             std::sync::Arc::new(SmtpTransport::new(url, from)?)
         }
-        // Without SMTP mail is kept in the dev mailbox table rather than dropped, so nothing is lost
-        // once an operator configures SMTP or reads it there; only dev mode shows it over HTTP.
         None if config.dev_mode => {
             tracing::info!("no EDU_SMTP_URL: mail goes to the dev mailbox at /dev/mailbox");
-            std::sync::Arc::new(DevMailbox::new(db.clone()))
+            std::sync::Arc::new(DevMailbox::new(db.clone(), true))
         }
+        // Outside dev mode nobody can read the dev mailbox, and its links would be secrets at
+        // rest: only the recipient and subject of each unsent mail are recorded.
         None => {
             tracing::warn!(
-                "no EDU_SMTP_URL: mail is kept in the dev_mailbox table, not sent; \
-                 set EDU_SMTP_URL so people receive their verification and reset links"
+                "no EDU_SMTP_URL: mail is not sent (the dev_mailbox table records only who and \
+                 what, not the text); set EDU_SMTP_URL so people receive their verification and \
+                 reset links"
             );
-            std::sync::Arc::new(DevMailbox::new(db.clone()))
+            std::sync::Arc::new(DevMailbox::new(db.clone(), false))
         }
     })
 }

@@ -4,6 +4,8 @@
 //! Safe with several server processes on one PostgreSQL database: a claim takes rows with
 //! `FOR UPDATE SKIP LOCKED` and leases them (`locked_until_ms`), so each row goes to one worker and
 //! a crashed worker's rows come back when the lease ends. Only the claim holder may settle a row.
+//! A row queued as a `TokenMail` is composed (token made, text rendered) just before it is sent and
+//! its text is never written back; a settled row keeps no body. Logs show masked addresses only.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,13 +13,16 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::transport::{DeliveryError, Mail, Transport};
-use super::Outbox;
-use crate::db::{on_pool, Db};
-use crate::error::Result;
+use super::{mask_email, Composer, Outbox, TokenMail};
+use crate::db::{on_pool, on_tx, Db};
+use crate::error::{Error, Result};
 
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
+    /// False: this process queues mail but never sends it (another process does; tests that
+    /// look at the queue before delivery drive `deliver_due` themselves).
+    pub enabled: bool,
     /// How often to look for rows other processes queued (this process's are announced by `wake`).
     pub poll_interval: Duration,
     /// Rows claimed at once.
@@ -34,6 +39,7 @@ pub struct WorkerOptions {
 impl Default for WorkerOptions {
     fn default() -> Self {
         Self {
+            enabled: true,
             poll_interval: Duration::from_secs(2),
             batch_size: 10,
             lease: Duration::from_secs(5 * 60),
@@ -79,6 +85,7 @@ struct ClaimedRow {
     body_text: String,
     body_html: String,
     attempts: i32,
+    deferred: Option<String>,
 }
 
 /// Delivers the outbox. Cheap to clone; `run` it as a task.
@@ -86,7 +93,15 @@ struct ClaimedRow {
 pub struct Worker {
     db: Db,
     transport: Arc<dyn Transport>,
+    composer: Option<Arc<dyn Composer>>,
     options: WorkerOptions,
+}
+
+/// What became of a claimed row before sending.
+enum Prepared {
+    Send(Mail),
+    /// A token mail with nothing to send (no such account, or the row was withdrawn meanwhile).
+    Nothing,
 }
 
 impl Worker {
@@ -94,8 +109,15 @@ impl Worker {
         Self {
             db,
             transport,
+            composer: None,
             options,
         }
+    }
+
+    /// Composes `TokenMail` rows with `composer` (without one they fail and are retried).
+    pub fn with_composer(mut self, composer: Arc<dyn Composer>) -> Self {
+        self.composer = Some(composer);
+        self
     }
 
     /// Delivers until `stop` turns true (or its sender is dropped). Wakes on `outbox.wake()` and
@@ -129,7 +151,37 @@ impl Worker {
         let count = claimed.len();
         for row in claimed {
             let attempts = u32::try_from(row.attempts).unwrap_or(u32::MAX);
-            let mail = Mail {
+            let id = row.id.clone();
+            let template = row.template.clone();
+            match self.prepare(row, &claim_id).await {
+                Ok(Prepared::Send(mail)) => {
+                    let outcome = self.transport.send(&mail).await;
+                    self.settle(
+                        &mail.outbox_id,
+                        &mail.to_email,
+                        &mail.template,
+                        &claim_id,
+                        attempts,
+                        outcome,
+                    )
+                    .await?;
+                }
+                Ok(Prepared::Nothing) => self.withdraw(&id, &claim_id).await?,
+                Err(e) => {
+                    let outcome = Err(DeliveryError::transient(format!("cannot compose: {e}")));
+                    self.settle(&id, "", &template, &claim_id, attempts, outcome)
+                        .await?;
+                }
+            }
+        }
+        Ok(count)
+    }
+
+    /// The mail of a claimed row: as stored, or, for a `TokenMail`, composed now in one
+    /// transaction that first re-takes the row (so a row withdrawn meanwhile sends nothing).
+    async fn prepare(&self, row: ClaimedRow, claim_id: &str) -> Result<Prepared> {
+        let Some(deferred) = row.deferred else {
+            return Ok(Prepared::Send(Mail {
                 outbox_id: row.id,
                 user_id: row.user_id,
                 to_email: row.to_email,
@@ -138,11 +190,57 @@ impl Worker {
                 subject: row.subject,
                 text: row.body_text,
                 html: row.body_html,
-            };
-            let outcome = self.transport.send(&mail).await;
-            self.settle(&mail, &claim_id, attempts, outcome).await?;
+            }));
+        };
+        let composer = self
+            .composer
+            .as_ref()
+            .ok_or_else(|| Error::Internal("no composer for token mail".into()))?;
+        let token_mail: TokenMail = serde_json::from_str(&deferred)
+            .map_err(|e| Error::Internal(format!("outbox {}: bad token mail: {e}", row.id)))?;
+        let mut tx = self.db.begin().await?;
+        let still_ours = on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "UPDATE outbox SET locked_until_ms = locked_until_ms \
+                 WHERE id = $1 AND claim_id = $2 AND status = 'pending'",
+            )
+            .bind(&row.id)
+            .bind(claim_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if still_ours == 0 {
+            return Ok(Prepared::Nothing);
         }
-        Ok(count)
+        let composed = composer.compose(&mut tx, &token_mail).await?;
+        tx.commit().await?;
+        let Some((to, template)) = composed else {
+            return Ok(Prepared::Nothing);
+        };
+        let rendered = template.render(to.locale, &to.display_name);
+        Ok(Prepared::Send(Mail {
+            outbox_id: row.id,
+            user_id: to.user_id,
+            to_email: to.email,
+            to_name: to.display_name,
+            template: row.template,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        }))
+    }
+
+    /// Deletes a token mail's row that had nothing to send.
+    async fn withdraw(&self, id: &str, claim_id: &str) -> Result<()> {
+        on_pool!(&self.db, pool => sqlx::query("DELETE FROM outbox WHERE id = $1 AND claim_id = $2")
+            .bind(id)
+            .bind(claim_id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        tracing::debug!(outbox_id = %id, "token mail had nothing to send");
+        Ok(())
     }
 
     /// Takes up to `batch_size` due, unleased rows, leases them to `claim_id` and counts the attempt.
@@ -162,7 +260,7 @@ impl Worker {
                           AND (locked_until_ms IS NULL OR locked_until_ms <= $3) \
                           ORDER BY due_at_ms, id LIMIT $4 {lock}) \
              RETURNING id, user_id, to_email, to_name, template, subject, body_text, body_html, \
-                       attempts"
+                       attempts, deferred"
         );
         let mut tx = self.db.begin().await?;
         let rows: Vec<ClaimedRow> = crate::db::on_tx!(&mut tx, conn => {
@@ -179,19 +277,24 @@ impl Worker {
     }
 
     /// Records the outcome of one attempt, if the claim still holds the row.
+    /// A settled row keeps no body: the mail has left (or never will), and what it said is the
+    /// recipient's business, not a backup's.
     async fn settle(
         &self,
-        mail: &Mail,
+        id: &str,
+        to_email: &str,
+        template: &str,
         claim_id: &str,
         attempts: u32,
         outcome: std::result::Result<(), DeliveryError>,
     ) -> Result<()> {
-        let id = mail.outbox_id.as_str();
+        let to = mask_email(to_email);
         let settled = match outcome {
             Ok(()) => {
                 let sql =
                     "UPDATE outbox SET status = 'sent', sent_at = $1, locked_until_ms = NULL, \
-                           claim_id = NULL, last_error = NULL WHERE id = $2 AND claim_id = $3";
+                           claim_id = NULL, last_error = NULL, body_text = '', body_html = '' \
+                     WHERE id = $2 AND claim_id = $3";
                 on_pool!(&self.db, pool => sqlx::query(sql)
                     .bind(chrono::Utc::now())
                     .bind(id)
@@ -203,14 +306,15 @@ impl Worker {
             Err(e) if e.permanent || attempts >= self.options.max_attempts => {
                 tracing::error!(
                     outbox_id = %id,
-                    to = %mail.to_email,
-                    template = %mail.template,
+                    to = %to,
+                    template = %template,
                     attempts,
                     error = %e,
                     "mail failed for good"
                 );
                 let sql = "UPDATE outbox SET status = 'failed', last_error = $1, \
-                           locked_until_ms = NULL, claim_id = NULL WHERE id = $2 AND claim_id = $3";
+                           locked_until_ms = NULL, claim_id = NULL, body_text = '', body_html = '' \
+                           WHERE id = $2 AND claim_id = $3";
                 on_pool!(&self.db, pool => sqlx::query(sql)
                     .bind(&e.message)
                     .bind(id)
@@ -223,8 +327,8 @@ impl Worker {
                 let delay = self.options.backoff(attempts, jitter());
                 tracing::warn!(
                     outbox_id = %id,
-                    to = %mail.to_email,
-                    template = %mail.template,
+                    to = %to,
+                    template = %template,
                     attempts,
                     retry_in_ms = millis(delay),
                     error = %e,

@@ -8,7 +8,7 @@ use shared::api::accounts::{Me, SessionInfo, SignInResponse};
 use shared::api::ErrorBody;
 
 use crate::both_backends;
-use crate::helpers::{Role, TestApp, DEMO_PASSWORD};
+use crate::helpers::{Options, Role, TestApp, DEMO_PASSWORD};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -542,8 +542,19 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(res.status(), 201);
+        let approved = sync_server::notify::Recipient {
+            user_id: Some(id.clone()),
+            email: "leaving@example.com".into(),
+            display_name: "Leaving".into(),
+            locale: shared::api::accounts::Locale::En,
+        };
+        let mut tx = app.db.begin().await.unwrap();
+        sync_server::notify::enqueue(&mut tx, &approved, sync_server::notify::Template::TeacherApplicationApproved)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
 
-        // Export before deleting: profile, sessions, applications, security events.
+        // Export before deleting: profile, sessions, applications, security events, notifications.
         let res = app.bearer(Method::GET, "/api/me/export", &token).send().await.unwrap();
         assert_eq!(res.status(), 200);
         assert_eq!(
@@ -556,6 +567,8 @@ both_backends!(
         assert_eq!(export["sessions"][0]["current"], true);
         assert_eq!(export["teacher_applications"][0]["subject"], "Chemistry");
         assert_eq!(export["security_events"][0]["event"], "sign_in");
+        assert_eq!(export["notifications"].as_array().unwrap().len(), 1);
+        assert_eq!(export["notifications"][0]["read"], false);
         assert!(!export.to_string().contains("argon2"), "no password hash in the export");
 
         // The password guards the deletion.
@@ -580,7 +593,7 @@ both_backends!(
             )
             .await;
         assert_eq!(tombstone, 1);
-        for table in ["sessions", "teacher_applications", "account_tokens"] {
+        for table in ["sessions", "teacher_applications", "account_tokens", "known_devices"] {
             let sql = format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1");
             assert_eq!(app.count(&sql, &id).await, 0, "{table}");
         }
@@ -592,5 +605,202 @@ both_backends!(
         // The address is free again.
         app.register("leaving@example.com", NEW_PASSWORD).await;
         app.mailed_token("leaving@example.com", "verify-email").await;
+    }
+);
+
+// ---- Hardening: forged client IPs, lockout, links that outlive a password, enumeration -----------
+
+/// A sign-in sent through a proxy at 127.0.0.1 that forwards `forwarded_for`, with `cookie`.
+async fn sign_in_via_proxy(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    forwarded_for: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url("/api/auth/sign-in"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"email": email, "password": password}));
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    req.send().await.expect("request sent")
+}
+
+/// The `name=value` of the cookie `name` a response sets.
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+fn behind_proxy(proxies: &str) -> Options {
+    Options {
+        env: vec![("EDU_TRUSTED_PROXIES", proxies.to_owned())],
+        ..Options::default()
+    }
+}
+
+both_backends!(
+    async fn a_forged_forwarded_for_never_becomes_the_client_ip(backend) {
+        let app = TestApp::spawn_with(backend, behind_proxy("127.0.0.0/8")).await;
+        // The client sent "203.0.113.9, unknown"; our proxy appended what it saw.
+        let cases = [
+            ("203.0.113.9, unknown, 198.51.100.7", "198.51.100.7"),
+            // Garbage right of the forged entry: the proxy's own address, never the forgery.
+            ("203.0.113.9, unknown", "127.0.0.1"),
+            ("203.0.113.9, 198.51.100.8, 127.0.0.5", "198.51.100.8"),
+        ];
+        for (forwarded_for, expected) in cases {
+            let res = sign_in_via_proxy(&app, "student@demo.local", DEMO_PASSWORD, forwarded_for, None).await;
+            assert_eq!(res.status(), 200, "{forwarded_for}");
+            let body: SignInResponse = res.json().await.unwrap();
+            let res = app.bearer(Method::GET, "/api/me/sessions", &body.token).send().await.unwrap();
+            let sessions: Vec<SessionInfo> = res.json().await.unwrap();
+            let current = sessions.iter().find(|s| s.current).unwrap();
+            assert_eq!(current.ip.as_deref(), Some(expected), "{forwarded_for}");
+        }
+        let forged = app
+            .count("SELECT COUNT(*) FROM audit_log WHERE ip = $1", "203.0.113.9")
+            .await;
+        assert_eq!(forged, 0, "the forged address reaches no audit entry");
+    }
+);
+
+both_backends!(
+    async fn strangers_cannot_lock_the_owner_out(backend) {
+        let mut options = behind_proxy("127.0.0.1");
+        options.rate_limits.sign_in_per_account_all_sources = 10;
+        let app = TestApp::spawn_with(backend, options).await;
+        let owner = "student@demo.local";
+
+        // The owner's browser signs in once: it becomes known to the account.
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "198.51.100.7", None).await;
+        assert_eq!(res.status(), 200);
+        let device = set_cookie(&res, "edu_device").expect("a device cookie");
+        let teacher_device = {
+            let res = sign_in_via_proxy(&app, "teacher@demo.local", DEMO_PASSWORD, "198.51.100.9", None).await;
+            set_cookie(&res, "edu_device").expect("a device cookie")
+        };
+
+        // One stranger guessing: their own budget runs out...
+        for _ in 0..5 {
+            let res = sign_in_via_proxy(&app, owner, "a wrong guess!!", "203.0.113.9", None).await;
+            assert_eq!(res.status(), 401);
+        }
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "203.0.113.9", None).await;
+        assert_eq!(error_code(res, 429).await, "rate_limited");
+        // ...and the owner, from anywhere else, is not affected, even from a new browser.
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "198.51.100.8", None).await;
+        assert_eq!(res.status(), 200);
+
+        // A botnet spreads guesses over many sources until the account-wide ceiling.
+        let mut refused = false;
+        for n in 10..40 {
+            let res = sign_in_via_proxy(&app, owner, "a wrong guess!!", &format!("203.0.113.{n}"), None).await;
+            if res.status() == 429 {
+                refused = true;
+                break;
+            }
+            assert_eq!(res.status(), 401);
+        }
+        assert!(refused, "the account-wide ceiling stops a botnet");
+        // A new browser now waits, even with the right password...
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "198.51.100.20", None).await;
+        assert_eq!(error_code(res, 429).await, "rate_limited");
+        // ...and so do forged device cookies and another account's...
+        let forged = format!("edu_device={}", "A".repeat(43));
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "198.51.100.20", Some(&forged)).await;
+        assert_eq!(res.status(), 429);
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "198.51.100.20", Some(&teacher_device)).await;
+        assert_eq!(res.status(), 429);
+        // ...but the owner's own browser signs in.
+        let res = sign_in_via_proxy(&app, owner, DEMO_PASSWORD, "198.51.100.20", Some(&device)).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(set_cookie(&res, "edu_device"), None, "a known browser keeps its cookie");
+    }
+);
+
+both_backends!(
+    async fn a_password_change_or_reset_ends_a_pending_email_change_link(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+        let move_to = |email: &str, password: &str| json!({"new_email": email, "current_password": password});
+
+        // Someone with the session asks to move the account to their address...
+        let res = app.bearer(Method::POST, "/api/me/email", &token)
+            .json(&move_to("thief@example.net", DEMO_PASSWORD)).send().await.unwrap();
+        assert_eq!(res.status(), 202);
+        let stolen = app.mailed_token("thief@example.net", "verify-email").await;
+        // ...the owner changes the password: the link is dead.
+        let res = app.bearer(Method::POST, "/api/me/password", &token)
+            .json(&json!({"current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD}))
+            .send().await.unwrap();
+        assert_eq!(res.status(), 204);
+        let res = app.post_json("/api/auth/verify-email", &json!({"token": stolen})).await;
+        assert_eq!(error_code(res, 400).await, "invalid_token");
+
+        // The same after a reset by mail.
+        let res = app.bearer(Method::POST, "/api/me/email", &token)
+            .json(&move_to("thief2@example.net", NEW_PASSWORD)).send().await.unwrap();
+        assert_eq!(res.status(), 202);
+        let stolen = app.mailed_token("thief2@example.net", "verify-email").await;
+        app.post_json("/api/auth/forgot-password", &json!({"email": "student@demo.local"})).await;
+        let reset = app.mailed_token("student@demo.local", "reset-password").await;
+        let res = app
+            .post_json("/api/auth/reset-password", &json!({"token": reset, "new_password": "the owner's third passphrase"}))
+            .await;
+        assert_eq!(res.status(), 204);
+        let res = app.post_json("/api/auth/verify-email", &json!({"token": stolen})).await;
+        assert_eq!(error_code(res, 400).await, "invalid_token");
+        let token = app.token_for("student@demo.local", "the owner's third passphrase").await;
+        assert_eq!(app.me_ok(&token).await.email, "student@demo.local");
+    }
+);
+
+both_backends!(
+    async fn sessions_end_ninety_days_after_sign_in_however_often_used(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+        let age = |days: i64| {
+            let db = app.db.clone();
+            async move {
+                crate::on_db!(&db, pool => sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $1")
+                    .bind(Utc::now() - Duration::days(days))
+                    .execute(pool).await.unwrap().rows_affected());
+            }
+        };
+        // Used all along: still alive at 89 days, but never beyond 90.
+        age(89).await;
+        app.me_ok(&token).await;
+        let res = app.bearer(Method::GET, "/api/me/sessions", &token).send().await.unwrap();
+        let sessions: Vec<SessionInfo> = res.json().await.unwrap();
+        let expires: chrono::DateTime<Utc> = sessions[0].expires_at.parse().unwrap();
+        assert!(expires <= Utc::now() + Duration::days(1) + Duration::seconds(5), "{expires}");
+        age(91).await;
+        assert_eq!(error_code(app.me(&token).await, 401).await, "unauthenticated");
+    }
+);
+
+both_backends!(
+    async fn a_look_alike_address_cannot_take_anothers_key(backend) {
+        let app = TestApp::spawn(backend).await;
+        // U+212A KELVIN SIGN lowercases to "k": it would have taken kate@'s key.
+        let res = app
+            .post_json(
+                "/api/auth/register",
+                &json!({"email": "\u{212A}ate@example.com", "password": NEW_PASSWORD,
+                        "display_name": "Kate", "locale": "en", "time_zone": "UTC"}),
+            )
+            .await;
+        assert_eq!(error_code(res, 400).await, "validation_failed");
+        app.register("kate@example.com", NEW_PASSWORD).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email_key = $1", "kate@example.com").await, 1);
     }
 );

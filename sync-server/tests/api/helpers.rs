@@ -101,6 +101,8 @@ pub struct Options {
     pub worker: WorkerOptions,
     /// Attempt limits of the account routes (the production defaults unless a test changes them).
     pub rate_limits: sync_server::config::RateLimits,
+    /// More `EDU_*` variables (e.g. `EDU_TRUSTED_PROXIES`).
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
@@ -113,6 +115,7 @@ impl Default for Options {
             mail_transport: None,
             worker: WorkerOptions::default(),
             rate_limits: sync_server::config::RateLimits::default(),
+            env: Vec::new(),
         }
     }
 }
@@ -165,6 +168,7 @@ impl TestApp {
         if let Some(smtp_url) = options.smtp_url {
             vars.insert("EDU_SMTP_URL", smtp_url);
         }
+        vars.extend(options.env);
         let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
         config.rate_limits = options.rate_limits.clone();
         let mut app = App::build(&config)

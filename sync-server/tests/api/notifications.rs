@@ -139,26 +139,24 @@ fn quick_retries() -> WorkerOptions {
 both_backends!(
     async fn queued_mail_reaches_the_dev_mailbox_once_in_the_recipients_language(backend) {
         let app = TestApp::spawn(backend).await;
-        let link = format!("{}/verify-email?token=t0k&x=1", app.config.public_url);
+        let link = format!("{}/reset-password?token=t0k&x=1", app.config.public_url);
         queue(
             &app,
             vec![
                 (
                     recipient(Some("u1"), "ada@example.org", Locale::En),
-                    Template::VerifyEmail { link: link.clone() },
+                    Template::ResetPassword { link: link.clone() },
                 ),
                 (
                     recipient(None, "boris@example.org", Locale::Ru),
-                    Template::VerifyEmail { link: link.clone() },
+                    Template::ResetPassword { link: link.clone() },
                 ),
             ],
         )
         .await;
 
         let en = app
-            .wait_for_mail("ADA@example.org", |m| {
-                m.subject == "Confirm your email address"
-            })
+            .wait_for_mail("ADA@example.org", |m| m.subject == "Reset your password")
             .await;
         assert_eq!(en.to, "ada@example.org");
         assert!(en.text.contains(&link), "{}", en.text);
@@ -167,9 +165,7 @@ both_backends!(
         assert!(en.html.contains(&link.replace('&', "&amp;")), "{}", en.html);
 
         let ru = app
-            .wait_for_mail("boris@example.org", |m| {
-                m.subject == "Подтвердите адрес электронной почты"
-            })
+            .wait_for_mail("boris@example.org", |m| m.subject == "Сброс пароля")
             .await;
         assert!(ru.text.starts_with("Здравствуйте"), "{}", ru.text);
 
@@ -184,7 +180,7 @@ both_backends!(
 
         // The page a developer opens shows the mail with its link clickable.
         let page = app.get("/dev/mailbox").await.text().await.unwrap();
-        assert!(page.contains("Confirm your email address"));
+        assert!(page.contains("Reset your password"));
         let escaped = link.replace('&', "&amp;");
         assert!(page.contains(&format!("<a href=\"{escaped}\">")), "{page}");
     }
@@ -759,5 +755,224 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(res.status(), 401);
+    }
+);
+
+// ---- No secret at rest; the same work for known and unknown addresses --------------------------
+
+/// A transport that keeps every mail it is given, as a mail server would.
+#[derive(Debug, Default)]
+struct Keeping {
+    mails: Mutex<Vec<Mail>>,
+}
+
+impl Keeping {
+    fn mails(&self) -> Vec<Mail> {
+        self.mails.lock().unwrap().clone()
+    }
+}
+
+impl Transport for Keeping {
+    fn send<'a>(&'a self, mail: &'a Mail) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.mails.lock().unwrap().push(mail.clone());
+            Ok(())
+        })
+    }
+}
+
+/// Every text value in the tables a backup would hold that could carry a mailed link.
+async fn stored_texts(db: &Db) -> Vec<String> {
+    let queries = [
+        "SELECT to_email || ' ' || subject || ' ' || body_text || ' ' || body_html || ' ' \
+         || COALESCE(deferred, '') || ' ' || COALESCE(last_error, '') FROM outbox",
+        "SELECT to_email || ' ' || subject || ' ' || body_text || ' ' || body_html FROM dev_mailbox",
+        "SELECT token_hash || ' ' || COALESCE(new_email, '') FROM account_tokens",
+        "SELECT event || ' ' || COALESCE(detail, '') FROM audit_log",
+        "SELECT title || ' ' || body || ' ' || COALESCE(link, '') FROM notifications",
+    ];
+    let mut texts = Vec::new();
+    for sql in queries {
+        let rows: Vec<String> =
+            on_db!(db, pool => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap());
+        texts.extend(rows);
+    }
+    texts
+}
+
+both_backends!(
+    async fn no_mailed_link_is_kept_at_rest(backend) {
+        let transport = Arc::new(Keeping::default());
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                mail_transport: Some(transport.clone()),
+                ..Options::default()
+            },
+        )
+        .await;
+        let asks = [
+            ("/api/auth/forgot-password", "student@demo.local"),
+            ("/api/auth/register", "newcomer@example.org"),
+        ];
+        app.post_json(asks[0].0, &serde_json::json!({"email": asks[0].1})).await;
+        app.register(asks[1].1, "a long enough passphrase").await;
+        eventually("two mails with links", || async { transport.mails().len() == 2 }).await;
+        eventually("both rows settled", || async {
+            outbox_rows(&app.db).await.iter().all(|r| r.0 == "sent")
+        })
+        .await;
+        for mail in transport.mails() {
+            let marker = if mail.template == "reset_password" { "/reset-password?token=" } else { "/verify-email?token=" };
+            let token = crate::helpers::token_after(&mail.text, marker);
+            assert_eq!(token.len(), 43, "{}", mail.text);
+            // A backup holds nothing that would take the account: not the link, not the token.
+            let leaked: Vec<String> = stored_texts(&app.db)
+                .await
+                .into_iter()
+                .filter(|text| text.contains(&token))
+                .collect();
+            assert!(leaked.is_empty(), "{} leaked into {leaked:?}", mail.template);
+        }
+    }
+);
+
+both_backends!(
+    async fn without_smtp_outside_dev_mode_no_mail_body_is_kept(backend) {
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                dev_mode: false,
+                ..Options::default()
+            },
+        )
+        .await;
+        app.register("newcomer@example.org", "a long enough passphrase").await;
+        app.post_json("/api/auth/forgot-password", &serde_json::json!({"email": "student@demo.local"})).await;
+        let sql = "SELECT COUNT(*) FROM dev_mailbox WHERE body_text = '' AND body_html = '' AND subject <> ''";
+        let db = app.db.clone();
+        eventually("two unsent mails recorded without bodies", || {
+            let db = db.clone();
+            async move {
+                let n: i64 = on_db!(&db, pool => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
+                n == 2
+            }
+        })
+        .await;
+        let bodies: i64 = on_db!(&app.db, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE body_text <> '' OR body_html <> ''"
+        ).fetch_one(pool).await.unwrap());
+        assert_eq!(bodies, 0, "settled rows keep no bodies");
+    }
+);
+
+both_backends!(
+    async fn forgot_and_resend_do_the_same_work_for_known_and_unknown_addresses(backend) {
+        let transport = Arc::new(Keeping::default());
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                mail_transport: Some(transport.clone()),
+                worker: WorkerOptions {
+                    enabled: false,
+                    ..WorkerOptions::default()
+                },
+                ..Options::default()
+            },
+        )
+        .await;
+        let unverified = "pending@example.org";
+        app.register(unverified, "a long enough passphrase").await;
+        let tokens_before = app.count("SELECT COUNT(*) FROM account_tokens WHERE $1 = $1", "").await;
+        let asks = [
+            ("/api/auth/forgot-password", "student@demo.local"),
+            ("/api/auth/forgot-password", "nobody@example.org"),
+            ("/api/auth/resend-verification", unverified),
+            ("/api/auth/resend-verification", "nobody-else@example.org"),
+        ];
+        for (path, email) in asks {
+            let res = app.post_json(path, &serde_json::json!({"email": email})).await;
+            assert_eq!(res.status(), 202, "{path} {email}");
+        }
+        // In the request: one identical row each, no lookup result in it, no token made.
+        type Row = (Option<String>, String, String, String, String, Option<String>);
+        let rows: Vec<Row> = on_db!(&app.db, pool => sqlx::query_as(
+            "SELECT user_id, to_email, subject, body_text, body_html, deferred FROM outbox \
+             WHERE user_id IS NULL ORDER BY id"
+        ).fetch_all(pool).await.unwrap());
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        for ((_, email), row) in asks.iter().zip(&rows) {
+            assert_eq!(&row.1, email);
+            assert_eq!((row.2.as_str(), row.3.as_str(), row.4.as_str()), ("", "", ""));
+            let deferred: serde_json::Value = serde_json::from_str(row.5.as_deref().unwrap()).unwrap();
+            assert_eq!(deferred["email_key"], email.to_lowercase(), "{deferred}");
+            assert_eq!(deferred.as_object().unwrap().len(), 2, "kind and address only: {deferred}");
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM account_tokens WHERE $1 = $1", "").await,
+            tokens_before,
+            "no token is made in the request"
+        );
+
+        // The worker looks the addresses up: mail only for the accounts that exist.
+        let accounts = sync_server::identity::Accounts::new(app.db.clone(), &app.config).await.unwrap();
+        let worker = Worker::new(app.db.clone(), transport.clone(), WorkerOptions::default())
+            .with_composer(Arc::new(accounts));
+        while worker.deliver_due().await.unwrap() > 0 {}
+        let mut sent: Vec<(String, String)> = transport
+            .mails()
+            .into_iter()
+            .filter(|m| m.template != "verify_email" || m.to_email == unverified)
+            .map(|m| (m.template, m.to_email))
+            .collect();
+        sent.sort();
+        assert_eq!(
+            sent,
+            vec![
+                ("reset_password".to_owned(), "student@demo.local".to_owned()),
+                ("verify_email".to_owned(), unverified.to_owned()),
+                ("verify_email".to_owned(), unverified.to_owned()),
+            ]
+        );
+        assert!(transport.mails().iter().all(|m| !m.to_email.starts_with("nobody")));
+        let left: i64 = on_db!(&app.db, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE to_email LIKE 'nobody%'"
+        ).fetch_one(pool).await.unwrap());
+        assert_eq!(left, 0, "mail with nothing to send leaves no row");
+    }
+);
+
+both_backends!(
+    async fn sent_mail_and_expired_secrets_are_purged(backend) {
+        let app = TestApp::spawn(backend).await;
+        queue(
+            &app,
+            vec![(recipient(Some("u1"), "ada@example.org", Locale::En), Template::PasswordChanged)],
+        )
+        .await;
+        app.wait_for_mail("ada@example.org", |_| true).await;
+        app.post_json("/api/auth/forgot-password", &serde_json::json!({"email": "student@demo.local"})).await;
+        app.wait_for_mail("student@demo.local", |m| m.text.contains("/reset-password?token=")).await;
+        eventually("every row settled", || async {
+            outbox_rows(&app.db).await.iter().all(|r| r.0 == "sent")
+        })
+        .await;
+
+        // Within the retention period nothing goes.
+        let now = chrono::Utc::now();
+        assert_eq!(notify::purge(&app.db, now - notify::RETENTION).await.unwrap(), 0);
+        assert_eq!(outbox_rows(&app.db).await.len(), 2);
+        // Past it, sent mail and the dev mailbox go.
+        assert_eq!(notify::purge(&app.db, now + chrono::Duration::seconds(1)).await.unwrap(), 4);
+        assert!(outbox_rows(&app.db).await.is_empty());
+        assert!(app.mailbox("student@demo.local").await.is_empty());
+
+        // Expired tokens and sessions go too.
+        let accounts = sync_server::identity::Accounts::new(app.db.clone(), &app.config).await.unwrap();
+        app.token_for("student@demo.local", crate::helpers::DEMO_PASSWORD).await;
+        assert_eq!(accounts.purge_expired().await.unwrap(), 0);
+        app.expire_tokens(now - chrono::Duration::seconds(1)).await;
+        app.expire_sessions(now - chrono::Duration::seconds(1)).await;
+        assert_eq!(accounts.purge_expired().await.unwrap(), 2, "one reset token, one session");
     }
 );
