@@ -21,6 +21,9 @@ commands:
           sign-in latency under 32 concurrent sign-ins, and the catalog's p99 during that flood
           against its idle p99, on SQLite and PostgreSQL (release build; EDU_BENCH_POSTGRES_URL
           names the PostgreSQL server, empty to skip it)
+  bench enumeration
+          forgot-password and resend-verification latency for known against unknown addresses
+          (medians, p90, and how often the known one is slower), on SQLite and PostgreSQL
 ";
 
 fn main() -> ExitCode {
@@ -116,8 +119,10 @@ fn dist() -> Result<(), String> {
 /// they are never timed tests, since these machines are noisy.
 fn bench(which: Option<&str>) -> Result<(), String> {
     match which {
-        Some("auth") => run(cargo().args(["bench", "--package", "sync-server", "--bench", "auth"])),
-        _ => Err(format!("name a benchmark: auth\n\n{USAGE}")),
+        Some(name @ ("auth" | "enumeration")) => {
+            run(cargo().args(["bench", "--package", "sync-server", "--bench", name]))
+        }
+        _ => Err(format!("name a benchmark: auth, enumeration\n\n{USAGE}")),
     }
 }
 
