@@ -1,7 +1,8 @@
 //! `/api/auth/*`: register, verify an address, sign in and out, recover a password.
 //!
-//! Owns the wire side of accounts: status codes, the `edu_session` cookie. The rules (validation,
-//! limits, mails, sessions) are in `crate::identity::accounts`.
+//! Owns the wire side of accounts: status codes, the session cookie (`edu_session`, or
+//! `__Host-edu_session` under https). The rules (validation, limits, mails, sessions) are in
+//! `crate::identity::accounts`.
 
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
@@ -16,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::Json;
-use super::extractor::{CurrentUser, SESSION_COOKIE};
+use super::extractor::{session_cookie_name, CurrentUser};
 use super::AppState;
 use crate::error::Result;
 use crate::identity::sessions::LIFETIME;
@@ -42,18 +43,21 @@ pub fn accepted() -> Response {
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, whole site, as long as the session.
+/// Under https (`secure`) it is `__Host-edu_session`, `Secure`, with no `Domain`.
 pub fn session_cookie(token: &str, secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+        "{name}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
         LIFETIME.num_seconds()
     )
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn cleared_cookie(secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}")
+    format!("{name}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}")
 }
 
 /// Registers an account and mails a verification link. Answers 202 for any valid input, whether
@@ -127,14 +131,15 @@ async fn resend_verification(
     Ok(accepted())
 }
 
-/// Signs in: answers the session token and sets it as the `edu_session` cookie.
+/// Signs in: answers the session token and sets it as the session cookie (`edu_session`, or
+/// `__Host-edu_session; Secure` when the public address is https).
 #[utoipa::path(
     post,
     path = "/api/auth/sign-in",
     tag = "accounts",
     request_body = SignInRequest,
     responses(
-        (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/"))),
+        (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/ (under https: __Host-edu_session=…; …; Secure)"))),
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = ErrorBody),
         (status = 403, description = "Address not verified yet (`email_not_verified`)", body = ErrorBody),
         (status = 429, description = "Too many attempts (`rate_limited`, Retry-After)", body = ErrorBody)

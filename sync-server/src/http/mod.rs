@@ -87,7 +87,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "catalog", description = "Courses anyone can browse"),
         (name = "accounts", description = "Registration, sign-in, sessions and the signed-in \
                                             user's own account. Signed-in routes take the \
-                                            `edu_session` cookie or `Authorization: Bearer`."),
+                                            `edu_session` cookie (`__Host-edu_session` when \
+                                            served over https) or `Authorization: Bearer`."),
         (name = "teaching", description = "Applying to teach"),
         (name = "admin", description = "Administration: deciding teacher applications"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),

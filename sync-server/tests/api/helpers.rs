@@ -101,6 +101,9 @@ pub struct Options {
     pub worker: WorkerOptions,
     /// Attempt limits of the account routes (the production defaults unless a test changes them).
     pub rate_limits: sync_server::config::RateLimits,
+    /// `EDU_PUBLIC_URL`; `None` is `http://<the bound address>`. An https one makes cookies
+    /// `Secure` and `__Host-` prefixed and adds HSTS; the test still talks plain HTTP to the app.
+    pub public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -113,6 +116,7 @@ impl Default for Options {
             mail_transport: None,
             worker: WorkerOptions::default(),
             rate_limits: sync_server::config::RateLimits::default(),
+            public_url: None,
         }
     }
 }
@@ -151,10 +155,14 @@ impl TestApp {
             .await
             .expect("bind port 0");
         let address = listener.local_addr().expect("bound address");
+        let public_url = options
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
         let mut vars = HashMap::from([
             ("EDU_DATABASE_URL", database_url),
             ("EDU_BIND", address.to_string()),
-            ("EDU_PUBLIC_URL", format!("http://{address}")),
+            ("EDU_PUBLIC_URL", public_url),
             ("EDU_DEV_MODE", options.dev_mode.to_string()),
             (
                 "EDU_STATIC_DIR",
@@ -198,6 +206,11 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// The session cookie's name this app reads and sets (`__Host-edu_session` under https).
+    pub fn session_cookie_name(&self) -> &'static str {
+        sync_server::http::extractor::session_cookie_name(self.config.secure_cookies())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
