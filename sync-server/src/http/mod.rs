@@ -1,5 +1,6 @@
 //! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
-//! every request passes (request id, tracing span, metrics, compression, body limit).
+//! every request passes (request id, tracing span, security headers, metrics, compression, body
+//! limit).
 //!
 //! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
@@ -16,13 +17,15 @@ mod health;
 mod me;
 mod metrics;
 mod notifications;
+mod security_headers;
 mod teaching;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderName, HeaderValue, Request};
 use axum::routing::get;
 use axum::{middleware, Router};
 use tower::ServiceBuilder;
@@ -124,7 +127,13 @@ pub fn router(state: AppState) -> Router {
     let routes = api
         .route(
             "/api/openapi.json",
-            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+            get(move || async move {
+                // Public and the same for everyone: caches may keep it if they revalidate.
+                (
+                    [(CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+                    axum::Json(openapi.as_ref().clone()),
+                )
+            }),
         )
         // Unknown API paths answer with a JSON error, never with the client's index.html.
         .route("/api", axum::routing::any(api_not_found))
@@ -162,6 +171,10 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER.clone()))
         .layer(middleware::from_fn_with_state(
+            header_policy(&state),
+            security_headers::apply,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
@@ -170,6 +183,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
 
     routes.layer(layers).with_state(state)
+}
+
+fn header_policy(state: &AppState) -> security_headers::SecurityHeaders {
+    security_headers::SecurityHeaders {
+        https: state.config.secure_cookies(),
+    }
 }
 
 async fn api_not_found() -> Error {
