@@ -37,6 +37,9 @@ pub struct Config {
     pub mail_from: String,
     /// `EDU_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed (comma-separated IPs).
     pub trusted_proxies: Vec<IpAddr>,
+    /// `EDU_METRICS_BIND`: the address of the listener that serves `GET /metrics`; `None` serves no
+    /// metrics. Never the public port.
+    pub metrics_bind: Option<SocketAddr>,
     /// Attempt limits of the account routes. Not read from the environment: tests and benchmarks
     /// change them in code.
     pub rate_limits: RateLimits,
@@ -435,6 +438,23 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        let metrics_bind = var("EDU_METRICS_BIND")
+            .map(|text| {
+                text.trim().parse::<SocketAddr>().map_err(|_| {
+                    ConfigError::new(
+                        "EDU_METRICS_BIND",
+                        format!("expected an address like 127.0.0.1:9090, got {text:?}"),
+                    )
+                })
+            })
+            .transpose()?;
+        if metrics_bind.is_some_and(|m| m == bind && m.port() != 0) {
+            return Err(ConfigError::new(
+                "EDU_METRICS_BIND",
+                format!("must differ from EDU_BIND ({bind}): metrics are never public"),
+            ));
+        }
+
         Ok(Self {
             database_url,
             bind,
@@ -448,6 +468,7 @@ impl Config {
             smtp_url,
             mail_from,
             trusted_proxies,
+            metrics_bind,
             rate_limits: RateLimits::default(),
             // One core stays free for everything else: on 2 cores the sign-in flood benchmark
             // gets the same sign-ins/s with 1 permit as with 2, and catalog p99 stays near idle.
@@ -489,7 +510,19 @@ mod tests {
         assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
         assert!(!config.secure_cookies());
         assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.metrics_bind, None);
         assert_eq!(config.rate_limits, RateLimits::default());
+    }
+
+    #[test]
+    fn metrics_bind_table() {
+        let config = parse(&[("EDU_METRICS_BIND", "127.0.0.1:9090")]).unwrap();
+        assert_eq!(config.metrics_bind, Some("127.0.0.1:9090".parse().unwrap()));
+        for value in ["9090", "localhost:9090", "127.0.0.1:8080"] {
+            let err = parse(&[("EDU_METRICS_BIND", value)]).unwrap_err();
+            assert_eq!(err.var, "EDU_METRICS_BIND", "{value}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
     }
 
     #[test]

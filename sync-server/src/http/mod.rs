@@ -1,6 +1,6 @@
 //! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
 //! every request passes (request id, tracing span, security headers, metrics, compression, body
-//! limit).
+//! limit), and the separate metrics router served on `EDU_METRICS_BIND`.
 //!
 //! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
@@ -95,7 +95,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "teaching", description = "Applying to teach"),
         (name = "admin", description = "Administration: deciding teacher applications"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
-        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "operations", description = "Health and readiness (metrics are served on \
+                                              EDU_METRICS_BIND only)"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
     )
 )]
@@ -111,7 +112,6 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(notifications::router())
         .merge(dev::router())
         .merge(health::router())
-        .merge(metrics::router())
 }
 
 /// The OpenAPI document of this server's API.
@@ -133,6 +133,13 @@ pub fn router(state: AppState) -> Router {
                     [(CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
                     axum::Json(openapi.as_ref().clone()),
                 )
+            }),
+        )
+        // Metrics tell request counts per route: only on their own listener (EDU_METRICS_BIND).
+        .route(
+            "/metrics",
+            axum::routing::any(|| async {
+                Error::NotFound("metrics are not served on this address".into())
             }),
         )
         // Unknown API paths answer with a JSON error, never with the client's index.html.
@@ -183,6 +190,19 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
 
     routes.layer(layers).with_state(state)
+}
+
+/// The router of the metrics listener (`EDU_METRICS_BIND`): `GET /metrics` and JSON 404s.
+/// Scrapes are not counted as requests.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .fallback(|| async { Error::NotFound("only /metrics is served here".into()) })
+        .layer(middleware::from_fn_with_state(
+            header_policy(&state),
+            security_headers::apply,
+        ))
+        .with_state(state)
 }
 
 fn header_policy(state: &AppState) -> security_headers::SecurityHeaders {

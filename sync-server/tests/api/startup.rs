@@ -113,6 +113,26 @@ fn server_prints_its_real_address_serves_and_stops_on_sigterm() {
     assert_eq!(status.code(), Some(0));
 }
 
+#[test]
+fn a_metrics_address_in_use_exits_1_with_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stdout, stderr, _) = run_to_exit(&[
+        ("EDU_BIND", "127.0.0.1:0"),
+        ("EDU_DATABASE_URL", "sqlite://edu.db"),
+        ("EDU_METRICS_BIND", addr.as_str()),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: EDU_METRICS_BIND: cannot listen on {addr}: "
+        )),
+        "{stderr}"
+    );
+}
+
 /// reqwest's blocking client is not enabled; a small runtime does the one request.
 mod reqwest {
     pub fn blocking_get(url: &str) -> String {
