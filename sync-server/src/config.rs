@@ -350,6 +350,13 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// Whether to warn at start that sessions travel in the clear: the public address is plain http
+    /// (cookies without `Secure`, tokens and passwords readable on the way) while the server listens
+    /// on an address other machines can reach.
+    pub fn warns_of_plain_http(&self) -> bool {
+        !self.secure_cookies() && !self.bind.ip().to_canonical().is_loopback()
+    }
+
     /// The config for a server listening on `bound`: a public URL derived from `EDU_BIND` takes the
     /// address really bound (port 0 becomes the port the OS chose). An explicit one never changes.
     pub fn with_bound_address(mut self, bound: std::net::SocketAddr) -> Self {
@@ -523,6 +530,28 @@ mod tests {
             assert_eq!(err.var, "EDU_METRICS_BIND", "{value}");
             assert!(!err.to_string().contains('\n'), "one line: {err}");
         }
+    }
+
+    #[test]
+    fn plain_http_on_a_reachable_address_is_warned_of() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("127.0.0.1:8080", "http://127.0.0.1:8080", false),
+            ("[::1]:8080", "http://localhost:8080", false),
+            ("[::ffff:127.0.0.1]:8080", "http://localhost:8080", false),
+            ("0.0.0.0:8080", "http://localhost:8080", true),
+            ("[::]:8080", "http://edu.example.org", true),
+            ("192.0.2.10:8080", "http://192.0.2.10:8080", true),
+            ("0.0.0.0:8080", "https://edu.example.org", false),
+            ("127.0.0.1:8080", "https://edu.example.org", false),
+        ];
+        for (bind, public_url, warns) in cases {
+            let config = parse(&[("EDU_BIND", bind), ("EDU_PUBLIC_URL", public_url)]).unwrap();
+            assert_eq!(config.warns_of_plain_http(), *warns, "{bind} {public_url}");
+        }
+        // No EDU_PUBLIC_URL: it is made from EDU_BIND, so http.
+        assert!(parse(&[("EDU_BIND", "0.0.0.0:8080")])
+            .unwrap()
+            .warns_of_plain_http());
     }
 
     #[test]

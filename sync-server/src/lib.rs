@@ -207,6 +207,15 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     // With EDU_BIND=…:0 and no EDU_PUBLIC_URL, mailed links must carry the port really bound.
     let config = config.with_bound_address(addr);
+    if config.warns_of_plain_http() {
+        tracing::warn!(
+            bind = %config.bind,
+            public_url = %config.public_url,
+            "EDU_PUBLIC_URL is plain http and EDU_BIND is reachable from other machines: session \
+             cookies go without Secure and tokens and passwords cross the network unencrypted; \
+             serve it behind an https proxy and set EDU_PUBLIC_URL to the https address"
+        );
+    }
     // Bound before the database is touched, so a taken port fails fast.
     let metrics = match config.metrics_bind {
         Some(metrics_addr) => Some(TcpListener::bind(metrics_addr).await.map_err(|source| {
