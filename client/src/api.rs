@@ -3,9 +3,9 @@
 //! The only module that talks HTTP. Every failure comes back as a `ClientError`; it never touches
 //! the DOM or storage, and it never retries on its own (pages decide).
 //!
-//! Signing in sets an HttpOnly `edu_session` cookie that only the browser sees: requests go out with
-//! same-origin credentials and the client never holds the token (it is dropped from the sign-in
-//! answer). Writes are same-origin fetches, so the browser's `Origin` header satisfies the server's
+//! Signing in sets an HttpOnly session cookie (`edu_session`, or `__Host-edu_session` under https)
+//! that only the browser sees: requests go out with same-origin credentials and the client never
+//! holds the token (it is dropped from the sign-in answer) nor needs the cookie's name. Writes are same-origin fetches, so the browser's `Origin` header satisfies the server's
 //! CSRF check without a token of ours.
 
 use gloo_net::http::{Request, RequestBuilder, Response};

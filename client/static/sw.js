@@ -16,8 +16,9 @@ const API_CACHE = `edu-api-${VERSION}`;
 const CACHES = [SHELL_CACHE, API_CACHE];
 const CATALOG_FIRST_PAGE = "/api/courses";
 
-// Same-origin asset paths in a document: attribute values (quoted or not, as the minifier leaves
-// them) and the quoted module and wasm paths in Trunk's loader script.
+// Same-origin asset paths in a document: attribute values, quoted or not, as the minifier leaves
+// them. That covers the boot script (src), Trunk's preload links and the module and wasm paths on
+// <meta name="edu-app"> (data-js, data-wasm); the page has no inline script to search.
 const ASSET_PATTERN = /["'=](\/[^"'\s>?#]*\.(?:js|wasm|css|webmanifest|png|svg|ico))(?=["'\s>])/g;
 
 function assetUrls(html) {

@@ -40,6 +40,9 @@ pub struct Config {
     /// `EDU_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed (comma-separated IPs or
     /// CIDR ranges; a single IP is a /32 or /128).
     pub trusted_proxies: Vec<IpNet>,
+    /// `EDU_METRICS_BIND`: the address of the listener that serves `GET /metrics`; `None` serves no
+    /// metrics. Never the public port.
+    pub metrics_bind: Option<SocketAddr>,
     /// Attempt limits of the account routes. Not read from the environment: tests and benchmarks
     /// change them in code.
     pub rate_limits: RateLimits,
@@ -372,6 +375,13 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// Whether to warn at start that sessions travel in the clear: the public address is plain http
+    /// (cookies without `Secure`, tokens and passwords readable on the way) while the server listens
+    /// on an address other machines can reach.
+    pub fn warns_of_plain_http(&self) -> bool {
+        !self.secure_cookies() && !self.bind.ip().to_canonical().is_loopback()
+    }
+
     /// The config for a server listening on `bound`: a public URL derived from `EDU_BIND` takes the
     /// address really bound (port 0 becomes the port the OS chose). An explicit one never changes.
     pub fn with_bound_address(mut self, bound: std::net::SocketAddr) -> Self {
@@ -463,6 +473,23 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        let metrics_bind = var("EDU_METRICS_BIND")
+            .map(|text| {
+                text.trim().parse::<SocketAddr>().map_err(|_| {
+                    ConfigError::new(
+                        "EDU_METRICS_BIND",
+                        format!("expected an address like 127.0.0.1:9090, got {text:?}"),
+                    )
+                })
+            })
+            .transpose()?;
+        if metrics_bind.is_some_and(|m| m == bind && m.port() != 0) {
+            return Err(ConfigError::new(
+                "EDU_METRICS_BIND",
+                format!("must differ from EDU_BIND ({bind}): metrics are never public"),
+            ));
+        }
+
         Ok(Self {
             database_url,
             bind,
@@ -476,6 +503,7 @@ impl Config {
             smtp_url,
             mail_from,
             trusted_proxies,
+            metrics_bind,
             rate_limits: RateLimits::default(),
             // One core stays free for everything else: on 2 cores the sign-in flood benchmark
             // gets the same sign-ins/s with 1 permit as with 2, and catalog p99 stays near idle.
@@ -517,7 +545,41 @@ mod tests {
         assert_eq!(config.public_origin(), "http://127.0.0.1:8080");
         assert!(!config.secure_cookies());
         assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.metrics_bind, None);
         assert_eq!(config.rate_limits, RateLimits::default());
+    }
+
+    #[test]
+    fn metrics_bind_table() {
+        let config = parse(&[("EDU_METRICS_BIND", "127.0.0.1:9090")]).unwrap();
+        assert_eq!(config.metrics_bind, Some("127.0.0.1:9090".parse().unwrap()));
+        for value in ["9090", "localhost:9090", "127.0.0.1:8080"] {
+            let err = parse(&[("EDU_METRICS_BIND", value)]).unwrap_err();
+            assert_eq!(err.var, "EDU_METRICS_BIND", "{value}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
+    }
+
+    #[test]
+    fn plain_http_on_a_reachable_address_is_warned_of() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("127.0.0.1:8080", "http://127.0.0.1:8080", false),
+            ("[::1]:8080", "http://localhost:8080", false),
+            ("[::ffff:127.0.0.1]:8080", "http://localhost:8080", false),
+            ("0.0.0.0:8080", "http://localhost:8080", true),
+            ("[::]:8080", "http://edu.example.org", true),
+            ("192.0.2.10:8080", "http://192.0.2.10:8080", true),
+            ("0.0.0.0:8080", "https://edu.example.org", false),
+            ("127.0.0.1:8080", "https://edu.example.org", false),
+        ];
+        for (bind, public_url, warns) in cases {
+            let config = parse(&[("EDU_BIND", bind), ("EDU_PUBLIC_URL", public_url)]).unwrap();
+            assert_eq!(config.warns_of_plain_http(), *warns, "{bind} {public_url}");
+        }
+        // No EDU_PUBLIC_URL: it is made from EDU_BIND, so http.
+        assert!(parse(&[("EDU_BIND", "0.0.0.0:8080")])
+            .unwrap()
+            .warns_of_plain_http());
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub enum StartError {
     Mail(String),
     #[error("cannot set up accounts: {0}")]
     Accounts(String),
+    /// The metrics listener (EDU_METRICS_BIND) cannot be opened.
+    #[error("EDU_METRICS_BIND: cannot listen on {addr}: {source}")]
+    MetricsBind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -44,11 +50,16 @@ pub enum StartError {
 /// How long shutdown waits for a mail being sent; an unfinished one is retried after its lease.
 const WORKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long shutdown waits for a metrics scrape in flight.
+const METRICS_STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A ready app: database connected and migrated, mail transport chosen, router built.
 pub struct App {
     state: http::AppState,
     transport: Arc<dyn notify::Transport>,
     worker_options: notify::WorkerOptions,
+    /// Where `GET /metrics` is served (`EDU_METRICS_BIND`); `None` serves no metrics.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl App {
@@ -78,6 +89,7 @@ impl App {
             state: http::AppState::new(db, config, accounts),
             transport,
             worker_options: notify::WorkerOptions::default(),
+            metrics_listener: None,
         })
     }
 
@@ -90,6 +102,12 @@ impl App {
     /// Paces the mail worker differently (tests use short back-offs).
     pub fn with_worker_options(mut self, options: notify::WorkerOptions) -> Self {
         self.worker_options = options;
+        self
+    }
+
+    /// Serves `GET /metrics` on `listener` (and nothing else there) while the app runs.
+    pub fn with_metrics_listener(mut self, listener: TcpListener) -> Self {
+        self.metrics_listener = Some(listener);
         self
     }
 
@@ -113,10 +131,10 @@ impl App {
         http::router(self.state.clone())
     }
 
-    /// Serves and delivers mail until `shutdown` completes, lets requests in flight and the mail
-    /// being sent finish, then closes the pool.
+    /// Serves (the app, and metrics if a listener was given) and delivers mail until `shutdown`
+    /// completes, lets requests in flight and the mail being sent finish, then closes the pool.
     pub async fn run(
-        self,
+        mut self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
@@ -135,6 +153,25 @@ impl App {
         };
         let housekeeping = tokio::spawn(housekeep(self.state.accounts.clone(), stop));
 
+        // The metrics listener stops when the main one starts to (or ends on an error): its
+        // shutdown waits for the sender, which the main server's shutdown future owns.
+        let (stop_metrics, metrics_stop) = tokio::sync::watch::channel(false);
+        let mut metrics = self.metrics_listener.take().map(|listener| {
+            let router = http::metrics_router(self.state.clone());
+            let mut metrics_stop = metrics_stop;
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = metrics_stop.wait_for(|stop| *stop).await;
+                    })
+                    .await
+            })
+        });
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop_metrics.send(true);
+        };
+
         // Connect info gives handlers the TCP peer (the client IP, or a trusted proxy's).
         let service = self
             .router()
@@ -142,6 +179,17 @@ impl App {
         let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+
+        if let Some(metrics) = &mut metrics {
+            match tokio::time::timeout(METRICS_STOP_TIMEOUT, &mut *metrics).await {
+                Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the metrics listener failed"),
+                Ok(_) => {}
+                Err(_) => {
+                    metrics.abort();
+                    tracing::warn!("the metrics listener did not stop in time");
+                }
+            }
+        }
 
         let _ = stop_worker.send(true);
         if tokio::time::timeout(WORKER_STOP_TIMEOUT, &mut worker)
@@ -191,7 +239,30 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     // With EDU_BIND=…:0 and no EDU_PUBLIC_URL, mailed links must carry the port really bound.
     let config = config.with_bound_address(addr);
-    let app = App::build(&config).await?;
+    if config.warns_of_plain_http() {
+        tracing::warn!(
+            bind = %config.bind,
+            public_url = %config.public_url,
+            "EDU_PUBLIC_URL is plain http and EDU_BIND is reachable from other machines: session \
+             cookies go without Secure and tokens and passwords cross the network unencrypted; \
+             serve it behind an https proxy and set EDU_PUBLIC_URL to the https address"
+        );
+    }
+    // Bound before the database is touched, so a taken port fails fast.
+    let metrics = match config.metrics_bind {
+        Some(metrics_addr) => Some(TcpListener::bind(metrics_addr).await.map_err(|source| {
+            StartError::MetricsBind {
+                addr: metrics_addr,
+                source,
+            }
+        })?),
+        None => None,
+    };
+    let mut app = App::build(&config).await?;
+    if let Some(metrics) = metrics {
+        tracing::info!(addr = %metrics.local_addr()?, "serving metrics");
+        app = app.with_metrics_listener(metrics);
+    }
     println!("EduPlatform listening on http://{addr}");
     tracing::info!(%addr, "listening");
     app.run(listener, shutdown).await

@@ -21,6 +21,8 @@ Runs the EduPlatform server. Configured by environment variables:
   EDU_PUBLIC_URL       http://<EDU_BIND> (where users reach the app: links in mail, the origin
                        CSRF checks accept, Secure cookies when https)
   EDU_TRUSTED_PROXIES  (none) comma-separated proxy IPs whose X-Forwarded-For is believed
+  EDU_METRICS_BIND     unset | 127.0.0.1:9090 (a separate listener serving only GET /metrics;
+                       unset: no metrics are served)
   EDU_SMTP_URL         unset | smtp://user:pass@host:587 | smtps://user:pass@host:465
                        (unset: mail goes to the log and, in dev mode, the dev mailbox)
   EDU_MAIL_FROM        EduPlatform <no-reply@localhost>

@@ -12,7 +12,7 @@ use crate::components::AuthCard;
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
-use crate::pages::verify_email::{missing_token, TokenQuery};
+use crate::pages::verify_email::{missing_token, use_mailed_token};
 use crate::route::Route;
 
 const FORM: &str = "reset-password";
@@ -26,10 +26,7 @@ pub fn reset_password_page() -> Html {
     let texts = use_texts();
     super::use_page_title(texts.reset_title);
     let auth = use_auth();
-    let token = use_location()
-        .and_then(|l| l.query::<TokenQuery>().ok())
-        .and_then(|q| q.token)
-        .filter(|t| !t.trim().is_empty());
+    let token = use_mailed_token();
     let form = use_reducer(FormState::default);
     let done = use_state_eq(|| false);
     let form_ref = use_node_ref();

@@ -1,7 +1,8 @@
 //! `/api/auth/*`: register, verify an address, sign in and out, recover a password.
 //!
-//! Owns the wire side of accounts: status codes, the `edu_session` cookie. The rules (validation,
-//! limits, mails, sessions) are in `crate::identity::accounts`.
+//! Owns the wire side of accounts: status codes, the session cookie (`edu_session`, or
+//! `__Host-edu_session` under https). The rules (validation, limits, mails, sessions) are in
+//! `crate::identity::accounts`.
 
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
@@ -16,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::Json;
-use super::extractor::{cookie, CurrentUser, DEVICE_COOKIE, SESSION_COOKIE};
+use super::extractor::{cookie, device_cookie_name, session_cookie_name, CurrentUser};
 use super::AppState;
 use crate::error::Result;
 use crate::identity::sessions::LIFETIME;
@@ -42,10 +43,12 @@ pub fn accepted() -> Response {
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, whole site, as long as the session.
+/// Under https (`secure`) it is `__Host-edu_session`, `Secure`, with no `Domain`.
 pub fn session_cookie(token: &str, secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+        "{name}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
         LIFETIME.num_seconds()
     )
 }
@@ -53,17 +56,19 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 /// `Set-Cookie` for a browser's known-device token: HttpOnly, SameSite=Strict (only our own
 /// sign-in form needs it), a year.
 pub fn device_cookie(token: &str, secure: bool) -> String {
+    let name = device_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     format!(
-        "{DEVICE_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        "{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
         crate::identity::devices::LIFETIME.num_seconds()
     )
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn cleared_cookie(secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}")
+    format!("{name}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}")
 }
 
 /// Registers an account and mails a verification link. Answers 202 for any valid input, whether
@@ -137,14 +142,15 @@ async fn resend_verification(
     Ok(accepted())
 }
 
-/// Signs in: answers the session token and sets it as the `edu_session` cookie.
+/// Signs in: answers the session token and sets it as the session cookie (`edu_session`, or
+/// `__Host-edu_session; Secure` when the public address is https).
 #[utoipa::path(
     post,
     path = "/api/auth/sign-in",
     tag = "accounts",
     request_body = SignInRequest,
     responses(
-        (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/, and, for a browser new to the account, edu_device=…; HttpOnly; SameSite=Strict (its own sign-in budget)"))),
+        (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/ (under https: __Host-edu_session=…; …; Secure), and, for a browser new to the account, edu_device=…; HttpOnly; SameSite=Strict (under https: __Host-edu_device; its own sign-in budget)"))),
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = ErrorBody),
         (status = 403, description = "Address not verified yet (`email_not_verified`)", body = ErrorBody),
         (status = 429, description = "Too many attempts (`rate_limited`, Retry-After)", body = ErrorBody)
@@ -157,9 +163,9 @@ async fn sign_in(
     headers: HeaderMap,
     Json(req): Json<SignInRequest>,
 ) -> Result<Response> {
-    let device = cookie(&headers, DEVICE_COOKIE);
-    let signed_in = state.accounts.sign_in(&req, &client, device).await?;
     let secure = state.config.secure_cookies();
+    let device = cookie(&headers, device_cookie_name(secure));
+    let signed_in = state.accounts.sign_in(&req, &client, device).await?;
     let mut cookies = vec![(SET_COOKIE, session_cookie(&signed_in.token, secure))];
     if let Some(device) = &signed_in.new_device {
         cookies.push((SET_COOKIE, device_cookie(device, secure)));

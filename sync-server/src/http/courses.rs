@@ -3,6 +3,9 @@
 //! Owns request parsing and the response shape; the listing rules and SQL are in `crate::catalog`.
 
 use axum::extract::State;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use shared::api::courses::{CoursePage, CourseSummary};
 use shared::api::{ErrorBody, Page};
@@ -35,7 +38,7 @@ struct ListCourses {
     tag = "catalog",
     params(ListCourses),
     responses(
-        (status = 200, body = Page<CourseSummary>),
+        (status = 200, body = Page<CourseSummary>, headers(("Cache-Control" = String, description = "no-cache: public, the same for everyone"))),
         (status = 400, description = "Bad limit or cursor", body = ErrorBody)
     )
 )]
@@ -43,7 +46,7 @@ struct ListCourses {
 async fn list_courses(
     State(state): State<AppState>,
     Query(query): Query<ListCourses>,
-) -> Result<Json<CoursePage>> {
+) -> Result<Response> {
     // Parsed here rather than by serde so a bad value gets a message naming the field.
     let requested = match query.limit.as_deref() {
         None | Some("") => None,
@@ -60,7 +63,12 @@ async fn list_courses(
         None | Some("") => None,
         Some(text) => Some(Cursor::decode(text)?),
     };
-    Ok(Json(
-        catalog::list_courses(&state.db, limit, cursor.as_ref()).await?,
-    ))
+    let page = catalog::list_courses(&state.db, limit, cursor.as_ref()).await?;
+    // The catalog is public: unlike the rest of /api (no-store), caches may keep it if they
+    // revalidate.
+    Ok((
+        [(CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        Json::<CoursePage>(page),
+    )
+        .into_response())
 }

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::extractor::{credential, session_cookie, Credential};
+use super::extractor::{cookie, credential, session_cookie_name, Credential};
 use super::AppState;
 use crate::error::Error;
 
@@ -20,7 +20,12 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Result<Response, Error> {
-    if is_safe(req.method()) || matches!(credential(req.headers()), Ok(Some(Credential::Bearer(_))))
+    let cookie_name = session_cookie_name(state.config.secure_cookies());
+    if is_safe(req.method())
+        || matches!(
+            credential(req.headers(), cookie_name),
+            Ok(Some(Credential::Bearer(_)))
+        )
     {
         return Ok(next.run(req).await);
     }
@@ -34,7 +39,7 @@ pub async fn guard(
             tracing::warn!(%origin, "refused a cross-site request");
             Err(Error::Csrf)
         }
-        None if session_cookie(req.headers()).is_some() => {
+        None if cookie(req.headers(), cookie_name).is_some() => {
             tracing::warn!("refused a cookie request with neither Origin nor Referer");
             Err(Error::Csrf)
         }

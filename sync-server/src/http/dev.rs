@@ -4,7 +4,9 @@
 //! Answers 404 unless `EDU_DEV_MODE` is on: production never shows anyone's mail.
 
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::HeaderValue;
+use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -65,11 +67,17 @@ async fn list_mailbox(
 async fn mailbox_page(
     State(state): State<AppState>,
     Query(query): Query<MailboxQuery>,
-) -> Result<Html<String>> {
+) -> Result<Response> {
     require_dev_mode(&state)?;
     let to = query.to.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let messages = mailbox::list(&state.db, to).await?;
-    Ok(Html(render_page(&messages, to)))
+    // Everyone's mail, tokens included: no cache may keep it. The page has no script (the CSP
+    // would block an inline one), only links and an inline stylesheet.
+    Ok((
+        [(CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Html(render_page(&messages, to)),
+    )
+        .into_response())
 }
 
 fn render_page(messages: &[MailboxMessage], to: Option<&str>) -> String {

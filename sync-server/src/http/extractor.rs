@@ -1,5 +1,5 @@
-//! Who is asking: `CurrentUser` (a live session from the `edu_session` cookie or an
-//! `Authorization: Bearer` token), the role guards `RequireStudent` and `RequireAdmin`, and
+//! Who is asking: `CurrentUser` (a live session from the session cookie, `edu_session` or, under
+//! https, `__Host-edu_session`, or an `Authorization: Bearer` token), the role guards `RequireStudent` and `RequireAdmin`, and
 //! `identity::Client` (client IP and user agent).
 //!
 //! Owns reading credentials and the client address off a request. Authorization lives here and in
@@ -19,10 +19,32 @@ use crate::error::Error;
 use crate::identity::sessions::Session;
 use crate::identity::{Client, User};
 
-/// The session cookie's name.
+/// The session cookie's name when `EDU_PUBLIC_URL` is http.
 pub const SESSION_COOKIE: &str = "edu_session";
-/// The known-device cookie's name (see `identity::devices`).
-pub const DEVICE_COOKIE: &str = "edu_device";
+
+/// The session cookie's name when `EDU_PUBLIC_URL` is https. Browsers only accept a `__Host-`
+/// cookie that is `Secure`, has `Path=/` and no `Domain`, so a sibling subdomain cannot plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-edu_session";
+
+/// The session cookie's name for this server: `__Host-edu_session` under https (`secure`), else
+/// `edu_session`. Only that name is read: under https a plain `edu_session` is ignored.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The known-device cookie's name (see `identity::devices`): `__Host-edu_device` under https,
+/// else `edu_device`, for the same reason as the session cookie's.
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-edu_device"
+    } else {
+        "edu_device"
+    }
+}
 
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
@@ -57,9 +79,12 @@ pub enum Credential<'a> {
     Cookie(&'a str),
 }
 
-/// The token of a request: `Authorization: Bearer` wins over the cookie. `Err` for an
-/// Authorization header that is not a bearer token.
-pub fn credential(headers: &HeaderMap) -> Result<Option<Credential<'_>>, Error> {
+/// The token of a request: `Authorization: Bearer` wins over the cookie named `cookie_name`
+/// (`session_cookie_name`). `Err` for an Authorization header that is not a bearer token.
+pub fn credential<'a>(
+    headers: &'a HeaderMap,
+    cookie_name: &str,
+) -> Result<Option<Credential<'a>>, Error> {
     if let Some(value) = headers.get(AUTHORIZATION) {
         let text = value.to_str().map_err(|_| Error::Unauthenticated)?;
         let (scheme, token) = text.split_once(' ').ok_or(Error::Unauthenticated)?;
@@ -68,23 +93,18 @@ pub fn credential(headers: &HeaderMap) -> Result<Option<Credential<'_>>, Error> 
         }
         return Ok(Some(Credential::Bearer(token.trim())));
     }
-    Ok(session_cookie(headers).map(Credential::Cookie))
+    Ok(cookie(headers, cookie_name).map(Credential::Cookie))
 }
 
-/// The value of the `edu_session` cookie, if the request carries one.
-pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    cookie(headers, SESSION_COOKIE)
-}
-
-/// The value of the cookie `wanted`, if the request carries a non-empty one.
-pub fn cookie<'a>(headers: &'a HeaderMap, wanted: &str) -> Option<&'a str> {
+/// The value of the cookie `name`, if the request carries a non-empty one.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == wanted)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.trim())
         .filter(|value| !value.is_empty())
 }
@@ -98,7 +118,8 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Option<Sess
     if let Some(Authenticated(found)) = parts.extensions.get::<Authenticated>() {
         return Ok(found.clone());
     }
-    let found = match credential(&parts.headers)? {
+    let cookie_name = session_cookie_name(state.config.secure_cookies());
+    let found = match credential(&parts.headers, cookie_name)? {
         None => None,
         Some(Credential::Bearer(token) | Credential::Cookie(token)) => {
             state.accounts.authenticate(token).await?
@@ -288,8 +309,32 @@ mod tests {
         ];
         for (pairs, expected) in cases {
             let map = headers(&pairs);
-            assert_eq!(credential(&map).map_err(|_| ()), expected, "{pairs:?}");
+            assert_eq!(
+                credential(&map, SESSION_COOKIE).map_err(|_| ()),
+                expected,
+                "{pairs:?}"
+            );
         }
+    }
+
+    #[test]
+    fn under_https_only_the_host_prefixed_cookie_counts() {
+        let name = session_cookie_name(true);
+        assert_eq!(name, "__Host-edu_session");
+        assert_eq!(session_cookie_name(false), "edu_session");
+        let plain = headers(&[("cookie", "edu_session=planted")]);
+        assert_eq!(credential(&plain, name).map_err(|_| ()), Ok(None));
+        let both = headers(&[("cookie", "edu_session=planted; __Host-edu_session=real")]);
+        assert_eq!(
+            credential(&both, name).map_err(|_| ()),
+            Ok(Some(Credential::Cookie("real")))
+        );
+        // And under http the prefixed name is just another cookie.
+        let prefixed = headers(&[("cookie", "__Host-edu_session=real")]);
+        assert_eq!(
+            credential(&prefixed, SESSION_COOKIE).map_err(|_| ()),
+            Ok(None)
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `GET /metrics` and the middleware that counts and times every request.
+//! `GET /metrics` (served only on the `EDU_METRICS_BIND` listener) and the middleware that counts and
+//! times every request.
 //!
 //! Owns the route label: the matched route template, carried from inside the router to the outer
 //! layer in the response's extensions. Never labels with a raw path (unbounded cardinality).
@@ -9,24 +10,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::AppState;
 use crate::error::{Error, Result};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(metrics))
-}
-
 /// Prometheus metrics (OpenMetrics text).
-#[utoipa::path(
-    get,
-    path = "/metrics",
-    tag = "operations",
-    responses((status = 200, description = "OpenMetrics text exposition", content_type = "application/openmetrics-text"))
-)]
-async fn metrics(State(state): State<AppState>) -> Result<Response> {
+pub async fn metrics(State(state): State<AppState>) -> Result<Response> {
     let text = state
         .metrics
         .render(&state.db)

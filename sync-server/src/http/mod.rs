@@ -1,5 +1,6 @@
 //! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
-//! every request passes (request id, tracing span, metrics, compression, body limit).
+//! every request passes (request id, tracing span, security headers, metrics, compression, body
+//! limit), and the separate metrics router served on `EDU_METRICS_BIND`.
 //!
 //! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
@@ -16,13 +17,15 @@ mod health;
 mod me;
 mod metrics;
 mod notifications;
+mod security_headers;
 mod teaching;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderName, HeaderValue, Request};
 use axum::routing::get;
 use axum::{middleware, Router};
 use tower::ServiceBuilder;
@@ -87,11 +90,13 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "catalog", description = "Courses anyone can browse"),
         (name = "accounts", description = "Registration, sign-in, sessions and the signed-in \
                                             user's own account. Signed-in routes take the \
-                                            `edu_session` cookie or `Authorization: Bearer`."),
+                                            `edu_session` cookie (`__Host-edu_session` when \
+                                            served over https) or `Authorization: Bearer`."),
         (name = "teaching", description = "Applying to teach"),
         (name = "admin", description = "Administration: deciding teacher applications"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
-        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "operations", description = "Health and readiness (metrics are served on \
+                                              EDU_METRICS_BIND only)"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
     )
 )]
@@ -107,7 +112,6 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(notifications::router())
         .merge(dev::router())
         .merge(health::router())
-        .merge(metrics::router())
 }
 
 /// The OpenAPI document of this server's API.
@@ -123,7 +127,20 @@ pub fn router(state: AppState) -> Router {
     let routes = api
         .route(
             "/api/openapi.json",
-            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+            get(move || async move {
+                // Public and the same for everyone: caches may keep it if they revalidate.
+                (
+                    [(CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+                    axum::Json(openapi.as_ref().clone()),
+                )
+            }),
+        )
+        // Metrics tell request counts per route: only on their own listener (EDU_METRICS_BIND).
+        .route(
+            "/metrics",
+            axum::routing::any(|| async {
+                Error::NotFound("metrics are not served on this address".into())
+            }),
         )
         // Unknown API paths answer with a JSON error, never with the client's index.html.
         .route("/api", axum::routing::any(api_not_found))
@@ -161,6 +178,10 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER.clone()))
         .layer(middleware::from_fn_with_state(
+            header_policy(&state),
+            security_headers::apply,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
@@ -169,6 +190,25 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
 
     routes.layer(layers).with_state(state)
+}
+
+/// The router of the metrics listener (`EDU_METRICS_BIND`): `GET /metrics` and JSON 404s.
+/// Scrapes are not counted as requests.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .fallback(|| async { Error::NotFound("only /metrics is served here".into()) })
+        .layer(middleware::from_fn_with_state(
+            header_policy(&state),
+            security_headers::apply,
+        ))
+        .with_state(state)
+}
+
+fn header_policy(state: &AppState) -> security_headers::SecurityHeaders {
+    security_headers::SecurityHeaders {
+        https: state.config.secure_cookies(),
+    }
 }
 
 async fn api_not_found() -> Error {

@@ -134,7 +134,8 @@ both_backends!(
             // Operations and the catalog: open to all.
             row(Method::GET, "/healthz", [200; 5]),
             row(Method::GET, "/readyz", [200; 5]),
-            row(Method::GET, "/metrics", [200; 5]),
+            // Metrics are only on their own listener (EDU_METRICS_BIND), never on this port.
+            row(Method::GET, "/metrics", [404; 5]),
             row(Method::GET, "/api/openapi.json", [200; 5]),
             row(Method::GET, "/api/courses", [200; 5]),
             row(Method::GET, "/api/courses?limit=2", [200; 5]),

@@ -21,7 +21,10 @@ both_backends!(
     async fn readyz_answers_503_json_once_the_database_is_gone(backend) {
         let app = TestApp::spawn(backend).await;
         app.db.close().await;
-        assert_eq!(app.get_error_code("/readyz", 503).await, "unavailable");
+        let body: shared::api::ErrorBody = app.get_json("/readyz", 503).await;
+        assert_eq!(body.error.code, "unavailable");
+        // The driver's text ("... closed pool") stays in the log.
+        assert_eq!(body.error.message, "the database does not answer");
         // Liveness does not depend on the database.
         assert_eq!(app.get("/healthz").await.status(), 200);
     }

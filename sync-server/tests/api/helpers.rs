@@ -73,6 +73,8 @@ fn init_test_logging() {
 /// A running app and what it needs; stops the server and removes the database when dropped.
 pub struct TestApp {
     pub address: SocketAddr,
+    /// Where `GET /metrics` is served, when `Options::metrics` asked for it.
+    pub metrics_address: Option<SocketAddr>,
     pub client: reqwest::Client,
     /// The app's own pool (shared handle).
     pub db: Db,
@@ -103,6 +105,11 @@ pub struct Options {
     pub rate_limits: sync_server::config::RateLimits,
     /// More `EDU_*` variables (e.g. `EDU_TRUSTED_PROXIES`).
     pub env: Vec<(&'static str, String)>,
+    /// `EDU_PUBLIC_URL`; `None` is `http://<the bound address>`. An https one makes cookies
+    /// `Secure` and `__Host-` prefixed and adds HSTS; the test still talks plain HTTP to the app.
+    pub public_url: Option<String>,
+    /// Serve metrics on a second listener (`EDU_METRICS_BIND=127.0.0.1:0`).
+    pub metrics: bool,
 }
 
 impl Default for Options {
@@ -116,6 +123,8 @@ impl Default for Options {
             worker: WorkerOptions::default(),
             rate_limits: sync_server::config::RateLimits::default(),
             env: Vec::new(),
+            public_url: None,
+            metrics: false,
         }
     }
 }
@@ -154,10 +163,26 @@ impl TestApp {
             .await
             .expect("bind port 0");
         let address = listener.local_addr().expect("bound address");
+        let metrics_listener = if options.metrics {
+            Some(
+                tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind port 0 for metrics"),
+            )
+        } else {
+            None
+        };
+        let metrics_address = metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("bound metrics address"));
+        let public_url = options
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
         let mut vars = HashMap::from([
             ("EDU_DATABASE_URL", database_url),
             ("EDU_BIND", address.to_string()),
-            ("EDU_PUBLIC_URL", format!("http://{address}")),
+            ("EDU_PUBLIC_URL", public_url),
             ("EDU_DEV_MODE", options.dev_mode.to_string()),
             (
                 "EDU_STATIC_DIR",
@@ -169,6 +194,9 @@ impl TestApp {
             vars.insert("EDU_SMTP_URL", smtp_url);
         }
         vars.extend(options.env);
+        if let Some(metrics_address) = metrics_address {
+            vars.insert("EDU_METRICS_BIND", metrics_address.to_string());
+        }
         let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
         config.rate_limits = options.rate_limits.clone();
         let mut app = App::build(&config)
@@ -177,6 +205,9 @@ impl TestApp {
             .with_worker_options(options.worker);
         if let Some(transport) = options.mail_transport {
             app = app.with_mail_transport(transport);
+        }
+        if let Some(metrics_listener) = metrics_listener {
+            app = app.with_metrics_listener(metrics_listener);
         }
         let db = app.db().clone();
         let outbox = app.outbox().clone();
@@ -187,6 +218,7 @@ impl TestApp {
 
         Self {
             address,
+            metrics_address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -202,6 +234,11 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// The session cookie's name this app reads and sets (`__Host-edu_session` under https).
+    pub fn session_cookie_name(&self) -> &'static str {
+        sync_server::http::extractor::session_cookie_name(self.config.secure_cookies())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -19,5 +19,6 @@ mod health;
 mod migrations;
 mod notifications;
 mod observability;
+mod security;
 mod startup;
 mod teaching;

@@ -1,14 +1,44 @@
 use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{Options, TestApp};
+
+/// The app with metrics on their own listener (`EDU_METRICS_BIND`).
+async fn with_metrics(backend: crate::helpers::Backend) -> TestApp {
+    let options = Options {
+        metrics: true,
+        ..Options::default()
+    };
+    TestApp::spawn_with(backend, options).await
+}
+
+/// GET on the metrics listener.
+async fn get_metrics(app: &TestApp, path: &str) -> reqwest::Response {
+    let address = app.metrics_address.expect("metrics listener");
+    app.client
+        .get(format!("http://{address}{path}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    async fn metrics_are_not_served_on_the_public_address(backend) {
+        for app in [TestApp::spawn(backend).await, with_metrics(backend).await] {
+            assert_eq!(app.get_error_code("/metrics", 404).await, "not_found");
+        }
+    }
+);
 
 both_backends!(
     async fn metrics_count_requests_by_route_template(backend) {
-        let app = TestApp::spawn(backend).await;
+        let app = with_metrics(backend).await;
         app.get("/api/courses?limit=1").await;
         app.get("/api/courses?limit=2").await;
         app.get("/api/no-such-thing-1").await;
         app.get("/api/no-such-thing-2").await;
-        let res = app.get("/metrics").await;
+        // The metrics listener serves nothing else.
+        let res = get_metrics(&app, "/api/courses").await;
+        assert_eq!(res.status(), 404);
+        let res = get_metrics(&app, "/metrics").await;
         assert_eq!(res.status(), 200);
         assert!(res.headers()["content-type"]
             .to_str()
@@ -62,5 +92,7 @@ both_backends!(
         assert_eq!(params, ["limit", "cursor"]);
         assert!(doc["components"]["schemas"]["CourseSummary"].is_object(), "{doc}");
         assert!(doc["paths"]["/readyz"]["get"].is_object());
+        // Not part of the public API: served on EDU_METRICS_BIND only.
+        assert!(doc["paths"]["/metrics"].is_null(), "{doc}");
     }
 );

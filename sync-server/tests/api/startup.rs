@@ -113,6 +113,75 @@ fn server_prints_its_real_address_serves_and_stops_on_sigterm() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// Starts the binary with `vars`, waits for its listening line, stops it, and returns its stderr.
+fn stderr_of_a_start(vars: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(BIN);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("EDU_") {
+            cmd.env_remove(key);
+        }
+    }
+    let mut child = cmd
+        .current_dir(dir.path())
+        .env("EDU_DATABASE_URL", "sqlite://edu.db")
+        .env("EDU_LOG", "warn")
+        .envs(vars.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("EduPlatform listening on "), "{line:?}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn plain_http_on_a_reachable_address_is_warned_of_once_at_start() {
+    let warning = "EDU_PUBLIC_URL is plain http and EDU_BIND is reachable";
+    let exposed = stderr_of_a_start(&[
+        ("EDU_BIND", "0.0.0.0:0"),
+        ("EDU_PUBLIC_URL", "http://edu.example.org"),
+    ]);
+    assert_eq!(exposed.matches(warning).count(), 1, "{exposed}");
+    let local = stderr_of_a_start(&[("EDU_BIND", "127.0.0.1:0")]);
+    assert!(!local.contains(warning), "{local}");
+    let behind_tls = stderr_of_a_start(&[
+        ("EDU_BIND", "0.0.0.0:0"),
+        ("EDU_PUBLIC_URL", "https://edu.example.org"),
+    ]);
+    assert!(!behind_tls.contains(warning), "{behind_tls}");
+}
+
+#[test]
+fn a_metrics_address_in_use_exits_1_with_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stdout, stderr, _) = run_to_exit(&[
+        ("EDU_BIND", "127.0.0.1:0"),
+        ("EDU_DATABASE_URL", "sqlite://edu.db"),
+        ("EDU_METRICS_BIND", addr.as_str()),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: EDU_METRICS_BIND: cannot listen on {addr}: "
+        )),
+        "{stderr}"
+    );
+}
+
 /// reqwest's blocking client is not enabled; a small runtime does the one request.
 mod reqwest {
     pub fn blocking_get(url: &str) -> String {

@@ -35,7 +35,7 @@ impl TestApp {
     pub fn with_cookie(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
         self.client
             .request(method, self.url(path))
-            .header("cookie", format!("edu_session={token}"))
+            .header("cookie", format!("{}={token}", self.session_cookie_name()))
             .header("origin", self.url(""))
     }
 
