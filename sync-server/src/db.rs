@@ -183,6 +183,135 @@ impl Db {
         };
         Ok(rows)
     }
+
+    /// `(table, columns, unique, partial)` for every index of the application schema (primary
+    /// keys and unique constraints included, names left out since each backend names its own),
+    /// sorted; lets a test check that both migrations index the same columns the same way.
+    pub async fn schema_indexes(&self) -> Result<Vec<(String, String, bool, bool)>, sqlx::Error> {
+        // The dialects differ here: SQLite lists indexes with pragmas, PostgreSQL in pg_index.
+        let mut rows: Vec<(String, String, bool, bool)> = match self {
+            Self::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, \
+                            (SELECT group_concat(name, ',') FROM \
+                                (SELECT ii.name FROM pragma_index_info(il.name) ii ORDER BY ii.seqno)), \
+                            il.\"unique\" != 0, il.partial != 0 \
+                     FROM sqlite_master m JOIN pragma_index_list(m.name) il \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                       AND m.name NOT LIKE '_sqlx_%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Self::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT t.relname::text, \
+                            (SELECT string_agg(a.attname::text, ',' ORDER BY k.n) \
+                             FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) \
+                             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum), \
+                            i.indisunique, i.indpred IS NOT NULL \
+                     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid \
+                     JOIN pg_namespace ns ON ns.oid = t.relnamespace \
+                     WHERE ns.nspname = current_schema() AND t.relname NOT LIKE '\\_sqlx\\_%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        // SQLite gives a table with an INTEGER PRIMARY KEY no index row (the rowid is the key);
+        // none of ours has one, so every primary key shows up on both sides.
+        rows.sort();
+        Ok(rows)
+    }
+
+    /// `(table, column)` for every column that has a CHECK constraint, sorted. SQLite keeps no
+    /// catalog of checks, so its side is read from each table's CREATE TABLE text: a column
+    /// definition holding `CHECK` names its column first. Table-level checks show as column `*`.
+    pub async fn schema_checks(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
+        let mut checks: Vec<(String, String)> = match self {
+            Self::Sqlite(pool) => {
+                let tables: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx_%'",
+                )
+                .fetch_all(pool)
+                .await?;
+                tables
+                    .into_iter()
+                    .flat_map(|(table, sql)| {
+                        column_definitions(&sql)
+                            .into_iter()
+                            .filter(|def| def.to_ascii_uppercase().contains("CHECK"))
+                            .map(|def| {
+                                let first = def.split_whitespace().next().unwrap_or_default();
+                                let column = if first.eq_ignore_ascii_case("CHECK")
+                                    || first.eq_ignore_ascii_case("CONSTRAINT")
+                                {
+                                    "*".to_owned()
+                                } else {
+                                    first.trim_matches('"').to_owned()
+                                };
+                                (table.clone(), column)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            }
+            Self::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT t.relname::text, \
+                            CASE WHEN array_length(c.conkey, 1) = 1 \
+                                 THEN (SELECT a.attname::text FROM pg_attribute a \
+                                       WHERE a.attrelid = t.oid AND a.attnum = c.conkey[1]) \
+                                 ELSE '*' END \
+                     FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+                     JOIN pg_namespace ns ON ns.oid = t.relnamespace \
+                     WHERE c.contype = 'c' AND ns.nspname = current_schema()",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        checks.sort();
+        Ok(checks)
+    }
+}
+
+/// The comma-separated parts of a CREATE TABLE statement's outer parentheses (column definitions
+/// and table constraints), commas inside nested parentheses or quotes left alone; `--` comments
+/// dropped.
+fn column_definitions(create_table: &str) -> Vec<String> {
+    let text: String = create_table
+        .lines()
+        .map(|line| line.split("--").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let Some(start) = text.find('(') else {
+        return Vec::new();
+    };
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut current = String::new();
+    for c in text[start + 1..].chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth == 0 => break,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                parts.push(current.trim().to_owned());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        parts.push(current.trim().to_owned());
+    }
+    parts
 }
 
 async fn connect_sqlite(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
