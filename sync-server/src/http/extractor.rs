@@ -322,6 +322,8 @@ mod tests {
         let name = session_cookie_name(true);
         assert_eq!(name, "__Host-edu_session");
         assert_eq!(session_cookie_name(false), "edu_session");
+        assert_eq!(device_cookie_name(true), "__Host-edu_device");
+        assert_eq!(device_cookie_name(false), "edu_device");
         let plain = headers(&[("cookie", "edu_session=planted")]);
         assert_eq!(credential(&plain, name).map_err(|_| ()), Ok(None));
         let both = headers(&[("cookie", "edu_session=planted; __Host-edu_session=real")]);
