@@ -18,13 +18,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
+mod support;
+
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, Executor, PgConnection};
 use sync_server::config::RateLimits;
 use sync_server::identity::demo::DEMO_PASSWORD;
-use sync_server::{App, Config};
 
 /// The flood runs this long before the catalog is timed under it.
 const FLOOD_RAMP_UP: Duration = Duration::from_millis(500);
@@ -33,7 +32,6 @@ const SIGN_IN_LOOPS: usize = 32;
 const PROBE_INTERVAL: Duration = Duration::from_millis(2);
 /// Idle and flood phases alternate this many times; percentiles are taken over all of them.
 const ROUNDS: u8 = 3;
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const USER: &str = "student@demo.local";
 
 fn main() {
@@ -44,70 +42,22 @@ fn main() {
     let permits: Option<usize> = std::env::var("EDU_BENCH_HASH_PERMITS")
         .ok()
         .and_then(|v| v.parse().ok());
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run("SQLite", &sqlite, seconds, permits);
-
-    let admin_url =
-        std::env::var("EDU_BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
-    if admin_url.is_empty() {
-        println!("(PostgreSQL skipped: EDU_BENCH_POSTGRES_URL is empty)");
-        return;
-    }
-    let name = format!("edu_bench_{}", uuid::Uuid::new_v4().simple());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut url = url::Url::parse(&admin_url).expect("EDU_BENCH_POSTGRES_URL is a URL");
-    let created = runtime.block_on(async {
-        let mut admin = PgConnection::connect(&admin_url).await?;
-        admin
-            .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-            .await
-            .map(|_| ())
-    });
-    if let Err(e) = created {
-        println!("(PostgreSQL skipped: cannot create a database at {admin_url}: {e})");
-        return;
-    }
-    url.set_path(&format!("/{name}"));
-    run("PostgreSQL", url.as_str(), seconds, permits);
-    runtime.block_on(async {
-        let mut admin = PgConnection::connect(&admin_url)
-            .await
-            .expect("reach PostgreSQL");
-        let _ = admin
-            .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
-            .await;
-    });
+    support::on_each_database(|label, url| run(label, url, seconds, permits));
 }
 
 /// One full measurement against one database.
 fn run(label: &str, database_url: &str, seconds: u64, permits: Option<usize>) {
-    // The server gets its own runtime (threads) so the load generator does not share its workers.
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = server
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let address = listener.local_addr().unwrap();
-    let vars = HashMap::from([
-        ("EDU_DATABASE_URL", database_url.to_owned()),
-        ("EDU_BIND", address.to_string()),
-        ("EDU_DEMO_DATA", "true".to_owned()),
-        ("EDU_LOG", "error".to_owned()),
-    ]);
-    let mut config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
-    config.rate_limits = RateLimits::unlimited();
-    if let Some(permits) = permits {
-        config.password_hash_permits = permits;
-    }
-    let permits = config.password_hash_permits;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = server.block_on(App::build(&config)).expect("app starts");
-    let serving = server.spawn(app.run(listener, async {
-        let _ = stopped.await;
-    }));
+    let server = support::Server::start(
+        database_url,
+        |config| {
+            config.rate_limits = RateLimits::unlimited();
+            if let Some(permits) = permits {
+                config.password_hash_permits = permits;
+            }
+        },
+        |app| app,
+    );
+    let permits = server.config.password_hash_permits;
 
     // The sign-in loops get a runtime of their own, and the catalog probe a thread of its own
     // (see `Probe`), so neither queues behind the other inside the load generator.
@@ -116,7 +66,7 @@ fn run(label: &str, database_url: &str, seconds: u64, permits: Option<usize>) {
         .enable_all()
         .build()
         .unwrap();
-    let base = format!("http://{address}");
+    let base = server.base();
     let probe = Probe::start(base.clone());
     flood_runtime.block_on(sign_in(&reqwest::Client::new(), &base));
 
@@ -203,8 +153,7 @@ fn run(label: &str, database_url: &str, seconds: u64, permits: Option<usize>) {
         "  catalog p99 under flood / idle = {ratio:.2}x (target <= 2x: {})",
         if ratio <= 2.0 { "met" } else { "NOT met" }
     );
-    let _ = stop.send(());
-    let _ = server.block_on(serving);
+    server.stop();
 }
 
 /// The catalog probe: a thread with a single-threaded runtime and an HTTP client of its own, like a

@@ -13,15 +13,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
+mod support;
+
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, Executor, PgConnection};
 use sync_server::config::RateLimits;
 use sync_server::notify::WorkerOptions;
-use sync_server::{App, Config};
-
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// A verified demo account (forgot-password) and an account registered unverified here (resend).
 const KNOWN_VERIFIED: &str = "student@demo.local";
 const KNOWN_UNVERIFIED: &str = "waiting@example.org";
@@ -31,74 +28,25 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(300);
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run("SQLite", &sqlite, pairs);
-
-    let admin_url =
-        std::env::var("EDU_BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
-    if admin_url.is_empty() {
-        println!("(PostgreSQL skipped: EDU_BENCH_POSTGRES_URL is empty)");
-        return;
-    }
-    let name = format!("edu_bench_{}", uuid::Uuid::new_v4().simple());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let created = runtime.block_on(async {
-        let mut admin = PgConnection::connect(&admin_url).await?;
-        admin
-            .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-            .await
-            .map(|_| ())
-    });
-    if let Err(e) = created {
-        println!("(PostgreSQL skipped: cannot create a database at {admin_url}: {e})");
-        return;
-    }
-    let mut url = url::Url::parse(&admin_url).expect("EDU_BENCH_POSTGRES_URL is a URL");
-    url.set_path(&format!("/{name}"));
-    run("PostgreSQL", url.as_str(), pairs);
-    runtime.block_on(async {
-        let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-        let _ = admin
-            .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
-            .await;
-    });
+    support::on_each_database(|label, url| run(label, url, pairs));
 }
 
 fn run(label: &str, database_url: &str, pairs: usize) {
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = server
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let address = listener.local_addr().unwrap();
-    let vars = HashMap::from([
-        ("EDU_DATABASE_URL", database_url.to_owned()),
-        ("EDU_BIND", address.to_string()),
-        ("EDU_DEMO_DATA", "true".to_owned()),
-        ("EDU_LOG", "error".to_owned()),
-    ]);
-    let mut config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
-    config.rate_limits = RateLimits::unlimited();
-    let app = server
-        .block_on(App::build(&config))
-        .expect("app starts")
-        .with_worker_options(WorkerOptions {
-            enabled: false,
-            ..WorkerOptions::default()
-        });
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = server.spawn(app.run(listener, async {
-        let _ = stopped.await;
-    }));
-
+    let server = support::Server::start(
+        database_url,
+        |config| config.rate_limits = RateLimits::unlimited(),
+        |app| {
+            app.with_worker_options(WorkerOptions {
+                enabled: false,
+                ..WorkerOptions::default()
+            })
+        },
+    );
     let client_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let base = format!("http://{address}");
+    let base = server.base();
     client_runtime.block_on(async {
         let client = reqwest::Client::new();
         let res = client
@@ -164,8 +112,7 @@ fn run(label: &str, database_url: &str, pairs: usize) {
             );
         }
     });
-    let _ = stop.send(());
-    server.block_on(serving).unwrap().unwrap();
+    server.stop();
 }
 
 /// Median and p90.

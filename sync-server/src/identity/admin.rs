@@ -84,7 +84,6 @@ pub async fn create_admin(
     let email = normalise_email(email)?;
     let key = validate::email_key(&email);
     let now = Utc::now();
-    let cli = Client::new(None, Some("sync-server admin create"));
     let checked_password = |password: Option<&str>| -> Result<String> {
         let password = password.ok_or_else(|| Error::Validation {
             field: "password",
@@ -117,14 +116,7 @@ pub async fn create_admin(
                 "{} -> admin by the admin CLI with --force: new password, sessions ended",
                 found.role
             );
-            audit::record(
-                &mut tx,
-                Event::RoleChanged,
-                Some(&found.id),
-                &cli,
-                Some(&detail),
-            )
-            .await?;
+            record_role_change(&mut tx, &found.id, &detail).await?;
             tx.commit().await?;
             return Ok(AdminOutcome::TakenOver {
                 id: found.id,
@@ -147,14 +139,7 @@ pub async fn create_admin(
                 .rows_affected()
         });
         let detail = format!("{} -> admin by the admin CLI", found.role);
-        audit::record(
-            &mut tx,
-            Event::RoleChanged,
-            Some(&found.id),
-            &cli,
-            Some(&detail),
-        )
-        .await?;
+        record_role_change(&mut tx, &found.id, &detail).await?;
         tx.commit().await?;
         return Ok(AdminOutcome::Promoted { id: found.id });
     }
@@ -179,14 +164,13 @@ pub async fn create_admin(
         .await?
         .rows_affected()
     });
-    audit::record(
-        &mut tx,
-        Event::RoleChanged,
-        Some(&id),
-        &cli,
-        Some("created as admin by the admin CLI"),
-    )
-    .await?;
+    record_role_change(&mut tx, &id, "created as admin by the admin CLI").await?;
     tx.commit().await?;
     Ok(AdminOutcome::Created { id })
+}
+
+/// The audit entry of every change this command makes, marked as the CLI's (no IP).
+async fn record_role_change(tx: &mut crate::db::Tx, user_id: &str, detail: &str) -> Result<()> {
+    let cli = Client::new(None, Some("sync-server admin create"));
+    audit::record(tx, Event::RoleChanged, Some(user_id), &cli, Some(detail)).await
 }

@@ -1,0 +1,109 @@
+//! What the benchmarks share: the databases they run on (a temporary SQLite file, then a fresh
+//! PostgreSQL database that is dropped afterwards) and the real app started on 127.0.0.1:0 in a
+//! runtime of its own, so the load generator never shares its worker threads.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use sqlx::{Connection, Executor, PgConnection};
+use sync_server::{App, Config};
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Runs `bench(label, database_url)` on SQLite, then on PostgreSQL unless
+/// `EDU_BENCH_POSTGRES_URL` is empty (default: the local server the tests use).
+pub fn on_each_database(mut bench: impl FnMut(&str, &str)) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    bench("SQLite", &sqlite);
+
+    let admin_url =
+        std::env::var("EDU_BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+    if admin_url.is_empty() {
+        println!("(PostgreSQL skipped: EDU_BENCH_POSTGRES_URL is empty)");
+        return;
+    }
+    let name = format!("edu_bench_{}", uuid::Uuid::new_v4().simple());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let created = runtime.block_on(async {
+        let mut admin = PgConnection::connect(&admin_url).await?;
+        admin
+            .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+            .await
+            .map(|_| ())
+    });
+    if let Err(e) = created {
+        println!("(PostgreSQL skipped: cannot create a database at {admin_url}: {e})");
+        return;
+    }
+    let mut url = url::Url::parse(&admin_url).expect("EDU_BENCH_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    bench("PostgreSQL", url.as_str());
+    runtime.block_on(async {
+        if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
+            let _ = admin
+                .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
+                .await;
+        }
+    });
+}
+
+/// The app with demo data, serving on a free port until `stop`.
+pub struct Server {
+    pub address: SocketAddr,
+    /// The configuration it runs with (not every benchmark reads it).
+    #[allow(dead_code)]
+    pub config: Config,
+    runtime: tokio::runtime::Runtime,
+    stop: tokio::sync::oneshot::Sender<()>,
+    serving: tokio::task::JoinHandle<Result<(), sync_server::StartError>>,
+}
+
+impl Server {
+    /// Starts the app on `database_url`; `configure` adjusts the config, `adjust` the built app.
+    pub fn start(
+        database_url: &str,
+        configure: impl FnOnce(&mut Config),
+        adjust: impl FnOnce(App) -> App,
+    ) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind port 0");
+        let address = listener.local_addr().expect("bound address");
+        let vars = HashMap::from([
+            ("EDU_DATABASE_URL", database_url.to_owned()),
+            ("EDU_BIND", address.to_string()),
+            ("EDU_DEMO_DATA", "true".to_owned()),
+            ("EDU_LOG", "error".to_owned()),
+        ]);
+        let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("config");
+        configure(&mut config);
+        let app = adjust(runtime.block_on(App::build(&config)).expect("app starts"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = runtime.spawn(app.run(listener, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            address,
+            config,
+            runtime,
+            stop,
+            serving,
+        }
+    }
+
+    /// `http://<address>`.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Stops serving and waits for the app to shut down.
+    pub fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.runtime.block_on(self.serving);
+    }
+}
