@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Connection;
 
 use crate::config::{Backend, DatabaseUrl};
+use crate::jobs::Waker;
 
 /// How long start-up waits for the database, and how long a request waits for a pooled connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -18,9 +19,17 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A pooled PostgreSQL connection idle for at least this long is pinged before it is handed out.
 pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
-/// The database the server writes to. Cloning is cheap (the pools are shared handles).
+/// The database the server writes to, and the doorbell of this process's job runner (a
+/// transaction that queued work rings it when it commits). Cloning is cheap (shared handles).
 #[derive(Debug, Clone)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    jobs: Waker,
+}
+
+/// The connection pool of whichever backend the config names.
+#[derive(Debug, Clone)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -31,18 +40,28 @@ pub enum Db {
 /// places where dialects differ need their own `match`.
 macro_rules! on_pool {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+        match ($db).pool() {
+            $crate::db::Pool::Sqlite($pool) => $body,
+            $crate::db::Pool::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_pool;
 
 /// One unit of work on either backend: everything written through it lands together or not at all
-/// (one transaction per user action, so an outbox row is committed with the change it announces).
+/// (one transaction per user action, so a queued job is committed with the change it announces).
+/// Remembers whether it queued a job, and then wakes the job runner once it has committed: work
+/// from a rolled-back transaction never existed, and committed work needs no separate "wake" call.
 #[derive(Debug)]
-pub enum Tx {
+pub struct Tx {
+    pub(crate) conn: TxConn,
+    jobs: Waker,
+    queued_jobs: bool,
+}
+
+/// The open transaction of a `Tx`.
+#[derive(Debug)]
+pub(crate) enum TxConn {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
@@ -52,12 +71,12 @@ pub enum Tx {
 #[allow(unused_macros)] // used by the identity and notification domains
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+        match &mut ($tx).conn {
+            $crate::db::TxConn::Sqlite(t) => {
                 let $conn = &mut **t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::TxConn::Postgres(t) => {
                 let $conn = &mut **t;
                 $body
             }
@@ -68,11 +87,26 @@ macro_rules! on_tx {
 pub(crate) use on_tx;
 
 impl Tx {
+    /// Commits, then wakes this process's job runner if a job was queued (`jobs::enqueue`).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Self::Sqlite(t) => t.commit().await,
-            Self::Postgres(t) => t.commit().await,
+        let Self {
+            conn,
+            jobs,
+            queued_jobs,
+        } = self;
+        match conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(t) => t.commit().await?,
         }
+        if queued_jobs {
+            jobs.wake();
+        }
+        Ok(())
+    }
+
+    /// Notes that a job was queued in this transaction (called by `jobs::enqueue`).
+    pub(crate) fn queued_job(&mut self) {
+        self.queued_jobs = true;
     }
 }
 
@@ -99,9 +133,13 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrati
 impl Db {
     /// Opens a pool and brings the schema up to date. Fails within about `CONNECT_TIMEOUT`.
     pub async fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
-        let db = match url.backend() {
-            Backend::Sqlite => Self::Sqlite(connect_sqlite(url).await?),
-            Backend::Postgres => Self::Postgres(connect_postgres(url).await?),
+        let pool = match url.backend() {
+            Backend::Sqlite => Pool::Sqlite(connect_sqlite(url).await?),
+            Backend::Postgres => Pool::Postgres(connect_postgres(url).await?),
+        };
+        let db = Self {
+            pool,
+            jobs: Waker::new(),
         };
         db.migrate().await.map_err(|source| DbError::Migrate {
             url: url.redacted(),
@@ -112,25 +150,40 @@ impl Db {
 
     /// Applies the migrations of this backend that have not run yet.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
-            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         }
     }
 
+    /// The pool, for code where the dialects differ (`match db.pool() { Pool::Sqlite(p) => .. }`).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Rung when a transaction that queued a job commits; the job runner waits on it.
+    pub fn jobs_waker(&self) -> &Waker {
+        &self.jobs
+    }
+
     pub fn backend(&self) -> Backend {
-        match self {
-            Self::Sqlite(_) => Backend::Sqlite,
-            Self::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
     /// writers queue on `busy_timeout` instead of failing when a read lock cannot be upgraded.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            jobs: self.jobs.clone(),
+            queued_jobs: false,
         })
     }
 
@@ -158,8 +211,8 @@ impl Db {
     /// check that the SQLite and PostgreSQL migrations describe the same schema.
     pub async fn schema_columns(&self) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
         // The dialects differ here: SQLite has pragma functions, PostgreSQL has information_schema.
-        let rows: Vec<(String, String, bool)> = match self {
-            Self::Sqlite(pool) => {
+        let rows: Vec<(String, String, bool)> = match &self.pool {
+            Pool::Sqlite(pool) => {
                 sqlx::query_as(
                     "SELECT m.name, p.name, p.\"notnull\" != 0 \
                      FROM sqlite_master m JOIN pragma_table_info(m.name) p \
@@ -170,7 +223,7 @@ impl Db {
                 .fetch_all(pool)
                 .await?
             }
-            Self::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query_as(
                     "SELECT table_name::text, column_name::text, is_nullable = 'NO' \
                      FROM information_schema.columns \
@@ -189,8 +242,8 @@ impl Db {
     /// sorted; lets a test check that both migrations index the same columns the same way.
     pub async fn schema_indexes(&self) -> Result<Vec<(String, String, bool, bool)>, sqlx::Error> {
         // The dialects differ here: SQLite lists indexes with pragmas, PostgreSQL in pg_index.
-        let mut rows: Vec<(String, String, bool, bool)> = match self {
-            Self::Sqlite(pool) => {
+        let mut rows: Vec<(String, String, bool, bool)> = match &self.pool {
+            Pool::Sqlite(pool) => {
                 sqlx::query_as(
                     "SELECT m.name, \
                             (SELECT group_concat(name, ',') FROM \
@@ -203,7 +256,7 @@ impl Db {
                 .fetch_all(pool)
                 .await?
             }
-            Self::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query_as(
                     "SELECT t.relname::text, \
                             (SELECT string_agg(a.attname::text, ',' ORDER BY k.n) \
@@ -228,8 +281,8 @@ impl Db {
     /// catalog of checks, so its side is read from each table's CREATE TABLE text: a column
     /// definition holding `CHECK` names its column first. Table-level checks show as column `*`.
     pub async fn schema_checks(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
-        let mut checks: Vec<(String, String)> = match self {
-            Self::Sqlite(pool) => {
+        let mut checks: Vec<(String, String)> = match &self.pool {
+            Pool::Sqlite(pool) => {
                 let tables: Vec<(String, String)> = sqlx::query_as(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
                      AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx_%'",
@@ -257,7 +310,7 @@ impl Db {
                     })
                     .collect()
             }
-            Self::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query_as(
                     "SELECT t.relname::text, \
                             CASE WHEN array_length(c.conkey, 1) = 1 \

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod identity;
+pub mod jobs;
 pub mod metrics;
 pub mod notify;
 pub mod telemetry;
@@ -111,11 +112,6 @@ impl App {
         self
     }
 
-    /// The handle that wakes this app's mail worker after mail was enqueued.
-    pub fn outbox(&self) -> &notify::Outbox {
-        &self.state.outbox
-    }
-
     /// The database this app uses (tests close it to see readiness fail).
     pub fn db(&self) -> &Db {
         &self.state.db
@@ -147,7 +143,7 @@ impl App {
         )
         .with_composer(composer);
         let mut worker = if self.worker_options.enabled {
-            tokio::spawn(worker.run(self.state.outbox.clone(), stop.clone()))
+            tokio::spawn(worker.run(stop.clone()))
         } else {
             tokio::spawn(async {})
         };

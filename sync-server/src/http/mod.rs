@@ -40,7 +40,6 @@ use crate::db::Db;
 use crate::error::Error;
 use crate::identity::Accounts;
 use crate::metrics::Metrics;
-use crate::notify::Outbox;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -53,8 +52,6 @@ pub struct AppState {
     pub dev_mode: bool,
     /// `EDU_PUBLIC_URL`, no trailing slash: the start of every link in mail.
     pub public_url: Arc<str>,
-    /// Wake the mail worker after committing a transaction that called `notify::enqueue`.
-    pub outbox: Outbox,
     /// The configuration the app started with (public URL, trusted proxies, ...).
     pub config: Arc<Config>,
     /// Accounts, sessions and roles.
@@ -69,8 +66,6 @@ impl AppState {
             static_dir: Arc::new(config.static_dir.clone()),
             dev_mode: config.dev_mode,
             public_url: Arc::from(config.public_url.as_str()),
-            // One handle: the identity rules wake the same worker the HTTP layer does.
-            outbox: accounts.outbox.clone(),
             config: Arc::new(config.clone()),
             accounts,
         }

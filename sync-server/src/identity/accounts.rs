@@ -257,7 +257,6 @@ impl Accounts {
             notify::enqueue(&mut tx, &existing.recipient(), template).await?;
         }
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -347,7 +346,6 @@ impl Accounts {
             .await?
             .ok_or(Error::InvalidToken)?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(after.to_me())
     }
 
@@ -362,7 +360,6 @@ impl Accounts {
         let mail = TokenMail::ResendVerification { email_key: key };
         notify::enqueue_token_mail(&mut tx, &email, &mail).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -454,7 +451,6 @@ impl Accounts {
         let mail = TokenMail::ResetPassword { email_key: key };
         notify::enqueue_token_mail(&mut tx, &email, &mail).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -494,7 +490,6 @@ impl Accounts {
         audit::record(&mut tx, Event::PasswordReset, Some(&user.id), client, None).await?;
         notify::enqueue(&mut tx, &user.recipient(), Template::PasswordChanged).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -547,7 +542,6 @@ impl Accounts {
         .await?;
         notify::enqueue(&mut tx, &user.recipient(), Template::PasswordChanged).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 
@@ -571,7 +565,6 @@ impl Accounts {
         };
         notify::enqueue_token_mail(&mut tx, &new_email, &mail).await?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(())
     }
 

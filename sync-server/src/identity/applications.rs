@@ -237,7 +237,6 @@ impl Accounts {
             .await?
             .ok_or_else(|| Error::Internal("a decided application vanished".into()))?;
         tx.commit().await?;
-        self.outbox.wake();
         Ok(application)
     }
 }

@@ -25,7 +25,7 @@ use shared::api::accounts::{Locale, Me, Role};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::notify::{Outbox, Recipient};
+use crate::notify::Recipient;
 
 pub use password::PasswordHasher;
 pub use rate_limit::{Attempt, RateLimiter};
@@ -39,8 +39,6 @@ pub struct Accounts {
     pub limits: Arc<RateLimiter>,
     /// `EDU_PUBLIC_URL` without a trailing slash.
     pub public_base: Arc<str>,
-    /// Woken after committing a transaction that queued mail, so it leaves at once.
-    pub outbox: Outbox,
 }
 
 impl Accounts {
@@ -51,7 +49,6 @@ impl Accounts {
             passwords: PasswordHasher::new(config.password_hash_permits).await?,
             limits: Arc::new(RateLimiter::new(&config.rate_limits)),
             public_base: config.public_base().into(),
-            outbox: Outbox::new(),
         })
     }
 

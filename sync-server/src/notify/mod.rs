@@ -2,7 +2,7 @@
 //! causes it, delivered later by a background worker, and in-app notifications (the bell).
 //!
 //! Owns the templates, the outbox, the dev mailbox and the `notifications` table. Never sends mail
-//! inside a request: `enqueue` only writes rows; after committing, callers `wake` the worker.
+//! inside a request: `enqueue` only writes rows, and committing them wakes the worker.
 //! Never keeps a usable secret at rest: mail carrying a single-use link is queued as a `TokenMail`
 //! and composed (token made, text rendered) by the worker when it is sent; sent and failed mail
 //! loses its bodies at once and its row after `RETENTION`.
@@ -15,7 +15,6 @@ pub mod worker;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Locale;
@@ -68,7 +67,7 @@ pub enum Template {
 
 /// Renders the template in the recipient's locale (subject, text, html) and queues it in the same
 /// transaction as the action that caused it. Approvals/rejections also create an in-app
-/// notification. Call `Outbox::wake` after committing so the mail leaves at once.
+/// notification. The worker is woken when `tx` commits.
 pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<()> {
     let rendered = template.render(to.locale, &to.display_name);
     let now = chrono::Utc::now();
@@ -112,6 +111,7 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
             .map(drop)?
         });
     }
+    tx.queued_job();
     tracing::debug!(outbox_id = %id, template = template.code(), "mail queued");
     Ok(())
 }
@@ -166,7 +166,7 @@ pub trait Composer: std::fmt::Debug + Send + Sync + 'static {
 }
 
 /// Queues a `TokenMail` to `to_email` in the caller's transaction: one row with no text, the same
-/// work whether or not an account has the address. Call `Outbox::wake` after committing.
+/// work whether or not an account has the address.
 pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -> Result<()> {
     let now = Utc::now();
     let id = uuid::Uuid::now_v7().to_string();
@@ -189,6 +189,7 @@ pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -
         .await
         .map(drop)?
     });
+    tx.queued_job();
     tracing::debug!(outbox_id = %id, template = mail.code(), "token mail queued");
     Ok(())
 }
@@ -256,29 +257,6 @@ pub async fn forget_user(tx: &mut Tx, user_id: &str) -> Result<()> {
         on_tx!(tx, conn => sqlx::query(sql).bind(user_id).execute(conn).await.map(drop)?);
     }
     Ok(())
-}
-
-/// Wakes the mail worker: call it after committing a transaction that enqueued mail. Cheap to clone.
-/// Other server processes pick the mail up at their next poll.
-#[derive(Debug, Clone, Default)]
-pub struct Outbox {
-    wake: Arc<tokio::sync::Notify>,
-}
-
-impl Outbox {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Tells the worker new mail is waiting (a no-op when it is already busy: it looks again).
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-
-    /// Completes at the next `wake` (or at once if one came since the last wait).
-    pub async fn woken(&self) {
-        self.wake.notified().await;
-    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::transport::{DeliveryError, Mail, Transport};
-use super::{mask_email, Composer, Outbox, TokenMail};
+use super::{mask_email, Composer, TokenMail};
+use crate::config::Backend;
 use crate::db::{on_pool, on_tx, Db};
 use crate::error::{Error, Result};
 
@@ -120,10 +121,12 @@ impl Worker {
         self
     }
 
-    /// Delivers until `stop` turns true (or its sender is dropped). Wakes on `outbox.wake()` and
-    /// every `poll_interval`. A failing database is logged and tried again at the next poll.
+    /// Delivers until `stop` turns true (or its sender is dropped). Wakes when a transaction that
+    /// queued mail commits, and every `poll_interval`. A failing database is logged and tried
+    /// again at the next poll.
     #[tracing::instrument(name = "mail_worker", skip_all)]
-    pub async fn run(self, outbox: Outbox, mut stop: watch::Receiver<bool>) {
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut woken = self.db.jobs_waker().listen();
         tracing::debug!("mail worker started");
         loop {
             if *stop.borrow() {
@@ -137,7 +140,7 @@ impl Worker {
             }
             tokio::select! {
                 changed = stop.changed() => if changed.is_err() { break },
-                () = outbox.woken() => {},
+                _ = woken.changed() => {},
                 () = tokio::time::sleep(self.options.poll_interval) => {},
             }
         }
@@ -250,9 +253,9 @@ impl Worker {
         let limit = i64::from(self.options.batch_size);
         // The dialects differ here: PostgreSQL skips rows another worker is claiming this instant;
         // SQLite has one writer, and Db::begin's BEGIN IMMEDIATE makes the claim wait its turn.
-        let lock = match self.db {
-            Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
-            Db::Sqlite(_) => "",
+        let lock = match self.db.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
         };
         let sql = format!(
             "UPDATE outbox SET locked_until_ms = $1, claim_id = $2, attempts = attempts + 1 \

@@ -13,7 +13,7 @@ pub use accounts::{token_after, Role, DEMO_PASSWORD};
 
 use sqlx::{Connection, Executor, PgConnection};
 use sync_server::notify::mailbox::MailboxMessage;
-use sync_server::notify::{Outbox, Transport, WorkerOptions};
+use sync_server::notify::{Transport, WorkerOptions};
 use sync_server::{App, Config, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
@@ -78,8 +78,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own pool (shared handle).
     pub db: Db,
-    /// Wakes the app's mail worker (call after committing `notify::enqueue`).
-    pub outbox: Outbox,
     pub config: Config,
     /// Holds the SQLite file and anything `spawn_prepared` put there (e.g. a client build).
     _dir: tempfile::TempDir,
@@ -210,7 +208,6 @@ impl TestApp {
             app = app.with_metrics_listener(metrics_listener);
         }
         let db = app.db().clone();
-        let outbox = app.outbox().clone();
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(app.run(listener, async {
             let _ = stop.await;
@@ -224,7 +221,6 @@ impl TestApp {
                 .build()
                 .expect("HTTP client"),
             db,
-            outbox,
             config,
             _dir: dir,
             shutdown: Some(shutdown),

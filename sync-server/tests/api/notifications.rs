@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use shared::api::accounts::Locale;
 use shared::api::notifications::NotificationList;
+use sync_server::db::Pool;
 use sync_server::notify::transport::SendFuture;
 use sync_server::notify::{
-    self, DeliveryError, Mail, Outbox, Recipient, Template, Transport, Worker, WorkerOptions,
+    self, DeliveryError, Mail, Recipient, Template, Transport, Worker, WorkerOptions,
 };
 use sync_server::Db;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -47,9 +48,9 @@ both_backends!(
 /// Runs one query on whichever pool the app uses.
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
-        match &$db {
-            Db::Sqlite($pool) => $body,
-            Db::Postgres($pool) => $body,
+        match $db.pool() {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -63,14 +64,13 @@ fn recipient(user_id: Option<&str>, email: &str, locale: Locale) -> Recipient {
     }
 }
 
-/// Queues mail the way a handler does: in a transaction, then wakes the worker after commit.
+/// Queues mail the way a handler does: in a transaction, whose commit wakes the worker.
 async fn queue(app: &TestApp, mails: Vec<(Recipient, Template)>) {
     let mut tx = app.db.begin().await.unwrap();
     for (to, template) in mails {
         notify::enqueue(&mut tx, &to, template).await.unwrap();
     }
     tx.commit().await.unwrap();
-    app.outbox.wake();
 }
 
 /// `(status, attempts, last_error)` of every outbox row, oldest first.
@@ -290,7 +290,7 @@ both_backends!(
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let other = tokio::spawn(
             Worker::new(other_db.clone(), transport.clone(), options)
-                .run(Outbox::new(), stopped),
+                .run(stopped),
         );
 
         let mails = (0..50)

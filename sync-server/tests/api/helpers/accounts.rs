@@ -14,9 +14,9 @@ pub use shared::api::accounts::Role;
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            sync_server::Db::Sqlite($pool) => $body,
-            sync_server::Db::Postgres($pool) => $body,
+        match $db.pool() {
+            sync_server::db::Pool::Sqlite($pool) => $body,
+            sync_server::db::Pool::Postgres($pool) => $body,
         }
     };
 }
