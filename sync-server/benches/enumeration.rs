@@ -18,7 +18,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use sync_server::config::RateLimits;
-use sync_server::notify::WorkerOptions;
+use sync_server::jobs::WorkerOptions;
+
 /// A verified demo account (forgot-password) and an account registered unverified here (resend).
 const KNOWN_VERIFIED: &str = "student@demo.local";
 const KNOWN_UNVERIFIED: &str = "waiting@example.org";

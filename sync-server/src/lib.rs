@@ -1,8 +1,8 @@
 //! EduPlatform's server as a library: `serve` runs it on a listener it is given, `App` lets tests
 //! build the same app and start it on port 0.
 //!
-//! Owns start-up order (database, migrations, demo data, mail transport, router), the background
-//! mail worker's life, and shutdown. Reads no environment variable itself: `Config` comes in from
+//! Owns start-up order (database, migrations, demo data, mail transport, router), the life of the
+//! background job runner (which sends mail) and of housekeeping, and shutdown. Reads no environment variable itself: `Config` comes in from
 //! the caller.
 
 pub mod catalog;
@@ -48,7 +48,8 @@ pub enum StartError {
     Io(#[from] std::io::Error),
 }
 
-/// How long shutdown waits for a mail being sent; an unfinished one is retried after its lease.
+/// How long shutdown waits for a job being run (a mail being sent); an unfinished one is retried
+/// after its lease.
 const WORKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long shutdown waits for a metrics scrape in flight.
@@ -58,7 +59,9 @@ const METRICS_STOP_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct App {
     state: http::AppState,
     transport: Arc<dyn notify::Transport>,
-    worker_options: notify::WorkerOptions,
+    worker_options: jobs::WorkerOptions,
+    /// Job kinds besides mail (tests add their own).
+    job_handlers: Vec<Arc<dyn jobs::Handler>>,
     /// Where `GET /metrics` is served (`EDU_METRICS_BIND`); `None` serves no metrics.
     metrics_listener: Option<TcpListener>,
 }
@@ -89,7 +92,8 @@ impl App {
         Ok(Self {
             state: http::AppState::new(db, config, accounts),
             transport,
-            worker_options: notify::WorkerOptions::default(),
+            worker_options: jobs::WorkerOptions::default(),
+            job_handlers: Vec::new(),
             metrics_listener: None,
         })
     }
@@ -100,9 +104,15 @@ impl App {
         self
     }
 
-    /// Paces the mail worker differently (tests use short back-offs).
-    pub fn with_worker_options(mut self, options: notify::WorkerOptions) -> Self {
+    /// Paces the job runner differently (tests use short back-offs).
+    pub fn with_worker_options(mut self, options: jobs::WorkerOptions) -> Self {
         self.worker_options = options;
+        self
+    }
+
+    /// Runs the jobs of `handler.kind()` in this app's runner too.
+    pub fn with_job_handler(mut self, handler: Arc<dyn jobs::Handler>) -> Self {
+        self.job_handlers.push(handler);
         self
     }
 
@@ -136,12 +146,13 @@ impl App {
     ) -> Result<(), StartError> {
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
         let composer: Arc<dyn notify::Composer> = Arc::new(self.state.accounts.clone());
-        let worker = notify::Worker::new(
-            self.state.db.clone(),
-            self.transport.clone(),
-            self.worker_options.clone(),
-        )
-        .with_composer(composer);
+        let worker = jobs::Runner::new(self.state.db.clone(), self.worker_options.clone())
+            .with_handlers(notify::mail_handlers(
+                &self.state.db,
+                self.transport.clone(),
+                composer,
+            ))
+            .with_handlers(self.job_handlers.drain(..));
         let mut worker = if self.worker_options.enabled {
             tokio::spawn(worker.run(stop.clone()))
         } else {
@@ -193,7 +204,7 @@ impl App {
             .is_err()
         {
             worker.abort();
-            tracing::warn!("mail worker did not stop in time; its mail is retried after the lease");
+            tracing::warn!("job runner did not stop in time; its jobs are retried after the lease");
         }
         housekeeping.abort();
         self.state.db.close().await;
@@ -205,18 +216,22 @@ impl App {
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// Deletes, at start and then hourly until `stop`, what must not outlive its use: expired
-/// sessions, mailed tokens and known devices; sent and failed mail past its retention.
+/// sessions, mailed tokens and known devices; finished jobs (sent and failed mail) and dev-mailbox
+/// mail past their retention.
 async fn housekeep(accounts: identity::Accounts, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        let mail_before = chrono::Utc::now() - notify::RETENTION;
+        let now = chrono::Utc::now();
         match (
             accounts.purge_expired().await,
-            notify::purge(&accounts.db, mail_before).await,
+            jobs::purge(&accounts.db, now - jobs::RETENTION).await,
+            notify::purge(&accounts.db, now - notify::RETENTION).await,
         ) {
-            (Ok(expired), Ok(mail)) => {
-                tracing::debug!(expired, mail, "housekeeping deleted old rows")
+            (Ok(expired), Ok(jobs), Ok(mail)) => {
+                tracing::debug!(expired, jobs, mail, "housekeeping deleted old rows")
             }
-            (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                tracing::warn!(error = %e, "housekeeping failed")
+            }
         }
         tokio::select! {
             changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },

@@ -4,7 +4,7 @@
 //! Owns the rules of each step (validation, limits, which mail goes out, which sessions end) and
 //! their SQL, one transaction per action. Answers never tell whether an address has an account:
 //! register, resend and forgot answer the same, sign-in costs one hash either way, and resend and
-//! forgot do the same work either way (they only queue a `TokenMail`; the mail worker looks the
+//! forgot do the same work either way (they only queue a `TokenMail`; its mail job looks the
 //! address up and makes the token when it sends, see `compose`).
 
 use chrono::{DateTime, Duration, Utc};
@@ -441,7 +441,7 @@ impl Accounts {
     }
 
     /// Mails a reset link if the address has an account. Answers the same and does the same work
-    /// either way: it only queues the request, and the mail worker looks the address up.
+    /// either way: it only queues the request, and its mail job looks the address up.
     pub async fn forgot_password(&self, email: &str, client: &Client) -> Result<()> {
         let email = validate::email(email).map_err(invalid("email"))?;
         let key = validate::email_key(&email);
@@ -546,7 +546,7 @@ impl Accounts {
     }
 
     /// Mails a confirmation link to the new address; the change happens when it is followed. An
-    /// address that already has an account gets no mail (the worker checks when it composes), and
+    /// address that already has an account gets no mail (checked when the mail is composed), and
     /// the answer is the same.
     pub async fn change_email(&self, user: &User, req: &ChangeEmailRequest) -> Result<()> {
         let new_email = validate::email(&req.new_email).map_err(invalid("new_email"))?;
@@ -699,7 +699,7 @@ pub struct AccountExport {
 
 impl Accounts {
     /// Makes the token of a queued `TokenMail` and the mail that carries it, inside the mail
-    /// worker's transaction, at the moment it is sent; `None` when there is nothing to send.
+    /// mail job's transaction, at the moment it is sent; `None` when there is nothing to send.
     async fn compose_token_mail(
         &self,
         tx: &mut Tx,

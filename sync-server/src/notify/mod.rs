@@ -1,17 +1,17 @@
-//! Notifications: mail queued in the `outbox` table in the same transaction as the action that
-//! causes it, delivered later by a background worker, and in-app notifications (the bell).
+//! Notifications: mail queued as a job (`jobs`) in the same transaction as the action that causes
+//! it, sent later by the job runner, and in-app notifications (the bell).
 //!
-//! Owns the templates, the outbox, the dev mailbox and the `notifications` table. Never sends mail
-//! inside a request: `enqueue` only writes rows, and committing them wakes the worker.
-//! Never keeps a usable secret at rest: mail carrying a single-use link is queued as a `TokenMail`
-//! and composed (token made, text rendered) by the worker when it is sent; sent and failed mail
-//! loses its bodies at once and its row after `RETENTION`.
+//! Owns the templates, the two mail job kinds and their handlers (`delivery`), the transports, the
+//! dev mailbox and the `notifications` table. Never sends mail inside a request: `enqueue` only
+//! queues a job, and committing it wakes the runner. Never keeps a usable secret at rest: mail
+//! carrying a single-use link is queued as a `TokenMail` and composed (token made, text rendered)
+//! when it is sent; sent and failed mail loses its text at once and its row after `jobs::RETENTION`.
 
+pub mod delivery;
 mod in_app;
 pub mod mailbox;
 mod template;
 pub mod transport;
-pub mod worker;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,11 +21,13 @@ use shared::api::accounts::Locale;
 
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
+use crate::jobs;
+use delivery::{MailPayload, TokenMailPayload, MAIL, TOKEN_MAIL};
 
+pub use delivery::handlers as mail_handlers;
 pub use in_app::{export_for_user, list_for_user, mark_all_read, mark_read};
 pub use template::{escape_html, InApp, Rendered};
 pub use transport::{DeliveryError, Mail, Transport};
-pub use worker::{Worker, WorkerOptions};
 
 /// Who a mail goes to. `user_id` is `None` for an address with no account behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,32 +69,24 @@ pub enum Template {
 
 /// Renders the template in the recipient's locale (subject, text, html) and queues it in the same
 /// transaction as the action that caused it. Approvals/rejections also create an in-app
-/// notification. The worker is woken when `tx` commits.
+/// notification. The job runner is woken when `tx` commits.
 pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<()> {
     let rendered = template.render(to.locale, &to.display_name);
     let now = chrono::Utc::now();
-    let id = uuid::Uuid::now_v7().to_string();
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO outbox (id, user_id, to_email, to_name, locale, template, subject, \
-             body_text, body_html, status, attempts, due_at_ms, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11)",
-        )
-        .bind(&id)
-        .bind(&to.user_id)
-        .bind(&to.email)
-        .bind(&to.display_name)
-        .bind(to.locale.code())
-        .bind(template.code())
-        .bind(&rendered.subject)
-        .bind(&rendered.text)
-        .bind(&rendered.html)
-        .bind(now.timestamp_millis())
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)?
-    });
+    let payload = MailPayload {
+        to_email: to.email.clone(),
+        to_name: to.display_name.clone(),
+        locale: to.locale,
+        template: template.code().to_owned(),
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+    };
+    let options = jobs::Options {
+        user_id: to.user_id.clone(),
+        ..jobs::Options::default()
+    };
+    jobs::enqueue(tx, MAIL, &payload, options).await?;
     if let (Some(in_app), Some(user_id)) = (&rendered.in_app, &to.user_id) {
         on_tx!(tx, conn => {
             sqlx::query(
@@ -111,12 +105,11 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
             .map(drop)?
         });
     }
-    tx.queued_job();
-    tracing::debug!(outbox_id = %id, template = template.code(), "mail queued");
+    tracing::debug!(template = template.code(), "mail queued");
     Ok(())
 }
 
-/// Mail whose link carries a single-use token. Queued with `enqueue_token_mail`; the worker asks
+/// Mail whose link carries a single-use token. Queued with `enqueue_token_mail`; its job asks
 /// its `Composer` to make the token and say who gets which `Template` at the moment it sends, so
 /// the link exists only in the mail itself (and, hashed, in `account_tokens`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -125,7 +118,7 @@ pub enum TokenMail {
     /// A new account's verification link.
     VerifyEmail { user_id: String },
     /// Someone asked for a new verification link: sent only if an unverified account has the
-    /// address (looked up by the worker, so the request does the same work either way).
+    /// address (looked up when the mail is composed, so the request does the same work either way).
     ResendVerification { email_key: String },
     /// Someone asked for a password reset link: sent only if an account has the address.
     ResetPassword { email_key: String },
@@ -134,7 +127,7 @@ pub enum TokenMail {
 }
 
 impl TokenMail {
-    /// The outbox's `template` column for this mail.
+    /// The template's name, for logs.
     pub fn code(&self) -> &'static str {
         match self {
             Self::VerifyEmail { .. } | Self::ResendVerification { .. } => "verify_email",
@@ -158,79 +151,50 @@ impl TokenMail {
 pub type ComposeFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Option<(Recipient, Template)>>> + Send + 'a>>;
 
-/// Makes the token of a `TokenMail` inside the worker's transaction and says who gets which mail,
+/// Makes the token of a `TokenMail` inside the mail job's transaction and says who gets which mail,
 /// or `None` when there is nothing to send (no such account, already verified, address taken).
 /// Implemented by `identity::Accounts`.
 pub trait Composer: std::fmt::Debug + Send + Sync + 'static {
     fn compose<'a>(&'a self, tx: &'a mut Tx, mail: &'a TokenMail) -> ComposeFuture<'a>;
 }
 
-/// Queues a `TokenMail` to `to_email` in the caller's transaction: one row with no text, the same
+/// Queues a `TokenMail` to `to_email` in the caller's transaction: one job with no text, the same
 /// work whether or not an account has the address.
 pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -> Result<()> {
-    let now = Utc::now();
-    let id = uuid::Uuid::now_v7().to_string();
-    let deferred = serde_json::to_string(mail)
-        .map_err(|e| crate::error::Error::Internal(format!("cannot encode a token mail: {e}")))?;
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO outbox (id, user_id, to_email, to_name, locale, template, subject, \
-             body_text, body_html, status, attempts, due_at_ms, created_at, deferred) \
-             VALUES ($1, $2, $3, '', 'en', $4, '', '', '', 'pending', 0, $5, $6, $7)",
-        )
-        .bind(&id)
-        .bind(mail.user_id())
-        .bind(to_email)
-        .bind(mail.code())
-        .bind(now.timestamp_millis())
-        .bind(now)
-        .bind(&deferred)
-        .execute(conn)
-        .await
-        .map(drop)?
-    });
-    tx.queued_job();
-    tracing::debug!(outbox_id = %id, template = mail.code(), "token mail queued");
+    let payload = TokenMailPayload {
+        to_email: to_email.to_owned(),
+        token_mail: mail.clone(),
+    };
+    let options = jobs::Options {
+        user_id: mail.user_id().map(str::to_owned),
+        ..jobs::Options::default()
+    };
+    jobs::enqueue(tx, TOKEN_MAIL, &payload, options).await?;
+    tracing::debug!(template = mail.code(), "token mail queued");
     Ok(())
 }
 
 /// Drops a user's token mail that has not left yet (a password change or reset calls it, so a
-/// link asked for before cannot be made after). Takes the rows' locks first: a worker composing
-/// one of them either finishes before (and its token is then removed with the others) or finds
-/// the row gone and sends nothing.
+/// link asked for before cannot be made after). Takes the jobs' locks first: a job composing one
+/// of them either finishes before (and its token is then removed with the others) or finds the
+/// job gone and sends nothing.
 pub async fn forget_token_mail(tx: &mut Tx, user_id: &str) -> Result<()> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "DELETE FROM outbox WHERE user_id = $1 AND status = 'pending' AND deferred IS NOT NULL",
-        )
-        .bind(user_id)
-        .execute(conn)
-        .await
-        .map(drop)?
-    });
+    jobs::withdraw(tx, TOKEN_MAIL, user_id).await?;
     Ok(())
 }
 
-/// How long sent and failed mail (without its bodies) and dev-mailbox mail are kept.
+/// How long dev-mailbox mail is kept.
 pub const RETENTION: chrono::Duration = chrono::Duration::days(7);
 
-/// Deletes sent and failed outbox rows and dev-mailbox mail created before `before`. Returns how
-/// many rows went.
+/// Deletes dev-mailbox mail created before `before` (mail jobs go with `jobs::purge`). Returns
+/// how many rows went.
 pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let deleted = on_pool!(db, pool => {
-        let outbox = sqlx::query(
-            "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < $1",
-        )
-        .bind(before)
-        .execute(pool)
-        .await?
-        .rows_affected();
-        let mailbox = sqlx::query("DELETE FROM dev_mailbox WHERE created_at < $1")
+        sqlx::query("DELETE FROM dev_mailbox WHERE created_at < $1")
             .bind(before)
             .execute(pool)
             .await?
-            .rows_affected();
-        outbox + mailbox
+            .rows_affected()
     });
     Ok(deleted)
 }
@@ -247,16 +211,16 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
-/// Removes a deleted user's notifications and queued mail (account deletion calls it).
+/// Removes a deleted user's notifications and mail, queued or sent, and every other job of theirs
+/// (account deletion calls it).
 pub async fn forget_user(tx: &mut Tx, user_id: &str) -> Result<()> {
     for sql in [
         "DELETE FROM notifications WHERE user_id = $1",
-        "DELETE FROM outbox WHERE user_id = $1",
         "DELETE FROM dev_mailbox WHERE user_id = $1",
     ] {
         on_tx!(tx, conn => sqlx::query(sql).bind(user_id).execute(conn).await.map(drop)?);
     }
-    Ok(())
+    jobs::forget_user(tx, user_id).await
 }
 
 #[cfg(test)]

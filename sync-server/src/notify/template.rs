@@ -32,7 +32,7 @@ enum Part {
 }
 
 impl Template {
-    /// A stable name for logs, metrics and the outbox's `template` column.
+    /// A stable name for logs, metrics and the mail job's `template` field.
     pub fn code(&self) -> &'static str {
         match self {
             Self::VerifyEmail { .. } => "verify_email",

@@ -1,5 +1,5 @@
 //! How queued mail leaves: SMTP (`lettre`) when `EDU_SMTP_URL` is set; otherwise the dev mailbox
-//! table, which keeps bodies only in dev mode. The worker sees only the `Transport` trait, so tests
+//! table, which keeps bodies only in dev mode. The mail jobs see only the `Transport` trait, so tests
 //! inject their own.
 //!
 //! Logs name a masked recipient and the subject only: bodies hold single-use tokens and never reach
@@ -18,10 +18,10 @@ use super::mask_email;
 use crate::config::Config;
 use crate::db::{on_pool, Db};
 
-/// A claimed outbox row, ready to send.
+/// A claimed mail job, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
-    pub outbox_id: String,
+    pub job_id: String,
     pub user_id: Option<String>,
     pub to_email: String,
     pub to_name: String,
@@ -167,12 +167,12 @@ impl DevMailbox {
 impl Transport for DevMailbox {
     fn send<'a>(&'a self, mail: &'a Mail) -> SendFuture<'a> {
         Box::pin(async move {
-            let sql = "INSERT INTO dev_mailbox (id, outbox_id, user_id, to_email, subject, \
+            let sql = "INSERT INTO dev_mailbox (id, job_id, user_id, to_email, subject, \
                        body_text, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
             let inserted = on_pool!(&self.db, pool => {
                 sqlx::query(sql)
                     .bind(uuid::Uuid::now_v7().to_string())
-                    .bind(&mail.outbox_id)
+                    .bind(&mail.job_id)
                     .bind(&mail.user_id)
                     .bind(&mail.to_email)
                     .bind(&mail.subject)

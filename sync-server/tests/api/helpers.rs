@@ -12,8 +12,9 @@ mod accounts;
 pub use accounts::{token_after, Role, DEMO_PASSWORD};
 
 use sqlx::{Connection, Executor, PgConnection};
+use sync_server::jobs::WorkerOptions;
 use sync_server::notify::mailbox::MailboxMessage;
-use sync_server::notify::{Transport, WorkerOptions};
+use sync_server::notify::Transport;
 use sync_server::{App, Config, Db};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;

@@ -8,10 +8,9 @@ use base64::Engine as _;
 use shared::api::accounts::Locale;
 use shared::api::notifications::NotificationList;
 use sync_server::db::Pool;
+use sync_server::jobs::{self, Runner, WorkerOptions};
 use sync_server::notify::transport::SendFuture;
-use sync_server::notify::{
-    self, DeliveryError, Mail, Recipient, Template, Transport, Worker, WorkerOptions,
-};
+use sync_server::notify::{self, DeliveryError, Mail, Recipient, Template, Transport};
 use sync_server::Db;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -73,9 +72,10 @@ async fn queue(app: &TestApp, mails: Vec<(Recipient, Template)>) {
     tx.commit().await.unwrap();
 }
 
-/// `(status, attempts, last_error)` of every outbox row, oldest first.
-async fn outbox_rows(db: &Db) -> Vec<(String, i32, Option<String>)> {
-    let sql = "SELECT status, attempts, last_error FROM outbox ORDER BY id";
+/// `(status, attempts, last_error)` of every mail job, oldest first.
+async fn mail_jobs(db: &Db) -> Vec<(String, i32, Option<String>)> {
+    let sql = "SELECT status, attempts, last_error FROM jobs \
+               WHERE kind IN ('mail', 'token_mail') ORDER BY id";
     on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap())
 }
 
@@ -112,7 +112,7 @@ impl Transport for Recording {
             tokio::time::sleep(self.delay).await;
             let n = {
                 let mut attempts = self.attempts.lock().unwrap();
-                attempts.push((mail.outbox_id.clone(), Instant::now()));
+                attempts.push((mail.job_id.clone(), Instant::now()));
                 attempts.len()
             };
             if n <= self.fail_first {
@@ -172,9 +172,9 @@ both_backends!(
         // Sent once: the worker keeps polling, and nothing more arrives.
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(app.mailbox("ada@example.org").await.len(), 1);
-        let rows = outbox_rows(&app.db).await;
+        let rows = mail_jobs(&app.db).await;
         assert_eq!(rows.len(), 2);
-        assert!(rows.iter().all(|(status, attempts, error)| status == "sent"
+        assert!(rows.iter().all(|(status, attempts, error)| status == "done"
             && *attempts == 1
             && error.is_none()), "{rows:?}");
 
@@ -208,10 +208,10 @@ both_backends!(
         .await;
 
         eventually("the mail to be marked failed", || async {
-            outbox_rows(&app.db).await[0].0 == "failed"
+            mail_jobs(&app.db).await[0].0 == "failed"
         })
         .await;
-        let rows = outbox_rows(&app.db).await;
+        let rows = mail_jobs(&app.db).await;
         assert_eq!(
             rows,
             vec![(
@@ -256,10 +256,10 @@ both_backends!(
         )
         .await;
         eventually("the mail to be sent", || async {
-            outbox_rows(&app.db).await[0].0 == "sent"
+            mail_jobs(&app.db).await[0].0 == "done"
         })
         .await;
-        assert_eq!(outbox_rows(&app.db).await, vec![("sent".to_owned(), 3, None)]);
+        assert_eq!(mail_jobs(&app.db).await, vec![("done".to_owned(), 3, None)]);
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(transport.attempts().len(), 3);
     }
@@ -288,8 +288,10 @@ both_backends!(
         // A second worker with a pool of its own, as another server process would have.
         let other_db = Db::connect(&app.config.database_url).await.unwrap();
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let accounts = sync_server::identity::Accounts::new(other_db.clone(), &app.config).await.unwrap();
         let other = tokio::spawn(
-            Worker::new(other_db.clone(), transport.clone(), options)
+            Runner::new(other_db.clone(), options)
+                .with_handlers(notify::mail_handlers(&other_db, transport.clone(), Arc::new(accounts)))
                 .run(stopped),
         );
 
@@ -304,7 +306,7 @@ both_backends!(
         queue(&app, mails).await;
 
         eventually("all 50 mails to be sent", || async {
-            outbox_rows(&app.db).await.iter().filter(|r| r.0 == "sent").count() == 50
+            mail_jobs(&app.db).await.iter().filter(|r| r.0 == "done").count() == 50
         })
         .await;
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -312,7 +314,7 @@ both_backends!(
         let distinct: HashSet<&String> = attempts.iter().map(|(id, _)| id).collect();
         assert_eq!(attempts.len(), 50, "each mail sent once");
         assert_eq!(distinct.len(), 50);
-        assert!(outbox_rows(&app.db).await.iter().all(|r| r.1 == 1));
+        assert!(mail_jobs(&app.db).await.iter().all(|r| r.1 == 1));
 
         stop.send(true).unwrap();
         other.await.unwrap();
@@ -493,7 +495,7 @@ both_backends!(
         // Nothing went to the dev mailbox.
         assert!(app.mailbox("ada@example.org").await.is_empty());
         eventually("both rows marked sent", || async {
-            outbox_rows(&app.db).await.iter().all(|r| r.0 == "sent")
+            mail_jobs(&app.db).await.iter().all(|r| r.0 == "done")
         })
         .await;
     }
@@ -613,7 +615,7 @@ both_backends!(
 
         assert!(notify::list_for_user(&app.db, "u1").await.unwrap().items.is_empty());
         assert!(app.mailbox("ada@example.org").await.is_empty());
-        assert_eq!(outbox_rows(&app.db).await.len(), 1, "only u2's mail is left");
+        assert_eq!(mail_jobs(&app.db).await.len(), 1, "only u2's mail is left");
         assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().items.len(), 1);
         assert_eq!(app.mailbox("boris@example.org").await.len(), 1);
     }
@@ -784,8 +786,7 @@ impl Transport for Keeping {
 /// Every text value in the tables a backup would hold that could carry a mailed link.
 async fn stored_texts(db: &Db) -> Vec<String> {
     let queries = [
-        "SELECT to_email || ' ' || subject || ' ' || body_text || ' ' || body_html || ' ' \
-         || COALESCE(deferred, '') || ' ' || COALESCE(last_error, '') FROM outbox",
+        "SELECT payload || ' ' || COALESCE(last_error, '') FROM jobs",
         "SELECT to_email || ' ' || subject || ' ' || body_text || ' ' || body_html FROM dev_mailbox",
         "SELECT token_hash || ' ' || COALESCE(new_email, '') FROM account_tokens",
         "SELECT event || ' ' || COALESCE(detail, '') FROM audit_log",
@@ -819,7 +820,7 @@ both_backends!(
         app.register(asks[1].1, "a long enough passphrase").await;
         eventually("two mails with links", || async { transport.mails().len() == 2 }).await;
         eventually("both rows settled", || async {
-            outbox_rows(&app.db).await.iter().all(|r| r.0 == "sent")
+            mail_jobs(&app.db).await.iter().all(|r| r.0 == "done")
         })
         .await;
         for mail in transport.mails() {
@@ -859,10 +860,16 @@ both_backends!(
             }
         })
         .await;
-        let bodies: i64 = on_db!(&app.db, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM outbox WHERE body_text <> '' OR body_html <> ''"
-        ).fetch_one(pool).await.unwrap());
-        assert_eq!(bodies, 0, "settled rows keep no bodies");
+        let payloads: Vec<String> = on_db!(&app.db, pool => sqlx::query_scalar(
+            "SELECT payload FROM jobs"
+        ).fetch_all(pool).await.unwrap());
+        assert_eq!(payloads.len(), 2);
+        for payload in payloads {
+            let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+            for body in ["text", "html"] {
+                assert!(payload.get(body).is_none_or(|b| b == ""), "settled jobs keep no bodies: {payload}");
+            }
+        }
     }
 );
 
@@ -894,17 +901,17 @@ both_backends!(
             let res = app.post_json(path, &serde_json::json!({"email": email})).await;
             assert_eq!(res.status(), 202, "{path} {email}");
         }
-        // In the request: one identical row each, no lookup result in it, no token made.
-        type Row = (Option<String>, String, String, String, String, Option<String>);
-        let rows: Vec<Row> = on_db!(&app.db, pool => sqlx::query_as(
-            "SELECT user_id, to_email, subject, body_text, body_html, deferred FROM outbox \
-             WHERE user_id IS NULL ORDER BY id"
+        // In the request: one identical job each, no lookup result in it, no token made.
+        let rows: Vec<(String, String)> = on_db!(&app.db, pool => sqlx::query_as(
+            "SELECT kind, payload FROM jobs WHERE user_id IS NULL ORDER BY id"
         ).fetch_all(pool).await.unwrap());
         assert_eq!(rows.len(), 4, "{rows:?}");
-        for ((_, email), row) in asks.iter().zip(&rows) {
-            assert_eq!(&row.1, email);
-            assert_eq!((row.2.as_str(), row.3.as_str(), row.4.as_str()), ("", "", ""));
-            let deferred: serde_json::Value = serde_json::from_str(row.5.as_deref().unwrap()).unwrap();
+        for ((_, email), (kind, payload)) in asks.iter().zip(&rows) {
+            assert_eq!(kind, "token_mail");
+            let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
+            assert_eq!(&payload["to_email"], email, "{payload}");
+            assert_eq!(payload.as_object().unwrap().len(), 2, "address and what to compose: {payload}");
+            let deferred = &payload["token_mail"];
             assert_eq!(deferred["email_key"], email.to_lowercase(), "{deferred}");
             assert_eq!(deferred.as_object().unwrap().len(), 2, "kind and address only: {deferred}");
         }
@@ -916,9 +923,9 @@ both_backends!(
 
         // The worker looks the addresses up: mail only for the accounts that exist.
         let accounts = sync_server::identity::Accounts::new(app.db.clone(), &app.config).await.unwrap();
-        let worker = Worker::new(app.db.clone(), transport.clone(), WorkerOptions::default())
-            .with_composer(Arc::new(accounts));
-        while worker.deliver_due().await.unwrap() > 0 {}
+        let runner = Runner::new(app.db.clone(), WorkerOptions::default())
+            .with_handlers(notify::mail_handlers(&app.db, transport.clone(), Arc::new(accounts)));
+        while runner.run_due().await.unwrap() > 0 {}
         let mut sent: Vec<(String, String)> = transport
             .mails()
             .into_iter()
@@ -936,9 +943,9 @@ both_backends!(
         );
         assert!(transport.mails().iter().all(|m| !m.to_email.starts_with("nobody")));
         let left: i64 = on_db!(&app.db, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM outbox WHERE to_email LIKE 'nobody%'"
+            "SELECT COUNT(*) FROM jobs WHERE payload LIKE '%nobody%'"
         ).fetch_one(pool).await.unwrap());
-        assert_eq!(left, 0, "mail with nothing to send leaves no row");
+        assert_eq!(left, 0, "mail with nothing to send leaves no job");
     }
 );
 
@@ -954,17 +961,20 @@ both_backends!(
         app.post_json("/api/auth/forgot-password", &serde_json::json!({"email": "student@demo.local"})).await;
         app.wait_for_mail("student@demo.local", |m| m.text.contains("/reset-password?token=")).await;
         eventually("every row settled", || async {
-            outbox_rows(&app.db).await.iter().all(|r| r.0 == "sent")
+            mail_jobs(&app.db).await.iter().all(|r| r.0 == "done")
         })
         .await;
 
         // Within the retention period nothing goes.
         let now = chrono::Utc::now();
+        assert_eq!(jobs::purge(&app.db, now - jobs::RETENTION).await.unwrap(), 0);
         assert_eq!(notify::purge(&app.db, now - notify::RETENTION).await.unwrap(), 0);
-        assert_eq!(outbox_rows(&app.db).await.len(), 2);
+        assert_eq!(mail_jobs(&app.db).await.len(), 2);
         // Past it, sent mail and the dev mailbox go.
-        assert_eq!(notify::purge(&app.db, now + chrono::Duration::seconds(1)).await.unwrap(), 4);
-        assert!(outbox_rows(&app.db).await.is_empty());
+        let later = now + chrono::Duration::seconds(1);
+        assert_eq!(jobs::purge(&app.db, later).await.unwrap(), 2);
+        assert_eq!(notify::purge(&app.db, later).await.unwrap(), 2);
+        assert!(mail_jobs(&app.db).await.is_empty());
         assert!(app.mailbox("student@demo.local").await.is_empty());
 
         // Expired tokens and sessions go too.
