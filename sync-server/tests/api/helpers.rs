@@ -100,6 +100,8 @@ pub struct Options {
     /// Replaces the configured mail transport (to count or fail deliveries).
     pub mail_transport: Option<Arc<dyn Transport>>,
     pub worker: WorkerOptions,
+    /// More job kinds for the app's runner (tests of the queue itself).
+    pub job_handlers: Vec<Arc<dyn sync_server::jobs::Handler>>,
     /// Attempt limits of the account routes (the production defaults unless a test changes them).
     pub rate_limits: sync_server::config::RateLimits,
     /// More `EDU_*` variables (e.g. `EDU_TRUSTED_PROXIES`).
@@ -120,6 +122,7 @@ impl Default for Options {
             smtp_url: None,
             mail_transport: None,
             worker: WorkerOptions::default(),
+            job_handlers: Vec::new(),
             rate_limits: sync_server::config::RateLimits::default(),
             env: Vec::new(),
             public_url: None,
@@ -202,6 +205,9 @@ impl TestApp {
             .await
             .expect("app starts")
             .with_worker_options(options.worker);
+        for handler in options.job_handlers {
+            app = app.with_job_handler(handler);
+        }
         if let Some(transport) = options.mail_transport {
             app = app.with_mail_transport(transport);
         }

@@ -16,6 +16,7 @@ mod client;
 mod courses;
 mod errors;
 mod health;
+mod jobs;
 mod migrations;
 mod notifications;
 mod observability;
