@@ -699,7 +699,7 @@ pub struct AccountExport {
 
 impl Accounts {
     /// Makes the token of a queued `TokenMail` and the mail that carries it, inside the mail
-    /// mail job's transaction, at the moment it is sent; `None` when there is nothing to send.
+    /// job's transaction, at the moment it is sent; `None` when there is nothing to send.
     async fn compose_token_mail(
         &self,
         tx: &mut Tx,
