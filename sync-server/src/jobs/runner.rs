@@ -272,8 +272,12 @@ impl Runner {
             Err(e) => return self.settle_failure(job, e).await,
         };
         if settled == 0 {
-            // The lease ran out mid-run and another runner took the job: it settles it.
-            tracing::warn!(job_id = %job.id, "job outcome not recorded: the claim had expired");
+            // Withdrawn meanwhile (deleted), or the lease ran out and another runner took the job
+            // (it settles it).
+            tracing::warn!(
+                job_id = %job.id,
+                "job outcome not recorded: withdrawn, or the lease ran out"
+            );
         }
         Ok(())
     }
@@ -303,7 +307,10 @@ impl Runner {
             .await?
             .rows_affected());
         if settled == 0 {
-            tracing::warn!(job_id = %job.id, "job outcome not recorded: the claim had expired");
+            tracing::warn!(
+                job_id = %job.id,
+                "job outcome not recorded: withdrawn, or the lease ran out"
+            );
         }
         Ok(())
     }
