@@ -377,6 +377,34 @@ impl RawResponse {
     }
 }
 
+/// An empty database of its own (no migrations run), removed when dropped; for tests of upgrades.
+pub struct FreshDatabase {
+    pub url: String,
+    _dir: tempfile::TempDir,
+    _postgres: Option<PostgresDatabase>,
+}
+
+impl FreshDatabase {
+    pub async fn create(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (url, postgres) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let db = PostgresDatabase::create().await;
+                (db.url.clone(), Some(db))
+            }
+        };
+        Self {
+            url,
+            _dir: dir,
+            _postgres: postgres,
+        }
+    }
+}
+
 /// A PostgreSQL database made for one test, dropped (connections and all) with the guard.
 struct PostgresDatabase {
     admin_url: String,

@@ -1,4 +1,13 @@
-use crate::helpers::{Backend, TestApp};
+use std::sync::{Arc, Mutex};
+
+use sync_server::db::Pool;
+use sync_server::jobs::{Runner, WorkerOptions};
+use sync_server::notify::transport::SendFuture;
+use sync_server::notify::{self, Mail, Transport};
+use sync_server::{Config, Db};
+
+use crate::both_backends;
+use crate::helpers::{Backend, FreshDatabase, TestApp};
 
 /// atuin's flaw was SQLite and PostgreSQL schemas drifting apart; this catches it on every run.
 #[tokio::test]
@@ -37,3 +46,138 @@ async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
     );
     assert_eq!(sqlite_checks, postgres_checks);
 }
+
+// ---- Upgrading a database that holds mail from before the job queue ----------------------------
+
+/// Runs one expression on whichever pool a `Pool` holds.
+macro_rules! on_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            Pool::Sqlite($p) => $body,
+            Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+/// The migrations before the job queue: the outbox era.
+const BEFORE_JOBS: &str = "20251130000000";
+
+/// A transport that keeps every mail it is given.
+#[derive(Debug, Default)]
+struct Keeping {
+    mails: Mutex<Vec<Mail>>,
+}
+
+impl Transport for Keeping {
+    fn send<'a>(&'a self, mail: &'a Mail) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.mails.lock().unwrap().push(mail.clone());
+            Ok(())
+        })
+    }
+}
+
+/// Runs this backend's migrations older than `BEFORE_JOBS` on `url`, as an older server did.
+async fn migrate_to_the_outbox_era(backend: Backend, url: &str) {
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(folder);
+    let old = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(source).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < BEFORE_JOBS {
+            std::fs::copy(&path, old.path().join(name)).unwrap();
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(old.path()).await.unwrap();
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            migrator.run(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            migrator.run(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+both_backends!(
+    async fn mail_queued_in_the_outbox_is_sent_as_a_job_after_the_upgrade(backend) {
+        let fresh = FreshDatabase::create(backend).await;
+        migrate_to_the_outbox_era(backend, &fresh.url).await;
+        let config = Config::from_lookup(|name| (name == "EDU_DATABASE_URL").then(|| fresh.url.clone())).unwrap();
+        // The old server's rows: a pending mail, a sent one, and pending token mail for nobody.
+        let insert = "INSERT INTO outbox (id, user_id, to_email, to_name, locale, template, subject, \
+                      body_text, body_html, status, attempts, due_at_ms, created_at, deferred) \
+                      VALUES ($1, $2, $3, 'Ada', 'en', $4, $5, $6, $7, $8, $9, 0, $10, $11)";
+        type Row = (&'static str, Option<&'static str>, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i32, Option<&'static str>);
+        let rows: [Row; 3] = [
+            ("01", Some("u1"), "ada@example.org", "password_changed", "Your password was changed", "text 1", "<p>html 1</p>", "pending", 1, None),
+            ("02", Some("u1"), "ada@example.org", "password_changed", "Your password was changed", "", "", "sent", 1, None),
+            ("03", None, "nobody@example.org", "reset_password", "", "", "", "pending", 0,
+             Some(r#"{"kind":"reset_password","email_key":"nobody@example.org"}"#)),
+        ];
+        {
+            let db = match backend {
+                Backend::Sqlite => Pool::Sqlite(sqlx::SqlitePool::connect(&fresh.url).await.unwrap()),
+                Backend::Postgres => Pool::Postgres(sqlx::PgPool::connect(&fresh.url).await.unwrap()),
+            };
+            for row in rows {
+                on_pool!(&db, pool => sqlx::query(insert)
+                    .bind(row.0)
+                    .bind(row.1)
+                    .bind(row.2)
+                    .bind(row.3)
+                    .bind(row.4)
+                    .bind(row.5)
+                    .bind(row.6)
+                    .bind(row.7)
+                    .bind(row.8)
+                    .bind(chrono::Utc::now())
+                    .bind(row.9)
+                    .execute(pool)
+                    .await
+                    .map(drop)
+                    .unwrap());
+            }
+            match db {
+                Pool::Sqlite(pool) => pool.close().await,
+                Pool::Postgres(pool) => pool.close().await,
+            }
+        }
+
+        // The new server migrates and its runner sends what was pending.
+        let db = Db::connect(&config.database_url).await.unwrap();
+        let transport = Arc::new(Keeping::default());
+        let accounts = sync_server::identity::Accounts::new(db.clone(), &config).await.unwrap();
+        let runner = Runner::new(db.clone(), WorkerOptions::default())
+            .with_handlers(notify::mail_handlers(&db, transport.clone(), Arc::new(accounts)));
+        while runner.run_due().await.unwrap() > 0 {}
+
+        let mails = transport.mails.lock().unwrap().clone();
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        assert_eq!(
+            (mails[0].job_id.as_str(), mails[0].user_id.as_deref(), mails[0].to_email.as_str()),
+            ("01", Some("u1"), "ada@example.org")
+        );
+        assert_eq!((mails[0].text.as_str(), mails[0].html.as_str()), ("text 1", "<p>html 1</p>"));
+        let sql = "SELECT id, kind, status, attempts FROM jobs ORDER BY id";
+        let jobs: Vec<(String, String, String, i32)> =
+            on_pool!(db.pool(), pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap());
+        let expected = [("01", "mail", "done", 2), ("02", "mail", "done", 1)];
+        let expected: Vec<(String, String, String, i32)> = expected
+            .iter()
+            .map(|(id, kind, status, attempts)| (id.to_string(), kind.to_string(), status.to_string(), *attempts))
+            .collect();
+        assert_eq!(jobs, expected, "the token mail for nobody had nothing to send");
+        db.close().await;
+    }
+);
