@@ -469,6 +469,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn only_a_committed_transaction_that_queued_a_job_wakes_the_runner() {
+        let db = memory_db().await;
+        let rings = db.jobs_waker().listen();
+        let options = crate::jobs::Options::default;
+
+        db.begin()
+            .await
+            .expect("begin")
+            .commit()
+            .await
+            .expect("commit");
+        assert!(!rings.has_changed().expect("open"), "nothing queued");
+
+        let mut tx = db.begin().await.expect("begin");
+        crate::jobs::enqueue(&mut tx, "test", &1, options())
+            .await
+            .expect("enqueue");
+        drop(tx);
+        assert!(!rings.has_changed().expect("open"), "rolled back");
+
+        let mut tx = db.begin().await.expect("begin");
+        crate::jobs::enqueue(&mut tx, "test", &2, options())
+            .await
+            .expect("enqueue");
+        assert!(!rings.has_changed().expect("open"), "not before the commit");
+        tx.commit().await.expect("commit");
+        assert!(rings.has_changed().expect("open"), "committed");
+    }
+
+    #[tokio::test]
     async fn a_dropped_transaction_writes_nothing_and_a_committed_one_writes_all() {
         let db = memory_db().await;
         let count = |db: Db| async move {
