@@ -47,9 +47,11 @@ async fn list_courses(
     State(state): State<AppState>,
     Query(query): Query<ListCourses>,
 ) -> Result<Response> {
-    // Parsed here rather than by serde so a bad value gets a message naming the field.
+    // Parsed here rather than by serde so a bad value gets a message naming the field. An empty
+    // `limit=` is not a number either: the description says integer, so it is a 400, not the
+    // default (only an absent limit means the default).
     let requested = match query.limit.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
             field: "limit",
             message: format!("limit must be a whole number, got {text:?}"),
