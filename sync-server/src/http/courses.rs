@@ -39,7 +39,9 @@ struct ListCourses {
     params(ListCourses),
     responses(
         (status = 200, body = Page<CourseSummary>, headers(("Cache-Control" = String, description = "no-cache: public, the same for everyone"))),
-        (status = 400, description = "Bad limit or cursor", body = ErrorBody)
+        (status = 400, description = "A limit that is not a whole number from 1 to 100 or a \
+            cursor that is not one we issued (`validation_failed`), or a malformed query \
+            (`bad_request`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
