@@ -79,7 +79,8 @@ async fn mine(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListApplications {
-    /// `pending` (the default), `approved` or `rejected`.
+    /// `pending` (the default when absent), `approved` or `rejected`.
+    #[param(value_type = Option<ApplicationStatus>)]
     status: Option<String>,
 }
 
@@ -103,8 +104,9 @@ async fn list(
     _admin: RequireAdmin,
     Query(query): Query<ListApplications>,
 ) -> Result<axum::Json<Vec<TeacherApplication>>> {
+    // An empty `status=` is none of the three: only an absent status means the default.
     let status = match query.status.as_deref() {
-        None | Some("") => ApplicationStatus::Pending,
+        None => ApplicationStatus::Pending,
         Some(text) => ApplicationStatus::from_code(text).ok_or_else(|| Error::Validation {
             field: "status",
             message: format!("status must be pending, approved or rejected, got {text:?}"),
