@@ -3,15 +3,39 @@
 //! Handlers use `extract::Json` and `extract::Query` in place of axum's. Owns no validation beyond
 //! the shape of the input: rules on values belong to the domain modules.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use crate::error::Error;
 
-/// A JSON request body; malformed or of the wrong shape → 400 `bad_request` (one status for both:
-/// see `From<JsonRejection> for Error`), missing or wrong content type → 415, too big → 413.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// A JSON request body, always an object; malformed or of the wrong shape → 400 `bad_request` (one
+/// status for both: see `From<JsonRejection> for Error`), missing or wrong content type → 415, too
+/// big → 413.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        // Every request body of this API is an object (its OpenAPI schema says so). Read as one
+        // first: serde's derived `Deserialize` would also take a struct from an array of its
+        // fields in order (`[null, null]` as a profile update), which no client means to send.
+        let axum::Json(object) = axum::Json::<Map<String, Value>>::from_request(req, state).await?;
+        T::deserialize(Value::Object(object))
+            .map(Json)
+            .map_err(|e| {
+                Error::BadRequest(format!(
+                    "Failed to deserialize the JSON body into the target type: {e}"
+                ))
+            })
+    }
+}
 
 /// Path parameters; ones that do not parse → 400.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
@@ -80,6 +104,8 @@ mod tests {
             (JSON, "{}".to_owned(), BAD, "bad_request"),
             (JSON, "[]".to_owned(), BAD, "bad_request"),
             (JSON, "null".to_owned(), BAD, "bad_request"),
+            // serde would read a struct from an array of its fields; the API takes objects only.
+            (JSON, r#"["Ada"]"#.to_owned(), BAD, "bad_request"),
             (
                 Some("text/plain"),
                 r#"{"name":"Ada"}"#.to_owned(),

@@ -97,6 +97,9 @@ both_backends!(
             ("POST", "/api/auth/forgot-password", Some("text/plain"), "{\"email\":\"a@example.com\"}", 415, "unsupported_media_type"),
             ("PATCH", "/api/me", Some("application/json"), "{\"locale\":\"de\"}", 400, "bad_request"),
             ("PATCH", "/api/me", Some("application/json"), "[1]", 400, "bad_request"),
+            // An array of the fields in order is not an object, however serde would read it.
+            ("PATCH", "/api/me", Some("application/json"), "[null, null]", 400, "bad_request"),
+            ("PATCH", "/api/me", Some("application/json"), "[\"New name\"]", 400, "bad_request"),
             ("PATCH", "/api/me", None, "", 415, "unsupported_media_type"),
         ];
         for (method, path, content_type, body, status, code) in cases {
