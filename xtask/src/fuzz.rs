@@ -111,6 +111,12 @@ impl Server {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // A stand-in for the built client: schemathesis probes a path or two outside /api, which
+        // would otherwise get the server's 503 "client not built" page and an ERROR in the log.
+        let static_dir = dir.join("client");
+        std::fs::create_dir_all(&static_dir)
+            .and_then(|()| std::fs::write(static_dir.join("index.html"), "<!doctype html>\n"))
+            .map_err(|e| format!("cannot write {}: {e}", static_dir.display()))?;
         let log_path = target_dir().join("api-fuzz-server.log");
         let log = std::fs::File::create(&log_path)
             .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
@@ -122,7 +128,7 @@ impl Server {
             )
             .env("EDU_DEMO_DATA", "true")
             .env("EDU_DEV_MODE", "true")
-            .env("EDU_STATIC_DIR", dir.join("no-client"))
+            .env("EDU_STATIC_DIR", &static_dir)
             .env("EDU_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
