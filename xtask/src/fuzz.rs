@@ -19,7 +19,7 @@ use crate::{root, run, target_dir};
 /// Pinned so a new release's new checks cannot turn CI red on their own; raise it on purpose.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
-/// Test cases per operation and phase: about 15 s a run on two cores, 45 s for the three.
+/// Test cases per operation and phase: 15 to 30 s a run on two cores, under 1.5 min for the three.
 const MAX_EXAMPLES: &str = "100";
 
 /// The demo accounts the signed-in runs use (README, "Demo accounts").
