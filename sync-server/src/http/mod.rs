@@ -123,7 +123,7 @@ fn api() -> OpenApiRouter<AppState> {
 /// The API's routes and their finished OpenAPI document.
 fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut openapi) = api().split_for_parts();
-    responses::document_internal_errors(&mut openapi);
+    responses::finish(&mut openapi);
     (routes, openapi)
 }
 

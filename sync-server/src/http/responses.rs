@@ -1,8 +1,8 @@
 //! Error responses that many routes share, described once in `#/components/responses` and named in
 //! a route's `responses(...)` by the fact about the route that brings them: it reads a JSON body
 //! (`JsonBody`: 400, 413, 415), needs a session (`SignedIn`: 401), changes state (`StateChanging`:
-//! 403 `csrf`) or counts attempts (`Limited`: 429). 500 applies to every operation and is added to
-//! each by `document_internal_errors`.
+//! 403 `csrf`) or counts attempts (`Limited`: 429). `finish` then adds 500 to every operation, and
+//! to each `SignedIn` one the two ways to present a session as its `security`.
 //!
 //! A route's own tuple for a status, listed after the markers, replaces the shared answer for that
 //! status (its description then names every cause). Owns descriptions only: what is sent is
@@ -11,6 +11,9 @@
 use std::collections::BTreeMap;
 
 use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder,
 };
@@ -23,6 +26,10 @@ const UNAUTHENTICATED: &str = "Unauthenticated";
 const CROSS_SITE: &str = "CrossSite";
 const RATE_LIMITED: &str = "RateLimited";
 const INTERNAL: &str = "Internal";
+
+/// The security schemes a session is presented by (either will do).
+const BEARER: &str = "bearer";
+const SESSION_COOKIE: &str = "session_cookie";
 
 /// An error response with our JSON body.
 fn error(description: &str) -> ResponseBuilder {
@@ -166,7 +173,8 @@ impl IntoResponses for Limited {
     }
 }
 
-/// Puts the shared responses into `#/components/responses` (an `ApiDoc` modifier).
+/// Puts the shared responses into `#/components/responses`, and the session's security schemes
+/// into `#/components/securitySchemes` (an `ApiDoc` modifier).
 pub struct SharedResponses;
 
 impl Modify for SharedResponses {
@@ -177,11 +185,34 @@ impl Modify for SharedResponses {
                 .responses
                 .insert(name.to_owned(), RefOr::T(response));
         }
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The `token` of `POST /api/auth/sign-in`: what API and sync clients send",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            SESSION_COOKIE,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "edu_session",
+                "The cookie `POST /api/auth/sign-in` sets, for the web app (`__Host-edu_session` \
+                 when the server is reached over https); state-changing requests with it must \
+                 come from this site's pages",
+            ))),
+        );
     }
 }
 
-/// Adds 500 `internal` to every operation: any of them can meet a failure that is ours.
-pub fn document_internal_errors(openapi: &mut OpenApi) {
+/// Finishes the document once every route is in: 500 `internal` on every operation (any of them
+/// can meet a failure that is ours), and on every `SignedIn` operation its `security`: a bearer
+/// token or the session cookie.
+pub fn finish(openapi: &mut OpenApi) {
+    let unauthenticated = Ref::from_response_name(UNAUTHENTICATED);
     for item in openapi.paths.paths.values_mut() {
         let operations = [
             &mut item.get,
@@ -194,11 +225,16 @@ pub fn document_internal_errors(openapi: &mut OpenApi) {
             &mut item.trace,
         ];
         for operation in operations.into_iter().flatten() {
-            operation
-                .responses
-                .responses
+            let responses = &mut operation.responses.responses;
+            responses
                 .entry("500".to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name(INTERNAL)));
+            if matches!(responses.get("401"), Some(RefOr::Ref(r)) if *r == unauthenticated) {
+                operation.security = Some(vec![
+                    SecurityRequirement::new(BEARER, Vec::<String>::new()),
+                    SecurityRequirement::new(SESSION_COOKIE, Vec::<String>::new()),
+                ]);
+            }
         }
     }
 }

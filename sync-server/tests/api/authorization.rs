@@ -208,6 +208,12 @@ both_backends!(
         let mut mismatches = Vec::new();
         for row in &rows {
             let documented = documented_statuses(&openapi, &row.method, &row.path);
+            // A route that refuses anonymous callers says how to present a session.
+            if let Some((_, secured)) = &documented {
+                if row.expect[0] == 401 && !secured {
+                    mismatches.push(format!("{} {}: 401 to anonymous callers but no security", row.method, row.path));
+                }
+            }
             for (i, who) in WHO.iter().enumerate() {
                 let mut req = app.client.request(row.method.clone(), app.url(&row.path));
                 if let Some(token) = &tokens[i] {
@@ -218,7 +224,7 @@ both_backends!(
                 }
                 let res = req.send().await.unwrap();
                 let status = res.status().as_u16();
-                if let Some(documented) = &documented {
+                if let Some((documented, _)) = &documented {
                     if !documented.contains(&status.to_string()) {
                         mismatches.push(format!(
                             "{} {} as {who}: {status} is not among the documented {documented:?}",
@@ -240,12 +246,13 @@ both_backends!(
 );
 
 /// The statuses the OpenAPI document lists for the operation `method path` serves (`path` as
-/// sent: ids filled in, maybe a query); `None` for paths outside the document.
+/// sent: ids filled in, maybe a query), and whether it names a security requirement; `None` for
+/// paths outside the document.
 fn documented_statuses(
     openapi: &utoipa::openapi::OpenApi,
     method: &Method,
     path: &str,
-) -> Option<Vec<String>> {
+) -> Option<(Vec<String>, bool)> {
     let path = path.split('?').next().unwrap_or(path);
     let sent: Vec<&str> = path.split('/').collect();
     let (_, item) = openapi.paths.paths.iter().find(|(template, _)| {
@@ -267,7 +274,11 @@ fn documented_statuses(
     let operation = operation
         .as_ref()
         .unwrap_or_else(|| panic!("{method} {path} is not documented"));
-    Some(operation.responses.responses.keys().cloned().collect())
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    Some((
+        operation.responses.responses.keys().cloned().collect(),
+        secured,
+    ))
 }
 
 /// Statuses that follow from what an operation is, whatever its handler does: a JSON body can be
