@@ -25,10 +25,6 @@ pub enum Error {
         message: String,
     },
 
-    /// The JSON body parses but does not have the expected shape.
-    #[error("{0}")]
-    Unprocessable(String),
-
     #[error("{0}")]
     NotFound(String),
 
@@ -94,7 +90,6 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::Validation { .. } => StatusCode::BAD_REQUEST,
-            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::Csrf | Self::EmailNotVerified => StatusCode::FORBIDDEN,
@@ -114,7 +109,6 @@ impl Error {
         match self {
             Self::BadRequest(_) => "bad_request",
             Self::Validation { .. } => "validation_failed",
-            Self::Unprocessable(_) => "unprocessable",
             Self::NotFound(_) => "not_found",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
@@ -173,10 +167,15 @@ impl From<PathRejection> for Error {
     }
 }
 
+/// A JSON body we cannot use is one status, 400 `bad_request`, whether its syntax is broken or it
+/// parses to the wrong shape (a missing field, a wrong type, an unknown enum value): a caller fixes
+/// both the same way, and 400 is already what a value breaking a rule (`validation_failed`) and a
+/// bad path or query answer, so "fix your input" is one status across the API. 415 and 413 stay
+/// apart, since they name the envelope (content type, size), not the JSON.
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => Self::Unprocessable(e.body_text()),
+            JsonRejection::JsonDataError(e) => Self::BadRequest(e.body_text()),
             JsonRejection::JsonSyntaxError(e) => Self::BadRequest(e.body_text()),
             JsonRejection::MissingJsonContentType(e) => Self::UnsupportedMediaType(e.body_text()),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {

@@ -3,6 +3,7 @@
 //! Owns tool installation (wasm32 target, Trunk, wasm-bindgen, wasm-opt) and the order in which the
 //! project is built and checked. Never holds product logic: it only runs cargo, trunk, npm and node.
 
+mod fuzz;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,9 @@ usage: cargo xtask <command>
 commands:
   dev     install missing tools, build the client, run the server with demo data on http://127.0.0.1:8080
   test    fmt check, clippy, Rust tests on SQLite and PostgreSQL, wasm tests in headless Chromium,
-          browser end-to-end tests
+          API fuzzing against the OpenAPI document (schemathesis, pinned, in a venv in the target
+          dir; needs python3 with venv: Debian's python3-venv), browser end-to-end tests
+  fuzz    build the server and run only the API fuzz step of `test`
   dist    release build of the client (dist/) and the server (for the Dockerfile and operators)
   bench auth
           sign-in latency under 32 concurrent sign-ins, and the catalog's p99 during that flood
@@ -32,6 +35,9 @@ fn main() -> ExitCode {
         Some("dev") => dev(),
         Some("test") => test(),
         Some("dist") => dist(),
+        Some("fuzz") => {
+            run(cargo().args(["build", "--package", "sync-server"])).and_then(|()| fuzz::api_fuzz())
+        }
         Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
@@ -193,9 +199,10 @@ fn test() -> Result<(), String> {
             .env("CHROMEDRIVER", tools::CHROMEDRIVER))
     })?;
     step("client release build (Trunk)", &mut || build_client(&tools))?;
-    step("server build for end-to-end tests", &mut || {
+    step("server build (API fuzz, end-to-end tests)", &mut || {
         run(cargo().args(["build", "--package", "sync-server"]))
     })?;
+    step("API fuzz (schemathesis)", &mut fuzz::api_fuzz)?;
     step("browser end-to-end tests (playwright-core)", &mut || {
         e2e(&tools)
     })?;

@@ -66,11 +66,15 @@ impl Locale {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "new.learner@example.com"))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple"))]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(example = "Ada Lovelace"))]
     pub display_name: String,
     pub locale: Locale,
     /// An IANA time zone name, e.g. `Europe/Moscow`.
+    #[cfg_attr(feature = "openapi", schema(example = "Europe/Moscow"))]
     pub time_zone: String,
 }
 
@@ -78,7 +82,9 @@ pub struct RegisterRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "learner@example.com"))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple"))]
     pub password: String,
 }
 
@@ -102,6 +108,7 @@ pub struct TokenRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "learner@example.com"))]
     pub email: String,
 }
 
@@ -110,6 +117,7 @@ pub struct EmailRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
     pub token: String,
+    #[cfg_attr(feature = "openapi", schema(example = "a new passphrase, long enough"))]
     pub new_password: String,
 }
 
@@ -117,7 +125,9 @@ pub struct ResetPasswordRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple"))]
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(example = "a new passphrase, long enough"))]
     pub new_password: String,
 }
 
@@ -126,7 +136,9 @@ pub struct ChangePasswordRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeEmailRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "new.address@example.com"))]
     pub new_email: String,
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple"))]
     pub current_password: String,
 }
 
@@ -142,10 +154,12 @@ pub struct DeleteAccountRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "Ada Lovelace"))]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Locale>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "Europe/Moscow"))]
     pub time_zone: Option<String>,
 }
 

@@ -34,10 +34,16 @@ impl ApplicationStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeacherApplicationRequest {
     /// A short bio: who they are and why they teach.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "I have taught Rust at meetups for five years.")
+    )]
     pub bio: String,
     /// What they will teach.
+    #[cfg_attr(feature = "openapi", schema(example = "Rust"))]
     pub subject: String,
     /// A link to their work (site, profile, portfolio): `http://` or `https://`.
+    #[cfg_attr(feature = "openapi", schema(example = "https://example.com/talks"))]
     pub link: String,
 }
 
@@ -64,5 +70,9 @@ pub struct TeacherApplication {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectApplicationRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Please add recordings of your lessons.")
+    )]
     pub reason: String,
 }

@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 
 use super::extract::Json;
 use super::extractor::{cookie, device_cookie_name, session_cookie_name, CurrentUser};
+use super::responses::{JsonBody, Limited, StateChanging};
 use super::AppState;
 use crate::error::Result;
 use crate::identity::sessions::LIFETIME;
@@ -78,11 +79,7 @@ pub fn cleared_cookie(secure: bool) -> String {
     path = "/api/auth/register",
     tag = "accounts",
     request_body = RegisterRequest,
-    responses(
-        (status = 202, body = Accepted),
-        (status = 400, description = "A field is invalid (`validation_failed`)", body = ErrorBody),
-        (status = 429, description = "Too many attempts (`rate_limited`, Retry-After)", body = ErrorBody)
-    )
+    responses((status = 202, body = Accepted), JsonBody, StateChanging, Limited)
 )]
 #[tracing::instrument(skip_all)]
 async fn register(
@@ -102,8 +99,11 @@ async fn register(
     request_body = TokenRequest,
     responses(
         (status = 200, body = Me),
-        (status = 400, description = "Wrong, used or expired token (`invalid_token`)", body = ErrorBody),
-        (status = 409, description = "The new address was taken meanwhile", body = ErrorBody)
+        JsonBody,
+        StateChanging,
+        (status = 400, description = "Wrong, used or expired token (`invalid_token`), or a body \
+            that is not JSON of the documented shape (`bad_request`)", body = ErrorBody),
+        (status = 409, description = "The new address was taken meanwhile (`conflict`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -123,11 +123,7 @@ async fn verify_email(
     path = "/api/auth/resend-verification",
     tag = "accounts",
     request_body = EmailRequest,
-    responses(
-        (status = 202, body = Accepted),
-        (status = 400, description = "Not an email address", body = ErrorBody),
-        (status = 429, description = "Too many attempts", body = ErrorBody)
-    )
+    responses((status = 202, body = Accepted), JsonBody, StateChanging, Limited)
 )]
 #[tracing::instrument(skip_all)]
 async fn resend_verification(
@@ -151,9 +147,12 @@ async fn resend_verification(
     request_body = SignInRequest,
     responses(
         (status = 200, body = SignInResponse, headers(("Set-Cookie" = String, description = "edu_session=…; HttpOnly; SameSite=Lax; Path=/ (under https: __Host-edu_session=…; …; Secure), and, for a browser new to the account, edu_device=…; HttpOnly; SameSite=Strict (under https: __Host-edu_device; its own sign-in budget)"))),
+        JsonBody,
+        StateChanging,
+        Limited,
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = ErrorBody),
-        (status = 403, description = "Address not verified yet (`email_not_verified`)", body = ErrorBody),
-        (status = 429, description = "Too many attempts (`rate_limited`, Retry-After)", body = ErrorBody)
+        (status = 403, description = "Address not verified yet (`email_not_verified`), or refused \
+            as cross-site (`csrf`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -184,7 +183,7 @@ async fn sign_in(
     post,
     path = "/api/auth/sign-out",
     tag = "accounts",
-    responses((status = 204, description = "Signed out"))
+    responses((status = 204, description = "Signed out"), StateChanging)
 )]
 #[tracing::instrument(skip_all)]
 async fn sign_out(
@@ -209,11 +208,7 @@ async fn sign_out(
     path = "/api/auth/forgot-password",
     tag = "accounts",
     request_body = EmailRequest,
-    responses(
-        (status = 202, body = Accepted),
-        (status = 400, description = "Not an email address", body = ErrorBody),
-        (status = 429, description = "Too many attempts", body = ErrorBody)
-    )
+    responses((status = 202, body = Accepted), JsonBody, StateChanging, Limited)
 )]
 #[tracing::instrument(skip_all)]
 async fn forgot_password(
@@ -233,8 +228,12 @@ async fn forgot_password(
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "Password changed; every session ended"),
-        (status = 400, description = "Weak password (`validation_failed`) or bad token (`invalid_token`)", body = ErrorBody),
-        (status = 429, description = "Too many attempts", body = ErrorBody)
+        JsonBody,
+        StateChanging,
+        Limited,
+        (status = 400, description = "Weak password (`validation_failed`), wrong, used or expired \
+            token (`invalid_token`), or a body that is not JSON of the documented shape \
+            (`bad_request`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]

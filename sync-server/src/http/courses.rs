@@ -39,7 +39,9 @@ struct ListCourses {
     params(ListCourses),
     responses(
         (status = 200, body = Page<CourseSummary>, headers(("Cache-Control" = String, description = "no-cache: public, the same for everyone"))),
-        (status = 400, description = "Bad limit or cursor", body = ErrorBody)
+        (status = 400, description = "A limit that is not a whole number from 1 to 100 or a \
+            cursor that is not one we issued (`validation_failed`), or a malformed query \
+            (`bad_request`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -47,9 +49,11 @@ async fn list_courses(
     State(state): State<AppState>,
     Query(query): Query<ListCourses>,
 ) -> Result<Response> {
-    // Parsed here rather than by serde so a bad value gets a message naming the field.
+    // Parsed here rather than by serde so a bad value gets a message naming the field. An empty
+    // `limit=` is not a number either: the description says integer, so it is a 400, not the
+    // default (only an absent limit means the default).
     let requested = match query.limit.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
             field: "limit",
             message: format!("limit must be a whole number, got {text:?}"),

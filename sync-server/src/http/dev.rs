@@ -49,7 +49,8 @@ fn require_dev_mode(state: &AppState) -> Result<()> {
     params(MailboxQuery),
     responses(
         (status = 200, body = Vec<MailboxMessage>),
-        (status = 404, description = "Dev mode is off", body = shared::api::ErrorBody)
+        (status = 400, description = "A malformed query (`bad_request`)", body = shared::api::ErrorBody),
+        (status = 404, description = "Dev mode is off (`not_found`)", body = shared::api::ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]

@@ -19,6 +19,7 @@ use utoipa_axum::routes;
 use super::auth::{accepted, cleared_cookie, Accepted};
 use super::extract::{Json, Path};
 use super::extractor::CurrentUser;
+use super::responses::{JsonBody, Limited, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;
 use crate::identity::accounts::AccountExport;
@@ -39,10 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     get,
     path = "/api/me",
     tag = "accounts",
-    responses(
-        (status = 200, body = Me),
-        (status = 401, description = "Not signed in (`unauthenticated`)", body = ErrorBody)
-    )
+    responses((status = 200, body = Me), SignedIn)
 )]
 #[tracing::instrument(skip_all)]
 async fn get_me(user: CurrentUser) -> axum::Json<Me> {
@@ -55,11 +53,7 @@ async fn get_me(user: CurrentUser) -> axum::Json<Me> {
     path = "/api/me",
     tag = "accounts",
     request_body = UpdateProfileRequest,
-    responses(
-        (status = 200, body = Me),
-        (status = 400, description = "A field is invalid", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody)
-    )
+    responses((status = 200, body = Me), JsonBody, SignedIn, StateChanging)
 )]
 #[tracing::instrument(skip_all)]
 async fn update_me(
@@ -81,8 +75,12 @@ async fn update_me(
     request_body = DeleteAccountRequest,
     responses(
         (status = 204, description = "Account deleted"),
-        (status = 400, description = "Wrong password (`wrong_password`)", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody)
+        JsonBody,
+        SignedIn,
+        StateChanging,
+        Limited,
+        (status = 400, description = "Wrong password (`wrong_password`), or a body that is not \
+            JSON of the documented shape (`bad_request`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -111,8 +109,13 @@ async fn delete_me(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 400, description = "Weak new password or wrong current one (`wrong_password`)", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody)
+        JsonBody,
+        SignedIn,
+        StateChanging,
+        Limited,
+        (status = 400, description = "Weak new password (`validation_failed`), wrong current one \
+            (`wrong_password`), or a body that is not JSON of the documented shape \
+            (`bad_request`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -137,8 +140,13 @@ async fn change_password(
     request_body = ChangeEmailRequest,
     responses(
         (status = 202, body = Accepted),
-        (status = 400, description = "Invalid address or wrong password", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody)
+        JsonBody,
+        SignedIn,
+        StateChanging,
+        Limited,
+        (status = 400, description = "Invalid or unchanged address (`validation_failed`), wrong \
+            password (`wrong_password`), or a body that is not JSON of the documented shape \
+            (`bad_request`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -156,10 +164,7 @@ async fn change_email(
     get,
     path = "/api/me/sessions",
     tag = "accounts",
-    responses(
-        (status = 200, body = Vec<SessionInfo>),
-        (status = 401, description = "Not signed in", body = ErrorBody)
-    )
+    responses((status = 200, body = Vec<SessionInfo>), SignedIn)
 )]
 #[tracing::instrument(skip_all)]
 async fn list_sessions(
@@ -177,8 +182,9 @@ async fn list_sessions(
     params(("id" = String, Path, description = "A session id from GET /api/me/sessions")),
     responses(
         (status = 204, description = "Session ended"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such session of yours", body = ErrorBody)
+        SignedIn,
+        StateChanging,
+        (status = 404, description = "No such session of yours (`not_found`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -202,7 +208,7 @@ async fn revoke_session(
     tag = "accounts",
     responses(
         (status = 200, body = AccountExport, headers(("Content-Disposition" = String, description = "attachment; filename=\"eduplatform-export.json\""))),
-        (status = 401, description = "Not signed in", body = ErrorBody)
+        SignedIn
     )
 )]
 #[tracing::instrument(skip_all)]

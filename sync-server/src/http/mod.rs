@@ -17,6 +17,7 @@ mod health;
 mod me;
 mod metrics;
 mod notifications;
+mod responses;
 mod security_headers;
 mod teaching;
 
@@ -40,6 +41,7 @@ use crate::db::Db;
 use crate::error::Error;
 use crate::identity::Accounts;
 use crate::metrics::Metrics;
+use responses::SharedResponses;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -79,7 +81,9 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
     info(
         title = "EduPlatform API",
         description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
-                       `{\"error\": {\"code\", \"message\"}}` with a matching status."
+                       `{\"error\": {\"code\", \"message\"}}` with a matching status. Any \
+                       request whose body is over the size limit is refused with 413, and a \
+                       method a path does not offer with 405 (with `Allow`)."
     ),
     tags(
         (name = "catalog", description = "Courses anyone can browse"),
@@ -93,7 +97,9 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "operations", description = "Health and readiness (metrics are served on \
                                               EDU_METRICS_BIND only)"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
-    )
+    ),
+    components(schemas(shared::api::ErrorBody)),
+    modifiers(&SharedResponses)
 )]
 struct ApiDoc;
 
@@ -109,14 +115,21 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(health::router())
 }
 
+/// The API's routes and their finished OpenAPI document.
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut openapi) = api().split_for_parts();
+    responses::finish(&mut openapi);
+    (routes, openapi)
+}
+
 /// The OpenAPI document of this server's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api_parts().1
 }
 
 /// The whole app: API routes, the client's files for everything else, and the common layers.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api().split_for_parts();
+    let (api, openapi) = api_parts();
     let openapi = Arc::new(openapi);
 
     let routes = api

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 use super::extract::Path;
 use super::extractor::CurrentUser;
+use super::responses::{SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;
 use crate::notify;
@@ -29,10 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     get,
     path = "/api/notifications",
     tag = "notifications",
-    responses(
-        (status = 200, body = NotificationList),
-        (status = 401, description = "Not signed in (`unauthenticated`)", body = ErrorBody)
-    )
+    responses((status = 200, body = NotificationList), SignedIn)
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
 async fn list_notifications(
@@ -50,8 +48,9 @@ async fn list_notifications(
     params(("id" = String, Path, description = "The notification's id")),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such notification of the caller's", body = ErrorBody)
+        SignedIn,
+        StateChanging,
+        (status = 404, description = "No such notification of the caller's (`not_found`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
@@ -69,10 +68,7 @@ async fn mark_read(
     post,
     path = "/api/notifications/read-all",
     tag = "notifications",
-    responses(
-        (status = 204, description = "All marked read"),
-        (status = 401, description = "Not signed in", body = ErrorBody)
-    )
+    responses((status = 204, description = "All marked read"), SignedIn, StateChanging)
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
 async fn mark_all_read(State(state): State<AppState>, user: CurrentUser) -> Result<StatusCode> {

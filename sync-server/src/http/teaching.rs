@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 
 use super::extract::{Json, Path, Query};
 use super::extractor::{CurrentUser, RequireAdmin, RequireStudent};
+use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::{Error, Result};
 use crate::identity::Client;
@@ -36,9 +37,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = TeacherApplicationRequest,
     responses(
         (status = 201, body = TeacherApplication),
-        (status = 400, description = "A field is invalid", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a student (`forbidden`)", body = ErrorBody),
+        JsonBody,
+        SignedIn,
+        StateChanging,
+        (status = 403, description = "Not a student (`forbidden`), or refused as cross-site \
+            (`csrf`)", body = ErrorBody),
         (status = 409, description = "An application is already pending (`conflict`)", body = ErrorBody)
     )
 )]
@@ -59,8 +62,8 @@ async fn apply(
     tag = "teaching",
     responses(
         (status = 200, body = TeacherApplication),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "Never applied", body = ErrorBody)
+        SignedIn,
+        (status = 404, description = "Never applied (`not_found`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -76,7 +79,8 @@ async fn mine(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListApplications {
-    /// `pending` (the default), `approved` or `rejected`.
+    /// `pending` (the default when absent), `approved` or `rejected`.
+    #[param(value_type = Option<ApplicationStatus>)]
     status: Option<String>,
 }
 
@@ -88,9 +92,10 @@ struct ListApplications {
     params(ListApplications),
     responses(
         (status = 200, body = Vec<TeacherApplication>),
-        (status = 400, description = "Unknown status", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody)
+        SignedIn,
+        (status = 400, description = "Unknown status (`validation_failed`) or a malformed query \
+            (`bad_request`)", body = ErrorBody),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -99,8 +104,9 @@ async fn list(
     _admin: RequireAdmin,
     Query(query): Query<ListApplications>,
 ) -> Result<axum::Json<Vec<TeacherApplication>>> {
+    // An empty `status=` is none of the three: only an absent status means the default.
     let status = match query.status.as_deref() {
-        None | Some("") => ApplicationStatus::Pending,
+        None => ApplicationStatus::Pending,
         Some(text) => ApplicationStatus::from_code(text).ok_or_else(|| Error::Validation {
             field: "status",
             message: format!("status must be pending, approved or rejected, got {text:?}"),
@@ -117,10 +123,12 @@ async fn list(
     params(("id" = String, Path, description = "Application id")),
     responses(
         (status = 200, body = TeacherApplication),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
-        (status = 404, description = "No such application", body = ErrorBody),
-        (status = 409, description = "Already decided", body = ErrorBody)
+        SignedIn,
+        StateChanging,
+        (status = 403, description = "Not an admin (`forbidden`), or refused as cross-site \
+            (`csrf`)", body = ErrorBody),
+        (status = 404, description = "No such application (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Already decided (`conflict`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -147,11 +155,13 @@ async fn approve(
     request_body = RejectApplicationRequest,
     responses(
         (status = 200, body = TeacherApplication),
-        (status = 400, description = "Reason too short or long", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
-        (status = 404, description = "No such application", body = ErrorBody),
-        (status = 409, description = "Already decided", body = ErrorBody)
+        JsonBody,
+        SignedIn,
+        StateChanging,
+        (status = 403, description = "Not an admin (`forbidden`), or refused as cross-site \
+            (`csrf`)", body = ErrorBody),
+        (status = 404, description = "No such application (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Already decided (`conflict`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all)]

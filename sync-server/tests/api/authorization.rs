@@ -204,8 +204,16 @@ both_backends!(
             row(Method::POST, "/api/auth/sign-out", [204; 5]),
         ];
 
+        let openapi = sync_server::http::openapi();
         let mut mismatches = Vec::new();
         for row in &rows {
+            let documented = documented_statuses(&openapi, &row.method, &row.path);
+            // A route that refuses anonymous callers says how to present a session.
+            if let Some((_, secured)) = &documented {
+                if row.expect[0] == 401 && !secured {
+                    mismatches.push(format!("{} {}: 401 to anonymous callers but no security", row.method, row.path));
+                }
+            }
             for (i, who) in WHO.iter().enumerate() {
                 let mut req = app.client.request(row.method.clone(), app.url(&row.path));
                 if let Some(token) = &tokens[i] {
@@ -216,6 +224,14 @@ both_backends!(
                 }
                 let res = req.send().await.unwrap();
                 let status = res.status().as_u16();
+                if let Some((documented, _)) = &documented {
+                    if !documented.contains(&status.to_string()) {
+                        mismatches.push(format!(
+                            "{} {} as {who}: {status} is not among the documented {documented:?}",
+                            row.method, row.path
+                        ));
+                    }
+                }
                 if status != row.expect[i] {
                     let body = res.text().await.unwrap_or_default();
                     mismatches.push(format!(
@@ -228,6 +244,75 @@ both_backends!(
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     }
 );
+
+/// The statuses the OpenAPI document lists for the operation `method path` serves (`path` as
+/// sent: ids filled in, maybe a query), and whether it names a security requirement; `None` for
+/// paths outside the document.
+fn documented_statuses(
+    openapi: &utoipa::openapi::OpenApi,
+    method: &Method,
+    path: &str,
+) -> Option<(Vec<String>, bool)> {
+    let path = path.split('?').next().unwrap_or(path);
+    let sent: Vec<&str> = path.split('/').collect();
+    let (_, item) = openapi.paths.paths.iter().find(|(template, _)| {
+        let parts: Vec<&str> = template.split('/').collect();
+        parts.len() == sent.len()
+            && parts
+                .iter()
+                .zip(&sent)
+                .all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}')))
+    })?;
+    let operation = match *method {
+        Method::GET => &item.get,
+        Method::POST => &item.post,
+        Method::PATCH => &item.patch,
+        Method::DELETE => &item.delete,
+        Method::PUT => &item.put,
+        _ => &None,
+    };
+    let operation = operation
+        .as_ref()
+        .unwrap_or_else(|| panic!("{method} {path} is not documented"));
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    Some((
+        operation.responses.responses.keys().cloned().collect(),
+        secured,
+    ))
+}
+
+/// Statuses that follow from what an operation is, whatever its handler does: a JSON body can be
+/// unusable (400), too large (413) or of the wrong type (415); a request that changes state can be
+/// refused as cross-site (403 `csrf`); anything can fail on our side (500).
+#[tokio::test]
+async fn every_operation_documents_the_statuses_its_kind_brings() {
+    let mut missing = Vec::new();
+    for (path, item) in sync_server::http::openapi().paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+            ("PUT", &item.put),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let mut needed = vec!["500"];
+            if operation.request_body.is_some() {
+                needed.extend(["400", "413", "415"]);
+            }
+            if method != "GET" {
+                needed.push("403");
+            }
+            for status in needed {
+                if !operation.responses.responses.contains_key(status) {
+                    missing.push(format!("{method} {path}: {status}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undocumented statuses: {missing:?}");
+}
 
 /// Every route the OpenAPI document lists appears in the matrix above (so a new route cannot be
 /// added without deciding who may call it).

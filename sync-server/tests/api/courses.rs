@@ -73,6 +73,10 @@ both_backends!(
             "limit=abc",
             "limit=-1",
             "limit=1.5",
+            // Empty is not a number: only an absent limit means the default.
+            "limit=",
+            "limit=%20",
+            "limit=&cursor=",
             "cursor=garbage",
             "cursor=%F0%9F%A6%80",
             "limit=2&cursor=YzE6bm90LWEtdXVpZA",

@@ -80,3 +80,42 @@ both_backends!(
         assert_eq!(res.status(), 405);
     }
 );
+
+both_backends!(
+    async fn unusable_json_bodies_answer_400_or_415_with_json_errors(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app
+            .token_for("student@demo.local", crate::helpers::DEMO_PASSWORD)
+            .await;
+        // (method, path, content type, body, status, code): anonymous and signed-in JSON routes.
+        let cases = [
+            ("POST", "/api/auth/forgot-password", Some("application/json"), "{\"email\":", 400, "bad_request"),
+            ("POST", "/api/auth/forgot-password", Some("application/json"), "{\"email\":42}", 400, "bad_request"),
+            ("POST", "/api/auth/forgot-password", Some("application/json"), "{}", 400, "bad_request"),
+            ("POST", "/api/auth/forgot-password", Some("application/json"), "", 400, "bad_request"),
+            ("POST", "/api/auth/forgot-password", None, "{\"email\":\"a@example.com\"}", 415, "unsupported_media_type"),
+            ("POST", "/api/auth/forgot-password", Some("text/plain"), "{\"email\":\"a@example.com\"}", 415, "unsupported_media_type"),
+            ("PATCH", "/api/me", Some("application/json"), "{\"locale\":\"de\"}", 400, "bad_request"),
+            ("PATCH", "/api/me", Some("application/json"), "[1]", 400, "bad_request"),
+            // An array of the fields in order is not an object, however serde would read it.
+            ("PATCH", "/api/me", Some("application/json"), "[null, null]", 400, "bad_request"),
+            ("PATCH", "/api/me", Some("application/json"), "[\"New name\"]", 400, "bad_request"),
+            ("PATCH", "/api/me", None, "", 415, "unsupported_media_type"),
+        ];
+        for (method, path, content_type, body, status, code) in cases {
+            let mut req = app
+                .client
+                .request(method.parse().unwrap(), app.url(path))
+                .bearer_auth(&token)
+                .body(body.to_owned());
+            if let Some(content_type) = content_type {
+                req = req.header("content-type", content_type);
+            }
+            let res = req.send().await.unwrap();
+            let shown = format!("{method} {path} {content_type:?} {body:?}");
+            assert_eq!(res.status().as_u16(), status, "{shown}");
+            let error: shared::api::ErrorBody = res.json().await.unwrap();
+            assert_eq!(error.error.code, code, "{shown}");
+        }
+    }
+);

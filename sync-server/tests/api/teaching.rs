@@ -120,8 +120,12 @@ both_backends!(
         let res = app.bearer(Method::POST, "/api/admin/teacher-applications/nope/approve", &admin)
             .send().await.unwrap();
         assert_eq!(code(res, 404).await, "not_found");
-        let res = app.bearer(Method::GET, "/api/admin/teacher-applications?status=maybe", &admin)
-            .send().await.unwrap();
-        assert_eq!(code(res, 400).await, "validation_failed");
+        // Not one of the documented values; an empty one neither (only an absent status is the
+        // default).
+        for query in ["status=maybe", "status=", "status=PENDING"] {
+            let res = app.bearer(Method::GET, &format!("/api/admin/teacher-applications?{query}"), &admin)
+                .send().await.unwrap();
+            assert_eq!(code(res, 400).await, "validation_failed", "{query}");
+        }
     }
 );
