@@ -22,7 +22,7 @@ use super::extractor::CurrentUser;
 use super::responses::{JsonBody, Limited, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;
-use crate::identity::accounts::AccountExport;
+use crate::identity::export::AccountExport;
 use crate::identity::Client;
 
 pub fn router() -> OpenApiRouter<AppState> {

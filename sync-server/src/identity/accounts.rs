@@ -1,5 +1,5 @@
 //! Account life cycle: register, verify, sign in and out, recover, change password and email,
-//! edit the profile, export one's data, delete the account.
+//! edit the profile, delete the account (the export is `export`'s).
 //!
 //! Owns the rules of each step (validation, limits, which mail goes out, which sessions end) and
 //! their SQL, one transaction per action. Answers never tell whether an address has an account:
@@ -7,196 +7,24 @@
 //! forgot do the same work either way (they only queue a `TokenMail`; its mail job looks the
 //! address up and makes the token when it sends, see `compose`).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use shared::api::accounts::{
-    ChangeEmailRequest, ChangePasswordRequest, Me, RegisterRequest, ResetPasswordRequest,
+    ChangeEmailRequest, ChangePasswordRequest, Me, RegisterRequest, ResetPasswordRequest, Role,
     SessionInfo, SignInRequest, UpdateProfileRequest,
 };
-use shared::api::teaching::TeacherApplication;
 use shared::validate;
 
 use super::audit::{self, Event};
 use super::devices;
 use super::sessions::{self, Session};
-use super::{invalid, is_unique_violation, new_id, token, Accounts, Attempt, Client, User};
-use super::{UserRow, USER_COLUMNS};
-use crate::db::{on_pool, on_tx, Tx};
+use super::token::{consume_token, forget_all_tokens, issue_token, Purpose};
+use super::users::{
+    find_by_email_key, insert_user, password_hash_of, user_by_key_in, user_in, NewUser,
+};
+use super::{invalid, is_unique_violation, Accounts, Attempt, Client, User};
+use crate::db::{on_tx, Tx};
 use crate::error::{Error, Result};
 use crate::notify::{self, ComposeFuture, Recipient, Template, TokenMail};
-
-/// How long a link to verify an address (or confirm a new one) works.
-pub const VERIFY_TOKEN_LIFETIME: Duration = Duration::hours(24);
-/// How long a password reset link works.
-pub const RESET_TOKEN_LIFETIME: Duration = Duration::hours(1);
-
-/// What a mailed token is for (the `purpose` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Purpose {
-    VerifyEmail,
-    ResetPassword,
-    ChangeEmail,
-}
-
-impl Purpose {
-    fn code(self) -> &'static str {
-        match self {
-            Self::VerifyEmail => "verify_email",
-            Self::ResetPassword => "reset_password",
-            Self::ChangeEmail => "change_email",
-        }
-    }
-
-    fn lifetime(self) -> Duration {
-        match self {
-            Self::VerifyEmail | Self::ChangeEmail => VERIFY_TOKEN_LIFETIME,
-            Self::ResetPassword => RESET_TOKEN_LIFETIME,
-        }
-    }
-}
-
-/// Stores a new single-use token for `user_id`, replacing any earlier one for the same purpose
-/// (only the newest link works). Returns the token for the mail.
-async fn issue_token(
-    tx: &mut Tx,
-    user_id: &str,
-    purpose: Purpose,
-    new_email: Option<&str>,
-) -> Result<String> {
-    let (token, hash) = token::generate();
-    let now = Utc::now();
-    on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2")
-            .bind(user_id)
-            .bind(purpose.code())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-        sqlx::query(
-            "INSERT INTO account_tokens (token_hash, user_id, purpose, new_email, created_at, \
-                                         expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&hash)
-        .bind(user_id)
-        .bind(purpose.code())
-        .bind(new_email)
-        .bind(now)
-        .bind(now + purpose.lifetime())
-        .execute(conn)
-        .await?
-        .rows_affected()
-    });
-    Ok(token)
-}
-
-/// Ends every outstanding mailed link of `user_id` (a password change or reset): tokens already
-/// made and token mail not yet sent. The queued mail goes first: a worker composing one holds its
-/// row, so this waits for it and then deletes the token it made too.
-pub(crate) async fn forget_all_tokens(tx: &mut Tx, user_id: &str) -> Result<()> {
-    notify::forget_token_mail(tx, user_id).await?;
-    on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM account_tokens WHERE user_id = $1")
-            .bind(user_id)
-            .execute(conn)
-            .await?
-            .rows_affected()
-    });
-    Ok(())
-}
-
-/// Deletes every expired mailed token (the hourly housekeeping). Returns how many went.
-pub async fn purge_expired_tokens(db: &crate::db::Db) -> Result<u64> {
-    let deleted = on_pool!(db, pool => {
-        sqlx::query("DELETE FROM account_tokens WHERE expires_at <= $1")
-            .bind(Utc::now())
-            .execute(pool)
-            .await?
-            .rows_affected()
-    });
-    Ok(deleted)
-}
-
-/// A consumed token: whose, what for, and the address a change confirms.
-struct Consumed {
-    user_id: String,
-    purpose: Purpose,
-    new_email: Option<String>,
-}
-
-/// Deletes the token and returns what it was for; `InvalidToken` if it is unknown, used, for
-/// another purpose or expired. The DELETE is the claim: of two requests racing with one token,
-/// exactly one gets the row.
-async fn consume_token(tx: &mut Tx, token: &str, purposes: &[Purpose]) -> Result<Consumed> {
-    if !token::looks_valid(token.trim()) {
-        return Err(Error::InvalidToken);
-    }
-    let hash = token::hash(token.trim());
-    let row: Option<(String, String, Option<String>, DateTime<Utc>)> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "DELETE FROM account_tokens WHERE token_hash = $1 \
-             RETURNING user_id, purpose, new_email, expires_at",
-        )
-        .bind(&hash)
-        .fetch_optional(conn)
-        .await?
-    });
-    let Some((user_id, purpose, new_email, expires_at)) = row else {
-        return Err(Error::InvalidToken);
-    };
-    let purpose = purposes
-        .iter()
-        .copied()
-        .find(|p| p.code() == purpose)
-        .ok_or(Error::InvalidToken)?;
-    if expires_at <= Utc::now() {
-        return Err(Error::InvalidToken);
-    }
-    Ok(Consumed {
-        user_id,
-        purpose,
-        new_email,
-    })
-}
-
-/// A live user and their password hash, by email key.
-async fn find_by_email_key(accounts: &Accounts, key: &str) -> Result<Option<(User, String)>> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
-         WHERE u.email_key = $1 AND u.deleted_at IS NULL"
-    );
-    let row: Option<UserRowWithHash> = on_pool!(&accounts.db, pool => {
-        sqlx::query_as(&sql).bind(key).fetch_optional(pool).await?
-    });
-    row.map(|r| Ok((User::try_from(r.user)?, r.password_hash.unwrap_or_default())))
-        .transpose()
-}
-
-#[derive(sqlx::FromRow)]
-struct UserRowWithHash {
-    #[sqlx(flatten)]
-    user: UserRow,
-    password_hash: Option<String>,
-}
-
-/// A live user by id, read inside `tx` (sees the transaction's own changes).
-pub(crate) async fn user_in(tx: &mut Tx, user_id: &str) -> Result<Option<User>> {
-    let sql =
-        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
-    let row: Option<UserRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(user_id).fetch_optional(conn).await?
-    });
-    row.map(User::try_from).transpose()
-}
-
-/// The stored hash of a live user.
-async fn password_hash_of(accounts: &Accounts, user_id: &str) -> Result<Option<String>> {
-    let hash: Option<Option<String>> = on_pool!(&accounts.db, pool => {
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?
-    });
-    Ok(hash.flatten())
-}
 
 /// What a successful sign-in hands the client.
 #[derive(Debug, Clone)]
@@ -222,34 +50,21 @@ impl Accounts {
             .check(Attempt::Register, client.ip, Some(&key))?;
 
         let hash = self.passwords.hash(&req.password).await?;
-        let now = Utc::now();
-        let id = new_id();
         let mut tx = self.db.begin().await?;
-        let inserted = on_tx!(&mut tx, conn => {
-            sqlx::query(
-                "INSERT INTO users (id, email, email_key, password_hash, display_name, role, \
-                                    locale, time_zone, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'student', $6, $7, $8, $8) \
-                 ON CONFLICT (email_key) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(&email)
-            .bind(&key)
-            .bind(&hash)
-            .bind(&display_name)
-            .bind(req.locale.code())
-            .bind(&time_zone)
-            .bind(now)
-            .execute(conn)
-            .await?
-            .rows_affected()
-        }) > 0;
-        if inserted {
-            let mail = TokenMail::VerifyEmail {
-                user_id: id.clone(),
-            };
+        let new_user = NewUser {
+            email: &email,
+            password_hash: &hash,
+            display_name: &display_name,
+            role: Role::Student,
+            locale: req.locale,
+            time_zone: &time_zone,
+            verified: false,
+        };
+        let inserted = insert_user(&mut tx, &new_user).await?;
+        if let Some(user_id) = inserted {
+            let mail = TokenMail::VerifyEmail { user_id };
             notify::enqueue_token_mail(&mut tx, &email, &mail).await?;
-        } else if let Some(existing) = self.user_by_key_in(&mut tx, &key).await? {
+        } else if let Some(existing) = user_by_key_in(&mut tx, &key).await? {
             let template = Template::AccountAlreadyExists {
                 sign_in_link: format!("{}/sign-in", self.public_base),
                 reset_link: format!("{}/forgot-password", self.public_base),
@@ -258,16 +73,6 @@ impl Accounts {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn user_by_key_in(&self, tx: &mut Tx, key: &str) -> Result<Option<User>> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1 AND u.deleted_at IS NULL"
-        );
-        let row: Option<UserRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&sql).bind(key).fetch_optional(conn).await?
-        });
-        row.map(User::try_from).transpose()
     }
 
     /// Follows a link from a mail: verifies the address, or switches to the new address of an
@@ -384,7 +189,7 @@ impl Accounts {
         if req.password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(Error::InvalidCredentials);
         }
-        let found = find_by_email_key(self, &key).await?;
+        let found = find_by_email_key(&self.db, &key).await?;
         let stored = found.as_ref().map(|(_, hash)| hash.as_str());
         let matches = self.passwords.verify(&req.password, stored).await?;
         let user = match found {
@@ -460,7 +265,7 @@ impl Accounts {
         // Checked before the token is spent, so a weak password does not burn the link.
         validate::password(&req.new_password).map_err(invalid("new_password"))?;
         self.limits.check(Attempt::Recovery, client.ip, None)?;
-        if !token::looks_valid(req.token.trim()) {
+        if !super::token::looks_valid(req.token.trim()) {
             return Err(Error::InvalidToken);
         }
         // Hashed before the transaction: SQLite's write lock is not held for tens of ms.
@@ -500,7 +305,7 @@ impl Accounts {
         if password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(Error::WrongPassword);
         }
-        let stored = password_hash_of(self, &user.id).await?;
+        let stored = password_hash_of(&self.db, &user.id).await?;
         if self.passwords.verify(password, stored.as_deref()).await? {
             Ok(())
         } else {
@@ -627,19 +432,6 @@ impl Accounts {
         Ok(())
     }
 
-    /// Everything the server holds about the caller, as one JSON document.
-    pub async fn export(&self, session: &Session) -> Result<AccountExport> {
-        let user = &session.user;
-        Ok(AccountExport {
-            exported_at: super::rfc3339(Utc::now()),
-            profile: user.to_me(),
-            sessions: self.sessions(session).await?,
-            teacher_applications: super::applications::for_user(&self.db, &user.id).await?,
-            security_events: audit::for_user(&self.db, &user.id).await?,
-            notifications: notify::export_for_user(&self.db, &user.id).await?,
-        })
-    }
-
     /// Deletes the account: personal data (email, name, password, sessions, tokens, applications,
     /// notifications, IPs in the audit log) goes; the row stays as an anonymous tombstone so
     /// aggregates that count it keep their meaning, and the address is free to register again.
@@ -684,19 +476,6 @@ impl Accounts {
     }
 }
 
-/// `GET /api/me/export`: the caller's data.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct AccountExport {
-    /// RFC 3339, UTC.
-    pub exported_at: String,
-    pub profile: Me,
-    pub sessions: Vec<SessionInfo>,
-    pub teacher_applications: Vec<TeacherApplication>,
-    pub security_events: Vec<audit::Entry>,
-    /// Every in-app notification, newest first.
-    pub notifications: Vec<shared::api::notifications::Notification>,
-}
-
 impl Accounts {
     /// Makes the token of a queued `TokenMail` and the mail that carries it, inside the mail
     /// job's transaction, at the moment it is sent; `None` when there is nothing to send.
@@ -711,24 +490,22 @@ impl Accounts {
                 _ => None,
             },
             TokenMail::ResendVerification { email_key } => {
-                match self.user_by_key_in(tx, email_key).await? {
+                match user_by_key_in(tx, email_key).await? {
                     Some(user) if !user.email_verified => Some(self.verify_mail(tx, &user).await?),
                     _ => None,
                 }
             }
-            TokenMail::ResetPassword { email_key } => {
-                match self.user_by_key_in(tx, email_key).await? {
-                    Some(user) => {
-                        let token = issue_token(tx, &user.id, Purpose::ResetPassword, None).await?;
-                        let link = self.link("reset-password", &token);
-                        Some((user.recipient(), Template::ResetPassword { link }))
-                    }
-                    None => None,
+            TokenMail::ResetPassword { email_key } => match user_by_key_in(tx, email_key).await? {
+                Some(user) => {
+                    let token = issue_token(tx, &user.id, Purpose::ResetPassword, None).await?;
+                    let link = self.link("reset-password", &token);
+                    Some((user.recipient(), Template::ResetPassword { link }))
                 }
-            }
+                None => None,
+            },
             TokenMail::ConfirmEmailChange { user_id, new_email } => {
                 let key = validate::email_key(new_email);
-                let taken = self.user_by_key_in(tx, &key).await?.is_some();
+                let taken = user_by_key_in(tx, &key).await?.is_some();
                 match user_in(tx, user_id).await? {
                     Some(user) if !taken => {
                         let token =

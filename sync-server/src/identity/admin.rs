@@ -8,10 +8,12 @@
 //! never argv) is `main`'s; this takes it as a value.
 
 use chrono::Utc;
+use shared::api::accounts::{Locale, Role};
 use shared::validate;
 
 use super::audit::{self, Event};
-use super::{devices, invalid, new_id, sessions, Client, PasswordHasher};
+use super::users::{insert_user, NewUser};
+use super::{devices, invalid, sessions, Client, PasswordHasher};
 use crate::db::{on_tx, Db};
 use crate::error::{Error, Result};
 
@@ -82,7 +84,6 @@ pub async fn create_admin(
     force: bool,
 ) -> Result<AdminOutcome> {
     let email = normalise_email(email)?;
-    let key = validate::email_key(&email);
     let now = Utc::now();
     let checked_password = |password: Option<&str>| -> Result<String> {
         let password = password.ok_or_else(|| Error::Validation {
@@ -109,7 +110,7 @@ pub async fn create_admin(
                 .await?
                 .rows_affected()
             });
-            super::accounts::forget_all_tokens(&mut tx, &found.id).await?;
+            super::token::forget_all_tokens(&mut tx, &found.id).await?;
             let sessions_ended = sessions::revoke_all(&mut tx, &found.id, None).await?;
             devices::forget_all(&mut tx, &found.id).await?;
             let detail = format!(
@@ -146,24 +147,20 @@ pub async fn create_admin(
 
     let name = validate::display_name(name).map_err(invalid("name"))?;
     let hash = passwords.hash(&checked_password(password)?).await?;
-    let id = new_id();
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, conn => {
-        sqlx::query(
-            "INSERT INTO users (id, email, email_key, password_hash, display_name, role, locale, \
-                                time_zone, email_verified_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'admin', 'en', 'UTC', $6, $6, $6)",
-        )
-        .bind(&id)
-        .bind(&email)
-        .bind(&key)
-        .bind(&hash)
-        .bind(&name)
-        .bind(now)
-        .execute(conn)
+    let new_user = NewUser {
+        email: &email,
+        password_hash: &hash,
+        display_name: &name,
+        role: Role::Admin,
+        locale: Locale::En,
+        time_zone: "UTC",
+        verified: true,
+    };
+    // Taken meanwhile (a registration raced the command): say so rather than promote it.
+    let id = insert_user(&mut tx, &new_user)
         .await?
-        .rows_affected()
-    });
+        .ok_or_else(|| Error::Conflict(format!("{email} was registered meanwhile; run again")))?;
     record_role_change(&mut tx, &id, "created as admin by the admin CLI").await?;
     tx.commit().await?;
     Ok(AdminOutcome::Created { id })

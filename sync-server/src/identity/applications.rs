@@ -9,8 +9,8 @@ use shared::api::accounts::Role;
 use shared::api::teaching::{ApplicationStatus, TeacherApplication, TeacherApplicationRequest};
 use shared::validate;
 
-use super::accounts::user_in;
 use super::audit::{self, Event};
+use super::users::user_in;
 use super::{invalid, is_unique_violation, new_id, rfc3339, Accounts, Client, User};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};

@@ -4,10 +4,10 @@
 //! Owns the list and their creation. Safe on every start and from several replicas: an address
 //! that already has an account is left alone, and only missing accounts cost a hash.
 
-use chrono::Utc;
-use shared::api::accounts::Role;
+use shared::api::accounts::{Locale, Role};
 
-use super::{new_id, PasswordHasher};
+use super::users::{insert_user, NewUser};
+use super::PasswordHasher;
 use crate::db::{on_pool, Db};
 use crate::error::Result;
 
@@ -35,25 +35,19 @@ pub async fn create_accounts(db: &Db, passwords: &PasswordHasher) -> Result<usiz
             continue;
         }
         let hash = passwords.hash(DEMO_PASSWORD).await?;
-        let now = Utc::now();
-        let done = on_pool!(db, pool => {
-            sqlx::query(
-                "INSERT INTO users (id, email, email_key, password_hash, display_name, role, \
-                                    locale, time_zone, email_verified_at, created_at, updated_at) \
-                 VALUES ($1, $2, $2, $3, $4, $5, 'en', 'UTC', $6, $6, $6) \
-                 ON CONFLICT (email_key) DO NOTHING",
-            )
-            .bind(new_id())
-            .bind(email)
-            .bind(&hash)
-            .bind(name)
-            .bind(role.code())
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        created += done as usize;
+        let mut tx = db.begin().await?;
+        let new_user = NewUser {
+            email,
+            password_hash: &hash,
+            display_name: name,
+            role: *role,
+            locale: Locale::En,
+            time_zone: "UTC",
+            verified: true,
+        };
+        let done = insert_user(&mut tx, &new_user).await?.is_some();
+        tx.commit().await?;
+        created += usize::from(done);
     }
     Ok(created)
 }

@@ -4,6 +4,14 @@
 //! Owns every rule and every SQL statement about who someone is and what role they hold; callers
 //! (HTTP handlers, the admin CLI) get domain values and `Error`s. Knows nothing of HTTP: cookies,
 //! headers and CSRF are `http`'s. Ownership is enforced in the queries (`WHERE user_id = $caller`).
+//!
+//! Split by noun: `users` (the row and the one INSERT), `sessions`, `token` (secrets and mailed
+//! links), `devices`, `audit`, `applications`, `export`; `accounts` holds the life-cycle steps that
+//! combine them. Domain API style, for every domain: one cheap-to-clone service struct (here
+//! `Accounts`) holds the domain's dependencies (the `Db`, a hasher, limits, configuration) and its
+//! methods are what `http` and the CLI call, one transaction per user action; the nouns beneath it
+//! are free functions over `&Db` or `&mut Tx`, so one action can combine several nouns in a single
+//! transaction (and other domains can join it) without a second copy of any SQL.
 
 pub mod accounts;
 pub mod admin;
@@ -11,24 +19,25 @@ pub mod applications;
 pub mod audit;
 pub mod demo;
 pub mod devices;
+pub mod export;
 pub mod password;
 pub mod rate_limit;
 pub mod sessions;
 pub mod token;
+pub mod users;
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use shared::api::accounts::{Locale, Me, Role};
 
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::notify::Recipient;
 
 pub use password::PasswordHasher;
 pub use rate_limit::{Attempt, RateLimiter};
+pub use users::User;
 
 /// Everything the identity rules need: the database, the hasher, the limits and where mail links
 /// point. Cheap to clone.
@@ -55,7 +64,7 @@ impl Accounts {
     /// Deletes what has expired: sessions, mailed tokens, known devices (the hourly housekeeping).
     pub async fn purge_expired(&self) -> Result<u64> {
         Ok(sessions::purge_expired(&self.db).await?
-            + accounts::purge_expired_tokens(&self.db).await?
+            + token::purge_expired_tokens(&self.db).await?
             + devices::purge_expired(&self.db).await?)
     }
 
@@ -85,81 +94,6 @@ impl Client {
 
     fn ip_text(&self) -> Option<String> {
         self.ip.map(|ip| ip.to_string())
-    }
-}
-
-/// A live (not deleted) account.
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub locale: Locale,
-    pub time_zone: String,
-    pub email_verified: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl User {
-    pub fn to_me(&self) -> Me {
-        Me {
-            id: self.id.clone(),
-            email: self.email.clone(),
-            display_name: self.display_name.clone(),
-            role: self.role,
-            locale: self.locale,
-            time_zone: self.time_zone.clone(),
-            email_verified: self.email_verified,
-            created_at: rfc3339(self.created_at),
-        }
-    }
-
-    /// Where mail for this user goes.
-    pub fn recipient(&self) -> Recipient {
-        Recipient {
-            user_id: Some(self.id.clone()),
-            email: self.email.clone(),
-            display_name: self.display_name.clone(),
-            locale: self.locale,
-        }
-    }
-}
-
-/// The columns `UserRow` reads, for `SELECT {USER_COLUMNS} FROM users u ...`.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.locale, \
-     u.time_zone, u.email_verified_at, u.created_at";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct UserRow {
-    id: String,
-    email: Option<String>,
-    display_name: Option<String>,
-    role: String,
-    locale: String,
-    time_zone: String,
-    email_verified_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<UserRow> for User {
-    type Error = Error;
-
-    fn try_from(row: UserRow) -> Result<Self> {
-        let corrupt = |what: &str| Error::Internal(format!("user {}: bad {what}", row.id));
-        Ok(Self {
-            email: row
-                .email
-                .clone()
-                .ok_or_else(|| corrupt("email (deleted?)"))?,
-            display_name: row.display_name.clone().unwrap_or_default(),
-            role: Role::from_code(&row.role).ok_or_else(|| corrupt("role"))?,
-            locale: Locale::from_code(&row.locale).ok_or_else(|| corrupt("locale"))?,
-            email_verified: row.email_verified_at.is_some(),
-            time_zone: row.time_zone,
-            created_at: row.created_at,
-            id: row.id,
-        })
     }
 }
 

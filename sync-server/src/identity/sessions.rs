@@ -8,7 +8,8 @@
 use chrono::{DateTime, Duration, Utc};
 use shared::api::accounts::SessionInfo;
 
-use super::{new_id, rfc3339, token, Client, User, UserRow, USER_COLUMNS};
+use super::users::{UserRow, USER_COLUMNS};
+use super::{new_id, rfc3339, token, Client, User};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
 
