@@ -77,6 +77,14 @@ impl ClientError {
         }
     }
 
+    /// What a mailed link without its token amounts to: it reads like an invalid link.
+    pub fn missing_token() -> Self {
+        Self::Validation {
+            code: "invalid_token".into(),
+            message: String::new(),
+        }
+    }
+
     /// The server's error code (`invalid_token`, `wrong_password`, ...) for input it rejected.
     pub fn code(&self) -> Option<&str> {
         match self {

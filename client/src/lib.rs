@@ -2,7 +2,7 @@
 //!
 //! `app` is the shell, `pages/` one component per route, `components/` reusable widgets, `contexts/`
 //! app-wide state, `api` the only HTTP caller, `store/` the only storage user, `i18n/` every string,
-//! `forms` the state and checks behind every form.
+//! `forms` the state and checks behind every form, `hooks/` the hooks they share.
 
 pub mod api;
 pub mod app;
@@ -10,6 +10,7 @@ pub mod components;
 pub mod contexts;
 pub mod error;
 pub mod forms;
+pub mod hooks;
 pub mod i18n;
 pub mod pages;
 pub mod pwa;

@@ -5,10 +5,11 @@ use shared::api::teaching::{ApplicationStatus, TeacherApplication};
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::components::form::{use_focus_first_problem, FormError, SubmitButton, TextAreaField};
+use crate::components::form::{FormError, SubmitButton, TextAreaField};
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
 use crate::forms::{check, FormAction, FormState, Problem};
+use crate::hooks::use_focus_first_problem;
 use crate::i18n::{format_datetime, Texts};
 
 pub fn status_label(texts: &Texts, status: ApplicationStatus) -> &'static str {

@@ -2,14 +2,14 @@
 //! password managers, the form-wide error, the submit button with its spinner, and the password
 //! strength meter. Props in, callbacks out; the page owns the values (`forms::FormState`).
 
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::icons::{AlertIcon, CheckIcon, CrossIcon, EyeIcon, EyeOffIcon};
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::forms::check::{self, password_strength, Problem, Strength};
+use crate::i18n::Locale;
 
 /// The `id` of a field's input: `<form id>-<name>`, so two forms on one page never clash.
 fn field_id(form: &str, name: &str) -> String {
@@ -391,36 +391,18 @@ pub fn submit_button(props: &SubmitButtonProps) -> Html {
     }
 }
 
+/// The UI languages as `<select>` options, each in its own language.
+pub fn language_options() -> Vec<(AttrValue, AttrValue)> {
+    Locale::ALL
+        .iter()
+        .map(|l| (l.code().into(), l.texts().language_name.into()))
+        .collect()
+}
+
 /// The text of the input an `input` event came from.
 pub fn input_value(event: &InputEvent) -> String {
     event
         .target_dyn_into::<HtmlInputElement>()
         .map(|input| input.value())
         .unwrap_or_default()
-}
-
-/// Moves focus to the first invalid field of `form` (or its form-wide error) whenever
-/// `request` changes after the first render, so a failed submit lands where the fix is.
-#[hook]
-pub fn use_focus_first_problem(form: NodeRef, request: u32) {
-    use_effect_with(request, move |request| {
-        if *request == 0 {
-            return;
-        }
-        let Some(form) = form.cast::<web_sys::Element>() else {
-            return;
-        };
-        let target = form
-            .query_selector("[aria-invalid=true]")
-            .ok()
-            .flatten()
-            .or_else(|| {
-                form.query_selector("[data-testid=form-error]")
-                    .ok()
-                    .flatten()
-            });
-        if let Some(element) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-            let _ = element.focus();
-        }
-    });
 }

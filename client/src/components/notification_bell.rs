@@ -5,9 +5,9 @@ use shared::api::notifications::Notification;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::dropdown::use_dropdown;
 use crate::components::icons::BellIcon;
 use crate::contexts::locale::{use_locale, use_texts};
+use crate::hooks::use_dropdown;
 use crate::i18n::format_relative;
 
 #[derive(Properties, PartialEq)]

@@ -3,10 +3,10 @@
 use shared::api::accounts::Me;
 use yew::prelude::*;
 
-use crate::components::dropdown::use_dropdown;
 use crate::components::icons::{SignOutIcon, UserIcon};
 use crate::components::NavLink;
 use crate::contexts::locale::use_texts;
+use crate::hooks::use_dropdown;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]

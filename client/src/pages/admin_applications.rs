@@ -13,6 +13,7 @@ use crate::components::{ApplicationItem, ErrorNotice, PageLoading, RejectDialog}
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
+use crate::hooks::use_page_title;
 
 const TABS: [ApplicationStatus; 3] = [
     ApplicationStatus::Pending,
@@ -124,7 +125,7 @@ impl Reducible for QueueState {
 #[function_component(AdminApplicationsPage)]
 pub fn admin_applications_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.applications_title);
+    use_page_title(texts.applications_title);
     let state = use_reducer(QueueState::default);
     let auth = use_auth();
 

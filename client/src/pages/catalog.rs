@@ -14,6 +14,7 @@ use crate::components::{CourseCard, CourseCardSkeleton, ErrorNotice};
 use crate::contexts::locale::use_texts;
 use crate::contexts::online::use_online;
 use crate::error::ClientError;
+use crate::hooks::use_page_title;
 
 /// How many placeholder cards stand in for the first page while it loads.
 const SKELETON_CARDS: usize = 6;
@@ -110,7 +111,7 @@ impl Reducible for CatalogState {
 #[function_component(CatalogPage)]
 pub fn catalog_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.catalog_title);
+    use_page_title(texts.catalog_title);
     let online = use_online();
     let state = use_reducer(CatalogState::default);
 

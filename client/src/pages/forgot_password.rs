@@ -5,11 +5,13 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{use_focus_first_problem, FormError, SubmitButton, TextField};
+use crate::components::form::{FormError, SubmitButton, TextField};
 use crate::components::icons::MailIcon;
 use crate::components::AuthCard;
 use crate::contexts::locale::use_texts;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
+use crate::hooks::use_page_title;
 use crate::route::Route;
 
 const FORM: &str = "forgot-password";
@@ -18,7 +20,7 @@ const FIELDS: &[FieldSpec] = &[FieldSpec::new("email", &[])];
 #[function_component(ForgotPasswordPage)]
 pub fn forgot_password_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.forgot_title);
+    use_page_title(texts.forgot_title);
     let form = use_reducer(FormState::default);
     let sent_to = use_state_eq(|| None::<String>);
     let form_ref = use_node_ref();

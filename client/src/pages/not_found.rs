@@ -4,12 +4,13 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::contexts::locale::use_texts;
+use crate::hooks::use_page_title;
 use crate::route::Route;
 
 #[function_component(NotFoundPage)]
 pub fn not_found_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.not_found_title);
+    use_page_title(texts.not_found_title);
     html! {
         <section class="state state--page" data-testid="not-found">
             <p class="state__code" aria-hidden="true">{ "404" }</p>

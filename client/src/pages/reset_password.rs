@@ -6,13 +6,15 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{use_focus_first_problem, FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, PasswordField, SubmitButton};
 use crate::components::icons::CheckIcon;
 use crate::components::AuthCard;
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
+use crate::error::ClientError;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
-use crate::pages::verify_email::{missing_token, use_mailed_token};
+use crate::hooks::use_focus_first_problem;
+use crate::hooks::{use_mailed_token, use_page_title};
 use crate::route::Route;
 
 const FORM: &str = "reset-password";
@@ -24,7 +26,7 @@ const FIELDS: &[FieldSpec] = &[FieldSpec::new(
 #[function_component(ResetPasswordPage)]
 pub fn reset_password_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.reset_title);
+    use_page_title(texts.reset_title);
     let auth = use_auth();
     let token = use_mailed_token();
     let form = use_reducer(FormState::default);
@@ -71,7 +73,7 @@ pub fn reset_password_page() -> Html {
                 return;
             }
             let Some(token) = token.clone() else {
-                let error = missing_token();
+                let error = ClientError::missing_token();
                 form.dispatch(FormAction::Failed { error, field: None });
                 return;
             };

@@ -10,15 +10,14 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, PasswordField, SubmitButton, TextField,
-};
-use crate::components::AuthCard;
+use crate::components::form::{FormError, PasswordField, SubmitButton, TextField};
+use crate::components::{AuthCard, ResendStatusLine};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
-use crate::pages::sign_up::{use_resend_verification, ResendStatus, ResendStatusLine};
+use crate::hooks::use_focus_first_problem;
+use crate::hooks::{use_page_title, use_resend_verification, ResendStatus};
 use crate::route::{safe_return_path, Route};
 
 const FORM: &str = "sign-in";
@@ -44,7 +43,7 @@ pub fn destination(next: Option<&str>) -> Route {
 #[function_component(SignInPage)]
 pub fn sign_in_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.sign_in);
+    use_page_title(texts.sign_in);
     let set_locale = use_locale().set_locale;
     let auth = use_auth();
     let navigator = use_navigator();

@@ -8,15 +8,15 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, PasswordField, SelectField, SubmitButton, TextField,
-};
+use crate::components::form::language_options;
+use crate::components::form::{FormError, PasswordField, SelectField, SubmitButton, TextField};
 use crate::components::icons::MailIcon;
-use crate::components::AuthCard;
+use crate::components::{AuthCard, ResendStatusLine};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
-use crate::error::ClientError;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
+use crate::hooks::{use_page_title, use_resend_verification, ResendStatus};
 use crate::i18n::{self, Locale};
 use crate::route::Route;
 
@@ -40,7 +40,7 @@ fn has_problems(form: &FormState) -> bool {
 #[function_component(SignUpPage)]
 pub fn sign_up_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.sign_up);
+    use_page_title(texts.sign_up);
     let locale = use_locale().locale;
     let form = use_reducer(|| {
         let zone = i18n::browser_time_zone().unwrap_or_else(|| "UTC".to_owned());
@@ -160,14 +160,6 @@ pub fn sign_up_page() -> Html {
     }
 }
 
-/// The UI languages as `<select>` options, each in its own language.
-pub fn language_options() -> Vec<(AttrValue, AttrValue)> {
-    Locale::ALL
-        .iter()
-        .map(|l| (l.code().into(), l.texts().language_name.into()))
-        .collect()
-}
-
 #[derive(Properties, PartialEq)]
 struct CheckYourEmailProps {
     email: String,
@@ -210,65 +202,4 @@ fn check_your_email(props: &CheckYourEmailProps) -> Html {
             </div>
         </section>
     }
-}
-
-/// Where a "send the verification link again" request stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResendStatus {
-    Idle,
-    Sending,
-    Sent,
-    Failed(ClientError),
-}
-
-/// The status and the trigger of a resend, shared by the sign-up and sign-in pages.
-pub struct Resend {
-    pub status: ResendStatus,
-    pub send: Callback<String>,
-}
-
-/// Sends the verification link again to the address given to `send`.
-#[hook]
-pub fn use_resend_verification() -> Resend {
-    let status = use_state_eq(|| ResendStatus::Idle);
-    let send = {
-        let status = status.clone();
-        Callback::from(move |email: String| {
-            status.set(ResendStatus::Sending);
-            let status = status.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                status.set(match api::resend_verification(email.trim()).await {
-                    Ok(()) => ResendStatus::Sent,
-                    Err(error) => ResendStatus::Failed(error),
-                });
-            });
-        })
-    };
-    Resend {
-        status: (*status).clone(),
-        send,
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ResendStatusLineProps {
-    pub status: ResendStatus,
-}
-
-/// "Sent again" / the error, announced politely.
-#[function_component(ResendStatusLine)]
-pub fn resend_status_line(props: &ResendStatusLineProps) -> Html {
-    let texts = use_texts();
-    let text = match &props.status {
-        ResendStatus::Idle => String::new(),
-        ResendStatus::Sending => texts.sending.to_owned(),
-        ResendStatus::Sent => texts.resend_done.to_owned(),
-        ResendStatus::Failed(error) => error.message(texts),
-    };
-    let class = match props.status {
-        ResendStatus::Failed(_) => "status-line status-line--error",
-        ResendStatus::Sent => "status-line status-line--ok",
-        _ => "status-line",
-    };
-    html! { <p {class} role="status" aria-live="polite" data-testid="resend-status">{ text }</p> }
 }

@@ -7,15 +7,15 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, SubmitButton, TextAreaField, TextField,
-};
+use crate::components::form::{FormError, SubmitButton, TextAreaField, TextField};
 use crate::components::icons::CheckIcon;
 use crate::components::{ApplicationStatusCard, ErrorNotice, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
+use crate::hooks::use_page_title;
 use crate::route::Route;
 
 const FORM: &str = "teach-form";
@@ -35,7 +35,7 @@ enum Mine {
 #[function_component(TeachPage)]
 pub fn teach_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.teach_title);
+    use_page_title(texts.teach_title);
     let auth = use_auth();
     let role = auth.session.role();
     let mine = use_state_eq(|| Mine::Loading);

@@ -6,12 +6,13 @@ use yew_router::prelude::*;
 
 use super::Section;
 use crate::api;
-use crate::components::form::{use_focus_first_problem, FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, PasswordField, SubmitButton};
 use crate::components::icons::{AlertIcon, DownloadIcon};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
 use crate::route::Route;
 use crate::store::downloads;
 

@@ -5,11 +5,10 @@ use yew::prelude::*;
 
 use super::{Saved, Section};
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, PasswordField, SubmitButton, TextField,
-};
+use crate::components::form::{FormError, PasswordField, SubmitButton, TextField};
 use crate::contexts::locale::use_texts;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
 
 const FORM: &str = "email-form";
 const FIELDS: &[FieldSpec] = &[

@@ -5,9 +5,10 @@ use yew::prelude::*;
 
 use super::{Saved, Section};
 use crate::api;
-use crate::components::form::{use_focus_first_problem, FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, PasswordField, SubmitButton};
 use crate::contexts::locale::use_texts;
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
 
 const FORM: &str = "password-form";
 const FIELDS: &[FieldSpec] = &[

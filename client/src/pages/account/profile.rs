@@ -5,14 +5,12 @@ use yew::prelude::*;
 
 use super::{Saved, Section};
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, SelectField, SubmitButton, TextField,
-};
+use crate::components::form::{language_options, FormError, SelectField, SubmitButton, TextField};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::hooks::use_focus_first_problem;
 use crate::i18n::{self, Locale};
-use crate::pages::sign_up::language_options;
 
 const FORM: &str = "profile-form";
 const FIELDS: &[FieldSpec] = &[
