@@ -3,9 +3,25 @@
 //! Built by `api` (HTTP, JSON, the server's `ErrorBody`) and `store` (browser storage). Pages call
 //! `message` for the user-facing text in the current language; `detail` keeps the cause for logs.
 
-use shared::api::ErrorBody;
+use serde::Deserialize;
 
 use crate::i18n::Texts;
+
+/// The server's error body, `{"error": {"code", "message", "field"?}}` (`shared::api::ErrorBody`
+/// plus the optional `field` a validation error may name). Read leniently: a missing part is empty.
+#[derive(Debug, Default, Deserialize)]
+struct ServerErrorBody {
+    error: ServerError,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ServerError {
+    code: String,
+    message: String,
+    /// A string naming the field; anything else is ignored rather than failing the whole body.
+    field: Option<serde_json::Value>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientError {
@@ -24,8 +40,13 @@ pub enum ClientError {
     /// 403: signed in, but not allowed (wrong role, not yours, or a cross-site request).
     Forbidden,
     /// 400 / 422: the server rejected the input; `code` and `message` come from its `ErrorBody`.
-    /// `validation_failed` messages name the field they are about (see `forms::server_field`).
-    Validation { code: String, message: String },
+    /// `field` is the server's `error.field` when it names one; otherwise `validation_failed`
+    /// messages name the field they are about (see `forms::server_field`).
+    Validation {
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
     /// 409.
     Conflict { message: String },
     /// 429; `retry_after` is the server's `Retry-After` in seconds, when it sent one.
@@ -44,14 +65,20 @@ impl ClientError {
     /// The status decides the variant; the server's `{"error": {"code", "message"}}` body, when it
     /// parses, supplies the code and message. Any other body is tolerated (proxies send HTML).
     pub fn from_response(status: u16, body: &str) -> Self {
-        let parsed = serde_json::from_str::<ErrorBody>(body).ok();
-        let code = parsed
-            .as_ref()
-            .map(|b| b.error.code.clone())
+        let detail = serde_json::from_str::<ServerErrorBody>(body)
+            .map(|b| b.error)
             .unwrap_or_default();
-        let message = parsed.map(|b| b.error.message).unwrap_or_default();
+        let ServerError {
+            code,
+            message,
+            field,
+        } = detail;
         match status {
-            400 | 422 => Self::Validation { code, message },
+            400 | 422 => Self::Validation {
+                code,
+                message,
+                field: field.and_then(|f| f.as_str().map(str::to_owned)),
+            },
             401 if code == "invalid_credentials" => Self::InvalidCredentials,
             401 => Self::Unauthorized,
             403 if code == "email_not_verified" => Self::EmailNotVerified,
@@ -82,6 +109,7 @@ impl ClientError {
         Self::Validation {
             code: "invalid_token".into(),
             message: String::new(),
+            field: None,
         }
     }
 
@@ -150,7 +178,7 @@ impl std::fmt::Display for ClientError {
             Self::InvalidCredentials => write!(f, "wrong email or password"),
             Self::EmailNotVerified => write!(f, "email not verified"),
             Self::Forbidden => write!(f, "forbidden"),
-            Self::Validation { code, message } => write!(f, "invalid ({code}): {message}"),
+            Self::Validation { code, message, .. } => write!(f, "invalid ({code}): {message}"),
             Self::Conflict { message } => write!(f, "conflict: {message}"),
             Self::RateLimited {
                 retry_after: Some(seconds),

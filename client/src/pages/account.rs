@@ -6,7 +6,7 @@
 
 mod danger;
 mod email;
-mod password;
+pub mod password;
 mod profile;
 mod sessions;
 

@@ -13,17 +13,19 @@ use crate::components::{ApplicationStatusCard, ErrorNotice, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
-use crate::hooks::use_focus_first_problem;
-use crate::hooks::use_page_title;
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::hooks::{use_page_title, use_submit, Submission};
 use crate::route::Route;
 
-const FORM: &str = "teach-form";
-const FIELDS: &[FieldSpec] = &[
-    FieldSpec::new("subject", &[]),
-    FieldSpec::new("link", &["url"]),
-    FieldSpec::new("bio", &[]),
-];
+const FORM: FormSpec = FormSpec {
+    id: "teach-form",
+    fields: &[
+        FieldSpec::new(Field::Subject, &[], check::subject),
+        FieldSpec::new(Field::Link, &["url"], check::link),
+        FieldSpec::new(Field::Bio, &[], check::bio),
+    ],
+    clear: &[],
+};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Mine {
@@ -146,66 +148,44 @@ struct ApplyFormProps {
 fn apply_form(props: &ApplyFormProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
-    let form = use_reducer(|| match &props.previous {
-        Some(previous) => FormState::with_values(&[
-            ("subject", &previous.subject),
-            ("link", &previous.link),
-            ("bio", &previous.bio),
-        ]),
-        None => FormState::default(),
-    });
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
-
-    let on_input = |name: &'static str| {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| form.dispatch(FormAction::Input { name, value }))
+    let initial = {
+        let previous = props.previous.clone();
+        move || match previous {
+            Some(previous) => FormState::with_values(&[
+                (Field::Subject, &previous.subject),
+                (Field::Link, &previous.link),
+                (Field::Bio, &previous.bio),
+            ]),
+            None => FormState::default(),
+        }
     };
-    let onsubmit = {
-        let form = form.clone();
+    let form = {
         let on_applied = props.on_applied.clone();
         let on_conflict = props.on_conflict.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting {
-                return;
-            }
-            if check::subject(form.value("subject")).is_err()
-                || check::link(form.value("link")).is_err()
-                || check::bio(form.value("bio")).is_err()
-            {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
+        use_submit(&FORM, initial, move |form: &FormState| {
             let request = TeacherApplicationRequest {
-                bio: form.value("bio").trim().to_owned(),
-                subject: form.value("subject").trim().to_owned(),
-                link: form.value("link").trim().to_owned(),
+                bio: form.value(Field::Bio).trim().to_owned(),
+                subject: form.value(Field::Subject).trim().to_owned(),
+                link: form.value(Field::Link).trim().to_owned(),
             };
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
             let on_applied = on_applied.clone();
             let on_conflict = on_conflict.clone();
             let auth = auth.clone();
-            wasm_bindgen_futures::spawn_local(async move {
+            Submission::Send(async move {
                 match api::apply_to_teach(&request).await {
-                    Ok(application) => {
-                        form.dispatch(FormAction::Succeeded { clear: &[] });
-                        on_applied.emit(application);
-                    }
+                    Ok(application) => on_applied.emit(application),
+                    // One is pending already: the page shows it instead of this form.
                     Err(ClientError::Conflict { .. }) => on_conflict.emit(()),
                     Err(error) => {
                         // A 403 here means the role changed elsewhere: learn the new one.
                         if error == ClientError::Forbidden {
                             auth.refresh();
                         }
-                        form.dispatch(FormAction::Failed {
-                            field: server_field(&error, FIELDS),
-                            error,
-                        });
+                        return Err(error);
                     }
                 }
-            });
+                Ok(())
+            })
         })
     };
     html! {
@@ -214,25 +194,25 @@ fn apply_form(props: &ApplyFormProps) -> Html {
                 { if props.previous.is_some() { texts.teach_apply_again } else { texts.teach_apply_title } }
             </h2>
             <p class="panel__lead">{ texts.teach_apply_lead }</p>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
-                <FormError error={form.error.clone()} />
-                <TextField form={FORM} name="subject" label={texts.field_subject}
-                    value={form.value("subject").to_owned()} autocomplete="off" required=true
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
+                <FormError error={form.error()} />
+                <TextField form={FORM.id} name={Field::Subject.name()} label={texts.field_subject}
+                    value={form.value(Field::Subject)} autocomplete="off" required=true
                     hint={texts.field_subject_hint}
-                    error={form.problem("subject", check::subject).map(|p| p.message(texts))}
-                    oninput={on_input("subject")} />
-                <TextField form={FORM} name="link" label={texts.field_link} kind="url"
-                    value={form.value("link").to_owned()} autocomplete="url" inputmode="url" required=true
+                    error={form.problem(Field::Subject, texts)}
+                    oninput={form.oninput(Field::Subject)} />
+                <TextField form={FORM.id} name={Field::Link.name()} label={texts.field_link} kind="url"
+                    value={form.value(Field::Link)} autocomplete="url" inputmode="url" required=true
                     hint={texts.field_link_hint}
-                    error={form.problem("link", check::link).map(|p| p.message(texts))}
-                    oninput={on_input("link")} />
-                <TextAreaField form={FORM} name="bio" label={texts.field_bio}
-                    value={form.value("bio").to_owned()} required=true rows={6}
+                    error={form.problem(Field::Link, texts)}
+                    oninput={form.oninput(Field::Link)} />
+                <TextAreaField form={FORM.id} name={Field::Bio.name()} label={texts.field_bio}
+                    value={form.value(Field::Bio)} required=true rows={6}
                     maxlength={check::BIO_MAX_CHARS}
                     hint={texts.field_bio_hint}
-                    error={form.problem("bio", check::bio).map(|p| p.message(texts))}
-                    oninput={on_input("bio")} />
-                <SubmitButton label={texts.teach_submit} busy_label={texts.sending} busy={form.submitting} />
+                    error={form.problem(Field::Bio, texts)}
+                    oninput={form.oninput(Field::Bio)} />
+                <SubmitButton label={texts.teach_submit} busy_label={texts.sending} busy={form.submitting()} />
             </form>
         </section>
     }

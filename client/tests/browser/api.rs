@@ -10,6 +10,7 @@ fn error_body_maps_to_the_matching_client_error() {
         ClientError::Validation {
             code: "invalid_limit".into(),
             message: "limit must be between 1 and 100".into(),
+            field: None,
         }
     );
     let body = r#"{"error":{"code":"not_found","message":"no such course"}}"#;
@@ -155,6 +156,7 @@ fn auth_error_messages_speak_both_languages_and_name_the_wait() {
     let token = ClientError::Validation {
         code: "invalid_token".into(),
         message: "bad token".into(),
+        field: None,
     };
     assert_eq!(token.message(&EN), EN.error_invalid_token);
     assert_eq!(token.message(&RU), RU.error_invalid_token);
