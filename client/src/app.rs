@@ -15,13 +15,20 @@ use crate::store::session;
 pub fn app() -> Html {
     // Read once: the saved preference or the browser's language.
     let initial = use_memo((), |_| initial_locale());
-    // The user this device last saw signed in, shown until `/api/me` answers.
-    let remembered = use_memo((), |_| Session::remembered(session::saved_user()));
+    // The user this device last saw signed in, shown until `/api/me` answers. With nobody
+    // remembered there is no session to confirm (signing in remembers the user), so the probe is
+    // skipped: its 401 would only put an error in the browser's console on every anonymous visit.
+    let saved = use_memo((), |_| session::saved_user());
+    let probe = saved.is_some();
+    let session = match (*saved).clone() {
+        Some(me) => Session::remembered(Some(me)),
+        None => Session::Anonymous,
+    };
     html! {
         <BrowserRouter>
             <LocaleProvider initial={*initial}>
                 <OnlineProvider>
-                    <AuthProvider initial={(*remembered).clone()}>
+                    <AuthProvider initial={session} load={probe}>
                         <NotificationsProvider>
                             <Layout />
                         </NotificationsProvider>
