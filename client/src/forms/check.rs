@@ -246,3 +246,56 @@ pub fn password_strength(password: &str) -> Strength {
         Strength::Fair
     }
 }
+
+// Native tests (`cargo test -p client --lib` on the host): these checks need no browser.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, RU};
+
+    #[test]
+    fn each_check_words_the_shared_verdict() {
+        assert_eq!(email(" "), Err(Problem::Required));
+        assert_eq!(email("ada"), Err(Problem::InvalidEmail));
+        assert_eq!(email(" Ada@Example.com "), Ok(()));
+        assert_eq!(new_password("short"), Err(Problem::TooShort { min: 10 }));
+        assert_eq!(new_password("1234567890"), Err(Problem::CommonPassword));
+        assert_eq!(current_password(""), Err(Problem::Required));
+        assert_eq!(display_name("Ada\u{7}"), Err(Problem::ControlCharacters));
+        assert_eq!(time_zone("Nowhere/Place; x"), Err(Problem::InvalidTimeZone));
+        assert_eq!(link("example.com"), Err(Problem::InvalidLink));
+        assert_eq!(rejection_reason("no"), Err(Problem::TooShort { min: 5 }));
+        assert_eq!(anything(""), Ok(()));
+    }
+
+    #[test]
+    fn problems_are_worded_with_plurals_in_both_languages() {
+        assert_eq!(
+            Problem::TooShort { min: 10 }.message(&EN),
+            "Use at least 10 characters."
+        );
+        assert_eq!(
+            Problem::TooLong { max: 1 }.message(&RU),
+            "Не больше 1 символа."
+        );
+        assert_eq!(
+            Problem::Server("email is taken".into()).message(&EN),
+            "Not accepted: email is taken"
+        );
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(password_strength(""), Strength::TooWeak);
+        assert_eq!(password_strength("abc"), Strength::TooWeak);
+        assert_eq!(password_strength("1234567890"), Strength::TooWeak);
+        assert_eq!(password_strength("aaaaaaaaaaaaaaaaaaaa"), Strength::Fair);
+        assert_eq!(password_strength("kettleplum"), Strength::Fair);
+        assert_eq!(password_strength("kettleplum77"), Strength::Good);
+        assert_eq!(password_strength("Kettle-plum-77"), Strength::Strong);
+        assert_eq!(
+            password_strength("correct horse battery staple"),
+            Strength::Strong
+        );
+    }
+}

@@ -284,3 +284,64 @@ impl Reducible for FormState {
         Rc::new(next)
     }
 }
+
+// Native tests (`cargo test -p client --lib` on the host): error mapping needs no browser.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[FieldSpec] = &[
+        FieldSpec::new(Field::NewEmail, &["new email", "email"], check::email),
+        FieldSpec::new(
+            Field::CurrentPassword,
+            &["current password", "password"],
+            check::current_password,
+        ),
+    ];
+
+    fn placed(status: u16, body: &str) -> Option<Field> {
+        server_field(&ClientError::from_response(status, body), FIELDS).map(|(field, _)| field)
+    }
+
+    #[test]
+    fn the_servers_field_wins_over_the_message() {
+        let body = r#"{"error":{"code":"validation_failed","message":"email is taken","field":"current_password"}}"#;
+        assert_eq!(placed(422, body), Some(Field::CurrentPassword));
+    }
+
+    #[test]
+    fn without_a_field_the_message_or_code_names_it() {
+        let message =
+            r#"{"error":{"code":"validation_failed","message":"new email must look like a@b.c"}}"#;
+        assert_eq!(placed(400, message), Some(Field::NewEmail));
+        let wrong = r#"{"error":{"code":"wrong_password","message":"wrong"}}"#;
+        assert_eq!(placed(400, wrong), Some(Field::CurrentPassword));
+        let elsewhere = r#"{"error":{"code":"validation_failed","message":"something else"}}"#;
+        assert_eq!(placed(400, elsewhere), None);
+        assert_eq!(
+            placed(403, wrong),
+            None,
+            "only validation errors have fields"
+        );
+        assert_eq!(placed(422, "<html>proxy</html>"), None);
+    }
+
+    #[test]
+    fn a_success_empties_only_the_fields_it_names_and_typing_hides_it() {
+        let state = Rc::new(FormState::with_values(&[
+            (Field::NewEmail, "a@b.co"),
+            (Field::CurrentPassword, "secret"),
+        ]));
+        let state = state.reduce(FormAction::Succeeded {
+            clear: &[Field::CurrentPassword],
+        });
+        assert!(state.done);
+        assert_eq!(state.value(Field::CurrentPassword), "");
+        assert_eq!(state.value(Field::NewEmail), "a@b.co");
+        let state = state.reduce(FormAction::Input {
+            field: Field::NewEmail,
+            value: "c@d.co".into(),
+        });
+        assert!(!state.done);
+    }
+}

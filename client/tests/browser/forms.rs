@@ -1,7 +1,7 @@
 use std::rc::Rc;
 
 use client::error::ClientError;
-use client::forms::check::{self, password_strength, Problem, Strength};
+use client::forms::check::{self, Problem};
 use client::forms::{server_field, Field, FieldSpec, FormAction, FormSpec, FormState};
 use client::i18n::{EN, RU};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -72,21 +72,6 @@ fn problems_read_naturally_in_both_languages() {
     let server = Problem::Server("email is taken".into());
     assert_eq!(server.message(&EN), "Not accepted: email is taken");
     assert!(server.message(&RU).ends_with("email is taken"));
-}
-
-#[wasm_bindgen_test]
-fn password_strength_grows_with_length_and_variety() {
-    assert_eq!(password_strength(""), Strength::TooWeak);
-    assert_eq!(password_strength("abc"), Strength::TooWeak);
-    assert_eq!(password_strength("1234567890"), Strength::TooWeak);
-    assert_eq!(password_strength("aaaaaaaaaaaaaaaaaaaa"), Strength::Fair);
-    assert_eq!(password_strength("kettleplum"), Strength::Fair);
-    assert_eq!(password_strength("kettleplum77"), Strength::Good);
-    assert_eq!(password_strength("Kettle-plum-77"), Strength::Strong);
-    assert_eq!(
-        password_strength("correct horse battery staple"),
-        Strength::Strong
-    );
 }
 
 fn validation(message: &str) -> ClientError {
