@@ -1,25 +1,14 @@
 // Accessibility and a quiet console: axe-core (pinned in package.json, injected from node_modules)
 // finds no serious or critical violation on any page a visitor or a demo account can open, and an
 // anonymous visit logs no console error.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { DEMO_PASSWORD, launchBrowser, startServer } from "./harness.mjs";
+import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.cleanup();
-});
+const env = useServerAndBrowser();
 
 /** The serious and critical violations axe finds on the page as it is now, one line each. */
 async function seriousViolations(page) {
@@ -32,7 +21,7 @@ async function seriousViolations(page) {
 
 /** Opens `path` and waits for its content (`testid`) to show. */
 async function open(page, path, testid) {
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.getByTestId(testid).first().waitFor();
 }
 
@@ -63,7 +52,7 @@ const SIGNED_IN = [
 
 // The app's CSP forbids inline script, which is how axe gets in: these contexts bypass it.
 test("axe finds no serious violation on the pages an anonymous visitor opens", async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await env.browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   for (const [path, testid] of ANONYMOUS) {
     await open(page, path, testid);
@@ -74,7 +63,7 @@ test("axe finds no serious violation on the pages an anonymous visitor opens", a
 
 test("axe finds no serious violation on the pages each demo account opens", async () => {
   for (const [email, pages] of SIGNED_IN) {
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await env.browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await signIn(page, email);
     for (const [path, testid] of pages) {
@@ -86,7 +75,7 @@ test("axe finds no serious violation on the pages each demo account opens", asyn
 });
 
 test("an anonymous visit to the catalog logs no console error", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on("console", (message) => {

@@ -9,6 +9,8 @@ use crate::components::icons::{AlertIcon, CheckIcon, CrossIcon, EyeIcon, EyeOffI
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::forms::check::{self, password_strength, Problem, Strength};
+use crate::forms::Field;
+use crate::hooks::FormHandle;
 use crate::i18n::Locale;
 
 /// The `id` of a field's input: `<form id>-<name>`, so two forms on one page never clash.
@@ -276,6 +278,27 @@ pub fn password_field(props: &PasswordFieldProps) -> Html {
             }
             { error_line(&id, props.name, props.error.as_ref()) }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProvePasswordFieldProps {
+    /// The form (from `hooks::use_submit`) the field belongs to.
+    pub form: FormHandle,
+    pub field: Field,
+    pub label: AttrValue,
+}
+
+/// The password a person types to prove who they are (sign-in, confirming a change): bound to
+/// its form's value, problem and input.
+#[function_component(ProvePasswordField)]
+pub fn prove_password_field(props: &ProvePasswordFieldProps) -> Html {
+    let texts = use_texts();
+    let ProvePasswordFieldProps { form, field, label } = props;
+    html! {
+        <PasswordField form={form.spec.id} name={field.name()} label={label.clone()}
+            value={form.value(*field)} autocomplete="current-password"
+            error={form.problem(*field, texts)} oninput={form.oninput(*field)} />
     }
 }
 

@@ -76,6 +76,21 @@ impl FieldSpec {
     }
 }
 
+/// The current password confirming a change (of the email, a deletion): any "password" the
+/// server names is this one.
+pub const CONFIRMING_PASSWORD: FieldSpec = FieldSpec::new(
+    Field::CurrentPassword,
+    &["current password", "password"],
+    check::current_password,
+);
+
+/// A new password being chosen (reset, change): "password" alone means this one.
+pub const NEW_PASSWORD: FieldSpec = FieldSpec::new(
+    Field::NewPassword,
+    &["new password", "password"],
+    check::new_password,
+);
+
 /// One form: its element id, its fields in order, and the fields a success empties (passwords).
 /// Forms are told apart by their `id`, unique in the app.
 #[derive(Debug, Clone, Copy)]

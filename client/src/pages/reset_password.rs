@@ -12,17 +12,13 @@ use crate::components::AuthCard;
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::forms::{Field, FormSpec, FormState, NEW_PASSWORD};
 use crate::hooks::{use_mailed_token, use_page_title, use_submit, Submission};
 use crate::route::Route;
 
 const FORM: FormSpec = FormSpec {
     id: "reset-password",
-    fields: &[FieldSpec::new(
-        Field::NewPassword,
-        &["new password", "password"],
-        check::new_password,
-    )],
+    fields: &[NEW_PASSWORD],
     clear: &[],
 };
 
@@ -39,12 +35,11 @@ pub fn reset_password_page() -> Html {
             let Some(token) = token.clone() else {
                 return Submission::Refuse(ClientError::missing_token());
             };
+            let (done, auth) = (done.clone(), auth.clone());
             let request = ResetPasswordRequest {
                 token,
                 new_password: form.value(Field::NewPassword).to_owned(),
             };
-            let done = done.clone();
-            let auth = auth.clone();
             Submission::Send(async move {
                 api::reset_password(&request).await?;
                 // Every session ended, this one included.

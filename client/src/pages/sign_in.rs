@@ -10,7 +10,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{FormError, PasswordField, SubmitButton, TextField};
+use crate::components::form::{FormError, ProvePasswordField, SubmitButton, TextField};
 use crate::components::{AuthCard, ResendStatusLine};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
@@ -163,10 +163,7 @@ pub fn sign_in_page() -> Html {
                     inputmode="email" autofocus=true
                     error={form.problem(Field::Email, texts)}
                     oninput={form.oninput(Field::Email)} />
-                <PasswordField form={FORM.id} name={Field::Password.name()} label={texts.field_password}
-                    value={form.value(Field::Password)} autocomplete="current-password"
-                    error={form.problem(Field::Password, texts)}
-                    oninput={form.oninput(Field::Password)} />
+                <ProvePasswordField form={form.clone()} field={Field::Password} label={texts.field_password} />
                 <p class="form__aside">
                     <Link<Route> to={Route::ForgotPassword}>{ texts.forgot_password_link }</Link<Route>>
                 </p>

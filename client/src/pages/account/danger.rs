@@ -6,12 +6,12 @@ use yew_router::prelude::*;
 
 use super::Section;
 use crate::api;
-use crate::components::form::{FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, ProvePasswordField, SubmitButton};
 use crate::components::icons::{AlertIcon, DownloadIcon};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::forms::{Field, FormSpec, FormState, CONFIRMING_PASSWORD};
 use crate::hooks::{use_submit, Submission};
 use crate::route::Route;
 use crate::store::downloads;
@@ -60,11 +60,7 @@ pub fn export_section() -> Html {
 
 const FORM: FormSpec = FormSpec {
     id: "delete-form",
-    fields: &[FieldSpec::new(
-        Field::CurrentPassword,
-        &["current password", "password"],
-        check::current_password,
-    )],
+    fields: &[CONFIRMING_PASSWORD],
     clear: &[Field::CurrentPassword],
 };
 
@@ -106,10 +102,7 @@ pub fn delete_section(props: &DeleteSectionProps) -> Html {
                 <input type="email" name="username" autocomplete="username" value={props.email.clone()}
                     class="visually-hidden" tabindex="-1" aria-hidden="true" readonly=true />
                 <FormError error={form.error()} />
-                <PasswordField form={FORM.id} name={Field::CurrentPassword.name()} label={texts.delete_password_label}
-                    value={form.value(Field::CurrentPassword)} autocomplete="current-password"
-                    error={form.problem(Field::CurrentPassword, texts)}
-                    oninput={form.oninput(Field::CurrentPassword)} />
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.delete_password_label} />
                 <SubmitButton label={texts.delete_submit} busy_label={texts.deleting}
                     busy={form.submitting()} danger=true testid="delete-account-submit" />
             </form>

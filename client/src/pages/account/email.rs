@@ -5,20 +5,16 @@ use yew::prelude::*;
 
 use super::{Saved, Section};
 use crate::api;
-use crate::components::form::{FormError, PasswordField, SubmitButton, TextField};
+use crate::components::form::{FormError, ProvePasswordField, SubmitButton, TextField};
 use crate::contexts::locale::use_texts;
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, CONFIRMING_PASSWORD};
 use crate::hooks::{use_submit, Submission};
 
 const FORM: FormSpec = FormSpec {
     id: "email-form",
     fields: &[
         FieldSpec::new(Field::NewEmail, &["new email", "email"], check::email),
-        FieldSpec::new(
-            Field::CurrentPassword,
-            &["current password", "password"],
-            check::current_password,
-        ),
+        CONFIRMING_PASSWORD,
     ],
     clear: &[Field::NewEmail, Field::CurrentPassword],
 };
@@ -61,10 +57,7 @@ pub fn email_section(props: &EmailSectionProps) -> Html {
                     inputmode="email"
                     error={form.problem(Field::NewEmail, texts)}
                     oninput={form.oninput(Field::NewEmail)} />
-                <PasswordField form={FORM.id} name={Field::CurrentPassword.name()} label={texts.field_current_password}
-                    value={form.value(Field::CurrentPassword)} autocomplete="current-password"
-                    error={form.problem(Field::CurrentPassword, texts)}
-                    oninput={form.oninput(Field::CurrentPassword)} />
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.field_current_password} />
                 <div class="form__actions">
                     <SubmitButton label={texts.email_submit} busy_label={texts.sending}
                         busy={form.submitting()} testid="email-save" />

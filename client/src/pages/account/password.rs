@@ -5,9 +5,9 @@ use yew::prelude::*;
 
 use super::{Saved, Section};
 use crate::api;
-use crate::components::form::{FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, PasswordField, ProvePasswordField, SubmitButton};
 use crate::contexts::locale::use_texts;
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, NEW_PASSWORD};
 use crate::hooks::{use_submit, Submission};
 
 pub const FORM: FormSpec = FormSpec {
@@ -18,11 +18,7 @@ pub const FORM: FormSpec = FormSpec {
             &["current password"],
             check::current_password,
         ),
-        FieldSpec::new(
-            Field::NewPassword,
-            &["new password", "password"],
-            check::new_password,
-        ),
+        NEW_PASSWORD,
     ],
     clear: &[Field::CurrentPassword, Field::NewPassword],
 };
@@ -50,10 +46,7 @@ pub fn password_section(props: &PasswordSectionProps) -> Html {
                 <input type="email" name="username" autocomplete="username" value={props.email.clone()}
                     class="visually-hidden" tabindex="-1" aria-hidden="true" readonly=true />
                 <FormError error={form.error()} />
-                <PasswordField form={FORM.id} name={Field::CurrentPassword.name()} label={texts.field_current_password}
-                    value={form.value(Field::CurrentPassword)} autocomplete="current-password"
-                    error={form.problem(Field::CurrentPassword, texts)}
-                    oninput={form.oninput(Field::CurrentPassword)} />
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.field_current_password} />
                 <PasswordField form={FORM.id} name={Field::NewPassword.name()} label={texts.field_new_password}
                     value={form.value(Field::NewPassword)} autocomplete="new-password"
                     error={form.problem(Field::NewPassword, texts)}
