@@ -44,7 +44,7 @@ fn layout() -> Html {
     let texts = use_texts();
     html! {
         <div class="app">
-            <a class="skip-link" href="#main">{ texts.skip_to_content }</a>
+            <a class="skip-link" href="#main">{ texts.common.skip_to_content }</a>
             <Header />
             <main id="main" class="site-main container" tabindex="-1">
                 <Switch<Route> render={switch} />

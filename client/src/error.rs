@@ -124,30 +124,31 @@ impl ClientError {
     /// The sentence to show the user, in the current language.
     pub fn message(&self, texts: &Texts) -> String {
         let text = match self {
-            Self::Offline => texts.error_offline,
-            Self::Network { .. } => texts.error_network,
-            Self::NotFound { .. } => texts.error_not_found,
-            Self::Unauthorized => texts.error_unauthorized,
-            Self::InvalidCredentials => texts.error_invalid_credentials,
-            Self::EmailNotVerified => texts.error_email_not_verified,
-            Self::Forbidden => texts.error_forbidden,
+            Self::Offline => texts.errors.error_offline,
+            Self::Network { .. } => texts.errors.error_network,
+            Self::NotFound { .. } => texts.errors.error_not_found,
+            Self::Unauthorized => texts.errors.error_unauthorized,
+            Self::InvalidCredentials => texts.errors.error_invalid_credentials,
+            Self::EmailNotVerified => texts.errors.error_email_not_verified,
+            Self::Forbidden => texts.errors.error_forbidden,
             Self::Validation { code, .. } => match code.as_str() {
-                "invalid_token" => texts.error_invalid_token,
-                "wrong_password" => texts.error_wrong_password,
-                _ => texts.error_validation,
+                "invalid_token" => texts.errors.error_invalid_token,
+                "wrong_password" => texts.errors.error_wrong_password,
+                _ => texts.errors.error_validation,
             },
-            Self::Conflict { .. } => texts.error_conflict,
+            Self::Conflict { .. } => texts.errors.error_conflict,
             Self::RateLimited {
                 retry_after: Some(seconds),
             } => {
                 return texts
+                    .errors
                     .error_rate_limited_wait
                     .replace("{s}", &seconds.to_string())
             }
-            Self::RateLimited { retry_after: None } => texts.error_rate_limited,
-            Self::Server { .. } => texts.error_server,
-            Self::Unexpected { .. } => texts.error_unexpected,
-            Self::Storage { .. } => texts.error_storage,
+            Self::RateLimited { retry_after: None } => texts.errors.error_rate_limited,
+            Self::Server { .. } => texts.errors.error_server,
+            Self::Unexpected { .. } => texts.errors.error_unexpected,
+            Self::Storage { .. } => texts.errors.error_storage,
         };
         text.to_owned()
     }

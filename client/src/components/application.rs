@@ -14,9 +14,9 @@ use crate::i18n::{format_datetime, Texts};
 
 pub fn status_label(texts: &Texts, status: ApplicationStatus) -> &'static str {
     match status {
-        ApplicationStatus::Pending => texts.status_pending,
-        ApplicationStatus::Approved => texts.status_approved,
-        ApplicationStatus::Rejected => texts.status_rejected,
+        ApplicationStatus::Pending => texts.teach.status_pending,
+        ApplicationStatus::Approved => texts.teach.status_approved,
+        ApplicationStatus::Rejected => texts.teach.status_rejected,
     }
 }
 
@@ -34,16 +34,16 @@ pub fn application_status_card(props: &ApplicationStatusCardProps) -> Html {
     let status = application.status;
     let (title, body) = match status {
         ApplicationStatus::Pending => (
-            texts.application_pending_title,
-            texts.application_pending_body,
+            texts.teach.application_pending_title,
+            texts.teach.application_pending_body,
         ),
         ApplicationStatus::Approved => (
-            texts.application_approved_title,
-            texts.application_approved_body,
+            texts.teach.application_approved_title,
+            texts.teach.application_approved_body,
         ),
         ApplicationStatus::Rejected => (
-            texts.application_rejected_title,
-            texts.application_rejected_body,
+            texts.teach.application_rejected_title,
+            texts.teach.application_rejected_body,
         ),
     };
     let sent = format_datetime(&application.created_at, locale);
@@ -57,13 +57,13 @@ pub fn application_status_card(props: &ApplicationStatusCardProps) -> Html {
             <p class="panel__lead">{ body }</p>
             if let Some(reason) = application.rejection_reason.as_ref().filter(|_| status == ApplicationStatus::Rejected) {
                 <blockquote class="application-status__reason" data-testid="rejection-reason">
-                    <p class="application-status__reason-label">{ texts.application_reason }</p>
+                    <p class="application-status__reason-label">{ texts.teach.application_reason }</p>
                     <p>{ reason.clone() }</p>
                 </blockquote>
             }
             <dl class="facts">
-                <div><dt>{ texts.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
-                <div><dt>{ texts.application_sent }</dt><dd>{ sent }</dd></div>
+                <div><dt>{ texts.forms.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
+                <div><dt>{ texts.teach.application_sent }</dt><dd>{ sent }</dd></div>
             </dl>
         </section>
     }
@@ -118,24 +118,24 @@ pub fn application_item(props: &ApplicationItemProps) -> Html {
                 </p>
             </div>
             <dl class="facts">
-                <div><dt>{ texts.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
+                <div><dt>{ texts.forms.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
                 <div>
-                    <dt>{ texts.field_link }</dt>
+                    <dt>{ texts.forms.field_link }</dt>
                     <dd>
                         <a href={application.link.clone()} target="_blank" rel="noopener noreferrer nofollow">
                             { application.link.clone() }
                         </a>
                     </dd>
                 </div>
-                <div><dt>{ texts.application_sent }</dt><dd>{ format_datetime(&application.created_at, locale) }</dd></div>
+                <div><dt>{ texts.teach.application_sent }</dt><dd>{ format_datetime(&application.created_at, locale) }</dd></div>
                 if let Some(decided) = decided {
-                    <div><dt>{ texts.application_decided }</dt><dd>{ decided }</dd></div>
+                    <div><dt>{ texts.admin.application_decided }</dt><dd>{ decided }</dd></div>
                 }
             </dl>
             <p class="application__bio">{ application.bio.clone() }</p>
             if let Some(reason) = &application.rejection_reason {
                 <blockquote class="application-status__reason">
-                    <p class="application-status__reason-label">{ texts.application_reason }</p>
+                    <p class="application-status__reason-label">{ texts.teach.application_reason }</p>
                     <p>{ reason.clone() }</p>
                 </blockquote>
             }
@@ -143,12 +143,12 @@ pub fn application_item(props: &ApplicationItemProps) -> Html {
                 <div class="application__actions">
                     <button type="button" class="button button--secondary" data-testid="reject"
                         disabled={props.busy} onclick={reject}>
-                        { texts.reject }
+                        { texts.admin.reject }
                     </button>
                     <button type="button" class="button button--primary" data-testid="approve"
                         disabled={props.busy} aria-busy={props.busy.to_string()} onclick={approve}>
                         if props.busy { <span class="spinner" aria-hidden="true"></span> }
-                        { texts.approve }
+                        { texts.admin.approve }
                     </button>
                 </div>
             }
@@ -238,16 +238,16 @@ pub fn reject_dialog(props: &RejectDialogProps) -> Html {
         <dialog ref={dialog} class="dialog" aria-labelledby="reject-title" data-testid="reject-dialog" {oncancel}>
             <form id={REJECT_FORM.id} class="form" method="dialog" novalidate=true ref={form.node.clone()}
                 onsubmit={form.onsubmit.clone()}>
-                <h2 id="reject-title" class="dialog__title">{ texts.reject_title.replace("{name}", &name) }</h2>
-                <p class="panel__lead">{ texts.reject_lead }</p>
+                <h2 id="reject-title" class="dialog__title">{ texts.admin.reject_title.replace("{name}", &name) }</h2>
+                <p class="panel__lead">{ texts.admin.reject_lead }</p>
                 <FormError error={form_error} />
-                <TextAreaField form={REJECT_FORM.id} name={Field::Reason.name()} label={texts.field_reason}
+                <TextAreaField form={REJECT_FORM.id} name={Field::Reason.name()} label={texts.forms.field_reason}
                     value={form.value(Field::Reason)} required=true rows={4}
                     maxlength={check::REASON_MAX_CHARS} testid="reject-reason"
                     {error} oninput={form.oninput(Field::Reason)} />
                 <div class="dialog__actions">
-                    <button type="button" class="button button--secondary" onclick={cancel}>{ texts.cancel }</button>
-                    <SubmitButton label={texts.reject_confirm} busy_label={texts.saving}
+                    <button type="button" class="button button--secondary" onclick={cancel}>{ texts.common.cancel }</button>
+                    <SubmitButton label={texts.admin.reject_confirm} busy_label={texts.common.saving}
                         busy={props.busy} danger=true testid="reject-confirm" />
                 </div>
             </form>

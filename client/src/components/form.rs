@@ -265,8 +265,8 @@ pub fn password_field(props: &PasswordFieldProps) -> Html {
                     class="field__reveal"
                     aria-controls={id.clone()}
                     aria-pressed={visible.to_string()}
-                    aria-label={if *visible { texts.password_hide } else { texts.password_show }}
-                    title={if *visible { texts.password_hide } else { texts.password_show }}
+                    aria-label={if *visible { texts.forms.password_hide } else { texts.forms.password_show }}
+                    title={if *visible { texts.forms.password_hide } else { texts.forms.password_show }}
                     data-testid={format!("reveal-{}", props.name)}
                     onclick={toggle}
                 >
@@ -338,16 +338,16 @@ pub fn password_rules(props: &PasswordRulesProps) -> Html {
                 </span>
                 <span class="strength__label">
                     if !password.is_empty() {
-                        { format!("{} {}", texts.strength_label, strength.label(texts)) }
+                        { format!("{} {}", texts.forms.strength_label, strength.label(texts)) }
                     }
                 </span>
             </div>
             <ul class="password-rules__list" role="list">
-                { rule(long_enough, texts.count(min, &texts.password_rule_length)) }
-                { rule(uncommon, texts.password_rule_common.to_owned()) }
+                { rule(long_enough, texts.count(min, &texts.forms.password_rule_length)) }
+                { rule(uncommon, texts.forms.password_rule_common.to_owned()) }
             </ul>
             if password.is_empty() || strength == Strength::TooWeak {
-                <p class="field__hint">{ texts.password_tip }</p>
+                <p class="field__hint">{ texts.forms.password_tip }</p>
             }
         </div>
     }

@@ -16,8 +16,8 @@ pub fn resend_status_line(props: &ResendStatusLineProps) -> Html {
     let texts = use_texts();
     let text = match &props.status {
         ResendStatus::Idle => String::new(),
-        ResendStatus::Sending => texts.sending.to_owned(),
-        ResendStatus::Sent => texts.resend_done.to_owned(),
+        ResendStatus::Sending => texts.common.sending.to_owned(),
+        ResendStatus::Sent => texts.auth.resend_done.to_owned(),
         ResendStatus::Failed(error) => error.message(texts),
     };
     let class = match props.status {

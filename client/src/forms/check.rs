@@ -33,16 +33,16 @@ pub enum Problem {
 impl Problem {
     pub fn message(&self, texts: &Texts) -> String {
         match self {
-            Self::Required => texts.problem_required.to_owned(),
-            Self::InvalidEmail => texts.problem_email.to_owned(),
-            Self::TooShort { min } => texts.count(*min as u32, &texts.problem_too_short),
-            Self::TooLong { max } => texts.count(*max as u32, &texts.problem_too_long),
-            Self::CommonPassword => texts.problem_common_password.to_owned(),
-            Self::InvalidTimeZone => texts.problem_time_zone.to_owned(),
-            Self::InvalidLink => texts.problem_link.to_owned(),
-            Self::ControlCharacters => texts.problem_control_characters.to_owned(),
-            Self::WrongPassword => texts.error_wrong_password.to_owned(),
-            Self::Server(reason) => texts.problem_server.replace("{reason}", reason),
+            Self::Required => texts.forms.problem_required.to_owned(),
+            Self::InvalidEmail => texts.forms.problem_email.to_owned(),
+            Self::TooShort { min } => texts.count(*min as u32, &texts.forms.problem_too_short),
+            Self::TooLong { max } => texts.count(*max as u32, &texts.forms.problem_too_long),
+            Self::CommonPassword => texts.forms.problem_common_password.to_owned(),
+            Self::InvalidTimeZone => texts.forms.problem_time_zone.to_owned(),
+            Self::InvalidLink => texts.forms.problem_link.to_owned(),
+            Self::ControlCharacters => texts.forms.problem_control_characters.to_owned(),
+            Self::WrongPassword => texts.errors.error_wrong_password.to_owned(),
+            Self::Server(reason) => texts.forms.problem_server.replace("{reason}", reason),
         }
     }
 }
@@ -206,10 +206,10 @@ impl Strength {
 
     pub fn label(self, texts: &Texts) -> &'static str {
         match self {
-            Self::TooWeak => texts.strength_too_weak,
-            Self::Fair => texts.strength_fair,
-            Self::Good => texts.strength_good,
-            Self::Strong => texts.strength_strong,
+            Self::TooWeak => texts.forms.strength_too_weak,
+            Self::Fair => texts.forms.strength_fair,
+            Self::Good => texts.forms.strength_good,
+            Self::Strong => texts.forms.strength_strong,
         }
     }
 }

@@ -201,15 +201,9 @@ pub struct Plural {
     pub many: &'static str,
 }
 
-/// All UI strings of one language. Placeholders: `{n}` count, `{h}` hours, `{m}` minutes, `{s}`
-/// seconds, `{name}` a person, `{email}` an address, `{when}` a date, `{reason}` the server's words.
+/// The app shell (header, footer, navigation, online status, not found) and words every feature uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Texts {
-    #[serde(skip)]
-    pub plural_rule: PluralRule,
-    /// The language's own name, shown in the switch.
-    pub language_name: &'static str,
-
+pub struct CommonTexts {
     pub skip_to_content: &'static str,
     pub brand_tagline: &'static str,
     pub nav_label: &'static str,
@@ -221,47 +215,10 @@ pub struct Texts {
     pub offline_hint: &'static str,
     pub footer_note: &'static str,
     pub loading: &'static str,
-
-    pub catalog_title: &'static str,
-    pub catalog_lead: &'static str,
-    pub catalog_empty_title: &'static str,
-    pub catalog_empty_body: &'static str,
-    pub catalog_error_title: &'static str,
     pub retry: &'static str,
-    pub load_more: &'static str,
-    pub loading_more: &'static str,
-
-    pub course_language: &'static str,
-    pub course_level: &'static str,
-    pub course_duration: &'static str,
-    pub course_lessons: &'static str,
-    pub language_en: &'static str,
-    pub language_ru: &'static str,
-    pub level_beginner: &'static str,
-    pub level_intermediate: &'static str,
-    pub level_advanced: &'static str,
-    pub lessons: Plural,
-    pub duration_minutes: &'static str,
-    pub duration_hours: &'static str,
-    pub duration_hours_minutes: &'static str,
-
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub not_found_back: &'static str,
-
-    pub error_offline: &'static str,
-    pub error_network: &'static str,
-    pub error_not_found: &'static str,
-    pub error_unauthorized: &'static str,
-    pub error_forbidden: &'static str,
-    pub error_validation: &'static str,
-    pub error_conflict: &'static str,
-    pub error_rate_limited: &'static str,
-    pub error_server: &'static str,
-    pub error_unexpected: &'static str,
-    pub error_storage: &'static str,
-
-    // Accounts: navigation and shared words
     pub nav_teach: &'static str,
     pub nav_admin: &'static str,
     pub nav_account: &'static str,
@@ -282,8 +239,57 @@ pub struct Texts {
     pub role_student: &'static str,
     pub role_teacher: &'static str,
     pub role_admin: &'static str,
+}
 
-    // Form fields
+/// The course catalog and course cards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogTexts {
+    pub catalog_title: &'static str,
+    pub catalog_lead: &'static str,
+    pub catalog_empty_title: &'static str,
+    pub catalog_empty_body: &'static str,
+    pub catalog_error_title: &'static str,
+    pub load_more: &'static str,
+    pub loading_more: &'static str,
+    pub course_language: &'static str,
+    pub course_level: &'static str,
+    pub course_duration: &'static str,
+    pub course_lessons: &'static str,
+    pub language_en: &'static str,
+    pub language_ru: &'static str,
+    pub level_beginner: &'static str,
+    pub level_intermediate: &'static str,
+    pub level_advanced: &'static str,
+    pub lessons: Plural,
+    pub duration_minutes: &'static str,
+    pub duration_hours: &'static str,
+    pub duration_hours_minutes: &'static str,
+}
+
+/// What went wrong, for `ClientError::message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorTexts {
+    pub error_offline: &'static str,
+    pub error_network: &'static str,
+    pub error_not_found: &'static str,
+    pub error_unauthorized: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_validation: &'static str,
+    pub error_conflict: &'static str,
+    pub error_rate_limited: &'static str,
+    pub error_server: &'static str,
+    pub error_unexpected: &'static str,
+    pub error_storage: &'static str,
+    pub error_invalid_credentials: &'static str,
+    pub error_email_not_verified: &'static str,
+    pub error_invalid_token: &'static str,
+    pub error_wrong_password: &'static str,
+    pub error_rate_limited_wait: &'static str,
+}
+
+/// Form fields, password rules and strength, and the problems a field can have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormTexts {
     pub field_display_name: &'static str,
     pub field_email: &'static str,
     pub field_password: &'static str,
@@ -319,8 +325,11 @@ pub struct Texts {
     pub problem_link: &'static str,
     pub problem_control_characters: &'static str,
     pub problem_server: &'static str,
+}
 
-    // Sign up, verify, sign in, reset
+/// Signing up, confirming the email, signing in and resetting the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthTexts {
     pub sign_up_title: &'static str,
     pub sign_up_lead: &'static str,
     pub sign_up_submit: &'static str,
@@ -355,8 +364,11 @@ pub struct Texts {
     pub reset_new_link: &'static str,
     pub reset_done_title: &'static str,
     pub reset_done_body: &'static str,
+}
 
-    // Account page
+/// The account page: profile, password, email, devices, data export and deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountTexts {
     pub profile_title: &'static str,
     pub password_title: &'static str,
     pub password_lead: &'static str,
@@ -381,8 +393,11 @@ pub struct Texts {
     pub delete_warning_body: &'static str,
     pub delete_password_label: &'static str,
     pub delete_submit: &'static str,
+}
 
-    // Teaching
+/// Applying to teach and the application's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeachTexts {
     pub teach_title: &'static str,
     pub teach_lead: &'static str,
     pub teach_error: &'static str,
@@ -404,6 +419,11 @@ pub struct Texts {
     pub application_rejected_body: &'static str,
     pub application_reason: &'static str,
     pub application_sent: &'static str,
+}
+
+/// The admins' queue of teacher applications.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdminTexts {
     pub application_decided: &'static str,
     pub applications_title: &'static str,
     pub applications_lead: &'static str,
@@ -417,20 +437,35 @@ pub struct Texts {
     pub reject_confirm: &'static str,
     pub application_approved_toast: &'static str,
     pub application_rejected_toast: &'static str,
+}
 
-    // Notifications
+/// The notification bell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotificationTexts {
     pub notifications: &'static str,
     pub notifications_empty: &'static str,
     pub mark_all_read: &'static str,
     pub unread: &'static str,
     pub unread_count: Plural,
+}
 
-    // More errors
-    pub error_invalid_credentials: &'static str,
-    pub error_email_not_verified: &'static str,
-    pub error_invalid_token: &'static str,
-    pub error_wrong_password: &'static str,
-    pub error_rate_limited_wait: &'static str,
+/// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`). Placeholders: `{n}` count, `{h}` hours, `{m}` minutes, `{s}`
+/// seconds, `{name}` a person, `{email}` an address, `{when}` a date, `{reason}` the server's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Texts {
+    #[serde(skip)]
+    pub plural_rule: PluralRule,
+    /// The language's own name, shown in the switch.
+    pub language_name: &'static str,
+    pub common: CommonTexts,
+    pub catalog: CatalogTexts,
+    pub errors: ErrorTexts,
+    pub forms: FormTexts,
+    pub auth: AuthTexts,
+    pub account: AccountTexts,
+    pub teach: TeachTexts,
+    pub admin: AdminTexts,
+    pub notifications: NotificationTexts,
 }
 
 impl Texts {
@@ -452,9 +487,9 @@ impl Texts {
     pub fn duration(&self, minutes: u32) -> String {
         let (h, m) = (minutes / 60, minutes % 60);
         let pattern = match (h, m) {
-            (0, _) => self.duration_minutes,
-            (_, 0) => self.duration_hours,
-            _ => self.duration_hours_minutes,
+            (0, _) => self.catalog.duration_minutes,
+            (_, 0) => self.catalog.duration_hours,
+            _ => self.catalog.duration_hours_minutes,
         };
         pattern
             .replace("{h}", &h.to_string())

@@ -24,7 +24,7 @@ pub use sessions::describe_user_agent;
 #[function_component(AccountPage)]
 pub fn account_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.nav_account);
+    use_page_title(texts.common.nav_account);
     let auth = use_auth();
     let Some(me) = auth.user().cloned() else {
         return html! { <PageLoading /> };
@@ -61,9 +61,9 @@ pub fn account_page() -> Html {
 
 pub fn role_label(texts: &Texts, role: Role) -> &'static str {
     match role {
-        Role::Student => texts.role_student,
-        Role::Teacher => texts.role_teacher,
-        Role::Admin => texts.role_admin,
+        Role::Student => texts.common.role_student,
+        Role::Teacher => texts.common.role_teacher,
+        Role::Admin => texts.common.role_admin,
     }
 }
 

@@ -111,7 +111,7 @@ impl Reducible for CatalogState {
 #[function_component(CatalogPage)]
 pub fn catalog_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.catalog_title);
+    use_page_title(texts.catalog.catalog_title);
     let online = use_online();
     let state = use_reducer(CatalogState::default);
 
@@ -172,18 +172,18 @@ pub fn catalog_page() -> Html {
 
     let body = match (&state.phase, state.courses.is_empty()) {
         (Phase::Loading, _) => html! {
-            <div class="card-grid" aria-busy="true" aria-label={texts.loading}>
+            <div class="card-grid" aria-busy="true" aria-label={texts.common.loading}>
                 { for (0..SKELETON_CARDS).map(|i| html! { <CourseCardSkeleton key={i} /> }) }
             </div>
         },
         (Phase::Failed { error, .. }, true) => html! {
-            <ErrorNotice testid="catalog-error" title={texts.catalog_error_title} error={error.clone()} on_retry={retry.clone()} />
+            <ErrorNotice testid="catalog-error" title={texts.catalog.catalog_error_title} error={error.clone()} on_retry={retry.clone()} />
         },
         (_, true) => html! {
             <div class="state" data-testid="catalog-empty">
                 <div class="state__icon"><BooksIcon /></div>
-                <h2 class="state__title">{ texts.catalog_empty_title }</h2>
-                <p class="state__body">{ texts.catalog_empty_body }</p>
+                <h2 class="state__title">{ texts.catalog.catalog_empty_title }</h2>
+                <p class="state__body">{ texts.catalog.catalog_empty_body }</p>
             </div>
         },
         (phase, false) => html! {
@@ -194,7 +194,7 @@ pub fn catalog_page() -> Html {
                     }) }
                 </ul>
                 if let Phase::Failed { error, .. } = phase {
-                    <ErrorNotice testid="catalog-error" title={texts.catalog_error_title} error={error.clone()} on_retry={retry.clone()} compact=true />
+                    <ErrorNotice testid="catalog-error" title={texts.catalog.catalog_error_title} error={error.clone()} on_retry={retry.clone()} compact=true />
                 }
                 if state.next_cursor.is_some() && !matches!(phase, Phase::Failed { .. }) {
                     <div class="catalog__more">
@@ -207,9 +207,9 @@ pub fn catalog_page() -> Html {
                         >
                             if *phase == Phase::LoadingMore {
                                 <span class="spinner" aria-hidden="true"></span>
-                                { texts.loading_more }
+                                { texts.catalog.loading_more }
                             } else {
-                                { texts.load_more }
+                                { texts.catalog.load_more }
                             }
                         </button>
                     </div>
@@ -221,8 +221,8 @@ pub fn catalog_page() -> Html {
     html! {
         <section class="catalog" data-testid="catalog" aria-labelledby="catalog-title">
             <header class="page-hero">
-                <h1 id="catalog-title" class="page-hero__title">{ texts.catalog_title }</h1>
-                <p class="page-hero__lead">{ texts.catalog_lead }</p>
+                <h1 id="catalog-title" class="page-hero__title">{ texts.catalog.catalog_title }</h1>
+                <p class="page-hero__lead">{ texts.catalog.catalog_lead }</p>
             </header>
             { body }
         </section>

@@ -22,7 +22,7 @@ const FORM: FormSpec = FormSpec {
 #[function_component(ForgotPasswordPage)]
 pub fn forgot_password_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.forgot_title);
+    use_page_title(texts.auth.forgot_title);
     let sent_to = use_state_eq(|| None::<String>);
     let form = {
         let sent_to = sent_to.clone();
@@ -38,16 +38,16 @@ pub fn forgot_password_page() -> Html {
     };
 
     let footer = html! {
-        <p><Link<Route> to={Route::SignIn}>{ texts.back_to_sign_in }</Link<Route>></p>
+        <p><Link<Route> to={Route::SignIn}>{ texts.common.back_to_sign_in }</Link<Route>></p>
     };
     if let Some(email) = (*sent_to).clone() {
         return html! {
             <section class="auth" data-testid="forgot-done">
                 <div class="auth-card auth-card--center">
                     <div class="state__icon"><MailIcon /></div>
-                    <h1 class="auth-card__title">{ texts.check_email_title }</h1>
-                    <p class="auth-card__lead">{ texts.forgot_done_body.replace("{email}", &email) }</p>
-                    <p class="form__fineprint">{ texts.check_email_spam }</p>
+                    <h1 class="auth-card__title">{ texts.auth.check_email_title }</h1>
+                    <p class="auth-card__lead">{ texts.auth.forgot_done_body.replace("{email}", &email) }</p>
+                    <p class="form__fineprint">{ texts.auth.check_email_spam }</p>
                 </div>
                 <div class="auth__footer">{ footer }</div>
             </section>
@@ -55,15 +55,15 @@ pub fn forgot_password_page() -> Html {
     }
 
     html! {
-        <AuthCard title={texts.forgot_title} lead={texts.forgot_lead} testid="forgot-password" {footer}>
+        <AuthCard title={texts.auth.forgot_title} lead={texts.auth.forgot_lead} testid="forgot-password" {footer}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
-                <TextField form={FORM.id} name={Field::Email.name()} label={texts.field_email} kind="email"
+                <TextField form={FORM.id} name={Field::Email.name()} label={texts.forms.field_email} kind="email"
                     value={form.value(Field::Email)} autocomplete="email" required=true
                     inputmode="email" autofocus=true
                     error={form.problem(Field::Email, texts)}
                     oninput={form.oninput(Field::Email)} />
-                <SubmitButton label={texts.forgot_submit} busy_label={texts.sending}
+                <SubmitButton label={texts.auth.forgot_submit} busy_label={texts.common.sending}
                     busy={form.submitting()} />
             </form>
         </AuthCard>

@@ -25,7 +25,7 @@ const FORM: FormSpec = FormSpec {
 #[function_component(ResetPasswordPage)]
 pub fn reset_password_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.reset_title);
+    use_page_title(texts.auth.reset_title);
     let auth = use_auth();
     let token = use_mailed_token();
     let done = use_state_eq(|| false);
@@ -51,18 +51,18 @@ pub fn reset_password_page() -> Html {
     };
 
     let footer = html! {
-        <p><Link<Route> to={Route::ForgotPassword}>{ texts.reset_new_link }</Link<Route>></p>
+        <p><Link<Route> to={Route::ForgotPassword}>{ texts.auth.reset_new_link }</Link<Route>></p>
     };
     if *done {
         return html! {
             <section class="auth" data-testid="reset-done">
                 <div class="auth-card auth-card--center">
                     <div class="state__icon state__icon--ok"><CheckIcon /></div>
-                    <h1 class="auth-card__title">{ texts.reset_done_title }</h1>
-                    <p class="auth-card__lead">{ texts.reset_done_body }</p>
+                    <h1 class="auth-card__title">{ texts.auth.reset_done_title }</h1>
+                    <p class="auth-card__lead">{ texts.auth.reset_done_body }</p>
                     <div class="auth-card__actions">
                         <Link<Route> to={Route::SignIn} classes="button button--primary">
-                            { texts.sign_in }
+                            { texts.common.sign_in }
                         </Link<Route>>
                     </div>
                 </div>
@@ -71,15 +71,15 @@ pub fn reset_password_page() -> Html {
     }
 
     html! {
-        <AuthCard title={texts.reset_title} lead={texts.reset_lead} testid="reset-password" {footer}>
+        <AuthCard title={texts.auth.reset_title} lead={texts.auth.reset_lead} testid="reset-password" {footer}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
-                <PasswordField form={FORM.id} name={Field::NewPassword.name()} label={texts.field_new_password}
+                <PasswordField form={FORM.id} name={Field::NewPassword.name()} label={texts.forms.field_new_password}
                     value={form.value(Field::NewPassword)} autocomplete="new-password"
                     autofocus=true
                     error={form.problem(Field::NewPassword, texts)}
                     oninput={form.oninput(Field::NewPassword)} />
-                <SubmitButton label={texts.reset_submit} busy_label={texts.saving}
+                <SubmitButton label={texts.auth.reset_submit} busy_label={texts.common.saving}
                     busy={form.submitting()} />
             </form>
         </AuthCard>

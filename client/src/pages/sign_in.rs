@@ -45,7 +45,7 @@ pub fn destination(next: Option<&str>) -> Route {
 #[function_component(SignInPage)]
 pub fn sign_in_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.sign_in);
+    use_page_title(texts.common.sign_in);
     let set_locale = use_locale().set_locale;
     let auth = use_auth();
     let navigator = use_navigator();
@@ -142,32 +142,32 @@ pub fn sign_in_page() -> Html {
     };
     let footer = html! {
         <p>
-            { texts.no_account }{ " " }
-            <Link<Route> to={Route::SignUp}>{ texts.sign_up }</Link<Route>>
+            { texts.auth.no_account }{ " " }
+            <Link<Route> to={Route::SignUp}>{ texts.common.sign_up }</Link<Route>>
         </p>
     };
     html! {
-        <AuthCard title={texts.sign_in_title} lead={texts.sign_in_lead} testid="sign-in" {footer}>
+        <AuthCard title={texts.auth.sign_in_title} lead={texts.auth.sign_in_lead} testid="sign-in" {footer}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={shown_error}>
                     if unverified {
                         <button type="button" class="link-button" data-testid="resend"
                             disabled={resend.status == ResendStatus::Sending} onclick={on_resend}>
-                            { texts.resend_verification }
+                            { texts.auth.resend_verification }
                         </button>
                         <ResendStatusLine status={resend.status.clone()} />
                     }
                 </FormError>
-                <TextField form={FORM.id} name={Field::Email.name()} label={texts.field_email} kind="email"
+                <TextField form={FORM.id} name={Field::Email.name()} label={texts.forms.field_email} kind="email"
                     value={form.value(Field::Email)} autocomplete="email" required=true
                     inputmode="email" autofocus=true
                     error={form.problem(Field::Email, texts)}
                     oninput={form.oninput(Field::Email)} />
-                <ProvePasswordField form={form.clone()} field={Field::Password} label={texts.field_password} />
+                <ProvePasswordField form={form.clone()} field={Field::Password} label={texts.forms.field_password} />
                 <p class="form__aside">
-                    <Link<Route> to={Route::ForgotPassword}>{ texts.forgot_password_link }</Link<Route>>
+                    <Link<Route> to={Route::ForgotPassword}>{ texts.auth.forgot_password_link }</Link<Route>>
                 </p>
-                <SubmitButton label={texts.sign_in_submit} busy_label={texts.sign_in_busy}
+                <SubmitButton label={texts.auth.sign_in_submit} busy_label={texts.auth.sign_in_busy}
                     busy={form.submitting()} disabled={wait > 0} />
             </form>
         </AuthCard>

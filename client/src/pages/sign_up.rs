@@ -42,7 +42,7 @@ pub const FORM: FormSpec = FormSpec {
 #[function_component(SignUpPage)]
 pub fn sign_up_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.sign_up);
+    use_page_title(texts.common.sign_up);
     let locale = use_locale().locale;
     // The address the link went to, once the server accepted the form.
     let done = use_state_eq(|| None::<String>);
@@ -93,40 +93,40 @@ pub fn sign_up_page() -> Html {
     let zones = i18n::time_zones(form.state.value(Field::TimeZone));
     let footer = html! {
         <p>
-            { texts.have_account }{ " " }
-            <Link<Route> to={Route::SignIn}>{ texts.sign_in }</Link<Route>>
+            { texts.auth.have_account }{ " " }
+            <Link<Route> to={Route::SignIn}>{ texts.common.sign_in }</Link<Route>>
         </p>
     };
     html! {
-        <AuthCard title={texts.sign_up_title} lead={texts.sign_up_lead} testid="sign-up" {footer}>
+        <AuthCard title={texts.auth.sign_up_title} lead={texts.auth.sign_up_lead} testid="sign-up" {footer}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
-                <TextField form={FORM.id} name={Field::DisplayName.name()} label={texts.field_display_name}
+                <TextField form={FORM.id} name={Field::DisplayName.name()} label={texts.forms.field_display_name}
                     value={form.value(Field::DisplayName)} autocomplete="name" required=true
                     error={form.problem(Field::DisplayName, texts)} oninput={form.oninput(Field::DisplayName)} />
-                <TextField form={FORM.id} name={Field::Email.name()} label={texts.field_email} kind="email"
+                <TextField form={FORM.id} name={Field::Email.name()} label={texts.forms.field_email} kind="email"
                     value={form.value(Field::Email)} autocomplete="email" required=true
                     inputmode="email"
                     error={form.problem(Field::Email, texts)} oninput={form.oninput(Field::Email)} />
-                <PasswordField form={FORM.id} name={Field::Password.name()} label={texts.field_password}
+                <PasswordField form={FORM.id} name={Field::Password.name()} label={texts.forms.field_password}
                     value={form.value(Field::Password)} autocomplete="new-password"
                     error={form.problem(Field::Password, texts)} oninput={form.oninput(Field::Password)} />
                 <div class="form__row">
-                    <SelectField form={FORM.id} name={Field::Locale.name()} label={texts.field_language}
+                    <SelectField form={FORM.id} name={Field::Locale.name()} label={texts.forms.field_language}
                         value={form.value(Field::Locale)}
                         options={language_options()}
-                        hint={texts.field_language_hint}
+                        hint={texts.forms.field_language_hint}
                         error={form.problem(Field::Locale, texts)}
                         onchange={form.oninput(Field::Locale)} />
-                    <SelectField form={FORM.id} name={Field::TimeZone.name()} label={texts.field_time_zone}
+                    <SelectField form={FORM.id} name={Field::TimeZone.name()} label={texts.forms.field_time_zone}
                         value={form.value(Field::TimeZone)}
                         options={zones}
                         error={form.problem(Field::TimeZone, texts)}
                         onchange={form.oninput(Field::TimeZone)} />
                 </div>
-                <SubmitButton label={texts.sign_up_submit} busy_label={texts.sign_up_busy}
+                <SubmitButton label={texts.auth.sign_up_submit} busy_label={texts.auth.sign_up_busy}
                     busy={form.submitting()} />
-                <p class="form__fineprint">{ texts.sign_up_fineprint }</p>
+                <p class="form__fineprint">{ texts.auth.sign_up_fineprint }</p>
             </form>
         </AuthCard>
     }
@@ -153,23 +153,23 @@ fn check_your_email(props: &CheckYourEmailProps) -> Html {
         <section class="auth" data-testid="signup-done">
             <div class="auth-card auth-card--center">
                 <div class="state__icon"><MailIcon /></div>
-                <h1 class="auth-card__title">{ texts.check_email_title }</h1>
+                <h1 class="auth-card__title">{ texts.auth.check_email_title }</h1>
                 <p class="auth-card__lead">
-                    { texts.check_email_body.replace("{email}", &props.email) }
+                    { texts.auth.check_email_body.replace("{email}", &props.email) }
                 </p>
-                <p class="form__fineprint">{ texts.check_email_spam }</p>
+                <p class="form__fineprint">{ texts.auth.check_email_spam }</p>
                 <ResendStatusLine status={resend.status.clone()} />
                 <div class="auth-card__actions">
                     <button type="button" class="button button--secondary" data-testid="resend"
                         disabled={resend.status == ResendStatus::Sending} onclick={on_resend}>
-                        { texts.resend_verification }
+                        { texts.auth.resend_verification }
                     </button>
                     <Link<Route> to={Route::SignIn} classes="button button--primary">
-                        { texts.sign_in }
+                        { texts.common.sign_in }
                     </Link<Route>>
                 </div>
                 <button type="button" class="link-button" onclick={start_over}>
-                    { texts.check_email_wrong_address }
+                    { texts.auth.check_email_wrong_address }
                 </button>
             </div>
         </section>

@@ -37,7 +37,7 @@ enum Mine {
 #[function_component(TeachPage)]
 pub fn teach_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.teach_title);
+    use_page_title(texts.teach.teach_title);
     let auth = use_auth();
     let role = auth.session.role();
     let mine = use_state_eq(|| Mine::Loading);
@@ -87,15 +87,15 @@ pub fn teach_page() -> Html {
     let body = match (&*mine, role) {
         (_, Some(Role::Admin)) => html! {
             <div class="panel" data-testid="teach-admin">
-                <p>{ texts.teach_admin }</p>
+                <p>{ texts.teach.teach_admin }</p>
                 <Link<Route> to={Route::AdminApplications} classes="button button--primary">
-                    { texts.nav_admin }
+                    { texts.common.nav_admin }
                 </Link<Route>>
             </div>
         },
         (Mine::Loading, _) => html! { <PageLoading /> },
         (Mine::Failed(error), _) => html! {
-            <ErrorNotice testid="teach-error" title={texts.teach_error} error={error.clone()} on_retry={load.clone()} />
+            <ErrorNotice testid="teach-error" title={texts.teach.teach_error} error={error.clone()} on_retry={load.clone()} />
         },
         (Mine::Loaded(application), role) => {
             let teacher = role == Some(Role::Teacher);
@@ -109,8 +109,8 @@ pub fn teach_page() -> Html {
                         <div class="panel panel--ok" data-testid="teacher-already">
                             <span class="state__icon state__icon--ok"><CheckIcon /></span>
                             <div>
-                                <h2 class="panel__title">{ texts.teach_you_are_teacher }</h2>
-                                <p class="panel__lead">{ texts.teach_you_are_teacher_body }</p>
+                                <h2 class="panel__title">{ texts.teach.teach_you_are_teacher }</h2>
+                                <p class="panel__lead">{ texts.teach.teach_you_are_teacher_body }</p>
                             </div>
                         </div>
                     }
@@ -127,8 +127,8 @@ pub fn teach_page() -> Html {
     html! {
         <section class="teach" data-testid="teach" aria-labelledby="teach-title">
             <header class="page-hero">
-                <h1 id="teach-title" class="page-hero__title">{ texts.teach_title }</h1>
-                <p class="page-hero__lead">{ texts.teach_lead }</p>
+                <h1 id="teach-title" class="page-hero__title">{ texts.teach.teach_title }</h1>
+                <p class="page-hero__lead">{ texts.teach.teach_lead }</p>
             </header>
             <div class="stack">{ body }</div>
         </section>
@@ -191,28 +191,28 @@ fn apply_form(props: &ApplyFormProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="apply-title">
             <h2 id="apply-title" class="panel__title">
-                { if props.previous.is_some() { texts.teach_apply_again } else { texts.teach_apply_title } }
+                { if props.previous.is_some() { texts.teach.teach_apply_again } else { texts.teach.teach_apply_title } }
             </h2>
-            <p class="panel__lead">{ texts.teach_apply_lead }</p>
+            <p class="panel__lead">{ texts.teach.teach_apply_lead }</p>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
-                <TextField form={FORM.id} name={Field::Subject.name()} label={texts.field_subject}
+                <TextField form={FORM.id} name={Field::Subject.name()} label={texts.forms.field_subject}
                     value={form.value(Field::Subject)} autocomplete="off" required=true
-                    hint={texts.field_subject_hint}
+                    hint={texts.forms.field_subject_hint}
                     error={form.problem(Field::Subject, texts)}
                     oninput={form.oninput(Field::Subject)} />
-                <TextField form={FORM.id} name={Field::Link.name()} label={texts.field_link} kind="url"
+                <TextField form={FORM.id} name={Field::Link.name()} label={texts.forms.field_link} kind="url"
                     value={form.value(Field::Link)} autocomplete="url" inputmode="url" required=true
-                    hint={texts.field_link_hint}
+                    hint={texts.forms.field_link_hint}
                     error={form.problem(Field::Link, texts)}
                     oninput={form.oninput(Field::Link)} />
-                <TextAreaField form={FORM.id} name={Field::Bio.name()} label={texts.field_bio}
+                <TextAreaField form={FORM.id} name={Field::Bio.name()} label={texts.forms.field_bio}
                     value={form.value(Field::Bio)} required=true rows={6}
                     maxlength={check::BIO_MAX_CHARS}
-                    hint={texts.field_bio_hint}
+                    hint={texts.forms.field_bio_hint}
                     error={form.problem(Field::Bio, texts)}
                     oninput={form.oninput(Field::Bio)} />
-                <SubmitButton label={texts.teach_submit} busy_label={texts.sending} busy={form.submitting()} />
+                <SubmitButton label={texts.teach.teach_submit} busy_label={texts.common.sending} busy={form.submitting()} />
             </form>
         </section>
     }

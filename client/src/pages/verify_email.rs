@@ -30,7 +30,7 @@ enum Verification {
 #[function_component(VerifyEmailPage)]
 pub fn verify_email_page() -> Html {
     let texts = use_texts();
-    use_page_title(texts.verify_page_title);
+    use_page_title(texts.auth.verify_page_title);
     let auth = use_auth();
     let token = use_mailed_token();
     let state = use_state_eq(|| Verification::Checking);
@@ -66,19 +66,19 @@ pub fn verify_email_page() -> Html {
                 <section class="auth" data-testid="verify-ok">
                     <div class="auth-card auth-card--center">
                         <div class="state__icon state__icon--ok"><CheckIcon /></div>
-                        <h1 class="auth-card__title">{ texts.verify_ok_title }</h1>
+                        <h1 class="auth-card__title">{ texts.auth.verify_ok_title }</h1>
                         <p class="auth-card__lead">
-                            { texts.verify_ok_body.replace("{email}", &me.email) }
+                            { texts.auth.verify_ok_body.replace("{email}", &me.email) }
                         </p>
                         <div class="auth-card__actions">
                             if signed_in {
                                 <Link<Route> to={Route::Account} classes="button button--primary">
-                                    { texts.go_to_account }
+                                    { texts.common.go_to_account }
                                 </Link<Route>>
                             } else {
                                 <Link<Route, EmailQuery> to={Route::SignIn} query={Some(EmailQuery { email: me.email.clone() })}
                                     classes="button button--primary">
-                                    { texts.sign_in }
+                                    { texts.common.sign_in }
                                 </Link<Route, EmailQuery>>
                             }
                         </div>
@@ -90,12 +90,12 @@ pub fn verify_email_page() -> Html {
             <section class="auth" data-testid="verify-failed">
                 <div class="auth-card auth-card--center">
                     <div class="state__icon state__icon--error"><AlertIcon /></div>
-                    <h1 class="auth-card__title">{ texts.verify_failed_title }</h1>
+                    <h1 class="auth-card__title">{ texts.auth.verify_failed_title }</h1>
                     <p class="auth-card__lead" role="alert">{ error.message(texts) }</p>
-                    <p class="form__fineprint">{ texts.verify_failed_hint }</p>
+                    <p class="form__fineprint">{ texts.auth.verify_failed_hint }</p>
                     <div class="auth-card__actions">
                         <Link<Route> to={Route::SignIn} classes="button button--primary">
-                            { texts.sign_in }
+                            { texts.common.sign_in }
                         </Link<Route>>
                     </div>
                 </div>

@@ -45,14 +45,14 @@ pub fn export_section() -> Html {
         })
     };
     html! {
-        <Section id="export" title={texts.export_title} lead={texts.export_lead}>
+        <Section id="export" title={texts.account.export_title} lead={texts.account.export_lead}>
             if let Some(error) = &*error {
                 <p class="status-line status-line--error" role="alert">{ error.message(texts) }</p>
             }
             <button type="button" class="button button--secondary" data-testid="export-data"
                 disabled={*busy} aria-busy={busy.to_string()} {onclick}>
                 if *busy { <span class="spinner" aria-hidden="true"></span> } else { <DownloadIcon /> }
-                { texts.export_submit }
+                { texts.account.export_submit }
             </button>
         </Section>
     }
@@ -90,20 +90,20 @@ pub fn delete_section(props: &DeleteSectionProps) -> Html {
         })
     });
     html! {
-        <Section id="delete-account" title={texts.delete_title} danger=true>
+        <Section id="delete-account" title={texts.account.delete_title} danger=true>
             <div class="warning" role="note">
                 <AlertIcon />
                 <div>
-                    <p class="warning__title">{ texts.delete_warning_title }</p>
-                    <p>{ texts.delete_warning_body }</p>
+                    <p class="warning__title">{ texts.account.delete_warning_title }</p>
+                    <p>{ texts.account.delete_warning_body }</p>
                 </div>
             </div>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <input type="email" name="username" autocomplete="username" value={props.email.clone()}
                     class="visually-hidden" tabindex="-1" aria-hidden="true" readonly=true />
                 <FormError error={form.error()} />
-                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.delete_password_label} />
-                <SubmitButton label={texts.delete_submit} busy_label={texts.deleting}
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.account.delete_password_label} />
+                <SubmitButton label={texts.account.delete_submit} busy_label={texts.common.deleting}
                     busy={form.submitting()} danger=true testid="delete-account-submit" />
             </form>
         </Section>

@@ -46,20 +46,20 @@ pub fn email_section(props: &EmailSectionProps) -> Html {
 
     let sent = (*sent_to)
         .as_ref()
-        .map(|email| AttrValue::from(texts.email_change_sent.replace("{email}", email)));
-    let lead = texts.email_lead.replace("{email}", &props.email);
+        .map(|email| AttrValue::from(texts.account.email_change_sent.replace("{email}", email)));
+    let lead = texts.account.email_lead.replace("{email}", &props.email);
     html! {
-        <Section id="email" title={texts.email_title} lead={lead}>
+        <Section id="email" title={texts.account.email_title} lead={lead}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
-                <TextField form={FORM.id} name={Field::NewEmail.name()} label={texts.field_new_email} kind="email"
+                <TextField form={FORM.id} name={Field::NewEmail.name()} label={texts.forms.field_new_email} kind="email"
                     value={form.value(Field::NewEmail)} autocomplete="email" required=true
                     inputmode="email"
                     error={form.problem(Field::NewEmail, texts)}
                     oninput={form.oninput(Field::NewEmail)} />
-                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.field_current_password} />
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.forms.field_current_password} />
                 <div class="form__actions">
-                    <SubmitButton label={texts.email_submit} busy_label={texts.sending}
+                    <SubmitButton label={texts.account.email_submit} busy_label={texts.common.sending}
                         busy={form.submitting()} testid="email-save" />
                     <Saved message={sent} />
                 </div>

@@ -41,20 +41,20 @@ pub fn password_section(props: &PasswordSectionProps) -> Html {
     });
 
     html! {
-        <Section id="password" title={texts.password_title} lead={texts.password_lead}>
+        <Section id="password" title={texts.account.password_title} lead={texts.account.password_lead}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <input type="email" name="username" autocomplete="username" value={props.email.clone()}
                     class="visually-hidden" tabindex="-1" aria-hidden="true" readonly=true />
                 <FormError error={form.error()} />
-                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.field_current_password} />
-                <PasswordField form={FORM.id} name={Field::NewPassword.name()} label={texts.field_new_password}
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.forms.field_current_password} />
+                <PasswordField form={FORM.id} name={Field::NewPassword.name()} label={texts.forms.field_new_password}
                     value={form.value(Field::NewPassword)} autocomplete="new-password"
                     error={form.problem(Field::NewPassword, texts)}
                     oninput={form.oninput(Field::NewPassword)} />
                 <div class="form__actions">
-                    <SubmitButton label={texts.password_submit} busy_label={texts.saving}
+                    <SubmitButton label={texts.account.password_submit} busy_label={texts.common.saving}
                         busy={form.submitting()} testid="password-save" />
-                    <Saved message={form.done().then_some(AttrValue::Static(texts.password_changed))} />
+                    <Saved message={form.done().then_some(AttrValue::Static(texts.account.password_changed))} />
                 </div>
             </form>
         </Section>

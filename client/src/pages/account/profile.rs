@@ -81,29 +81,29 @@ pub fn profile_section(props: &ProfileSectionProps) -> Html {
     });
 
     html! {
-        <Section id="profile" title={texts.profile_title}>
+        <Section id="profile" title={texts.account.profile_title}>
             <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
-                <TextField form={FORM.id} name={Field::DisplayName.name()} label={texts.field_display_name}
+                <TextField form={FORM.id} name={Field::DisplayName.name()} label={texts.forms.field_display_name}
                     value={form.value(Field::DisplayName)} autocomplete="name" required=true
                     error={form.problem(Field::DisplayName, texts)}
                     oninput={form.oninput(Field::DisplayName)} />
                 <div class="form__row">
-                    <SelectField form={FORM.id} name={Field::Locale.name()} label={texts.field_language}
+                    <SelectField form={FORM.id} name={Field::Locale.name()} label={texts.forms.field_language}
                         value={form.value(Field::Locale)} options={language_options()}
-                        hint={texts.field_language_hint}
+                        hint={texts.forms.field_language_hint}
                         error={form.problem(Field::Locale, texts)}
                         onchange={form.oninput(Field::Locale)} />
-                    <SelectField form={FORM.id} name={Field::TimeZone.name()} label={texts.field_time_zone}
+                    <SelectField form={FORM.id} name={Field::TimeZone.name()} label={texts.forms.field_time_zone}
                         value={form.value(Field::TimeZone)}
                         options={i18n::time_zones(form.state.value(Field::TimeZone))}
                         error={form.problem(Field::TimeZone, texts)}
                         onchange={form.oninput(Field::TimeZone)} />
                 </div>
                 <div class="form__actions">
-                    <SubmitButton label={texts.save} busy_label={texts.saving} busy={form.submitting()}
+                    <SubmitButton label={texts.common.save} busy_label={texts.common.saving} busy={form.submitting()}
                         testid="profile-save" />
-                    <Saved message={form.done().then_some(AttrValue::Static(texts.saved))} />
+                    <Saved message={form.done().then_some(AttrValue::Static(texts.common.saved))} />
                 </div>
             </form>
         </Section>
