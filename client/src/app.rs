@@ -8,11 +8,19 @@ use crate::contexts::auth::{AuthProvider, Session};
 use crate::contexts::locale::{initial_locale, use_texts, LocaleProvider};
 use crate::contexts::notifications::NotificationsProvider;
 use crate::contexts::online::OnlineProvider;
+use crate::contexts::store::StoreProvider;
 use crate::route::{switch, Route};
-use crate::store::session;
+use crate::store::{session, Store};
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// The device's database, opened before the first render (`None` if it could not be).
+    #[prop_or_default]
+    pub store: Option<Store>,
+}
 
 #[function_component(App)]
-pub fn app() -> Html {
+pub fn app(props: &AppProps) -> Html {
     // Read once: the saved preference or the browser's language.
     let initial = use_memo((), |_| initial_locale());
     // The user this device last saw signed in, shown until `/api/me` answers. With nobody
@@ -26,6 +34,7 @@ pub fn app() -> Html {
     };
     html! {
         <BrowserRouter>
+            <StoreProvider store={props.store.clone()}>
             <LocaleProvider initial={*initial}>
                 <OnlineProvider>
                     <AuthProvider initial={session} load={probe}>
@@ -35,6 +44,7 @@ pub fn app() -> Html {
                     </AuthProvider>
                 </OnlineProvider>
             </LocaleProvider>
+            </StoreProvider>
         </BrowserRouter>
     }
 }

@@ -1,7 +1,8 @@
 //! The course catalog: the first page on arrival, more pages on demand.
 //!
-//! Page state is a reducer (`CatalogState`); fetching goes through `api::list_courses`. When a load
-//! fails and the browser comes back online, the failed load is retried by itself.
+//! Page state is a reducer (`CatalogState`); fetching goes through `api::list_courses`, and
+//! `store::catalog` keeps each page on the device so the catalog opens offline. When a load fails
+//! and the browser comes back online, the failed load is retried by itself.
 
 use std::rc::Rc;
 
@@ -13,8 +14,10 @@ use crate::components::icons::BooksIcon;
 use crate::components::{CourseCard, CourseCardSkeleton, ErrorNotice};
 use crate::contexts::locale::use_texts;
 use crate::contexts::online::use_online;
+use crate::contexts::store::use_store;
 use crate::error::ClientError;
 use crate::hooks::use_page_title;
+use crate::store::catalog;
 
 /// How many placeholder cards stand in for the first page while it loads.
 const SKELETON_CARDS: usize = 6;
@@ -114,6 +117,7 @@ pub fn catalog_page() -> Html {
     use_page_title(texts.catalog.catalog_title);
     let online = use_online();
     let state = use_reducer(CatalogState::default);
+    let store = use_store();
 
     // Starts a load of `cursor`; the reducer records its outcome.
     let load = {
@@ -123,8 +127,11 @@ pub fn catalog_page() -> Html {
             dispatcher.dispatch(CatalogAction::Started {
                 cursor: cursor.clone(),
             });
+            let store = store.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let action = match api::list_courses(None, cursor.as_deref()).await {
+                let fetched = api::list_courses(None, cursor.as_deref()).await;
+                let kept = catalog::network_first(store.as_ref(), cursor.as_deref(), fetched);
+                let action = match kept.await {
                     Ok(page) => CatalogAction::Loaded { cursor, page },
                     Err(error) => CatalogAction::Failed { cursor, error },
                 };
