@@ -91,6 +91,23 @@ pub const NEW_PASSWORD: FieldSpec = FieldSpec::new(
     check::new_password,
 );
 
+/// The name a person goes by (sign-up, profile).
+pub const DISPLAY_NAME: FieldSpec = FieldSpec::new(
+    Field::DisplayName,
+    &["display name", "name"],
+    check::display_name,
+);
+
+/// The UI language, chosen from a list (sign-up, profile).
+pub const LOCALE: FieldSpec = FieldSpec::new(Field::Locale, &["language"], check::anything);
+
+/// The IANA time zone, chosen from a list (sign-up, profile).
+pub const TIME_ZONE: FieldSpec = FieldSpec::new(
+    Field::TimeZone,
+    &["time zone", "timezone"],
+    check::time_zone,
+);
+
 /// One form: its element id, its fields in order, and the fields a success empties (passwords).
 /// Forms are told apart by their `id`, unique in the app.
 #[derive(Debug, Clone, Copy)]

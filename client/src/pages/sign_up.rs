@@ -8,13 +8,14 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::language_options;
-use crate::components::form::{FormError, PasswordField, SelectField, SubmitButton, TextField};
+use crate::components::form::{
+    language_options, FormError, PasswordField, SelectField, SubmitButton, TextField,
+};
 use crate::components::icons::MailIcon;
 use crate::components::{AuthCard, ResendStatusLine};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, DISPLAY_NAME, LOCALE, TIME_ZONE};
 use crate::hooks::{use_page_title, use_resend_verification, use_submit, ResendStatus, Submission};
 use crate::i18n::{self, Locale};
 use crate::route::Route;
@@ -22,19 +23,11 @@ use crate::route::Route;
 pub const FORM: FormSpec = FormSpec {
     id: "sign-up",
     fields: &[
-        FieldSpec::new(
-            Field::DisplayName,
-            &["display name", "name"],
-            check::display_name,
-        ),
+        DISPLAY_NAME,
         FieldSpec::new(Field::Email, &[], check::email),
         FieldSpec::new(Field::Password, &[], check::new_password),
-        FieldSpec::new(Field::Locale, &["language"], check::anything),
-        FieldSpec::new(
-            Field::TimeZone,
-            &["time zone", "timezone"],
-            check::time_zone,
-        ),
+        LOCALE,
+        TIME_ZONE,
     ],
     clear: &[Field::Password],
 };

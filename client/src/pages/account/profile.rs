@@ -8,25 +8,13 @@ use crate::api;
 use crate::components::form::{language_options, FormError, SelectField, SubmitButton, TextField};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::forms::{Field, FormSpec, FormState, DISPLAY_NAME, LOCALE, TIME_ZONE};
 use crate::hooks::{use_submit, Submission};
 use crate::i18n::{self, Locale};
 
 const FORM: FormSpec = FormSpec {
     id: "profile-form",
-    fields: &[
-        FieldSpec::new(
-            Field::DisplayName,
-            &["display name", "name"],
-            check::display_name,
-        ),
-        FieldSpec::new(Field::Locale, &["language"], check::anything),
-        FieldSpec::new(
-            Field::TimeZone,
-            &["time zone", "timezone"],
-            check::time_zone,
-        ),
-    ],
+    fields: &[DISPLAY_NAME, LOCALE, TIME_ZONE],
     clear: &[],
 };
 
