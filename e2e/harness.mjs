@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 function required(name) {
@@ -93,3 +94,20 @@ export async function launchBrowser() {
 
 /** The demo accounts' password (admin@, teacher@, student@demo.local): `DEMO_PASSWORD` in sync-server/src/identity/demo.rs. */
 export const DEMO_PASSWORD = "demo-password-2026";
+
+/**
+ * Starts a server and a browser before the file's tests and stops both after them. The returned
+ * object holds `server` and `browser` once the tests run.
+ */
+export function useServerAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.cleanup();
+  });
+  return env;
+}

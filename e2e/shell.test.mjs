@@ -72,6 +72,9 @@ test("with the network off and then the server gone, a reload still shows the ap
   // The worker controls the page once it has precached the shell and claimed its clients.
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
   const titles = await page.getByTestId("course-card").allInnerTexts();
+  // The worker keeps only the app shell: the catalog offline is the app's, in IndexedDB.
+  const cacheNames = await page.evaluate(() => caches.keys());
+  assert.deepEqual(cacheNames.filter((name) => name.startsWith("edu-") && !name.startsWith("edu-shell-")), []);
 
   await context.setOffline(true);
   await page.reload();

@@ -28,8 +28,7 @@ use crate::error::ClientError;
 /// `GET /api/courses`: one page of the catalog. `cursor` is the previous page's `next_cursor`;
 /// `limit: None` takes the server's default page size (`shared::validate::PAGE_LIMIT_DEFAULT`).
 ///
-/// The first page with the default size is plain `/api/courses`: the service worker caches that
-/// exact URL when it installs, so the catalog opens offline from the first visit on.
+/// Offline copies are not this module's business: `store::catalog` keeps the pages it returns.
 pub async fn list_courses(
     limit: Option<u32>,
     cursor: Option<&str>,

@@ -3,9 +3,25 @@
 //! Built by `api` (HTTP, JSON, the server's `ErrorBody`) and `store` (browser storage). Pages call
 //! `message` for the user-facing text in the current language; `detail` keeps the cause for logs.
 
-use shared::api::ErrorBody;
+use serde::Deserialize;
 
 use crate::i18n::Texts;
+
+/// The server's error body, `{"error": {"code", "message", "field"?}}` (`shared::api::ErrorBody`
+/// plus the optional `field` a validation error may name). Read leniently: a missing part is empty.
+#[derive(Debug, Default, Deserialize)]
+struct ServerErrorBody {
+    error: ServerError,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ServerError {
+    code: String,
+    message: String,
+    /// A string naming the field; anything else is ignored rather than failing the whole body.
+    field: Option<serde_json::Value>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientError {
@@ -24,8 +40,13 @@ pub enum ClientError {
     /// 403: signed in, but not allowed (wrong role, not yours, or a cross-site request).
     Forbidden,
     /// 400 / 422: the server rejected the input; `code` and `message` come from its `ErrorBody`.
-    /// `validation_failed` messages name the field they are about (see `forms::server_field`).
-    Validation { code: String, message: String },
+    /// `field` is the server's `error.field` when it names one; otherwise `validation_failed`
+    /// messages name the field they are about (see `forms::server_field`).
+    Validation {
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
     /// 409.
     Conflict { message: String },
     /// 429; `retry_after` is the server's `Retry-After` in seconds, when it sent one.
@@ -44,14 +65,20 @@ impl ClientError {
     /// The status decides the variant; the server's `{"error": {"code", "message"}}` body, when it
     /// parses, supplies the code and message. Any other body is tolerated (proxies send HTML).
     pub fn from_response(status: u16, body: &str) -> Self {
-        let parsed = serde_json::from_str::<ErrorBody>(body).ok();
-        let code = parsed
-            .as_ref()
-            .map(|b| b.error.code.clone())
+        let detail = serde_json::from_str::<ServerErrorBody>(body)
+            .map(|b| b.error)
             .unwrap_or_default();
-        let message = parsed.map(|b| b.error.message).unwrap_or_default();
+        let ServerError {
+            code,
+            message,
+            field,
+        } = detail;
         match status {
-            400 | 422 => Self::Validation { code, message },
+            400 | 422 => Self::Validation {
+                code,
+                message,
+                field: field.and_then(|f| f.as_str().map(str::to_owned)),
+            },
             401 if code == "invalid_credentials" => Self::InvalidCredentials,
             401 => Self::Unauthorized,
             403 if code == "email_not_verified" => Self::EmailNotVerified,
@@ -77,6 +104,15 @@ impl ClientError {
         }
     }
 
+    /// What a mailed link without its token amounts to: it reads like an invalid link.
+    pub fn missing_token() -> Self {
+        Self::Validation {
+            code: "invalid_token".into(),
+            message: String::new(),
+            field: None,
+        }
+    }
+
     /// The server's error code (`invalid_token`, `wrong_password`, ...) for input it rejected.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -88,30 +124,31 @@ impl ClientError {
     /// The sentence to show the user, in the current language.
     pub fn message(&self, texts: &Texts) -> String {
         let text = match self {
-            Self::Offline => texts.error_offline,
-            Self::Network { .. } => texts.error_network,
-            Self::NotFound { .. } => texts.error_not_found,
-            Self::Unauthorized => texts.error_unauthorized,
-            Self::InvalidCredentials => texts.error_invalid_credentials,
-            Self::EmailNotVerified => texts.error_email_not_verified,
-            Self::Forbidden => texts.error_forbidden,
+            Self::Offline => texts.errors.error_offline,
+            Self::Network { .. } => texts.errors.error_network,
+            Self::NotFound { .. } => texts.errors.error_not_found,
+            Self::Unauthorized => texts.errors.error_unauthorized,
+            Self::InvalidCredentials => texts.errors.error_invalid_credentials,
+            Self::EmailNotVerified => texts.errors.error_email_not_verified,
+            Self::Forbidden => texts.errors.error_forbidden,
             Self::Validation { code, .. } => match code.as_str() {
-                "invalid_token" => texts.error_invalid_token,
-                "wrong_password" => texts.error_wrong_password,
-                _ => texts.error_validation,
+                "invalid_token" => texts.errors.error_invalid_token,
+                "wrong_password" => texts.errors.error_wrong_password,
+                _ => texts.errors.error_validation,
             },
-            Self::Conflict { .. } => texts.error_conflict,
+            Self::Conflict { .. } => texts.errors.error_conflict,
             Self::RateLimited {
                 retry_after: Some(seconds),
             } => {
                 return texts
+                    .errors
                     .error_rate_limited_wait
                     .replace("{s}", &seconds.to_string())
             }
-            Self::RateLimited { retry_after: None } => texts.error_rate_limited,
-            Self::Server { .. } => texts.error_server,
-            Self::Unexpected { .. } => texts.error_unexpected,
-            Self::Storage { .. } => texts.error_storage,
+            Self::RateLimited { retry_after: None } => texts.errors.error_rate_limited,
+            Self::Server { .. } => texts.errors.error_server,
+            Self::Unexpected { .. } => texts.errors.error_unexpected,
+            Self::Storage { .. } => texts.errors.error_storage,
         };
         text.to_owned()
     }
@@ -142,7 +179,7 @@ impl std::fmt::Display for ClientError {
             Self::InvalidCredentials => write!(f, "wrong email or password"),
             Self::EmailNotVerified => write!(f, "email not verified"),
             Self::Forbidden => write!(f, "forbidden"),
-            Self::Validation { code, message } => write!(f, "invalid ({code}): {message}"),
+            Self::Validation { code, message, .. } => write!(f, "invalid ({code}): {message}"),
             Self::Conflict { message } => write!(f, "conflict: {message}"),
             Self::RateLimited {
                 retry_after: Some(seconds),

@@ -1,4 +1,5 @@
-//! Installs the service worker (`/sw.js`) that keeps the app shell and catalog usable offline.
+//! Installs the service worker (`/sw.js`) that keeps the app shell usable offline (course data
+//! offline is `store`'s, in IndexedDB).
 
 use wasm_bindgen::JsValue;
 

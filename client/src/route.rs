@@ -120,3 +120,30 @@ pub fn switch(route: Route) -> Html {
         access => html! { <Guard {access}>{ page }</Guard> },
     }
 }
+
+// Native tests (`cargo test -p client --lib` on the host): route rules need no browser.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_useful_paths_are_returned_to() {
+        assert_eq!(safe_return_path(Some("/teach")), Some("/teach".into()));
+        assert_eq!(safe_return_path(Some("//evil.example")), None);
+        assert_eq!(safe_return_path(Some("https://evil.example")), None);
+        assert_eq!(safe_return_path(Some("/\\evil")), None);
+        assert_eq!(safe_return_path(Some("/sign-in")), None);
+        assert_eq!(safe_return_path(None), None);
+    }
+
+    #[test]
+    fn guests_wait_then_sign_in_and_roles_are_enforced() {
+        let access = Route::AdminApplications.access();
+        assert_eq!(guard(access, &Session::Loading), GuardDecision::Wait);
+        assert_eq!(guard(access, &Session::Anonymous), GuardDecision::SignIn);
+        assert_eq!(
+            guard(Route::Catalog.access(), &Session::Anonymous),
+            GuardDecision::Allow
+        );
+    }
+}

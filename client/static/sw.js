@@ -1,20 +1,17 @@
-// EduPlatform service worker: keeps the app shell and the course catalog usable offline.
+// EduPlatform service worker: keeps the app shell usable offline. It caches nothing from /api/:
+// offline course data is the app's own, in IndexedDB (client/src/store/).
 //
 // - The shell ("/" plus every asset it references, and the manifest's icons) is precached on
 //   install and refreshed whenever a navigation fetches a new index.html.
 // - Navigations: network first, falling back to the cached "/" so every SPA route opens offline.
 // - Same-origin static assets (Trunk hashes their names): cache first.
-// - GET /api/courses: network first, falling back to the last answer seen. The first page (no
-//   query: the server's default page size) is fetched on install too, because the app asks for it
-//   before this worker controls the page.
-// - Every other /api/ response is never cached: it will carry private data.
-// Bump VERSION to drop every cache made by an older worker.
+// - /api/ requests go straight to the network, never stored (they carry private or live data).
+// Bump VERSION to drop every cache made by an older worker; caches named edu-* that this worker
+// does not use (the edu-api-v1 catalog cache of earlier workers) are deleted on activation.
 
 const VERSION = "v1";
 const SHELL_CACHE = `edu-shell-${VERSION}`;
-const API_CACHE = `edu-api-${VERSION}`;
-const CACHES = [SHELL_CACHE, API_CACHE];
-const CATALOG_FIRST_PAGE = "/api/courses";
+const CACHES = [SHELL_CACHE];
 
 // Same-origin asset paths in a document: attribute values, quoted or not, as the minifier leaves
 // them. That covers the boot script (src), Trunk's preload links and the module and wasm paths on
@@ -60,12 +57,7 @@ self.addEventListener("install", (event) => {
     if (!response.ok) throw new Error(`index.html: HTTP ${response.status}`);
     return cacheShell(response);
   });
-  // Best effort: a catalog that cannot be fetched now must not stop the shell from installing.
-  const catalog = caches
-    .open(API_CACHE)
-    .then((cache) => cache.add(CATALOG_FIRST_PAGE))
-    .catch(() => {});
-  event.waitUntil(Promise.all([shell, catalog]).then(() => self.skipWaiting()));
+  event.waitUntil(shell.then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -89,8 +81,6 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     event.respondWith(navigation(event));
-  } else if (url.pathname === "/api/courses") {
-    event.respondWith(networkFirst(request, API_CACHE));
   } else if (url.pathname.startsWith("/api/")) {
     // Private or live data: straight to the network, never stored.
   } else {
@@ -107,19 +97,6 @@ async function navigation(event) {
     return response;
   } catch (error) {
     const cached = await caches.match("/", { cacheName: SHELL_CACHE });
-    if (cached) return cached;
-    throw error;
-  }
-}
-
-async function networkFirst(request, cacheName) {
-  const cache = await caches.open(cacheName);
-  try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
-    return response;
-  } catch (error) {
-    const cached = await cache.match(request);
     if (cached) return cached;
     throw error;
   }

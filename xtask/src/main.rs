@@ -186,6 +186,11 @@ fn test() -> Result<(), String> {
     step("Rust tests (SQLite and PostgreSQL)", &mut || {
         run(cargo().args(["test", "--workspace", "--exclude", "client"]))
     })?;
+    // The client's pure logic (form checks, error mapping, routes) needs no browser: its unit
+    // tests run natively, in seconds, before the browser ones.
+    step("client unit tests (native)", &mut || {
+        run(cargo().args(["test", "--package", "client", "--lib"]))
+    })?;
     step("wasm tests (headless Chromium)", &mut || {
         run(tools
             .with_path(&mut cargo())

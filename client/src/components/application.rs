@@ -5,17 +5,18 @@ use shared::api::teaching::{ApplicationStatus, TeacherApplication};
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::components::form::{use_focus_first_problem, FormError, SubmitButton, TextAreaField};
+use crate::components::form::{FormError, SubmitButton, TextAreaField};
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
-use crate::forms::{check, FormAction, FormState, Problem};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, Problem};
+use crate::hooks::{use_submit, Submission};
 use crate::i18n::{format_datetime, Texts};
 
 pub fn status_label(texts: &Texts, status: ApplicationStatus) -> &'static str {
     match status {
-        ApplicationStatus::Pending => texts.status_pending,
-        ApplicationStatus::Approved => texts.status_approved,
-        ApplicationStatus::Rejected => texts.status_rejected,
+        ApplicationStatus::Pending => texts.teach.status_pending,
+        ApplicationStatus::Approved => texts.teach.status_approved,
+        ApplicationStatus::Rejected => texts.teach.status_rejected,
     }
 }
 
@@ -33,16 +34,16 @@ pub fn application_status_card(props: &ApplicationStatusCardProps) -> Html {
     let status = application.status;
     let (title, body) = match status {
         ApplicationStatus::Pending => (
-            texts.application_pending_title,
-            texts.application_pending_body,
+            texts.teach.application_pending_title,
+            texts.teach.application_pending_body,
         ),
         ApplicationStatus::Approved => (
-            texts.application_approved_title,
-            texts.application_approved_body,
+            texts.teach.application_approved_title,
+            texts.teach.application_approved_body,
         ),
         ApplicationStatus::Rejected => (
-            texts.application_rejected_title,
-            texts.application_rejected_body,
+            texts.teach.application_rejected_title,
+            texts.teach.application_rejected_body,
         ),
     };
     let sent = format_datetime(&application.created_at, locale);
@@ -56,13 +57,13 @@ pub fn application_status_card(props: &ApplicationStatusCardProps) -> Html {
             <p class="panel__lead">{ body }</p>
             if let Some(reason) = application.rejection_reason.as_ref().filter(|_| status == ApplicationStatus::Rejected) {
                 <blockquote class="application-status__reason" data-testid="rejection-reason">
-                    <p class="application-status__reason-label">{ texts.application_reason }</p>
+                    <p class="application-status__reason-label">{ texts.teach.application_reason }</p>
                     <p>{ reason.clone() }</p>
                 </blockquote>
             }
             <dl class="facts">
-                <div><dt>{ texts.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
-                <div><dt>{ texts.application_sent }</dt><dd>{ sent }</dd></div>
+                <div><dt>{ texts.forms.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
+                <div><dt>{ texts.teach.application_sent }</dt><dd>{ sent }</dd></div>
             </dl>
         </section>
     }
@@ -117,24 +118,24 @@ pub fn application_item(props: &ApplicationItemProps) -> Html {
                 </p>
             </div>
             <dl class="facts">
-                <div><dt>{ texts.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
+                <div><dt>{ texts.forms.field_subject }</dt><dd>{ application.subject.clone() }</dd></div>
                 <div>
-                    <dt>{ texts.field_link }</dt>
+                    <dt>{ texts.forms.field_link }</dt>
                     <dd>
                         <a href={application.link.clone()} target="_blank" rel="noopener noreferrer nofollow">
                             { application.link.clone() }
                         </a>
                     </dd>
                 </div>
-                <div><dt>{ texts.application_sent }</dt><dd>{ format_datetime(&application.created_at, locale) }</dd></div>
+                <div><dt>{ texts.teach.application_sent }</dt><dd>{ format_datetime(&application.created_at, locale) }</dd></div>
                 if let Some(decided) = decided {
-                    <div><dt>{ texts.application_decided }</dt><dd>{ decided }</dd></div>
+                    <div><dt>{ texts.admin.application_decided }</dt><dd>{ decided }</dd></div>
                 }
             </dl>
             <p class="application__bio">{ application.bio.clone() }</p>
             if let Some(reason) = &application.rejection_reason {
                 <blockquote class="application-status__reason">
-                    <p class="application-status__reason-label">{ texts.application_reason }</p>
+                    <p class="application-status__reason-label">{ texts.teach.application_reason }</p>
                     <p>{ reason.clone() }</p>
                 </blockquote>
             }
@@ -142,18 +143,24 @@ pub fn application_item(props: &ApplicationItemProps) -> Html {
                 <div class="application__actions">
                     <button type="button" class="button button--secondary" data-testid="reject"
                         disabled={props.busy} onclick={reject}>
-                        { texts.reject }
+                        { texts.admin.reject }
                     </button>
                     <button type="button" class="button button--primary" data-testid="approve"
                         disabled={props.busy} aria-busy={props.busy.to_string()} onclick={approve}>
                         if props.busy { <span class="spinner" aria-hidden="true"></span> }
-                        { texts.approve }
+                        { texts.admin.approve }
                     </button>
                 </div>
             }
         </li>
     }
 }
+
+const REJECT_FORM: FormSpec = FormSpec {
+    id: "reject-form",
+    fields: &[FieldSpec::new(Field::Reason, &[], check::rejection_reason)],
+    clear: &[],
+};
 
 #[derive(Properties, PartialEq)]
 pub struct RejectDialogProps {
@@ -173,18 +180,31 @@ pub struct RejectDialogProps {
 pub fn reject_dialog(props: &RejectDialogProps) -> Html {
     let texts = use_texts();
     let dialog = use_node_ref();
-    let form = use_reducer(FormState::default);
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
+    let form = {
+        let on_confirm = props.on_confirm.clone();
+        let busy = props.busy;
+        use_submit(&REJECT_FORM, FormState::default, move |form: &FormState| {
+            if busy {
+                return Submission::Ignore;
+            }
+            // The page sends the decision (its state knows which application): hand it the reason.
+            let reason = form.value(Field::Reason).trim().to_owned();
+            let on_confirm = on_confirm.clone();
+            Submission::Send(async move {
+                on_confirm.emit(reason);
+                Ok(())
+            })
+        })
+    };
 
     let open = props.application.is_some();
     {
         let dialog = dialog.clone();
-        let form = form.dispatcher();
+        let form = form.clone();
         use_effect_with(open, move |open| {
             if let Some(dialog) = dialog.cast::<HtmlDialogElement>() {
                 if *open && !dialog.open() {
-                    form.dispatch(FormAction::Reset);
+                    form.reset();
                     let _ = dialog.show_modal();
                 } else if !*open && dialog.open() {
                     dialog.close();
@@ -203,31 +223,6 @@ pub fn reject_dialog(props: &RejectDialogProps) -> Html {
         props.error.clone()
     };
 
-    let oninput = {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| {
-            form.dispatch(FormAction::Input {
-                name: "reason",
-                value,
-            })
-        })
-    };
-    let onsubmit = {
-        let form = form.clone();
-        let on_confirm = props.on_confirm.clone();
-        let busy = props.busy;
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if busy {
-                return;
-            }
-            if check::rejection_reason(form.value("reason")).is_err() {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
-            on_confirm.emit(form.value("reason").trim().to_owned());
-        })
-    };
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
     // Escape closes a modal dialog by itself; tell the page.
     let oncancel = props.on_cancel.reform(|_: Event| ());
@@ -237,21 +232,22 @@ pub fn reject_dialog(props: &RejectDialogProps) -> Html {
         .map(|a| a.applicant_name.clone())
         .unwrap_or_default();
     let error = server_problem
-        .or_else(|| form.problem("reason", check::rejection_reason))
+        .or_else(|| form.problem_of(Field::Reason))
         .map(|p| p.message(texts));
     html! {
         <dialog ref={dialog} class="dialog" aria-labelledby="reject-title" data-testid="reject-dialog" {oncancel}>
-            <form id="reject-form" class="form" method="dialog" novalidate=true ref={form_ref} {onsubmit}>
-                <h2 id="reject-title" class="dialog__title">{ texts.reject_title.replace("{name}", &name) }</h2>
-                <p class="panel__lead">{ texts.reject_lead }</p>
+            <form id={REJECT_FORM.id} class="form" method="dialog" novalidate=true ref={form.node.clone()}
+                onsubmit={form.onsubmit.clone()}>
+                <h2 id="reject-title" class="dialog__title">{ texts.admin.reject_title.replace("{name}", &name) }</h2>
+                <p class="panel__lead">{ texts.admin.reject_lead }</p>
                 <FormError error={form_error} />
-                <TextAreaField form="reject-form" name="reason" label={texts.field_reason}
-                    value={form.value("reason").to_owned()} required=true rows={4}
+                <TextAreaField form={REJECT_FORM.id} name={Field::Reason.name()} label={texts.forms.field_reason}
+                    value={form.value(Field::Reason)} required=true rows={4}
                     maxlength={check::REASON_MAX_CHARS} testid="reject-reason"
-                    {error} {oninput} />
+                    {error} oninput={form.oninput(Field::Reason)} />
                 <div class="dialog__actions">
-                    <button type="button" class="button button--secondary" onclick={cancel}>{ texts.cancel }</button>
-                    <SubmitButton label={texts.reject_confirm} busy_label={texts.saving}
+                    <button type="button" class="button button--secondary" onclick={cancel}>{ texts.common.cancel }</button>
+                    <SubmitButton label={texts.admin.reject_confirm} busy_label={texts.common.saving}
                         busy={props.busy} danger=true testid="reject-confirm" />
                 </div>
             </form>

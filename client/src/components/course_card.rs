@@ -26,13 +26,13 @@ pub fn course_card(props: &CourseCardProps) -> Html {
             </div>
             <div class="course-card__body">
                 <div class="course-card__badges">
-                    <span class={classes!("badge", "badge--level", format!("badge--{level}"))} title={texts.course_level}>
+                    <span class={classes!("badge", "badge--level", format!("badge--{level}"))} title={texts.catalog.course_level}>
                         <span class="level-meter" aria-hidden="true">
                             <span></span><span></span><span></span>
                         </span>
                         { level_label(texts, course.level) }
                     </span>
-                    <span class="badge" title={texts.course_language}>
+                    <span class="badge" title={texts.catalog.course_language}>
                         { language_label(texts, course.language) }
                     </span>
                 </div>
@@ -40,17 +40,17 @@ pub fn course_card(props: &CourseCardProps) -> Html {
                 <p class="course-card__subtitle">{ course.subtitle.clone() }</p>
                 <dl class="course-card__facts">
                     <div class="fact">
-                        <dt class="visually-hidden">{ texts.course_duration }</dt>
+                        <dt class="visually-hidden">{ texts.catalog.course_duration }</dt>
                         <dd>
                             <ClockIcon />
                             { texts.duration(course.estimated_minutes) }
                         </dd>
                     </div>
                     <div class="fact">
-                        <dt class="visually-hidden">{ texts.course_lessons }</dt>
+                        <dt class="visually-hidden">{ texts.catalog.course_lessons }</dt>
                         <dd>
                             <LessonsIcon />
-                            { texts.count(course.lesson_count, &texts.lessons) }
+                            { texts.count(course.lesson_count, &texts.catalog.lessons) }
                         </dd>
                     </div>
                 </dl>
@@ -77,16 +77,16 @@ pub fn course_card_skeleton() -> Html {
 
 fn level_label(texts: &Texts, level: CourseLevel) -> &'static str {
     match level {
-        CourseLevel::Beginner => texts.level_beginner,
-        CourseLevel::Intermediate => texts.level_intermediate,
-        CourseLevel::Advanced => texts.level_advanced,
+        CourseLevel::Beginner => texts.catalog.level_beginner,
+        CourseLevel::Intermediate => texts.catalog.level_intermediate,
+        CourseLevel::Advanced => texts.catalog.level_advanced,
     }
 }
 
 fn language_label(texts: &Texts, language: CourseLanguage) -> &'static str {
     match language {
-        CourseLanguage::En => texts.language_en,
-        CourseLanguage::Ru => texts.language_ru,
+        CourseLanguage::En => texts.catalog.language_en,
+        CourseLanguage::Ru => texts.catalog.language_ru,
     }
 }
 

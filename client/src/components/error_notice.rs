@@ -32,7 +32,7 @@ pub fn error_notice(props: &ErrorNoticeProps) -> Html {
             <div class="state__icon"><AlertIcon /></div>
             <h2 class="state__title">{ props.title.clone() }</h2>
             <p class="state__body">{ props.error.message(texts) }</p>
-            <button class="button button--primary" data-testid="retry" {onclick}>{ texts.retry }</button>
+            <button class="button button--primary" data-testid="retry" {onclick}>{ texts.common.retry }</button>
         </div>
     }
 }

@@ -11,7 +11,7 @@ pub fn footer() -> Html {
         <footer class="site-footer">
             <div class="container site-footer__inner">
                 <span>{ "© EduPlatform" }</span>
-                <span class="site-footer__note">{ texts.footer_note }</span>
+                <span class="site-footer__note">{ texts.common.footer_note }</span>
             </div>
         </footer>
     }

@@ -2,14 +2,16 @@
 //! password managers, the form-wide error, the submit button with its spinner, and the password
 //! strength meter. Props in, callbacks out; the page owns the values (`forms::FormState`).
 
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::icons::{AlertIcon, CheckIcon, CrossIcon, EyeIcon, EyeOffIcon};
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::forms::check::{self, password_strength, Problem, Strength};
+use crate::forms::Field;
+use crate::hooks::FormHandle;
+use crate::i18n::Locale;
 
 /// The `id` of a field's input: `<form id>-<name>`, so two forms on one page never clash.
 fn field_id(form: &str, name: &str) -> String {
@@ -263,8 +265,8 @@ pub fn password_field(props: &PasswordFieldProps) -> Html {
                     class="field__reveal"
                     aria-controls={id.clone()}
                     aria-pressed={visible.to_string()}
-                    aria-label={if *visible { texts.password_hide } else { texts.password_show }}
-                    title={if *visible { texts.password_hide } else { texts.password_show }}
+                    aria-label={if *visible { texts.forms.password_hide } else { texts.forms.password_show }}
+                    title={if *visible { texts.forms.password_hide } else { texts.forms.password_show }}
                     data-testid={format!("reveal-{}", props.name)}
                     onclick={toggle}
                 >
@@ -276,6 +278,27 @@ pub fn password_field(props: &PasswordFieldProps) -> Html {
             }
             { error_line(&id, props.name, props.error.as_ref()) }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProvePasswordFieldProps {
+    /// The form (from `hooks::use_submit`) the field belongs to.
+    pub form: FormHandle,
+    pub field: Field,
+    pub label: AttrValue,
+}
+
+/// The password a person types to prove who they are (sign-in, confirming a change): bound to
+/// its form's value, problem and input.
+#[function_component(ProvePasswordField)]
+pub fn prove_password_field(props: &ProvePasswordFieldProps) -> Html {
+    let texts = use_texts();
+    let ProvePasswordFieldProps { form, field, label } = props;
+    html! {
+        <PasswordField form={form.spec.id} name={field.name()} label={label.clone()}
+            value={form.value(*field)} autocomplete="current-password"
+            error={form.problem(*field, texts)} oninput={form.oninput(*field)} />
     }
 }
 
@@ -315,16 +338,16 @@ pub fn password_rules(props: &PasswordRulesProps) -> Html {
                 </span>
                 <span class="strength__label">
                     if !password.is_empty() {
-                        { format!("{} {}", texts.strength_label, strength.label(texts)) }
+                        { format!("{} {}", texts.forms.strength_label, strength.label(texts)) }
                     }
                 </span>
             </div>
             <ul class="password-rules__list" role="list">
-                { rule(long_enough, texts.count(min, &texts.password_rule_length)) }
-                { rule(uncommon, texts.password_rule_common.to_owned()) }
+                { rule(long_enough, texts.count(min, &texts.forms.password_rule_length)) }
+                { rule(uncommon, texts.forms.password_rule_common.to_owned()) }
             </ul>
             if password.is_empty() || strength == Strength::TooWeak {
-                <p class="field__hint">{ texts.password_tip }</p>
+                <p class="field__hint">{ texts.forms.password_tip }</p>
             }
         </div>
     }
@@ -391,36 +414,18 @@ pub fn submit_button(props: &SubmitButtonProps) -> Html {
     }
 }
 
+/// The UI languages as `<select>` options, each in its own language.
+pub fn language_options() -> Vec<(AttrValue, AttrValue)> {
+    Locale::ALL
+        .iter()
+        .map(|l| (l.code().into(), l.texts().language_name.into()))
+        .collect()
+}
+
 /// The text of the input an `input` event came from.
 pub fn input_value(event: &InputEvent) -> String {
     event
         .target_dyn_into::<HtmlInputElement>()
         .map(|input| input.value())
         .unwrap_or_default()
-}
-
-/// Moves focus to the first invalid field of `form` (or its form-wide error) whenever
-/// `request` changes after the first render, so a failed submit lands where the fix is.
-#[hook]
-pub fn use_focus_first_problem(form: NodeRef, request: u32) {
-    use_effect_with(request, move |request| {
-        if *request == 0 {
-            return;
-        }
-        let Some(form) = form.cast::<web_sys::Element>() else {
-            return;
-        };
-        let target = form
-            .query_selector("[aria-invalid=true]")
-            .ok()
-            .flatten()
-            .or_else(|| {
-                form.query_selector("[data-testid=form-error]")
-                    .ok()
-                    .flatten()
-            });
-        if let Some(element) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-            let _ = element.focus();
-        }
-    });
 }

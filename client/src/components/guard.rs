@@ -52,7 +52,7 @@ pub fn page_loading() -> Html {
     html! {
         <div class="page-loading" role="status" aria-live="polite" data-testid="page-loading">
             <span class="spinner" aria-hidden="true"></span>
-            <span>{ texts.loading }</span>
+            <span>{ texts.common.loading }</span>
         </div>
     }
 }
@@ -64,10 +64,10 @@ pub fn forbidden_view() -> Html {
     html! {
         <section class="state state--page" data-testid="forbidden">
             <div class="state__icon"><LockIcon /></div>
-            <h1 class="state__title">{ texts.forbidden_title }</h1>
-            <p class="state__body">{ texts.forbidden_body }</p>
+            <h1 class="state__title">{ texts.common.forbidden_title }</h1>
+            <p class="state__body">{ texts.common.forbidden_body }</p>
             <Link<Route> to={Route::Home} classes="button button--primary">
-                { texts.not_found_back }
+                { texts.common.not_found_back }
             </Link<Route>>
         </section>
     }

@@ -73,9 +73,9 @@ pub fn header() -> Html {
     };
 
     let label = |route: Route| match route {
-        Route::Teach => texts.nav_teach,
-        Route::AdminApplications => texts.nav_admin,
-        _ => texts.nav_catalog,
+        Route::Teach => texts.common.nav_teach,
+        Route::AdminApplications => texts.common.nav_admin,
+        _ => texts.common.nav_catalog,
     };
     let testid = |route: Route| match route {
         Route::Teach => Some(AttrValue::Static("nav-teach")),
@@ -102,10 +102,10 @@ pub fn header() -> Html {
             <>
                 <NavLink to={Route::SignIn} classes="site-nav__link" testid="nav-sign-in"
                     current={route == Some(Route::SignIn)}>
-                    { texts.sign_in }
+                    { texts.common.sign_in }
                 </NavLink>
                 <NavLink to={Route::SignUp} classes="button button--primary button--small" testid="nav-sign-up">
-                    { texts.sign_up }
+                    { texts.common.sign_up }
                 </NavLink>
             </>
         },
@@ -122,10 +122,10 @@ pub fn header() -> Html {
                     <Logo />
                     <span class="brand__text">
                         <span class="brand__name">{ "EduPlatform" }</span>
-                        <span class="brand__tagline">{ texts.brand_tagline }</span>
+                        <span class="brand__tagline">{ texts.common.brand_tagline }</span>
                     </span>
                 </Link<Route>>
-                <nav class="site-nav" aria-label={texts.nav_label}>
+                <nav class="site-nav" aria-label={texts.common.nav_label}>
                     { for nav_routes(&auth.session).into_iter().map(|link| html! {
                         <NavLink to={link} classes="site-nav__link" testid={testid(link)} current={is_current(link)}>
                             { label(link) }

@@ -24,7 +24,7 @@ pub fn locale_switch() -> Html {
     };
     html! {
         <label class="locale-switch">
-            <span class="visually-hidden">{ texts.locale_label }</span>
+            <span class="visually-hidden">{ texts.common.locale_label }</span>
             <span class="locale-switch__icon"><GlobeIcon /></span>
             <select class="locale-switch__select" data-testid="locale-switch" {onchange}>
                 { for Locale::ALL.iter().map(|locale| html! {

@@ -3,7 +3,6 @@
 pub mod application;
 pub mod auth_card;
 pub mod course_card;
-pub mod dropdown;
 pub mod error_notice;
 pub mod footer;
 pub mod form;
@@ -15,6 +14,7 @@ pub mod logo;
 pub mod nav_link;
 pub mod notification_bell;
 pub mod online_indicator;
+pub mod resend_status;
 pub mod user_menu;
 
 pub use application::{ApplicationItem, ApplicationStatusCard, RejectDialog};
@@ -29,4 +29,5 @@ pub use logo::Logo;
 pub use nav_link::NavLink;
 pub use notification_bell::NotificationBell;
 pub use online_indicator::OnlineIndicator;
+pub use resend_status::ResendStatusLine;
 pub use user_menu::UserMenu;

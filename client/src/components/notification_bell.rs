@@ -5,9 +5,9 @@ use shared::api::notifications::Notification;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::dropdown::use_dropdown;
 use crate::components::icons::BellIcon;
 use crate::contexts::locale::{use_locale, use_texts};
+use crate::hooks::use_dropdown;
 use crate::i18n::format_relative;
 
 #[derive(Properties, PartialEq)]
@@ -70,11 +70,11 @@ pub fn notification_bell(props: &NotificationBellProps) -> Html {
     let mark_all = props.on_mark_all_read.reform(|_: MouseEvent| ());
     let badge = badge_text(props.unread);
     let label = match props.unread {
-        0 => texts.notifications.to_owned(),
+        0 => texts.notifications.notifications.to_owned(),
         n => format!(
             "{} ({})",
-            texts.notifications,
-            texts.count(n, &texts.unread_count)
+            texts.notifications.notifications,
+            texts.count(n, &texts.notifications.unread_count)
         ),
     };
     let now = js_sys::Date::now();
@@ -91,15 +91,15 @@ pub fn notification_bell(props: &NotificationBellProps) -> Html {
             if *open {
                 <div id="notifications-panel" class="bell__panel" data-testid="notifications-panel">
                     <div class="bell__head">
-                        <h2 class="bell__title">{ texts.notifications }</h2>
+                        <h2 class="bell__title">{ texts.notifications.notifications }</h2>
                         if props.unread > 0 {
                             <button type="button" class="link-button" data-testid="mark-all-read" onclick={mark_all}>
-                                { texts.mark_all_read }
+                                { texts.notifications.mark_all_read }
                             </button>
                         }
                     </div>
                     if props.items.is_empty() {
-                        <p class="bell__empty">{ texts.notifications_empty }</p>
+                        <p class="bell__empty">{ texts.notifications.notifications_empty }</p>
                     } else {
                         <ul class="bell__list" role="list">
                             { for props.items.iter().map(|item| {
@@ -118,7 +118,7 @@ pub fn notification_bell(props: &NotificationBellProps) -> Html {
                                             class={classes!("bell__item", (!item.read).then_some("is-unread"))}
                                             data-testid="notification-item" data-read={item.read.to_string()} {onclick}>
                                             if !item.read {
-                                                <span class="bell__dot" aria-label={texts.unread}></span>
+                                                <span class="bell__dot" aria-label={texts.notifications.unread}></span>
                                             }
                                             <span class="bell__item-title">{ item.title.clone() }</span>
                                             <span class="bell__item-body">{ item.body.clone() }</span>

@@ -10,9 +10,9 @@ pub fn online_indicator() -> Html {
     let texts = use_texts();
     let online = use_online();
     let (label, hint) = if online {
-        (texts.online, texts.online_hint)
+        (texts.common.online, texts.common.online_hint)
     } else {
-        (texts.offline, texts.offline_hint)
+        (texts.common.offline, texts.common.offline_hint)
     };
     html! {
         <span

@@ -3,10 +3,10 @@
 use shared::api::accounts::Me;
 use yew::prelude::*;
 
-use crate::components::dropdown::use_dropdown;
 use crate::components::icons::{SignOutIcon, UserIcon};
 use crate::components::NavLink;
 use crate::contexts::locale::use_texts;
+use crate::hooks::use_dropdown;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
@@ -60,7 +60,7 @@ pub fn user_menu(props: &UserMenuProps) -> Html {
                 aria-haspopup="true" aria-expanded={open.to_string()} aria-controls="user-menu-panel"
                 title={me.display_name.clone()} onclick={toggle}>
                 <span class="avatar" aria-hidden="true">{ initial(&me.display_name) }</span>
-                <span class="visually-hidden">{ texts.account_menu.replace("{name}", &me.display_name) }</span>
+                <span class="visually-hidden">{ texts.common.account_menu.replace("{name}", &me.display_name) }</span>
             </button>
             if *open {
                 <div id="user-menu-panel" class="menu-panel">
@@ -69,11 +69,11 @@ pub fn user_menu(props: &UserMenuProps) -> Html {
                         <p class="menu-panel__email">{ me.email.clone() }</p>
                     </div>
                     <NavLink to={Route::Account} classes="menu-panel__item" testid="nav-account" onclick={close}>
-                        <UserIcon />{ texts.nav_account }
+                        <UserIcon />{ texts.common.nav_account }
                     </NavLink>
                     <button type="button" class="menu-panel__item" data-testid="nav-sign-out"
                         disabled={props.signing_out} onclick={sign_out}>
-                        <SignOutIcon />{ texts.sign_out }
+                        <SignOutIcon />{ texts.common.sign_out }
                     </button>
                     if let Some(error) = &props.error {
                         <p class="status-line status-line--error" role="alert">{ error.clone() }</p>

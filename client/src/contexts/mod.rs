@@ -1,5 +1,6 @@
 //! App-wide state shared through Yew contexts: the UI language, the network status, who is signed
-//! in and their notifications.
+//! in and their notifications, and the
+//! device's database.
 //!
 //! Providers own the browser wiring (events, `<html lang>`, saving through `store`, polling through
 //! `api`); components only read the context through the `use_*` hooks.
@@ -8,3 +9,4 @@ pub mod auth;
 pub mod locale;
 pub mod notifications;
 pub mod online;
+pub mod store;

@@ -33,16 +33,16 @@ pub enum Problem {
 impl Problem {
     pub fn message(&self, texts: &Texts) -> String {
         match self {
-            Self::Required => texts.problem_required.to_owned(),
-            Self::InvalidEmail => texts.problem_email.to_owned(),
-            Self::TooShort { min } => texts.count(*min as u32, &texts.problem_too_short),
-            Self::TooLong { max } => texts.count(*max as u32, &texts.problem_too_long),
-            Self::CommonPassword => texts.problem_common_password.to_owned(),
-            Self::InvalidTimeZone => texts.problem_time_zone.to_owned(),
-            Self::InvalidLink => texts.problem_link.to_owned(),
-            Self::ControlCharacters => texts.problem_control_characters.to_owned(),
-            Self::WrongPassword => texts.error_wrong_password.to_owned(),
-            Self::Server(reason) => texts.problem_server.replace("{reason}", reason),
+            Self::Required => texts.forms.problem_required.to_owned(),
+            Self::InvalidEmail => texts.forms.problem_email.to_owned(),
+            Self::TooShort { min } => texts.count(*min as u32, &texts.forms.problem_too_short),
+            Self::TooLong { max } => texts.count(*max as u32, &texts.forms.problem_too_long),
+            Self::CommonPassword => texts.forms.problem_common_password.to_owned(),
+            Self::InvalidTimeZone => texts.forms.problem_time_zone.to_owned(),
+            Self::InvalidLink => texts.forms.problem_link.to_owned(),
+            Self::ControlCharacters => texts.forms.problem_control_characters.to_owned(),
+            Self::WrongPassword => texts.errors.error_wrong_password.to_owned(),
+            Self::Server(reason) => texts.forms.problem_server.replace("{reason}", reason),
         }
     }
 }
@@ -108,6 +108,11 @@ pub fn new_password(input: &str) -> Check {
 /// Whether a password is on the shared list of the most common ones (the rule the server applies).
 pub fn is_common_password(input: &str) -> bool {
     validate::is_common_password(input)
+}
+
+/// A value with nothing to check on this side (a choice from a list).
+pub fn anything(_input: &str) -> Check {
+    Ok(())
 }
 
 /// A password being typed to prove who one is: only "not empty" is ours to judge.
@@ -201,10 +206,10 @@ impl Strength {
 
     pub fn label(self, texts: &Texts) -> &'static str {
         match self {
-            Self::TooWeak => texts.strength_too_weak,
-            Self::Fair => texts.strength_fair,
-            Self::Good => texts.strength_good,
-            Self::Strong => texts.strength_strong,
+            Self::TooWeak => texts.forms.strength_too_weak,
+            Self::Fair => texts.forms.strength_fair,
+            Self::Good => texts.forms.strength_good,
+            Self::Strong => texts.forms.strength_strong,
         }
     }
 }
@@ -239,5 +244,58 @@ pub fn password_strength(password: &str) -> Strength {
         Strength::Good
     } else {
         Strength::Fair
+    }
+}
+
+// Native tests (`cargo test -p client --lib` on the host): these checks need no browser.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, RU};
+
+    #[test]
+    fn each_check_words_the_shared_verdict() {
+        assert_eq!(email(" "), Err(Problem::Required));
+        assert_eq!(email("ada"), Err(Problem::InvalidEmail));
+        assert_eq!(email(" Ada@Example.com "), Ok(()));
+        assert_eq!(new_password("short"), Err(Problem::TooShort { min: 10 }));
+        assert_eq!(new_password("1234567890"), Err(Problem::CommonPassword));
+        assert_eq!(current_password(""), Err(Problem::Required));
+        assert_eq!(display_name("Ada\u{7}"), Err(Problem::ControlCharacters));
+        assert_eq!(time_zone("Nowhere/Place; x"), Err(Problem::InvalidTimeZone));
+        assert_eq!(link("example.com"), Err(Problem::InvalidLink));
+        assert_eq!(rejection_reason("no"), Err(Problem::TooShort { min: 5 }));
+        assert_eq!(anything(""), Ok(()));
+    }
+
+    #[test]
+    fn problems_are_worded_with_plurals_in_both_languages() {
+        assert_eq!(
+            Problem::TooShort { min: 10 }.message(&EN),
+            "Use at least 10 characters."
+        );
+        assert_eq!(
+            Problem::TooLong { max: 1 }.message(&RU),
+            "Не больше 1 символа."
+        );
+        assert_eq!(
+            Problem::Server("email is taken".into()).message(&EN),
+            "Not accepted: email is taken"
+        );
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(password_strength(""), Strength::TooWeak);
+        assert_eq!(password_strength("abc"), Strength::TooWeak);
+        assert_eq!(password_strength("1234567890"), Strength::TooWeak);
+        assert_eq!(password_strength("aaaaaaaaaaaaaaaaaaaa"), Strength::Fair);
+        assert_eq!(password_strength("kettleplum"), Strength::Fair);
+        assert_eq!(password_strength("kettleplum77"), Strength::Good);
+        assert_eq!(password_strength("Kettle-plum-77"), Strength::Strong);
+        assert_eq!(
+            password_strength("correct horse battery staple"),
+            Strength::Strong
+        );
     }
 }

@@ -201,236 +201,129 @@ pub struct Plural {
     pub many: &'static str,
 }
 
-/// All UI strings of one language. Placeholders: `{n}` count, `{h}` hours, `{m}` minutes, `{s}`
-/// seconds, `{name}` a person, `{email}` an address, `{when}` a date, `{reason}` the server's words.
+/// Declares a struct of UI strings: each field is `&'static str` unless it names its type, and
+/// every struct can be compared and serialized (the tests walk every string of both languages).
+macro_rules! strings {
+    ($(
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($(#[$field_meta:meta])* $field:ident $(: $ty:ty)?),* $(,)? }
+    )*) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        pub struct $name { $($(#[$field_meta])* pub $field: strings!(@type $($ty)?),)* }
+    )*};
+    (@type) => { &'static str };
+    (@type $ty:ty) => { $ty };
+}
+
+strings! {
+    /// The app shell (header, footer, navigation, online status, not found) and words every
+    /// feature uses.
+    pub struct CommonTexts {
+        skip_to_content, brand_tagline, nav_label, nav_catalog, locale_label, online, offline,
+        online_hint, offline_hint, footer_note, loading, retry, not_found_title,
+        not_found_body, not_found_back, nav_teach, nav_admin, nav_account, account_menu,
+        sign_in, sign_up, sign_out, save, saving, saved, sending, deleting, cancel,
+        go_to_account, back_to_sign_in, forbidden_title, forbidden_body, role_student,
+        role_teacher, role_admin,
+    }
+
+    /// The course catalog and course cards.
+    pub struct CatalogTexts {
+        catalog_title, catalog_lead, catalog_empty_title, catalog_empty_body,
+        catalog_error_title, load_more, loading_more, course_language, course_level,
+        course_duration, course_lessons, language_en, language_ru, level_beginner,
+        level_intermediate, level_advanced,
+        lessons: Plural,
+        duration_minutes, duration_hours, duration_hours_minutes,
+    }
+
+    /// What went wrong, for `ClientError::message`.
+    pub struct ErrorTexts {
+        error_offline, error_network, error_not_found, error_unauthorized, error_forbidden,
+        error_validation, error_conflict, error_rate_limited, error_server, error_unexpected,
+        error_storage, error_invalid_credentials, error_email_not_verified,
+        error_invalid_token, error_wrong_password, error_rate_limited_wait,
+    }
+
+    /// Form fields, password rules and strength, and the problems a field can have.
+    pub struct FormTexts {
+        field_display_name, field_email, field_password, field_current_password,
+        field_new_password, field_new_email, field_language, field_language_hint,
+        field_time_zone, field_subject, field_subject_hint, field_link, field_link_hint,
+        field_bio, field_bio_hint, field_reason, password_show, password_hide,
+        password_rule_length: Plural,
+        password_rule_common, password_tip, strength_label, strength_too_weak, strength_fair,
+        strength_good, strength_strong, problem_required, problem_email,
+        problem_too_short: Plural,
+        problem_too_long: Plural,
+        problem_common_password, problem_time_zone, problem_link, problem_control_characters,
+        problem_server,
+    }
+
+    /// Signing up, confirming the email, signing in and resetting the password.
+    pub struct AuthTexts {
+        sign_up_title, sign_up_lead, sign_up_submit, sign_up_busy, sign_up_fineprint,
+        have_account, no_account, check_email_title, check_email_body, check_email_spam,
+        check_email_wrong_address, resend_verification, resend_done,
+        /// The email confirmation page's name in the browser tab.
+        verify_page_title,
+        verify_ok_title, verify_ok_body, verify_failed_title, verify_failed_hint,
+        sign_in_title, sign_in_lead, sign_in_submit, sign_in_busy, forgot_password_link,
+        forgot_title, forgot_lead, forgot_submit, forgot_done_body, reset_title, reset_lead,
+        reset_submit, reset_new_link, reset_done_title, reset_done_body,
+    }
+
+    /// The account page: profile, password, email, devices, data export and deletion.
+    pub struct AccountTexts {
+        profile_title, password_title, password_lead, password_submit, password_changed,
+        email_title, email_lead, email_submit, email_change_sent, sessions_title,
+        sessions_lead, sessions_error, session_revoke, session_last_active, this_device,
+        unknown_device, export_title, export_lead, export_submit, delete_title,
+        delete_warning_title, delete_warning_body, delete_password_label, delete_submit,
+    }
+
+    /// Applying to teach and the application's status.
+    pub struct TeachTexts {
+        teach_title, teach_lead, teach_error, teach_apply_title, teach_apply_again,
+        teach_apply_lead, teach_submit, teach_you_are_teacher, teach_you_are_teacher_body,
+        teach_admin, status_pending, status_approved, status_rejected,
+        application_pending_title, application_pending_body, application_approved_title,
+        application_approved_body, application_rejected_title, application_rejected_body,
+        application_reason, application_sent,
+    }
+
+    /// The admins' queue of teacher applications.
+    pub struct AdminTexts {
+        application_decided, applications_title, applications_lead, applications_error,
+        applications_empty_pending, applications_empty, approve, reject, reject_title,
+        reject_lead, reject_confirm, application_approved_toast, application_rejected_toast,
+    }
+
+    /// The notification bell.
+    pub struct NotificationTexts {
+        notifications, notifications_empty, mark_all_read, unread,
+        unread_count: Plural,
+    }
+}
+
+/// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
+/// Placeholders: `{n}` count, `{h}` hours, `{m}` minutes, `{s}` seconds, `{name}` a person, `{email}` an address, `{when}` a date, `{reason}` the server's words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Texts {
     #[serde(skip)]
     pub plural_rule: PluralRule,
     /// The language's own name, shown in the switch.
     pub language_name: &'static str,
-
-    pub skip_to_content: &'static str,
-    pub brand_tagline: &'static str,
-    pub nav_label: &'static str,
-    pub nav_catalog: &'static str,
-    pub locale_label: &'static str,
-    pub online: &'static str,
-    pub offline: &'static str,
-    pub online_hint: &'static str,
-    pub offline_hint: &'static str,
-    pub footer_note: &'static str,
-    pub loading: &'static str,
-
-    pub catalog_title: &'static str,
-    pub catalog_lead: &'static str,
-    pub catalog_empty_title: &'static str,
-    pub catalog_empty_body: &'static str,
-    pub catalog_error_title: &'static str,
-    pub retry: &'static str,
-    pub load_more: &'static str,
-    pub loading_more: &'static str,
-
-    pub course_language: &'static str,
-    pub course_level: &'static str,
-    pub course_duration: &'static str,
-    pub course_lessons: &'static str,
-    pub language_en: &'static str,
-    pub language_ru: &'static str,
-    pub level_beginner: &'static str,
-    pub level_intermediate: &'static str,
-    pub level_advanced: &'static str,
-    pub lessons: Plural,
-    pub duration_minutes: &'static str,
-    pub duration_hours: &'static str,
-    pub duration_hours_minutes: &'static str,
-
-    pub not_found_title: &'static str,
-    pub not_found_body: &'static str,
-    pub not_found_back: &'static str,
-
-    pub error_offline: &'static str,
-    pub error_network: &'static str,
-    pub error_not_found: &'static str,
-    pub error_unauthorized: &'static str,
-    pub error_forbidden: &'static str,
-    pub error_validation: &'static str,
-    pub error_conflict: &'static str,
-    pub error_rate_limited: &'static str,
-    pub error_server: &'static str,
-    pub error_unexpected: &'static str,
-    pub error_storage: &'static str,
-
-    // Accounts: navigation and shared words
-    pub nav_teach: &'static str,
-    pub nav_admin: &'static str,
-    pub nav_account: &'static str,
-    pub account_menu: &'static str,
-    pub sign_in: &'static str,
-    pub sign_up: &'static str,
-    pub sign_out: &'static str,
-    pub save: &'static str,
-    pub saving: &'static str,
-    pub saved: &'static str,
-    pub sending: &'static str,
-    pub deleting: &'static str,
-    pub cancel: &'static str,
-    pub go_to_account: &'static str,
-    pub back_to_sign_in: &'static str,
-    pub forbidden_title: &'static str,
-    pub forbidden_body: &'static str,
-    pub role_student: &'static str,
-    pub role_teacher: &'static str,
-    pub role_admin: &'static str,
-
-    // Form fields
-    pub field_display_name: &'static str,
-    pub field_email: &'static str,
-    pub field_password: &'static str,
-    pub field_current_password: &'static str,
-    pub field_new_password: &'static str,
-    pub field_new_email: &'static str,
-    pub field_language: &'static str,
-    pub field_language_hint: &'static str,
-    pub field_time_zone: &'static str,
-    pub field_subject: &'static str,
-    pub field_subject_hint: &'static str,
-    pub field_link: &'static str,
-    pub field_link_hint: &'static str,
-    pub field_bio: &'static str,
-    pub field_bio_hint: &'static str,
-    pub field_reason: &'static str,
-    pub password_show: &'static str,
-    pub password_hide: &'static str,
-    pub password_rule_length: Plural,
-    pub password_rule_common: &'static str,
-    pub password_tip: &'static str,
-    pub strength_label: &'static str,
-    pub strength_too_weak: &'static str,
-    pub strength_fair: &'static str,
-    pub strength_good: &'static str,
-    pub strength_strong: &'static str,
-    pub problem_required: &'static str,
-    pub problem_email: &'static str,
-    pub problem_too_short: Plural,
-    pub problem_too_long: Plural,
-    pub problem_common_password: &'static str,
-    pub problem_time_zone: &'static str,
-    pub problem_link: &'static str,
-    pub problem_control_characters: &'static str,
-    pub problem_server: &'static str,
-
-    // Sign up, verify, sign in, reset
-    pub sign_up_title: &'static str,
-    pub sign_up_lead: &'static str,
-    pub sign_up_submit: &'static str,
-    pub sign_up_busy: &'static str,
-    pub sign_up_fineprint: &'static str,
-    pub have_account: &'static str,
-    pub no_account: &'static str,
-    pub check_email_title: &'static str,
-    pub check_email_body: &'static str,
-    pub check_email_spam: &'static str,
-    pub check_email_wrong_address: &'static str,
-    pub resend_verification: &'static str,
-    pub resend_done: &'static str,
-    /// The email confirmation page's name in the browser tab.
-    pub verify_page_title: &'static str,
-    pub verify_ok_title: &'static str,
-    pub verify_ok_body: &'static str,
-    pub verify_failed_title: &'static str,
-    pub verify_failed_hint: &'static str,
-    pub sign_in_title: &'static str,
-    pub sign_in_lead: &'static str,
-    pub sign_in_submit: &'static str,
-    pub sign_in_busy: &'static str,
-    pub forgot_password_link: &'static str,
-    pub forgot_title: &'static str,
-    pub forgot_lead: &'static str,
-    pub forgot_submit: &'static str,
-    pub forgot_done_body: &'static str,
-    pub reset_title: &'static str,
-    pub reset_lead: &'static str,
-    pub reset_submit: &'static str,
-    pub reset_new_link: &'static str,
-    pub reset_done_title: &'static str,
-    pub reset_done_body: &'static str,
-
-    // Account page
-    pub profile_title: &'static str,
-    pub password_title: &'static str,
-    pub password_lead: &'static str,
-    pub password_submit: &'static str,
-    pub password_changed: &'static str,
-    pub email_title: &'static str,
-    pub email_lead: &'static str,
-    pub email_submit: &'static str,
-    pub email_change_sent: &'static str,
-    pub sessions_title: &'static str,
-    pub sessions_lead: &'static str,
-    pub sessions_error: &'static str,
-    pub session_revoke: &'static str,
-    pub session_last_active: &'static str,
-    pub this_device: &'static str,
-    pub unknown_device: &'static str,
-    pub export_title: &'static str,
-    pub export_lead: &'static str,
-    pub export_submit: &'static str,
-    pub delete_title: &'static str,
-    pub delete_warning_title: &'static str,
-    pub delete_warning_body: &'static str,
-    pub delete_password_label: &'static str,
-    pub delete_submit: &'static str,
-
-    // Teaching
-    pub teach_title: &'static str,
-    pub teach_lead: &'static str,
-    pub teach_error: &'static str,
-    pub teach_apply_title: &'static str,
-    pub teach_apply_again: &'static str,
-    pub teach_apply_lead: &'static str,
-    pub teach_submit: &'static str,
-    pub teach_you_are_teacher: &'static str,
-    pub teach_you_are_teacher_body: &'static str,
-    pub teach_admin: &'static str,
-    pub status_pending: &'static str,
-    pub status_approved: &'static str,
-    pub status_rejected: &'static str,
-    pub application_pending_title: &'static str,
-    pub application_pending_body: &'static str,
-    pub application_approved_title: &'static str,
-    pub application_approved_body: &'static str,
-    pub application_rejected_title: &'static str,
-    pub application_rejected_body: &'static str,
-    pub application_reason: &'static str,
-    pub application_sent: &'static str,
-    pub application_decided: &'static str,
-    pub applications_title: &'static str,
-    pub applications_lead: &'static str,
-    pub applications_error: &'static str,
-    pub applications_empty_pending: &'static str,
-    pub applications_empty: &'static str,
-    pub approve: &'static str,
-    pub reject: &'static str,
-    pub reject_title: &'static str,
-    pub reject_lead: &'static str,
-    pub reject_confirm: &'static str,
-    pub application_approved_toast: &'static str,
-    pub application_rejected_toast: &'static str,
-
-    // Notifications
-    pub notifications: &'static str,
-    pub notifications_empty: &'static str,
-    pub mark_all_read: &'static str,
-    pub unread: &'static str,
-    pub unread_count: Plural,
-
-    // More errors
-    pub error_invalid_credentials: &'static str,
-    pub error_email_not_verified: &'static str,
-    pub error_invalid_token: &'static str,
-    pub error_wrong_password: &'static str,
-    pub error_rate_limited_wait: &'static str,
+    pub common: CommonTexts,
+    pub catalog: CatalogTexts,
+    pub errors: ErrorTexts,
+    pub forms: FormTexts,
+    pub auth: AuthTexts,
+    pub account: AccountTexts,
+    pub teach: TeachTexts,
+    pub admin: AdminTexts,
+    pub notifications: NotificationTexts,
 }
 
 impl Texts {
@@ -452,9 +345,9 @@ impl Texts {
     pub fn duration(&self, minutes: u32) -> String {
         let (h, m) = (minutes / 60, minutes % 60);
         let pattern = match (h, m) {
-            (0, _) => self.duration_minutes,
-            (_, 0) => self.duration_hours,
-            _ => self.duration_hours_minutes,
+            (0, _) => self.catalog.duration_minutes,
+            (_, 0) => self.catalog.duration_hours,
+            _ => self.catalog.duration_hours_minutes,
         };
         pattern
             .replace("{h}", &h.to_string())

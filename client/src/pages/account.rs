@@ -6,7 +6,7 @@
 
 mod danger;
 mod email;
-mod password;
+pub mod password;
 mod profile;
 mod sessions;
 
@@ -15,6 +15,7 @@ use yew::prelude::*;
 use crate::components::PageLoading;
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
+use crate::hooks::use_page_title;
 use crate::i18n::Texts;
 use shared::api::accounts::Role;
 
@@ -23,7 +24,7 @@ pub use sessions::describe_user_agent;
 #[function_component(AccountPage)]
 pub fn account_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.nav_account);
+    use_page_title(texts.common.nav_account);
     let auth = use_auth();
     let Some(me) = auth.user().cloned() else {
         return html! { <PageLoading /> };
@@ -60,9 +61,9 @@ pub fn account_page() -> Html {
 
 pub fn role_label(texts: &Texts, role: Role) -> &'static str {
     match role {
-        Role::Student => texts.role_student,
-        Role::Teacher => texts.role_teacher,
-        Role::Admin => texts.role_admin,
+        Role::Student => texts.common.role_student,
+        Role::Teacher => texts.common.role_teacher,
+        Role::Admin => texts.common.role_admin,
     }
 }
 

@@ -13,6 +13,7 @@ use crate::components::{ApplicationItem, ErrorNotice, PageLoading, RejectDialog}
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
+use crate::hooks::use_page_title;
 
 const TABS: [ApplicationStatus; 3] = [
     ApplicationStatus::Pending,
@@ -124,7 +125,7 @@ impl Reducible for QueueState {
 #[function_component(AdminApplicationsPage)]
 pub fn admin_applications_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.applications_title);
+    use_page_title(texts.admin.applications_title);
     let state = use_reducer(QueueState::default);
     let auth = use_auth();
 
@@ -245,13 +246,13 @@ pub fn admin_applications_page() -> Html {
     let list = match &state.listing {
         Listing::Loading => html! { <PageLoading /> },
         Listing::Failed(error) => html! {
-            <ErrorNotice testid="applications-error" title={texts.applications_error} error={error.clone()} on_retry={retry} />
+            <ErrorNotice testid="applications-error" title={texts.admin.applications_error} error={error.clone()} on_retry={retry} />
         },
         Listing::Loaded(list) if list.is_empty() => html! {
             <div class="state" data-testid="applications-empty">
                 <div class="state__icon"><CheckIcon /></div>
                 <p class="state__body">
-                    { if pending { texts.applications_empty_pending } else { texts.applications_empty } }
+                    { if pending { texts.admin.applications_empty_pending } else { texts.admin.applications_empty } }
                 </p>
             </div>
         },
@@ -267,9 +268,9 @@ pub fn admin_applications_page() -> Html {
     };
     let decided = state.decided.as_ref().map(|(name, status)| {
         let template = if *status == ApplicationStatus::Approved {
-            texts.application_approved_toast
+            texts.admin.application_approved_toast
         } else {
-            texts.application_rejected_toast
+            texts.admin.application_rejected_toast
         };
         template.replace("{name}", name)
     });
@@ -278,10 +279,10 @@ pub fn admin_applications_page() -> Html {
     html! {
         <section class="admin-applications" data-testid="admin-applications" aria-labelledby="applications-title">
             <header class="page-hero">
-                <h1 id="applications-title" class="page-hero__title">{ texts.applications_title }</h1>
-                <p class="page-hero__lead">{ texts.applications_lead }</p>
+                <h1 id="applications-title" class="page-hero__title">{ texts.admin.applications_title }</h1>
+                <p class="page-hero__lead">{ texts.admin.applications_lead }</p>
             </header>
-            <div class="tabs" role="tablist" aria-label={texts.applications_title} {onkeydown}>
+            <div class="tabs" role="tablist" aria-label={texts.admin.applications_title} {onkeydown}>
                 { for tabs }
             </div>
             <p class="status-line status-line--ok" role="status" aria-live="polite" data-testid="decided">

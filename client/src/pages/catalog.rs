@@ -1,7 +1,8 @@
 //! The course catalog: the first page on arrival, more pages on demand.
 //!
-//! Page state is a reducer (`CatalogState`); fetching goes through `api::list_courses`. When a load
-//! fails and the browser comes back online, the failed load is retried by itself.
+//! Page state is a reducer (`CatalogState`); fetching goes through `api::list_courses`, and
+//! `store::catalog` keeps each page on the device so the catalog opens offline. When a load fails
+//! and the browser comes back online, the failed load is retried by itself.
 
 use std::rc::Rc;
 
@@ -13,7 +14,10 @@ use crate::components::icons::BooksIcon;
 use crate::components::{CourseCard, CourseCardSkeleton, ErrorNotice};
 use crate::contexts::locale::use_texts;
 use crate::contexts::online::use_online;
+use crate::contexts::store::use_store;
 use crate::error::ClientError;
+use crate::hooks::use_page_title;
+use crate::store::catalog;
 
 /// How many placeholder cards stand in for the first page while it loads.
 const SKELETON_CARDS: usize = 6;
@@ -110,9 +114,10 @@ impl Reducible for CatalogState {
 #[function_component(CatalogPage)]
 pub fn catalog_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.catalog_title);
+    use_page_title(texts.catalog.catalog_title);
     let online = use_online();
     let state = use_reducer(CatalogState::default);
+    let store = use_store();
 
     // Starts a load of `cursor`; the reducer records its outcome.
     let load = {
@@ -122,8 +127,11 @@ pub fn catalog_page() -> Html {
             dispatcher.dispatch(CatalogAction::Started {
                 cursor: cursor.clone(),
             });
+            let store = store.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let action = match api::list_courses(None, cursor.as_deref()).await {
+                let fetched = api::list_courses(None, cursor.as_deref()).await;
+                let kept = catalog::network_first(store.as_ref(), cursor.as_deref(), fetched);
+                let action = match kept.await {
                     Ok(page) => CatalogAction::Loaded { cursor, page },
                     Err(error) => CatalogAction::Failed { cursor, error },
                 };
@@ -171,18 +179,18 @@ pub fn catalog_page() -> Html {
 
     let body = match (&state.phase, state.courses.is_empty()) {
         (Phase::Loading, _) => html! {
-            <div class="card-grid" aria-busy="true" aria-label={texts.loading}>
+            <div class="card-grid" aria-busy="true" aria-label={texts.common.loading}>
                 { for (0..SKELETON_CARDS).map(|i| html! { <CourseCardSkeleton key={i} /> }) }
             </div>
         },
         (Phase::Failed { error, .. }, true) => html! {
-            <ErrorNotice testid="catalog-error" title={texts.catalog_error_title} error={error.clone()} on_retry={retry.clone()} />
+            <ErrorNotice testid="catalog-error" title={texts.catalog.catalog_error_title} error={error.clone()} on_retry={retry.clone()} />
         },
         (_, true) => html! {
             <div class="state" data-testid="catalog-empty">
                 <div class="state__icon"><BooksIcon /></div>
-                <h2 class="state__title">{ texts.catalog_empty_title }</h2>
-                <p class="state__body">{ texts.catalog_empty_body }</p>
+                <h2 class="state__title">{ texts.catalog.catalog_empty_title }</h2>
+                <p class="state__body">{ texts.catalog.catalog_empty_body }</p>
             </div>
         },
         (phase, false) => html! {
@@ -193,7 +201,7 @@ pub fn catalog_page() -> Html {
                     }) }
                 </ul>
                 if let Phase::Failed { error, .. } = phase {
-                    <ErrorNotice testid="catalog-error" title={texts.catalog_error_title} error={error.clone()} on_retry={retry.clone()} compact=true />
+                    <ErrorNotice testid="catalog-error" title={texts.catalog.catalog_error_title} error={error.clone()} on_retry={retry.clone()} compact=true />
                 }
                 if state.next_cursor.is_some() && !matches!(phase, Phase::Failed { .. }) {
                     <div class="catalog__more">
@@ -206,9 +214,9 @@ pub fn catalog_page() -> Html {
                         >
                             if *phase == Phase::LoadingMore {
                                 <span class="spinner" aria-hidden="true"></span>
-                                { texts.loading_more }
+                                { texts.catalog.loading_more }
                             } else {
-                                { texts.load_more }
+                                { texts.catalog.load_more }
                             }
                         </button>
                     </div>
@@ -220,8 +228,8 @@ pub fn catalog_page() -> Html {
     html! {
         <section class="catalog" data-testid="catalog" aria-labelledby="catalog-title">
             <header class="page-hero">
-                <h1 id="catalog-title" class="page-hero__title">{ texts.catalog_title }</h1>
-                <p class="page-hero__lead">{ texts.catalog_lead }</p>
+                <h1 id="catalog-title" class="page-hero__title">{ texts.catalog.catalog_title }</h1>
+                <p class="page-hero__lead">{ texts.catalog.catalog_lead }</p>
             </header>
             { body }
         </section>

@@ -1,6 +1,6 @@
-//! One component per route, each naming itself in the browser tab with `use_page_title`.
-
-use yew::prelude::*;
+//! One component per route, each naming itself in the browser tab with
+//! `hooks::use_page_title`. Pages never import each other: what two pages share is a hook
+//! (`hooks/`) or a component (`components/`).
 
 pub mod account;
 pub mod admin_applications;
@@ -23,14 +23,3 @@ pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use teach::TeachPage;
 pub use verify_email::VerifyEmailPage;
-
-/// Sets the browser tab's title to "`title` · EduPlatform" while the page is shown. `title` comes from
-/// the current `Texts`, so the tab follows a change of language too.
-#[hook]
-pub fn use_page_title(title: &'static str) {
-    use_effect_with(title, |title| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&format!("{title} · EduPlatform"));
-        }
-    });
-}

@@ -6,45 +6,63 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{use_focus_first_problem, FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, PasswordField, SubmitButton};
 use crate::components::icons::CheckIcon;
 use crate::components::AuthCard;
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
-use crate::pages::verify_email::{missing_token, use_mailed_token};
+use crate::error::ClientError;
+use crate::forms::{Field, FormSpec, FormState, NEW_PASSWORD};
+use crate::hooks::{use_mailed_token, use_page_title, use_submit, Submission};
 use crate::route::Route;
 
-const FORM: &str = "reset-password";
-const FIELDS: &[FieldSpec] = &[FieldSpec::new(
-    "new_password",
-    &["new password", "password"],
-)];
+const FORM: FormSpec = FormSpec {
+    id: "reset-password",
+    fields: &[NEW_PASSWORD],
+    clear: &[],
+};
 
 #[function_component(ResetPasswordPage)]
 pub fn reset_password_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.reset_title);
+    use_page_title(texts.auth.reset_title);
     let auth = use_auth();
     let token = use_mailed_token();
-    let form = use_reducer(FormState::default);
     let done = use_state_eq(|| false);
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
+    let form = {
+        let done = done.clone();
+        use_submit(&FORM, FormState::default, move |form: &FormState| {
+            let Some(token) = token.clone() else {
+                return Submission::Refuse(ClientError::missing_token());
+            };
+            let (done, auth) = (done.clone(), auth.clone());
+            let request = ResetPasswordRequest {
+                token,
+                new_password: form.value(Field::NewPassword).to_owned(),
+            };
+            Submission::Send(async move {
+                api::reset_password(&request).await?;
+                // Every session ended, this one included.
+                auth.forget();
+                done.set(true);
+                Ok(())
+            })
+        })
+    };
 
     let footer = html! {
-        <p><Link<Route> to={Route::ForgotPassword}>{ texts.reset_new_link }</Link<Route>></p>
+        <p><Link<Route> to={Route::ForgotPassword}>{ texts.auth.reset_new_link }</Link<Route>></p>
     };
     if *done {
         return html! {
             <section class="auth" data-testid="reset-done">
                 <div class="auth-card auth-card--center">
                     <div class="state__icon state__icon--ok"><CheckIcon /></div>
-                    <h1 class="auth-card__title">{ texts.reset_done_title }</h1>
-                    <p class="auth-card__lead">{ texts.reset_done_body }</p>
+                    <h1 class="auth-card__title">{ texts.auth.reset_done_title }</h1>
+                    <p class="auth-card__lead">{ texts.auth.reset_done_body }</p>
                     <div class="auth-card__actions">
                         <Link<Route> to={Route::SignIn} classes="button button--primary">
-                            { texts.sign_in }
+                            { texts.common.sign_in }
                         </Link<Route>>
                     </div>
                 </div>
@@ -52,67 +70,17 @@ pub fn reset_password_page() -> Html {
         };
     }
 
-    let oninput = {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| {
-            form.dispatch(FormAction::Input {
-                name: "new_password",
-                value,
-            })
-        })
-    };
-    let onsubmit = {
-        let form = form.clone();
-        let done = done.clone();
-        let token = token.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting {
-                return;
-            }
-            let Some(token) = token.clone() else {
-                let error = missing_token();
-                form.dispatch(FormAction::Failed { error, field: None });
-                return;
-            };
-            if check::new_password(form.value("new_password")).is_err() {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
-            let request = ResetPasswordRequest {
-                token,
-                new_password: form.value("new_password").to_owned(),
-            };
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
-            let done = done.clone();
-            let auth = auth.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::reset_password(&request).await {
-                    Ok(()) => {
-                        // Every session ended, this one included.
-                        auth.forget();
-                        done.set(true);
-                    }
-                    Err(error) => form.dispatch(FormAction::Failed {
-                        field: server_field(&error, FIELDS),
-                        error,
-                    }),
-                }
-            });
-        })
-    };
     html! {
-        <AuthCard title={texts.reset_title} lead={texts.reset_lead} testid="reset-password" {footer}>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
-                <FormError error={form.error.clone()} />
-                <PasswordField form={FORM} name="new_password" label={texts.field_new_password}
-                    value={form.value("new_password").to_owned()} autocomplete="new-password"
+        <AuthCard title={texts.auth.reset_title} lead={texts.auth.reset_lead} testid="reset-password" {footer}>
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
+                <FormError error={form.error()} />
+                <PasswordField form={FORM.id} name={Field::NewPassword.name()} label={texts.forms.field_new_password}
+                    value={form.value(Field::NewPassword)} autocomplete="new-password"
                     autofocus=true
-                    error={form.problem("new_password", check::new_password).map(|p| p.message(texts))}
-                    {oninput} />
-                <SubmitButton label={texts.reset_submit} busy_label={texts.saving}
-                    busy={form.submitting} />
+                    error={form.problem(Field::NewPassword, texts)}
+                    oninput={form.oninput(Field::NewPassword)} />
+                <SubmitButton label={texts.auth.reset_submit} busy_label={texts.common.saving}
+                    busy={form.submitting()} />
             </form>
         </AuthCard>
     }

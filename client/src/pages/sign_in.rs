@@ -10,22 +10,23 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, PasswordField, SubmitButton, TextField,
-};
-use crate::components::AuthCard;
+use crate::components::form::{FormError, ProvePasswordField, SubmitButton, TextField};
+use crate::components::{AuthCard, ResendStatusLine};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
-use crate::pages::sign_up::{use_resend_verification, ResendStatus, ResendStatusLine};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::hooks::{use_page_title, use_resend_verification, use_submit, ResendStatus, Submission};
 use crate::route::{safe_return_path, Route};
 
-const FORM: &str = "sign-in";
-const FIELDS: &[FieldSpec] = &[
-    FieldSpec::new("email", &[]),
-    FieldSpec::new("password", &[]),
-];
+const FORM: FormSpec = FormSpec {
+    id: "sign-in",
+    fields: &[
+        FieldSpec::new(Field::Email, &[], check::email),
+        FieldSpec::new(Field::Password, &[], check::current_password),
+    ],
+    clear: &[Field::Password],
+};
 
 /// `?next=/path` (where to go afterwards) and `?email=` (prefilled, e.g. from the verified page).
 #[derive(Debug, Default, Deserialize)]
@@ -44,7 +45,7 @@ pub fn destination(next: Option<&str>) -> Route {
 #[function_component(SignInPage)]
 pub fn sign_in_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.sign_in);
+    use_page_title(texts.common.sign_in);
     let set_locale = use_locale().set_locale;
     let auth = use_auth();
     let navigator = use_navigator();
@@ -52,9 +53,6 @@ pub fn sign_in_page() -> Html {
         .and_then(|l| l.query::<SignInQuery>().ok())
         .unwrap_or_default();
     let next = query.next;
-    let form = use_reducer(|| {
-        FormState::with_values(&[("email", query.email.as_deref().unwrap_or_default())])
-    });
     // A 429 keeps the button off until its deadline and counts the wait down every second.
     let deadline = use_state_eq(|| 0.0_f64);
     let now = use_state_eq(js_sys::Date::now);
@@ -67,8 +65,49 @@ pub fn sign_in_page() -> Html {
             move || drop(ticker)
         });
     }
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
+    let initial = {
+        let email = query.email.clone().unwrap_or_default();
+        move || FormState::with_values(&[(Field::Email, &email)])
+    };
+    let form = {
+        let auth = auth.clone();
+        let deadline = deadline.clone();
+        let now = now.clone();
+        use_submit(&FORM, initial, move |form: &FormState| {
+            if wait > 0 {
+                return Submission::Ignore;
+            }
+            let request = SignInRequest {
+                email: form.value(Field::Email).trim().to_owned(),
+                password: form.value(Field::Password).to_owned(),
+            };
+            let auth = auth.clone();
+            let set_locale = set_locale.clone();
+            let deadline = deadline.clone();
+            let now = now.clone();
+            Submission::Send(async move {
+                match api::sign_in(&request).await {
+                    Ok(me) => {
+                        set_locale.emit(me.locale.into());
+                        // The effect below navigates once the session shows the user.
+                        auth.signed_in(me);
+                        Ok(())
+                    }
+                    Err(error) => {
+                        if let ClientError::RateLimited {
+                            retry_after: Some(seconds),
+                        } = error
+                        {
+                            let at = js_sys::Date::now();
+                            now.set(at);
+                            deadline.set(at + f64::from(seconds) * 1000.0);
+                        }
+                        Err(error)
+                    }
+                }
+            })
+        })
+    };
     let resend = use_resend_verification();
 
     // Already signed in (or just did): carry on to where the visitor was going.
@@ -83,73 +122,14 @@ pub fn sign_in_page() -> Html {
         });
     }
 
-    let on_input = |name: &'static str| {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| form.dispatch(FormAction::Input { name, value }))
-    };
-    let onsubmit = {
-        let form = form.clone();
-        let auth = auth.clone();
-        let deadline = deadline.clone();
-        let now = now.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting || wait > 0 {
-                return;
-            }
-            if check::email(form.value("email")).is_err()
-                || check::current_password(form.value("password")).is_err()
-            {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
-            let request = SignInRequest {
-                email: form.value("email").trim().to_owned(),
-                password: form.value("password").to_owned(),
-            };
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
-            let auth = auth.clone();
-            let set_locale = set_locale.clone();
-            let deadline = deadline.clone();
-            let now = now.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::sign_in(&request).await {
-                    Ok(me) => {
-                        form.dispatch(FormAction::Succeeded {
-                            clear: &["password"],
-                        });
-                        set_locale.emit(me.locale.into());
-                        // The effect above navigates once the session shows the user.
-                        auth.signed_in(me);
-                    }
-                    Err(error) => {
-                        if let ClientError::RateLimited {
-                            retry_after: Some(seconds),
-                        } = error
-                        {
-                            let at = js_sys::Date::now();
-                            now.set(at);
-                            deadline.set(at + f64::from(seconds) * 1000.0);
-                        }
-                        form.dispatch(FormAction::Failed {
-                            field: server_field(&error, FIELDS),
-                            error,
-                        });
-                    }
-                }
-            });
-        })
-    };
-
     let on_resend = {
         let send = resend.send.clone();
-        let email = form.value("email").to_owned();
+        let email = form.state.value(Field::Email).to_owned();
         Callback::from(move |_: MouseEvent| send.emit(email.clone()))
     };
-    let unverified = form.error == Some(ClientError::EmailNotVerified);
+    let unverified = form.state.error == Some(ClientError::EmailNotVerified);
     // A rate limit's message counts down with the wait and goes when it is over.
-    let shown_error = match &form.error {
+    let shown_error = match &form.state.error {
         Some(ClientError::RateLimited {
             retry_after: Some(_),
         }) if wait == 0 => None,
@@ -162,36 +142,33 @@ pub fn sign_in_page() -> Html {
     };
     let footer = html! {
         <p>
-            { texts.no_account }{ " " }
-            <Link<Route> to={Route::SignUp}>{ texts.sign_up }</Link<Route>>
+            { texts.auth.no_account }{ " " }
+            <Link<Route> to={Route::SignUp}>{ texts.common.sign_up }</Link<Route>>
         </p>
     };
     html! {
-        <AuthCard title={texts.sign_in_title} lead={texts.sign_in_lead} testid="sign-in" {footer}>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
+        <AuthCard title={texts.auth.sign_in_title} lead={texts.auth.sign_in_lead} testid="sign-in" {footer}>
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={shown_error}>
                     if unverified {
                         <button type="button" class="link-button" data-testid="resend"
                             disabled={resend.status == ResendStatus::Sending} onclick={on_resend}>
-                            { texts.resend_verification }
+                            { texts.auth.resend_verification }
                         </button>
                         <ResendStatusLine status={resend.status.clone()} />
                     }
                 </FormError>
-                <TextField form={FORM} name="email" label={texts.field_email} kind="email"
-                    value={form.value("email").to_owned()} autocomplete="email" required=true
+                <TextField form={FORM.id} name={Field::Email.name()} label={texts.forms.field_email} kind="email"
+                    value={form.value(Field::Email)} autocomplete="email" required=true
                     inputmode="email" autofocus=true
-                    error={form.problem("email", check::email).map(|p| p.message(texts))}
-                    oninput={on_input("email")} />
-                <PasswordField form={FORM} name="password" label={texts.field_password}
-                    value={form.value("password").to_owned()} autocomplete="current-password"
-                    error={form.problem("password", check::current_password).map(|p| p.message(texts))}
-                    oninput={on_input("password")} />
+                    error={form.problem(Field::Email, texts)}
+                    oninput={form.oninput(Field::Email)} />
+                <ProvePasswordField form={form.clone()} field={Field::Password} label={texts.forms.field_password} />
                 <p class="form__aside">
-                    <Link<Route> to={Route::ForgotPassword}>{ texts.forgot_password_link }</Link<Route>>
+                    <Link<Route> to={Route::ForgotPassword}>{ texts.auth.forgot_password_link }</Link<Route>>
                 </p>
-                <SubmitButton label={texts.sign_in_submit} busy_label={texts.sign_in_busy}
-                    busy={form.submitting} disabled={wait > 0} />
+                <SubmitButton label={texts.auth.sign_in_submit} busy_label={texts.auth.sign_in_busy}
+                    busy={form.submitting()} disabled={wait > 0} />
             </form>
         </AuthCard>
     }

@@ -9,47 +9,60 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::components::form::{
-    use_focus_first_problem, FormError, PasswordField, SelectField, SubmitButton, TextField,
+    language_options, FormError, PasswordField, SelectField, SubmitButton, TextField,
 };
 use crate::components::icons::MailIcon;
-use crate::components::AuthCard;
+use crate::components::{AuthCard, ResendStatusLine};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
-use crate::error::ClientError;
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, DISPLAY_NAME, LOCALE, TIME_ZONE};
+use crate::hooks::{use_page_title, use_resend_verification, use_submit, ResendStatus, Submission};
 use crate::i18n::{self, Locale};
 use crate::route::Route;
 
-const FORM: &str = "sign-up";
-const FIELDS: &[FieldSpec] = &[
-    FieldSpec::new("display_name", &["display name", "name"]),
-    FieldSpec::new("email", &[]),
-    FieldSpec::new("password", &[]),
-    FieldSpec::new("locale", &["language"]),
-    FieldSpec::new("time_zone", &["time zone", "timezone"]),
-];
-
-/// Whether any field fails its client-side check.
-fn has_problems(form: &FormState) -> bool {
-    check::display_name(form.value("display_name")).is_err()
-        || check::email(form.value("email")).is_err()
-        || check::new_password(form.value("password")).is_err()
-        || check::time_zone(form.value("time_zone")).is_err()
-}
+pub const FORM: FormSpec = FormSpec {
+    id: "sign-up",
+    fields: &[
+        DISPLAY_NAME,
+        FieldSpec::new(Field::Email, &[], check::email),
+        FieldSpec::new(Field::Password, &[], check::new_password),
+        LOCALE,
+        TIME_ZONE,
+    ],
+    clear: &[Field::Password],
+};
 
 #[function_component(SignUpPage)]
 pub fn sign_up_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.sign_up);
+    use_page_title(texts.common.sign_up);
     let locale = use_locale().locale;
-    let form = use_reducer(|| {
-        let zone = i18n::browser_time_zone().unwrap_or_else(|| "UTC".to_owned());
-        FormState::with_values(&[("locale", locale.code()), ("time_zone", &zone)])
-    });
     // The address the link went to, once the server accepted the form.
     let done = use_state_eq(|| None::<String>);
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
+    let initial = move || {
+        let zone = i18n::browser_time_zone().unwrap_or_else(|| "UTC".to_owned());
+        FormState::with_values(&[(Field::Locale, locale.code()), (Field::TimeZone, &zone)])
+    };
+    let form = {
+        let done = done.clone();
+        use_submit(&FORM, initial, move |form: &FormState| {
+            let request = RegisterRequest {
+                email: form.value(Field::Email).trim().to_owned(),
+                password: form.value(Field::Password).to_owned(),
+                display_name: form.value(Field::DisplayName).trim().to_owned(),
+                locale: Locale::from_tag(form.value(Field::Locale))
+                    .unwrap_or_default()
+                    .into(),
+                time_zone: form.value(Field::TimeZone).trim().to_owned(),
+            };
+            let done = done.clone();
+            Submission::Send(async move {
+                api::register(&request).await?;
+                done.set(Some(request.email));
+                Ok(())
+            })
+        })
+    };
 
     // Already signed in: there is nothing to sign up for.
     {
@@ -70,102 +83,46 @@ pub fn sign_up_page() -> Html {
         return html! { <CheckYourEmail {email} on_start_over={start_over} /> };
     }
 
-    let on_input = |name: &'static str| {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| form.dispatch(FormAction::Input { name, value }))
-    };
-    let onsubmit = {
-        let form = form.clone();
-        let done = done.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting {
-                return;
-            }
-            if has_problems(&form) {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
-            let request = RegisterRequest {
-                email: form.value("email").trim().to_owned(),
-                password: form.value("password").to_owned(),
-                display_name: form.value("display_name").trim().to_owned(),
-                locale: Locale::from_tag(form.value("locale"))
-                    .unwrap_or_default()
-                    .into(),
-                time_zone: form.value("time_zone").trim().to_owned(),
-            };
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
-            let done = done.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::register(&request).await {
-                    Ok(()) => {
-                        form.dispatch(FormAction::Succeeded {
-                            clear: &["password"],
-                        });
-                        done.set(Some(request.email));
-                    }
-                    Err(error) => form.dispatch(FormAction::Failed {
-                        field: server_field(&error, FIELDS),
-                        error,
-                    }),
-                }
-            });
-        })
-    };
-
-    let error = |name: &str, check: fn(&str) -> check::Check| {
-        form.problem(name, check).map(|p| p.message(texts))
-    };
-    let zones = i18n::time_zones(form.value("time_zone"));
+    let zones = i18n::time_zones(form.state.value(Field::TimeZone));
     let footer = html! {
         <p>
-            { texts.have_account }{ " " }
-            <Link<Route> to={Route::SignIn}>{ texts.sign_in }</Link<Route>>
+            { texts.auth.have_account }{ " " }
+            <Link<Route> to={Route::SignIn}>{ texts.common.sign_in }</Link<Route>>
         </p>
     };
     html! {
-        <AuthCard title={texts.sign_up_title} lead={texts.sign_up_lead} testid="sign-up" {footer}>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
-                <FormError error={form.error.clone()} />
-                <TextField form={FORM} name="display_name" label={texts.field_display_name}
-                    value={form.value("display_name").to_owned()} autocomplete="name" required=true
-                    error={error("display_name", check::display_name)} oninput={on_input("display_name")} />
-                <TextField form={FORM} name="email" label={texts.field_email} kind="email"
-                    value={form.value("email").to_owned()} autocomplete="email" required=true
+        <AuthCard title={texts.auth.sign_up_title} lead={texts.auth.sign_up_lead} testid="sign-up" {footer}>
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
+                <FormError error={form.error()} />
+                <TextField form={FORM.id} name={Field::DisplayName.name()} label={texts.forms.field_display_name}
+                    value={form.value(Field::DisplayName)} autocomplete="name" required=true
+                    error={form.problem(Field::DisplayName, texts)} oninput={form.oninput(Field::DisplayName)} />
+                <TextField form={FORM.id} name={Field::Email.name()} label={texts.forms.field_email} kind="email"
+                    value={form.value(Field::Email)} autocomplete="email" required=true
                     inputmode="email"
-                    error={error("email", check::email)} oninput={on_input("email")} />
-                <PasswordField form={FORM} name="password" label={texts.field_password}
-                    value={form.value("password").to_owned()} autocomplete="new-password"
-                    error={error("password", check::new_password)} oninput={on_input("password")} />
+                    error={form.problem(Field::Email, texts)} oninput={form.oninput(Field::Email)} />
+                <PasswordField form={FORM.id} name={Field::Password.name()} label={texts.forms.field_password}
+                    value={form.value(Field::Password)} autocomplete="new-password"
+                    error={form.problem(Field::Password, texts)} oninput={form.oninput(Field::Password)} />
                 <div class="form__row">
-                    <SelectField form={FORM} name="locale" label={texts.field_language}
-                        value={form.value("locale").to_owned()}
+                    <SelectField form={FORM.id} name={Field::Locale.name()} label={texts.forms.field_language}
+                        value={form.value(Field::Locale)}
                         options={language_options()}
-                        hint={texts.field_language_hint}
-                        error={form.problem("locale", |_| Ok(())).map(|p| p.message(texts))}
-                        onchange={on_input("locale")} />
-                    <SelectField form={FORM} name="time_zone" label={texts.field_time_zone}
-                        value={form.value("time_zone").to_owned()}
+                        hint={texts.forms.field_language_hint}
+                        error={form.problem(Field::Locale, texts)}
+                        onchange={form.oninput(Field::Locale)} />
+                    <SelectField form={FORM.id} name={Field::TimeZone.name()} label={texts.forms.field_time_zone}
+                        value={form.value(Field::TimeZone)}
                         options={zones}
-                        error={error("time_zone", check::time_zone)}
-                        onchange={on_input("time_zone")} />
+                        error={form.problem(Field::TimeZone, texts)}
+                        onchange={form.oninput(Field::TimeZone)} />
                 </div>
-                <SubmitButton label={texts.sign_up_submit} busy_label={texts.sign_up_busy}
-                    busy={form.submitting} />
-                <p class="form__fineprint">{ texts.sign_up_fineprint }</p>
+                <SubmitButton label={texts.auth.sign_up_submit} busy_label={texts.auth.sign_up_busy}
+                    busy={form.submitting()} />
+                <p class="form__fineprint">{ texts.auth.sign_up_fineprint }</p>
             </form>
         </AuthCard>
     }
-}
-
-/// The UI languages as `<select>` options, each in its own language.
-pub fn language_options() -> Vec<(AttrValue, AttrValue)> {
-    Locale::ALL
-        .iter()
-        .map(|l| (l.code().into(), l.texts().language_name.into()))
-        .collect()
 }
 
 #[derive(Properties, PartialEq)]
@@ -189,86 +146,25 @@ fn check_your_email(props: &CheckYourEmailProps) -> Html {
         <section class="auth" data-testid="signup-done">
             <div class="auth-card auth-card--center">
                 <div class="state__icon"><MailIcon /></div>
-                <h1 class="auth-card__title">{ texts.check_email_title }</h1>
+                <h1 class="auth-card__title">{ texts.auth.check_email_title }</h1>
                 <p class="auth-card__lead">
-                    { texts.check_email_body.replace("{email}", &props.email) }
+                    { texts.auth.check_email_body.replace("{email}", &props.email) }
                 </p>
-                <p class="form__fineprint">{ texts.check_email_spam }</p>
+                <p class="form__fineprint">{ texts.auth.check_email_spam }</p>
                 <ResendStatusLine status={resend.status.clone()} />
                 <div class="auth-card__actions">
                     <button type="button" class="button button--secondary" data-testid="resend"
                         disabled={resend.status == ResendStatus::Sending} onclick={on_resend}>
-                        { texts.resend_verification }
+                        { texts.auth.resend_verification }
                     </button>
                     <Link<Route> to={Route::SignIn} classes="button button--primary">
-                        { texts.sign_in }
+                        { texts.common.sign_in }
                     </Link<Route>>
                 </div>
                 <button type="button" class="link-button" onclick={start_over}>
-                    { texts.check_email_wrong_address }
+                    { texts.auth.check_email_wrong_address }
                 </button>
             </div>
         </section>
     }
-}
-
-/// Where a "send the verification link again" request stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResendStatus {
-    Idle,
-    Sending,
-    Sent,
-    Failed(ClientError),
-}
-
-/// The status and the trigger of a resend, shared by the sign-up and sign-in pages.
-pub struct Resend {
-    pub status: ResendStatus,
-    pub send: Callback<String>,
-}
-
-/// Sends the verification link again to the address given to `send`.
-#[hook]
-pub fn use_resend_verification() -> Resend {
-    let status = use_state_eq(|| ResendStatus::Idle);
-    let send = {
-        let status = status.clone();
-        Callback::from(move |email: String| {
-            status.set(ResendStatus::Sending);
-            let status = status.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                status.set(match api::resend_verification(email.trim()).await {
-                    Ok(()) => ResendStatus::Sent,
-                    Err(error) => ResendStatus::Failed(error),
-                });
-            });
-        })
-    };
-    Resend {
-        status: (*status).clone(),
-        send,
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ResendStatusLineProps {
-    pub status: ResendStatus,
-}
-
-/// "Sent again" / the error, announced politely.
-#[function_component(ResendStatusLine)]
-pub fn resend_status_line(props: &ResendStatusLineProps) -> Html {
-    let texts = use_texts();
-    let text = match &props.status {
-        ResendStatus::Idle => String::new(),
-        ResendStatus::Sending => texts.sending.to_owned(),
-        ResendStatus::Sent => texts.resend_done.to_owned(),
-        ResendStatus::Failed(error) => error.message(texts),
-    };
-    let class = match props.status {
-        ResendStatus::Failed(_) => "status-line status-line--error",
-        ResendStatus::Sent => "status-line status-line--ok",
-        _ => "status-line",
-    };
-    html! { <p {class} role="status" aria-live="polite" data-testid="resend-status">{ text }</p> }
 }

@@ -7,23 +7,25 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, SubmitButton, TextAreaField, TextField,
-};
+use crate::components::form::{FormError, SubmitButton, TextAreaField, TextField};
 use crate::components::icons::CheckIcon;
 use crate::components::{ApplicationStatusCard, ErrorNotice, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::forms::{check, Field, FieldSpec, FormSpec, FormState};
+use crate::hooks::{use_page_title, use_submit, Submission};
 use crate::route::Route;
 
-const FORM: &str = "teach-form";
-const FIELDS: &[FieldSpec] = &[
-    FieldSpec::new("subject", &[]),
-    FieldSpec::new("link", &["url"]),
-    FieldSpec::new("bio", &[]),
-];
+const FORM: FormSpec = FormSpec {
+    id: "teach-form",
+    fields: &[
+        FieldSpec::new(Field::Subject, &[], check::subject),
+        FieldSpec::new(Field::Link, &["url"], check::link),
+        FieldSpec::new(Field::Bio, &[], check::bio),
+    ],
+    clear: &[],
+};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Mine {
@@ -35,7 +37,7 @@ enum Mine {
 #[function_component(TeachPage)]
 pub fn teach_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.teach_title);
+    use_page_title(texts.teach.teach_title);
     let auth = use_auth();
     let role = auth.session.role();
     let mine = use_state_eq(|| Mine::Loading);
@@ -85,15 +87,15 @@ pub fn teach_page() -> Html {
     let body = match (&*mine, role) {
         (_, Some(Role::Admin)) => html! {
             <div class="panel" data-testid="teach-admin">
-                <p>{ texts.teach_admin }</p>
+                <p>{ texts.teach.teach_admin }</p>
                 <Link<Route> to={Route::AdminApplications} classes="button button--primary">
-                    { texts.nav_admin }
+                    { texts.common.nav_admin }
                 </Link<Route>>
             </div>
         },
         (Mine::Loading, _) => html! { <PageLoading /> },
         (Mine::Failed(error), _) => html! {
-            <ErrorNotice testid="teach-error" title={texts.teach_error} error={error.clone()} on_retry={load.clone()} />
+            <ErrorNotice testid="teach-error" title={texts.teach.teach_error} error={error.clone()} on_retry={load.clone()} />
         },
         (Mine::Loaded(application), role) => {
             let teacher = role == Some(Role::Teacher);
@@ -107,8 +109,8 @@ pub fn teach_page() -> Html {
                         <div class="panel panel--ok" data-testid="teacher-already">
                             <span class="state__icon state__icon--ok"><CheckIcon /></span>
                             <div>
-                                <h2 class="panel__title">{ texts.teach_you_are_teacher }</h2>
-                                <p class="panel__lead">{ texts.teach_you_are_teacher_body }</p>
+                                <h2 class="panel__title">{ texts.teach.teach_you_are_teacher }</h2>
+                                <p class="panel__lead">{ texts.teach.teach_you_are_teacher_body }</p>
                             </div>
                         </div>
                     }
@@ -125,8 +127,8 @@ pub fn teach_page() -> Html {
     html! {
         <section class="teach" data-testid="teach" aria-labelledby="teach-title">
             <header class="page-hero">
-                <h1 id="teach-title" class="page-hero__title">{ texts.teach_title }</h1>
-                <p class="page-hero__lead">{ texts.teach_lead }</p>
+                <h1 id="teach-title" class="page-hero__title">{ texts.teach.teach_title }</h1>
+                <p class="page-hero__lead">{ texts.teach.teach_lead }</p>
             </header>
             <div class="stack">{ body }</div>
         </section>
@@ -146,93 +148,71 @@ struct ApplyFormProps {
 fn apply_form(props: &ApplyFormProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
-    let form = use_reducer(|| match &props.previous {
-        Some(previous) => FormState::with_values(&[
-            ("subject", &previous.subject),
-            ("link", &previous.link),
-            ("bio", &previous.bio),
-        ]),
-        None => FormState::default(),
-    });
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
-
-    let on_input = |name: &'static str| {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| form.dispatch(FormAction::Input { name, value }))
+    let initial = {
+        let previous = props.previous.clone();
+        move || match previous {
+            Some(previous) => FormState::with_values(&[
+                (Field::Subject, &previous.subject),
+                (Field::Link, &previous.link),
+                (Field::Bio, &previous.bio),
+            ]),
+            None => FormState::default(),
+        }
     };
-    let onsubmit = {
-        let form = form.clone();
+    let form = {
         let on_applied = props.on_applied.clone();
         let on_conflict = props.on_conflict.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting {
-                return;
-            }
-            if check::subject(form.value("subject")).is_err()
-                || check::link(form.value("link")).is_err()
-                || check::bio(form.value("bio")).is_err()
-            {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
+        use_submit(&FORM, initial, move |form: &FormState| {
             let request = TeacherApplicationRequest {
-                bio: form.value("bio").trim().to_owned(),
-                subject: form.value("subject").trim().to_owned(),
-                link: form.value("link").trim().to_owned(),
+                bio: form.value(Field::Bio).trim().to_owned(),
+                subject: form.value(Field::Subject).trim().to_owned(),
+                link: form.value(Field::Link).trim().to_owned(),
             };
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
             let on_applied = on_applied.clone();
             let on_conflict = on_conflict.clone();
             let auth = auth.clone();
-            wasm_bindgen_futures::spawn_local(async move {
+            Submission::Send(async move {
                 match api::apply_to_teach(&request).await {
-                    Ok(application) => {
-                        form.dispatch(FormAction::Succeeded { clear: &[] });
-                        on_applied.emit(application);
-                    }
+                    Ok(application) => on_applied.emit(application),
+                    // One is pending already: the page shows it instead of this form.
                     Err(ClientError::Conflict { .. }) => on_conflict.emit(()),
                     Err(error) => {
                         // A 403 here means the role changed elsewhere: learn the new one.
                         if error == ClientError::Forbidden {
                             auth.refresh();
                         }
-                        form.dispatch(FormAction::Failed {
-                            field: server_field(&error, FIELDS),
-                            error,
-                        });
+                        return Err(error);
                     }
                 }
-            });
+                Ok(())
+            })
         })
     };
     html! {
         <section class="panel" aria-labelledby="apply-title">
             <h2 id="apply-title" class="panel__title">
-                { if props.previous.is_some() { texts.teach_apply_again } else { texts.teach_apply_title } }
+                { if props.previous.is_some() { texts.teach.teach_apply_again } else { texts.teach.teach_apply_title } }
             </h2>
-            <p class="panel__lead">{ texts.teach_apply_lead }</p>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
-                <FormError error={form.error.clone()} />
-                <TextField form={FORM} name="subject" label={texts.field_subject}
-                    value={form.value("subject").to_owned()} autocomplete="off" required=true
-                    hint={texts.field_subject_hint}
-                    error={form.problem("subject", check::subject).map(|p| p.message(texts))}
-                    oninput={on_input("subject")} />
-                <TextField form={FORM} name="link" label={texts.field_link} kind="url"
-                    value={form.value("link").to_owned()} autocomplete="url" inputmode="url" required=true
-                    hint={texts.field_link_hint}
-                    error={form.problem("link", check::link).map(|p| p.message(texts))}
-                    oninput={on_input("link")} />
-                <TextAreaField form={FORM} name="bio" label={texts.field_bio}
-                    value={form.value("bio").to_owned()} required=true rows={6}
+            <p class="panel__lead">{ texts.teach.teach_apply_lead }</p>
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
+                <FormError error={form.error()} />
+                <TextField form={FORM.id} name={Field::Subject.name()} label={texts.forms.field_subject}
+                    value={form.value(Field::Subject)} autocomplete="off" required=true
+                    hint={texts.forms.field_subject_hint}
+                    error={form.problem(Field::Subject, texts)}
+                    oninput={form.oninput(Field::Subject)} />
+                <TextField form={FORM.id} name={Field::Link.name()} label={texts.forms.field_link} kind="url"
+                    value={form.value(Field::Link)} autocomplete="url" inputmode="url" required=true
+                    hint={texts.forms.field_link_hint}
+                    error={form.problem(Field::Link, texts)}
+                    oninput={form.oninput(Field::Link)} />
+                <TextAreaField form={FORM.id} name={Field::Bio.name()} label={texts.forms.field_bio}
+                    value={form.value(Field::Bio)} required=true rows={6}
                     maxlength={check::BIO_MAX_CHARS}
-                    hint={texts.field_bio_hint}
-                    error={form.problem("bio", check::bio).map(|p| p.message(texts))}
-                    oninput={on_input("bio")} />
-                <SubmitButton label={texts.teach_submit} busy_label={texts.sending} busy={form.submitting} />
+                    hint={texts.forms.field_bio_hint}
+                    error={form.problem(Field::Bio, texts)}
+                    oninput={form.oninput(Field::Bio)} />
+                <SubmitButton label={texts.teach.teach_submit} busy_label={texts.common.sending} busy={form.submitting()} />
             </form>
         </section>
     }

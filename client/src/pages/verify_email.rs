@@ -1,8 +1,6 @@
 //! `/verify-email?token=`: the link from a verification (or email-change) mail. Confirms on
 //! arrival, then offers to sign in (or, when already signed in, goes on to the account).
-//! Also `use_mailed_token`, which reads a mailed link's token once and takes it out of the URL.
 
-use serde::Deserialize;
 use shared::api::accounts::Me;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -13,12 +11,8 @@ use crate::components::PageLoading;
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
+use crate::hooks::{use_mailed_token, use_page_title};
 use crate::route::Route;
-
-#[derive(Debug, Default, Deserialize)]
-struct TokenQuery {
-    token: Option<String>,
-}
 
 /// `/sign-in?email=`: the confirmed address, prefilled.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -33,42 +27,10 @@ enum Verification {
     Failed(ClientError),
 }
 
-/// The `?token=` of a mailed link (this page's and the reset page's), read once on arrival. The
-/// address bar then loses it (the same route, replaced in history), so the token does not stay in
-/// the history, in screenshots or in a `Referer`.
-#[hook]
-pub fn use_mailed_token() -> Option<String> {
-    let location = use_location();
-    let from_url = location
-        .as_ref()
-        .and_then(|l| l.query::<TokenQuery>().ok())
-        .and_then(|q| q.token)
-        .filter(|t| !t.trim().is_empty());
-    let has_query = location.is_some_and(|l| !l.query_str().is_empty());
-    // The first render's value, kept after the query is gone.
-    let token = use_state(move || from_url);
-    let navigator = use_navigator();
-    let route = use_route::<Route>();
-    use_effect_with(has_query, move |has_query| {
-        if let (true, Some(navigator), Some(route)) = (*has_query, navigator, route) {
-            navigator.replace(&route);
-        }
-    });
-    (*token).clone()
-}
-
-/// What a token from a mail link is missing: no token at all reads like an invalid link.
-pub fn missing_token() -> ClientError {
-    ClientError::Validation {
-        code: "invalid_token".into(),
-        message: String::new(),
-    }
-}
-
 #[function_component(VerifyEmailPage)]
 pub fn verify_email_page() -> Html {
     let texts = use_texts();
-    super::use_page_title(texts.verify_page_title);
+    use_page_title(texts.auth.verify_page_title);
     let auth = use_auth();
     let token = use_mailed_token();
     let state = use_state_eq(|| Verification::Checking);
@@ -78,7 +40,7 @@ pub fn verify_email_page() -> Html {
         let auth = auth.clone();
         use_effect_with(token, move |token| {
             let Some(token) = token.clone() else {
-                state.set(Verification::Failed(missing_token()));
+                state.set(Verification::Failed(ClientError::missing_token()));
                 return;
             };
             wasm_bindgen_futures::spawn_local(async move {
@@ -104,19 +66,19 @@ pub fn verify_email_page() -> Html {
                 <section class="auth" data-testid="verify-ok">
                     <div class="auth-card auth-card--center">
                         <div class="state__icon state__icon--ok"><CheckIcon /></div>
-                        <h1 class="auth-card__title">{ texts.verify_ok_title }</h1>
+                        <h1 class="auth-card__title">{ texts.auth.verify_ok_title }</h1>
                         <p class="auth-card__lead">
-                            { texts.verify_ok_body.replace("{email}", &me.email) }
+                            { texts.auth.verify_ok_body.replace("{email}", &me.email) }
                         </p>
                         <div class="auth-card__actions">
                             if signed_in {
                                 <Link<Route> to={Route::Account} classes="button button--primary">
-                                    { texts.go_to_account }
+                                    { texts.common.go_to_account }
                                 </Link<Route>>
                             } else {
                                 <Link<Route, EmailQuery> to={Route::SignIn} query={Some(EmailQuery { email: me.email.clone() })}
                                     classes="button button--primary">
-                                    { texts.sign_in }
+                                    { texts.common.sign_in }
                                 </Link<Route, EmailQuery>>
                             }
                         </div>
@@ -128,12 +90,12 @@ pub fn verify_email_page() -> Html {
             <section class="auth" data-testid="verify-failed">
                 <div class="auth-card auth-card--center">
                     <div class="state__icon state__icon--error"><AlertIcon /></div>
-                    <h1 class="auth-card__title">{ texts.verify_failed_title }</h1>
+                    <h1 class="auth-card__title">{ texts.auth.verify_failed_title }</h1>
                     <p class="auth-card__lead" role="alert">{ error.message(texts) }</p>
-                    <p class="form__fineprint">{ texts.verify_failed_hint }</p>
+                    <p class="form__fineprint">{ texts.auth.verify_failed_hint }</p>
                     <div class="auth-card__actions">
                         <Link<Route> to={Route::SignIn} classes="button button--primary">
-                            { texts.sign_in }
+                            { texts.common.sign_in }
                         </Link<Route>>
                     </div>
                 </div>

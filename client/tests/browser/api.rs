@@ -10,6 +10,7 @@ fn error_body_maps_to_the_matching_client_error() {
         ClientError::Validation {
             code: "invalid_limit".into(),
             message: "limit must be between 1 and 100".into(),
+            field: None,
         }
     );
     let body = r#"{"error":{"code":"not_found","message":"no such course"}}"#;
@@ -40,8 +41,8 @@ fn error_body_maps_to_the_matching_client_error() {
 #[wasm_bindgen_test]
 fn client_errors_speak_the_current_language() {
     let error = ClientError::Server { status: 500 };
-    assert_eq!(error.message(&EN), EN.error_server);
-    assert_eq!(error.message(&RU), RU.error_server);
+    assert_eq!(error.message(&EN), EN.errors.error_server);
+    assert_eq!(error.message(&RU), RU.errors.error_server);
     assert_ne!(error.message(&EN), error.message(&RU));
 }
 
@@ -142,25 +143,26 @@ fn auth_error_messages_speak_both_languages_and_name_the_wait() {
     );
     assert_eq!(
         ClientError::RateLimited { retry_after: None }.message(&EN),
-        EN.error_rate_limited
+        EN.errors.error_rate_limited
     );
     assert_eq!(
         ClientError::InvalidCredentials.message(&RU),
-        RU.error_invalid_credentials
+        RU.errors.error_invalid_credentials
     );
     assert_eq!(
         ClientError::EmailNotVerified.message(&EN),
-        EN.error_email_not_verified
+        EN.errors.error_email_not_verified
     );
     let token = ClientError::Validation {
         code: "invalid_token".into(),
         message: "bad token".into(),
+        field: None,
     };
-    assert_eq!(token.message(&EN), EN.error_invalid_token);
-    assert_eq!(token.message(&RU), RU.error_invalid_token);
+    assert_eq!(token.message(&EN), EN.errors.error_invalid_token);
+    assert_eq!(token.message(&RU), RU.errors.error_invalid_token);
     let wrong = ClientError::from_response(
         400,
         r#"{"error":{"code":"wrong_password","message":"the current password is wrong"}}"#,
     );
-    assert_eq!(wrong.message(&RU), RU.error_wrong_password);
+    assert_eq!(wrong.message(&RU), RU.errors.error_wrong_password);
 }

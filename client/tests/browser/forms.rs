@@ -1,8 +1,8 @@
 use std::rc::Rc;
 
 use client::error::ClientError;
-use client::forms::check::{self, password_strength, Problem, Strength};
-use client::forms::{server_field, FieldSpec, FormAction, FormState};
+use client::forms::check::{self, Problem};
+use client::forms::{server_field, Field, FieldSpec, FormAction, FormSpec, FormState};
 use client::i18n::{EN, RU};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Reducible;
@@ -74,38 +74,16 @@ fn problems_read_naturally_in_both_languages() {
     assert!(server.message(&RU).ends_with("email is taken"));
 }
 
-#[wasm_bindgen_test]
-fn password_strength_grows_with_length_and_variety() {
-    assert_eq!(password_strength(""), Strength::TooWeak);
-    assert_eq!(password_strength("abc"), Strength::TooWeak);
-    assert_eq!(password_strength("1234567890"), Strength::TooWeak);
-    assert_eq!(password_strength("aaaaaaaaaaaaaaaaaaaa"), Strength::Fair);
-    assert_eq!(password_strength("kettleplum"), Strength::Fair);
-    assert_eq!(password_strength("kettleplum77"), Strength::Good);
-    assert_eq!(password_strength("Kettle-plum-77"), Strength::Strong);
-    assert_eq!(
-        password_strength("correct horse battery staple"),
-        Strength::Strong
-    );
-}
-
 fn validation(message: &str) -> ClientError {
     ClientError::Validation {
         code: "validation_failed".into(),
         message: message.into(),
+        field: None,
     }
 }
 
-const SIGN_UP: &[FieldSpec] = &[
-    FieldSpec::new("display_name", &["display name", "name"]),
-    FieldSpec::new("email", &[]),
-    FieldSpec::new("password", &[]),
-    FieldSpec::new("time_zone", &["time zone"]),
-];
-const CHANGE_PASSWORD: &[FieldSpec] = &[
-    FieldSpec::new("current_password", &["current password"]),
-    FieldSpec::new("new_password", &["new password", "password"]),
-];
+const SIGN_UP: &[FieldSpec] = client::pages::sign_up::FORM.fields;
+const CHANGE_PASSWORD: &[FieldSpec] = client::pages::account::password::FORM.fields;
 
 #[wasm_bindgen_test]
 fn server_validation_errors_land_on_the_field_they_name() {
@@ -115,25 +93,25 @@ fn server_validation_errors_land_on_the_field_they_name() {
             &validation("display name must be at most 80 characters, got 81"),
             SIGN_UP
         ),
-        Some("display_name")
+        Some(Field::DisplayName)
     );
     assert_eq!(
         field(
             &validation("email must look like name@example.com"),
             SIGN_UP
         ),
-        Some("email")
+        Some(Field::Email)
     );
     assert_eq!(
         field(&validation("time zone must be an IANA name"), SIGN_UP),
-        Some("time_zone")
+        Some(Field::TimeZone)
     );
     assert_eq!(
         field(
             &validation("password is one of the most common passwords"),
             SIGN_UP
         ),
-        Some("password")
+        Some(Field::Password)
     );
     // "password ..." on a change-password form means the new one.
     assert_eq!(
@@ -141,7 +119,7 @@ fn server_validation_errors_land_on_the_field_they_name() {
             &validation("password must be at least 10 characters"),
             CHANGE_PASSWORD
         ),
-        Some("new_password")
+        Some(Field::NewPassword)
     );
     // A field name inside a longer word does not count.
     assert_eq!(field(&validation("emails are closed"), SIGN_UP), None);
@@ -151,28 +129,29 @@ fn server_validation_errors_land_on_the_field_they_name() {
     let wrong = ClientError::Validation {
         code: "wrong_password".into(),
         message: "the current password is wrong".into(),
+        field: None,
     };
     assert_eq!(
         server_field(&wrong, CHANGE_PASSWORD),
-        Some(("current_password", Problem::WrongPassword))
+        Some((Field::CurrentPassword, Problem::WrongPassword))
     );
     assert_eq!(server_field(&wrong, SIGN_UP), None);
     assert_eq!(
         server_field(&validation("email is taken"), SIGN_UP),
-        Some(("email", Problem::Server("email is taken".into())))
+        Some((Field::Email, Problem::Server("email is taken".into())))
     );
 }
 
 #[wasm_bindgen_test]
 fn form_shows_problems_after_a_submit_and_server_ones_until_edited() {
     let apply = |state: Rc<FormState>, action| state.reduce(action);
-    let state = Rc::new(FormState::with_values(&[("email", "ada")]));
+    let state = Rc::new(FormState::with_values(&[(Field::Email, "ada")]));
     // Nothing shown before a submit was tried.
-    assert_eq!(state.problem("email", check::email), None);
+    assert_eq!(state.problem(Field::Email, check::email), None);
 
     let state = apply(state, FormAction::Rejected);
     assert_eq!(
-        state.problem("email", check::email),
+        state.problem(Field::Email, check::email),
         Some(Problem::InvalidEmail)
     );
     assert_eq!(state.focus_request, 1);
@@ -181,11 +160,11 @@ fn form_shows_problems_after_a_submit_and_server_ones_until_edited() {
     let state = apply(
         state,
         FormAction::Input {
-            name: "email",
+            field: Field::Email,
             value: "ada@example.com".into(),
         },
     );
-    assert_eq!(state.problem("email", check::email), None);
+    assert_eq!(state.problem(Field::Email, check::email), None);
 
     let state = apply(state, FormAction::Submitting);
     assert!(state.submitting);
@@ -193,13 +172,13 @@ fn form_shows_problems_after_a_submit_and_server_ones_until_edited() {
         state,
         FormAction::Failed {
             error: validation("email is taken"),
-            field: Some(("email", Problem::Server("email is taken".into()))),
+            field: Some((Field::Email, Problem::Server("email is taken".into()))),
         },
     );
     assert!(!state.submitting);
     assert_eq!(state.error, None, "a field error is not a form error");
     assert_eq!(
-        state.problem("email", check::email),
+        state.problem(Field::Email, check::email),
         Some(Problem::Server("email is taken".into()))
     );
     assert_eq!(state.focus_request, 2);
@@ -207,11 +186,11 @@ fn form_shows_problems_after_a_submit_and_server_ones_until_edited() {
     let state = apply(
         state,
         FormAction::Input {
-            name: "email",
+            field: Field::Email,
             value: "ada2@example.com".into(),
         },
     );
-    assert_eq!(state.problem("email", check::email), None);
+    assert_eq!(state.problem(Field::Email, check::email), None);
 
     let state = apply(
         state,
@@ -224,13 +203,69 @@ fn form_shows_problems_after_a_submit_and_server_ones_until_edited() {
 
     let state = apply(
         Rc::new(FormState::with_values(&[
-            ("password", "secret"),
-            ("email", "a@b.co"),
+            (Field::Password, "secret"),
+            (Field::Email, "a@b.co"),
         ])),
         FormAction::Succeeded {
-            clear: &["password"],
+            clear: &[Field::Password],
         },
     );
-    assert_eq!(state.value("password"), "");
-    assert_eq!(state.value("email"), "a@b.co");
+    assert_eq!(state.value(Field::Password), "");
+    assert_eq!(state.value(Field::Email), "a@b.co");
+}
+
+#[wasm_bindgen_test]
+fn the_servers_error_field_decides_where_its_message_goes() {
+    // A message that names no field lands on the field the body names.
+    let named = ClientError::from_response(
+        422,
+        r#"{"error":{"code":"validation_failed","message":"too many words","field":"display_name"}}"#,
+    );
+    assert_eq!(
+        server_field(&named, SIGN_UP),
+        Some((Field::DisplayName, Problem::Server("too many words".into())))
+    );
+    // A field this form lacks: back to reading the message.
+    let elsewhere = ClientError::from_response(
+        422,
+        r#"{"error":{"code":"validation_failed","message":"email is taken","field":"bio"}}"#,
+    );
+    assert_eq!(
+        server_field(&elsewhere, SIGN_UP).map(|(field, _)| field),
+        Some(Field::Email)
+    );
+    // A field that is not a string does not spoil the rest of the body.
+    let odd = ClientError::from_response(
+        422,
+        r#"{"error":{"code":"invalid_token","message":"bad","field":{"x":1}}}"#,
+    );
+    assert_eq!(odd.code(), Some("invalid_token"));
+}
+
+#[wasm_bindgen_test]
+fn a_form_spec_finds_problems_with_each_fields_own_check() {
+    const FORM: FormSpec = FormSpec {
+        id: "test-form",
+        fields: SIGN_UP,
+        clear: &[],
+    };
+    let valid = FormState::with_values(&[
+        (Field::DisplayName, "Ada"),
+        (Field::Email, "ada@example.com"),
+        (Field::Password, "correct horse battery"),
+        (Field::TimeZone, "UTC"),
+    ]);
+    assert!(!FORM.has_problems(&valid));
+    let state = Rc::new(valid).reduce(FormAction::Input {
+        field: Field::Password,
+        value: "1234567890".into(),
+    });
+    assert!(FORM.has_problems(&state));
+    let state = state.reduce(FormAction::Succeeded { clear: &[] });
+    assert!(state.done);
+    let state = state.reduce(FormAction::Input {
+        field: Field::Email,
+        value: "x".into(),
+    });
+    assert!(!state.done, "typing again hides the last success");
 }

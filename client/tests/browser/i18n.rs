@@ -90,8 +90,8 @@ fn lesson_counts_use_each_languages_plural_rules() {
         (0, "0 lessons", "0 уроков"),
     ];
     for (n, en, ru) in cases {
-        assert_eq!(EN.count(n, &EN.lessons), en);
-        assert_eq!(RU.count(n, &RU.lessons), ru);
+        assert_eq!(EN.count(n, &EN.catalog.lessons), en);
+        assert_eq!(RU.count(n, &RU.catalog.lessons), ru);
     }
 }
 

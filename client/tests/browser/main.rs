@@ -14,5 +14,6 @@ mod dom;
 mod forms;
 mod i18n;
 mod store;
+mod submit;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -6,12 +6,13 @@ use yew_router::prelude::*;
 
 use super::Section;
 use crate::api;
-use crate::components::form::{use_focus_first_problem, FormError, PasswordField, SubmitButton};
+use crate::components::form::{FormError, ProvePasswordField, SubmitButton};
 use crate::components::icons::{AlertIcon, DownloadIcon};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::forms::{Field, FormSpec, FormState, CONFIRMING_PASSWORD};
+use crate::hooks::{use_submit, Submission};
 use crate::route::Route;
 use crate::store::downloads;
 
@@ -44,24 +45,24 @@ pub fn export_section() -> Html {
         })
     };
     html! {
-        <Section id="export" title={texts.export_title} lead={texts.export_lead}>
+        <Section id="export" title={texts.account.export_title} lead={texts.account.export_lead}>
             if let Some(error) = &*error {
                 <p class="status-line status-line--error" role="alert">{ error.message(texts) }</p>
             }
             <button type="button" class="button button--secondary" data-testid="export-data"
                 disabled={*busy} aria-busy={busy.to_string()} {onclick}>
                 if *busy { <span class="spinner" aria-hidden="true"></span> } else { <DownloadIcon /> }
-                { texts.export_submit }
+                { texts.account.export_submit }
             </button>
         </Section>
     }
 }
 
-const FORM: &str = "delete-form";
-const FIELDS: &[FieldSpec] = &[FieldSpec::new(
-    "current_password",
-    &["current password", "password"],
-)];
+const FORM: FormSpec = FormSpec {
+    id: "delete-form",
+    fields: &[CONFIRMING_PASSWORD],
+    clear: &[Field::CurrentPassword],
+};
 
 #[derive(Properties, PartialEq)]
 pub struct DeleteSectionProps {
@@ -73,75 +74,37 @@ pub fn delete_section(props: &DeleteSectionProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
     let navigator = use_navigator();
-    let form = use_reducer(FormState::default);
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
-
-    let oninput = {
-        let form = form.dispatcher();
-        Callback::from(move |value: String| {
-            form.dispatch(FormAction::Input {
-                name: "current_password",
-                value,
-            })
-        })
-    };
-    let onsubmit = {
-        let form = form.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting {
-                return;
+    let form = use_submit(&FORM, FormState::default, move |form: &FormState| {
+        let request = DeleteAccountRequest {
+            current_password: form.value(Field::CurrentPassword).to_owned(),
+        };
+        let auth = auth.clone();
+        let navigator = navigator.clone();
+        Submission::Send(async move {
+            api::delete_account(&request).await?;
+            auth.forget();
+            if let Some(navigator) = navigator {
+                navigator.replace(&Route::Home);
             }
-            if check::current_password(form.value("current_password")).is_err() {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
-            let request = DeleteAccountRequest {
-                current_password: form.value("current_password").to_owned(),
-            };
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
-            let auth = auth.clone();
-            let navigator = navigator.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::delete_account(&request).await {
-                    Ok(()) => {
-                        form.dispatch(FormAction::Succeeded {
-                            clear: &["current_password"],
-                        });
-                        auth.forget();
-                        if let Some(navigator) = navigator {
-                            navigator.replace(&Route::Home);
-                        }
-                    }
-                    Err(error) => form.dispatch(FormAction::Failed {
-                        field: server_field(&error, FIELDS),
-                        error,
-                    }),
-                }
-            });
+            Ok(())
         })
-    };
+    });
     html! {
-        <Section id="delete-account" title={texts.delete_title} danger=true>
+        <Section id="delete-account" title={texts.account.delete_title} danger=true>
             <div class="warning" role="note">
                 <AlertIcon />
                 <div>
-                    <p class="warning__title">{ texts.delete_warning_title }</p>
-                    <p>{ texts.delete_warning_body }</p>
+                    <p class="warning__title">{ texts.account.delete_warning_title }</p>
+                    <p>{ texts.account.delete_warning_body }</p>
                 </div>
             </div>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <input type="email" name="username" autocomplete="username" value={props.email.clone()}
                     class="visually-hidden" tabindex="-1" aria-hidden="true" readonly=true />
-                <FormError error={form.error.clone()} />
-                <PasswordField form={FORM} name="current_password" label={texts.delete_password_label}
-                    value={form.value("current_password").to_owned()} autocomplete="current-password"
-                    error={form.problem("current_password", check::current_password).map(|p| p.message(texts))}
-                    {oninput} />
-                <SubmitButton label={texts.delete_submit} busy_label={texts.deleting}
-                    busy={form.submitting} danger=true testid="delete-account-submit" />
+                <FormError error={form.error()} />
+                <ProvePasswordField form={form.clone()} field={Field::CurrentPassword} label={texts.account.delete_password_label} />
+                <SubmitButton label={texts.account.delete_submit} busy_label={texts.common.deleting}
+                    busy={form.submitting()} danger=true testid="delete-account-submit" />
             </form>
         </Section>
     }

@@ -5,21 +5,18 @@ use yew::prelude::*;
 
 use super::{Saved, Section};
 use crate::api;
-use crate::components::form::{
-    use_focus_first_problem, FormError, SelectField, SubmitButton, TextField,
-};
+use crate::components::form::{language_options, FormError, SelectField, SubmitButton, TextField};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
-use crate::forms::{check, server_field, FieldSpec, FormAction, FormState};
+use crate::forms::{Field, FormSpec, FormState, DISPLAY_NAME, LOCALE, TIME_ZONE};
+use crate::hooks::{use_submit, Submission};
 use crate::i18n::{self, Locale};
-use crate::pages::sign_up::language_options;
 
-const FORM: &str = "profile-form";
-const FIELDS: &[FieldSpec] = &[
-    FieldSpec::new("display_name", &["display name", "name"]),
-    FieldSpec::new("locale", &["language"]),
-    FieldSpec::new("time_zone", &["time zone", "timezone"]),
-];
+const FORM: FormSpec = FormSpec {
+    id: "profile-form",
+    fields: &[DISPLAY_NAME, LOCALE, TIME_ZONE],
+    clear: &[],
+};
 
 #[derive(Properties, PartialEq)]
 pub struct ProfileSectionProps {
@@ -28,9 +25,9 @@ pub struct ProfileSectionProps {
 
 /// Only what differs from `me` is sent.
 pub fn profile_changes(me: &Me, form: &FormState) -> UpdateProfileRequest {
-    let name = form.value("display_name").trim();
-    let zone = form.value("time_zone").trim();
-    let locale = Locale::from_tag(form.value("locale")).map(Into::into);
+    let name = form.value(Field::DisplayName).trim();
+    let zone = form.value(Field::TimeZone).trim();
+    let locale = Locale::from_tag(form.value(Field::Locale)).map(Into::into);
     UpdateProfileRequest {
         display_name: (name != me.display_name).then(|| name.to_owned()),
         locale: locale.filter(|l| *l != me.locale),
@@ -44,93 +41,57 @@ pub fn profile_section(props: &ProfileSectionProps) -> Html {
     let auth = use_auth();
     let set_locale = use_locale().set_locale;
     let me = props.me.clone();
-    let form = use_reducer(|| {
-        FormState::with_values(&[
-            ("display_name", &me.display_name),
-            ("locale", me.locale.code()),
-            ("time_zone", &me.time_zone),
-        ])
+    let initial = {
+        let me = me.clone();
+        move || {
+            FormState::with_values(&[
+                (Field::DisplayName, &me.display_name),
+                (Field::Locale, me.locale.code()),
+                (Field::TimeZone, &me.time_zone),
+            ])
+        }
+    };
+    let form = use_submit(&FORM, initial, move |form: &FormState| {
+        let changes = profile_changes(&me, form);
+        if changes == UpdateProfileRequest::default() {
+            return Submission::Unchanged;
+        }
+        let auth = auth.clone();
+        let set_locale = set_locale.clone();
+        Submission::Send(async move {
+            let me = api::update_profile(&changes).await?;
+            if changes.locale.is_some() {
+                set_locale.emit(me.locale.into());
+            }
+            auth.signed_in(me);
+            Ok(())
+        })
     });
-    let saved = use_state_eq(|| false);
-    let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.focus_request);
-
-    let on_input = |name: &'static str| {
-        let form = form.dispatcher();
-        let saved = saved.clone();
-        Callback::from(move |value: String| {
-            saved.set(false);
-            form.dispatch(FormAction::Input { name, value })
-        })
-    };
-    let onsubmit = {
-        let form = form.clone();
-        let saved = saved.clone();
-        let me = props.me.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if form.submitting {
-                return;
-            }
-            if check::display_name(form.value("display_name")).is_err()
-                || check::time_zone(form.value("time_zone")).is_err()
-            {
-                form.dispatch(FormAction::Rejected);
-                return;
-            }
-            let changes = profile_changes(&me, &form);
-            if changes == UpdateProfileRequest::default() {
-                saved.set(true);
-                return;
-            }
-            form.dispatch(FormAction::Submitting);
-            let form = form.dispatcher();
-            let saved = saved.clone();
-            let auth = auth.clone();
-            let set_locale = set_locale.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::update_profile(&changes).await {
-                    Ok(me) => {
-                        form.dispatch(FormAction::Succeeded { clear: &[] });
-                        if changes.locale.is_some() {
-                            set_locale.emit(me.locale.into());
-                        }
-                        auth.signed_in(me);
-                        saved.set(true);
-                    }
-                    Err(error) => form.dispatch(FormAction::Failed {
-                        field: server_field(&error, FIELDS),
-                        error,
-                    }),
-                }
-            });
-        })
-    };
 
     html! {
-        <Section id="profile" title={texts.profile_title}>
-            <form id={FORM} class="form" novalidate=true ref={form_ref} {onsubmit}>
-                <FormError error={form.error.clone()} />
-                <TextField form={FORM} name="display_name" label={texts.field_display_name}
-                    value={form.value("display_name").to_owned()} autocomplete="name" required=true
-                    error={form.problem("display_name", check::display_name).map(|p| p.message(texts))}
-                    oninput={on_input("display_name")} />
+        <Section id="profile" title={texts.account.profile_title}>
+            <form id={FORM.id} class="form" novalidate=true ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
+                <FormError error={form.error()} />
+                <TextField form={FORM.id} name={Field::DisplayName.name()} label={texts.forms.field_display_name}
+                    value={form.value(Field::DisplayName)} autocomplete="name" required=true
+                    error={form.problem(Field::DisplayName, texts)}
+                    oninput={form.oninput(Field::DisplayName)} />
                 <div class="form__row">
-                    <SelectField form={FORM} name="locale" label={texts.field_language}
-                        value={form.value("locale").to_owned()} options={language_options()}
-                        hint={texts.field_language_hint}
-                        error={form.problem("locale", |_| Ok(())).map(|p| p.message(texts))}
-                        onchange={on_input("locale")} />
-                    <SelectField form={FORM} name="time_zone" label={texts.field_time_zone}
-                        value={form.value("time_zone").to_owned()}
-                        options={i18n::time_zones(form.value("time_zone"))}
-                        error={form.problem("time_zone", check::time_zone).map(|p| p.message(texts))}
-                        onchange={on_input("time_zone")} />
+                    <SelectField form={FORM.id} name={Field::Locale.name()} label={texts.forms.field_language}
+                        value={form.value(Field::Locale)} options={language_options()}
+                        hint={texts.forms.field_language_hint}
+                        error={form.problem(Field::Locale, texts)}
+                        onchange={form.oninput(Field::Locale)} />
+                    <SelectField form={FORM.id} name={Field::TimeZone.name()} label={texts.forms.field_time_zone}
+                        value={form.value(Field::TimeZone)}
+                        options={i18n::time_zones(form.state.value(Field::TimeZone))}
+                        error={form.problem(Field::TimeZone, texts)}
+                        onchange={form.oninput(Field::TimeZone)} />
                 </div>
                 <div class="form__actions">
-                    <SubmitButton label={texts.save} busy_label={texts.saving} busy={form.submitting}
+                    <SubmitButton label={texts.common.save} busy_label={texts.common.saving} busy={form.submitting()}
                         testid="profile-save" />
-                    <Saved message={saved.then_some(AttrValue::Static(texts.saved))} />
+                    <Saved message={form.done().then_some(AttrValue::Static(texts.common.saved))} />
                 </div>
             </form>
         </Section>

@@ -95,7 +95,7 @@ pub fn sessions_section() -> Html {
     let body = match &*state {
         Sessions::Loading => html! { <PageLoading /> },
         Sessions::Failed(error) => html! {
-            <ErrorNotice testid="sessions-error" title={texts.sessions_error} error={error.clone()}
+            <ErrorNotice testid="sessions-error" title={texts.account.sessions_error} error={error.clone()}
                 on_retry={load.clone()} compact=true />
         },
         Sessions::Loaded(list) => html! {
@@ -111,8 +111,8 @@ pub fn sessions_section() -> Html {
                         .user_agent
                         .as_deref()
                         .and_then(describe_user_agent)
-                        .unwrap_or_else(|| texts.unknown_device.to_owned());
-                    let seen = texts.session_last_active
+                        .unwrap_or_else(|| texts.account.unknown_device.to_owned());
+                    let seen = texts.account.session_last_active
                         .replace("{when}", &format_datetime(&session.last_seen_at, locale));
                     html! {
                         <li key={session.id.clone()} class="session" data-testid="session-item"
@@ -122,7 +122,7 @@ pub fn sessions_section() -> Html {
                                 <p class="session__device">
                                     { device }
                                     if session.current {
-                                        <span class="badge badge--current" data-testid="this-device">{ texts.this_device }</span>
+                                        <span class="badge badge--current" data-testid="this-device">{ texts.account.this_device }</span>
                                     }
                                 </p>
                                 <p class="session__meta">
@@ -135,7 +135,7 @@ pub fn sessions_section() -> Html {
                             <button type="button" class="button button--secondary button--small"
                                 data-testid="revoke-session" disabled={busy} aria-busy={busy.to_string()} {onclick}>
                                 if busy { <span class="spinner" aria-hidden="true"></span> }
-                                { if session.current { texts.sign_out } else { texts.session_revoke } }
+                                { if session.current { texts.common.sign_out } else { texts.account.session_revoke } }
                             </button>
                         </li>
                     }
@@ -144,7 +144,7 @@ pub fn sessions_section() -> Html {
         },
     };
     html! {
-        <Section id="sessions" title={texts.sessions_title} lead={texts.sessions_lead}>
+        <Section id="sessions" title={texts.account.sessions_title} lead={texts.account.sessions_lead}>
             if let Some(error) = &*revoke_error {
                 <p class="status-line status-line--error" role="alert">{ error.message(texts) }</p>
             }

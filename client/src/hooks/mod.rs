@@ -1,0 +1,16 @@
+//! The app's own hooks: state and browser wiring that pages and components share, each in its
+//! own file. Hooks may call `api` and `store`; components and pages reach them only through here.
+
+mod use_dropdown;
+mod use_focus_first_problem;
+mod use_mailed_token;
+mod use_page_title;
+mod use_resend_verification;
+mod use_submit;
+
+pub use use_dropdown::use_dropdown;
+pub use use_focus_first_problem::use_focus_first_problem;
+pub use use_mailed_token::use_mailed_token;
+pub use use_page_title::use_page_title;
+pub use use_resend_verification::{use_resend_verification, Resend, ResendStatus};
+pub use use_submit::{use_submit, FormHandle, Submission};
