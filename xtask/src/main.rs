@@ -228,10 +228,17 @@ fn test() -> Result<(), String> {
 /// runner. The suite starts the server binary itself, so it can also stop it to test offline use.
 fn e2e(tools: &tools::Tools) -> Result<(), String> {
     let dir = root().join("e2e");
-    if !dir.join("node_modules/playwright-core").is_dir() {
+    // Installed again whenever the lock file changed since the last install (a copy of it is kept
+    // in node_modules), so a new package such as axe-core reaches an old checkout too.
+    let lock = std::fs::read(dir.join("package-lock.json"))
+        .map_err(|e| format!("cannot read e2e/package-lock.json: {e}"))?;
+    let installed_from = dir.join("node_modules").join(".edu-installed-lock.json");
+    if std::fs::read(&installed_from).ok().as_deref() != Some(lock.as_slice()) {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&dir))?;
+        std::fs::write(&installed_from, &lock)
+            .map_err(|e| format!("cannot write {}: {e}", installed_from.display()))?;
     }
     let server = target_dir().join("debug").join("sync-server");
     run(tools
