@@ -8,15 +8,9 @@ use shared::api::accounts::{Me, SessionInfo, SignInResponse};
 use shared::api::ErrorBody;
 
 use crate::both_backends;
-use crate::helpers::{Options, Role, TestApp, DEMO_PASSWORD};
+use crate::helpers::{error_code, Options, Role, TestApp, DEMO_PASSWORD};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
-
-async fn error_code(res: reqwest::Response, status: u16) -> String {
-    assert_eq!(res.status(), status, "{:?}", res.url().path());
-    let body: ErrorBody = res.json().await.expect("JSON error body");
-    body.error.code
-}
 
 both_backends!(
     async fn register_verify_sign_in_read_me_and_sign_out_with_cookie_and_bearer(backend) {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::both_backends;
+use crate::database_free;
 use crate::helpers::{Options, TestApp};
 
 const INDEX: &str = "<!doctype html><title>EduPlatform</title>";
@@ -36,7 +36,7 @@ fn header(res: &reqwest::Response, name: &str) -> String {
         .unwrap_or_default()
 }
 
-both_backends!(
+database_free!(
     async fn client_routes_get_index_html_without_caching(backend) {
         let app = with_client(backend).await;
         for path in ["/", "/index.html", "/courses/rust-from-zero", "/settings"] {
@@ -49,7 +49,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn hashed_assets_are_immutable_with_their_content_types(backend) {
         let app = with_client(backend).await;
         let cases = [
@@ -70,7 +70,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn unhashed_files_revalidate(backend) {
         let app = with_client(backend).await;
         let cases = [
@@ -86,7 +86,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn missing_files_with_an_extension_stay_404(backend) {
         let app = with_client(backend).await;
         // An asset of an older build must not come back as HTML.
@@ -96,7 +96,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn without_a_client_build_pages_explain_how_to_build_it(backend) {
         let app = TestApp::spawn(backend).await;
         let res = app.get("/courses").await;

@@ -1,7 +1,7 @@
-use crate::both_backends;
+use crate::database_free;
 use crate::helpers::TestApp;
 
-both_backends!(
+database_free!(
     async fn unknown_api_routes_are_404_json_errors(backend) {
         let app = TestApp::spawn(backend).await;
         for path in ["/api", "/api/", "/api/nope", "/api/courses/x/y/z"] {
@@ -10,7 +10,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn wrong_method_on_an_api_route_is_a_405_json_error(backend) {
         let app = TestApp::spawn(backend).await;
         let res = app
@@ -25,7 +25,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn oversized_body_with_content_length_is_a_413_json_error(backend) {
         let app = TestApp::spawn(backend).await;
         let too_big = shared::validate::MAX_BODY_BYTES + 1;
@@ -42,7 +42,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn oversized_chunked_body_is_a_413_json_error(backend) {
         let app = TestApp::spawn(backend).await;
         let head = "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
@@ -66,7 +66,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn body_within_the_limit_reaches_the_router(backend) {
         let app = TestApp::spawn(backend).await;
         let res = app
@@ -81,7 +81,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn unusable_json_bodies_answer_400_or_415_with_json_errors(backend) {
         let app = TestApp::spawn(backend).await;
         let token = app

@@ -1,7 +1,8 @@
 use crate::both_backends;
+use crate::database_free;
 use crate::helpers::TestApp;
 
-both_backends!(
+database_free!(
     async fn healthz_answers_ok(backend) {
         let app = TestApp::spawn(backend).await;
         let body: serde_json::Value = app.get_json("/healthz", 200).await;

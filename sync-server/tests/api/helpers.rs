@@ -51,6 +51,21 @@ macro_rules! both_backends {
     };
 }
 
+/// A test whose behaviour does not depend on the database (static files, headers, routing errors):
+/// `database_free!(async fn name(backend) { ... })` runs its body once, on SQLite, instead of once
+/// per backend.
+#[macro_export]
+macro_rules! database_free {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+        $(#[$meta])*
+        #[tokio::test]
+        async fn $name() {
+            let $backend = $crate::helpers::Backend::Sqlite;
+            $body
+        }
+    };
+}
+
 /// The PostgreSQL server tests create their databases on (it must allow CREATE DATABASE).
 pub fn postgres_admin_url() -> String {
     std::env::var("EDU_TEST_POSTGRES_URL")
@@ -459,4 +474,39 @@ impl Drop for PostgresDatabase {
             eprintln!("warning: could not drop test database {}: {e}", self.name);
         }
     }
+}
+
+/// Polls `check` every 20 ms for up to 15 s; panics naming `what` when it never holds.
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Job runner pacing for tests: polls every 10 ms, retries after 100 ms doubling, fails for good
+/// after 4 attempts.
+pub fn quick_retries() -> WorkerOptions {
+    WorkerOptions {
+        poll_interval: Duration::from_millis(10),
+        base_backoff: Duration::from_millis(100),
+        max_backoff: Duration::from_secs(10),
+        max_attempts: 4,
+        ..WorkerOptions::default()
+    }
+}
+
+/// Expects `status` with our JSON error body and returns its code.
+pub async fn error_code(res: reqwest::Response, status: u16) -> String {
+    assert_eq!(res.status(), status, "{:?}", res.url().path());
+    let body: shared::api::ErrorBody = res.json().await.expect("JSON error body");
+    body.error.code
 }

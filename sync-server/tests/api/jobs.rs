@@ -4,22 +4,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sync_server::db::Pool;
 use sync_server::jobs::{self, Handler, Job, JobError, Outcome, RunFuture, Runner, WorkerOptions};
 use sync_server::Db;
 
 use crate::both_backends;
-use crate::helpers::{Options, TestApp};
-
-/// Runs one query on whichever pool the app uses.
-macro_rules! on_db {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db.pool() {
-            Pool::Sqlite($pool) => $body,
-            Pool::Postgres($pool) => $body,
-        }
-    };
-}
+use crate::helpers::{eventually, quick_retries, Options, TestApp};
 
 /// A handler that records every run and fails the first `fail_first` of them.
 #[derive(Debug)]
@@ -76,16 +65,6 @@ impl Handler for Recorder {
     }
 }
 
-fn quick_retries() -> WorkerOptions {
-    WorkerOptions {
-        poll_interval: Duration::from_millis(10),
-        base_backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_secs(10),
-        max_attempts: 4,
-        ..WorkerOptions::default()
-    }
-}
-
 async fn spawn_with(
     backend: crate::helpers::Backend,
     handler: Arc<Recorder>,
@@ -123,20 +102,7 @@ async fn queue(
 /// `(status, attempts, last_error)` of every job of `kind`, oldest first.
 async fn rows(db: &Db, kind: &str) -> Vec<(String, i32, Option<String>)> {
     let sql = "SELECT status, attempts, last_error FROM jobs WHERE kind = $1 ORDER BY id";
-    on_db!(db, pool => sqlx::query_as(sql).bind(kind).fetch_all(pool).await.unwrap())
-}
-
-/// Polls `check` every 20 ms for up to 15 s.
-async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    crate::on_db!(db, pool => sqlx::query_as(sql).bind(kind).fetch_all(pool).await.unwrap())
 }
 
 both_backends!(
@@ -312,7 +278,7 @@ both_backends!(
         assert!(!second.is_finished(), "the second waits for the first");
         first.commit().await.unwrap();
         assert_eq!(second.await.unwrap(), None, "the key was taken when the first committed");
-        let payloads: Vec<String> = on_db!(app.db, pool => sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'reminder'").fetch_all(pool).await.unwrap());
+        let payloads: Vec<String> = crate::on_db!(app.db, pool => sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'reminder'").fetch_all(pool).await.unwrap());
         assert_eq!(payloads, vec!["1".to_owned()]);
 
         // Had the first rolled back, the second's job would have been queued.

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use shared::api::accounts::Locale;
 use shared::api::notifications::NotificationList;
-use sync_server::db::Pool;
 use sync_server::jobs::{self, Runner, WorkerOptions};
 use sync_server::notify::transport::SendFuture;
 use sync_server::notify::{self, DeliveryError, Mail, Recipient, Template, Transport};
@@ -15,7 +14,7 @@ use sync_server::Db;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use crate::both_backends;
-use crate::helpers::{Options, TestApp};
+use crate::helpers::{eventually, quick_retries, Options, TestApp};
 
 both_backends!(
     async fn dev_mailbox_answers_404_json_when_dev_mode_is_off(backend) {
@@ -44,16 +43,6 @@ both_backends!(
 
 // ---- Mail delivery -------------------------------------------------------------------------------
 
-/// Runs one query on whichever pool the app uses.
-macro_rules! on_db {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db.pool() {
-            Pool::Sqlite($pool) => $body,
-            Pool::Postgres($pool) => $body,
-        }
-    };
-}
-
 fn recipient(user_id: Option<&str>, email: &str, locale: Locale) -> Recipient {
     Recipient {
         user_id: user_id.map(str::to_owned),
@@ -76,20 +65,7 @@ async fn queue(app: &TestApp, mails: Vec<(Recipient, Template)>) {
 async fn mail_jobs(db: &Db) -> Vec<(String, i32, Option<String>)> {
     let sql = "SELECT status, attempts, last_error FROM jobs \
                WHERE kind IN ('mail', 'token_mail') ORDER BY id";
-    on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap())
-}
-
-/// Polls `check` every 20 ms for up to 15 s.
-async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    crate::on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap())
 }
 
 /// A transport that records every attempt and fails the first `fail_first` of them.
@@ -123,16 +99,6 @@ impl Transport for Recording {
                 Ok(())
             }
         })
-    }
-}
-
-fn quick_retries() -> WorkerOptions {
-    WorkerOptions {
-        poll_interval: Duration::from_millis(10),
-        base_backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_secs(10),
-        max_attempts: 4,
-        ..WorkerOptions::default()
     }
 }
 
@@ -795,7 +761,7 @@ async fn stored_texts(db: &Db) -> Vec<String> {
     let mut texts = Vec::new();
     for sql in queries {
         let rows: Vec<String> =
-            on_db!(db, pool => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap());
+            crate::on_db!(db, pool => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap());
         texts.extend(rows);
     }
     texts
@@ -855,12 +821,12 @@ both_backends!(
         eventually("two unsent mails recorded without bodies", || {
             let db = db.clone();
             async move {
-                let n: i64 = on_db!(&db, pool => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
+                let n: i64 = crate::on_db!(&db, pool => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
                 n == 2
             }
         })
         .await;
-        let payloads: Vec<String> = on_db!(&app.db, pool => sqlx::query_scalar(
+        let payloads: Vec<String> = crate::on_db!(&app.db, pool => sqlx::query_scalar(
             "SELECT payload FROM jobs"
         ).fetch_all(pool).await.unwrap());
         assert_eq!(payloads.len(), 2);
@@ -902,7 +868,7 @@ both_backends!(
             assert_eq!(res.status(), 202, "{path} {email}");
         }
         // In the request: one identical job each, no lookup result in it, no token made.
-        let rows: Vec<(String, String)> = on_db!(&app.db, pool => sqlx::query_as(
+        let rows: Vec<(String, String)> = crate::on_db!(&app.db, pool => sqlx::query_as(
             "SELECT kind, payload FROM jobs WHERE user_id IS NULL ORDER BY id"
         ).fetch_all(pool).await.unwrap());
         assert_eq!(rows.len(), 4, "{rows:?}");
@@ -942,7 +908,7 @@ both_backends!(
             ]
         );
         assert!(transport.mails().iter().all(|m| !m.to_email.starts_with("nobody")));
-        let left: i64 = on_db!(&app.db, pool => sqlx::query_scalar(
+        let left: i64 = crate::on_db!(&app.db, pool => sqlx::query_scalar(
             "SELECT COUNT(*) FROM jobs WHERE payload LIKE '%nobody%'"
         ).fetch_one(pool).await.unwrap());
         assert_eq!(left, 0, "mail with nothing to send leaves no job");

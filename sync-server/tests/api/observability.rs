@@ -1,4 +1,4 @@
-use crate::both_backends;
+use crate::database_free;
 use crate::helpers::{Options, TestApp};
 
 /// The app with metrics on their own listener (`EDU_METRICS_BIND`).
@@ -20,7 +20,7 @@ async fn get_metrics(app: &TestApp, path: &str) -> reqwest::Response {
         .unwrap()
 }
 
-both_backends!(
+database_free!(
     async fn metrics_are_not_served_on_the_public_address(backend) {
         for app in [TestApp::spawn(backend).await, with_metrics(backend).await] {
             assert_eq!(app.get_error_code("/metrics", 404).await, "not_found");
@@ -28,7 +28,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn metrics_count_requests_by_route_template(backend) {
         let app = with_metrics(backend).await;
         app.get("/api/courses?limit=1").await;
@@ -58,7 +58,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn request_id_is_echoed_or_made_up(backend) {
         let app = TestApp::spawn(backend).await;
         let res = app
@@ -76,7 +76,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn openapi_document_describes_the_catalog(backend) {
         let app = TestApp::spawn(backend).await;
         let doc: serde_json::Value = app.get_json("/api/openapi.json", 200).await;

@@ -8,6 +8,7 @@ use serde_json::json;
 use shared::api::accounts::SignInResponse;
 
 use crate::both_backends;
+use crate::database_free;
 use crate::helpers::{Options, TestApp, DEMO_PASSWORD};
 
 const HASHED_JS: &str = "/client-1a2b3c4d5e6f7a8b.js";
@@ -43,7 +44,7 @@ fn assert_everywhere_headers(res: &reqwest::Response, what: &str) {
     );
 }
 
-both_backends!(
+database_free!(
     async fn html_pages_carry_a_csp_without_inline_script(backend) {
         let app = TestApp::spawn_prepared(backend, Options::default(), write_client).await;
         for path in ["/", "/courses/rust-from-zero", "/dev/mailbox"] {
@@ -125,7 +126,7 @@ both_backends!(
     }
 );
 
-both_backends!(
+database_free!(
     async fn hsts_is_sent_only_when_the_public_url_is_https(backend) {
         let options = Options {
             public_url: Some("https://edu.example.org".into()),

@@ -5,10 +5,9 @@ use reqwest::Method;
 use serde_json::json;
 use shared::api::accounts::Role;
 use shared::api::teaching::{ApplicationStatus, TeacherApplication};
-use shared::api::ErrorBody;
 
 use crate::both_backends;
-use crate::helpers::{TestApp, DEMO_PASSWORD};
+use crate::helpers::{error_code, TestApp, DEMO_PASSWORD};
 
 fn application() -> serde_json::Value {
     json!({
@@ -18,11 +17,6 @@ fn application() -> serde_json::Value {
     })
 }
 
-async fn code(res: reqwest::Response, status: u16) -> String {
-    assert_eq!(res.status(), status);
-    res.json::<ErrorBody>().await.unwrap().error.code
-}
-
 both_backends!(
     async fn an_approved_application_makes_the_student_a_teacher_and_tells_them(backend) {
         let app = TestApp::spawn(backend).await;
@@ -30,7 +24,7 @@ both_backends!(
         let admin = app.token_for("admin@demo.local", DEMO_PASSWORD).await;
 
         let res = app.bearer(Method::GET, "/api/teacher-applications/mine", &student).send().await.unwrap();
-        assert_eq!(code(res, 404).await, "not_found");
+        assert_eq!(error_code(res, 404).await, "not_found");
         let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
             .json(&application()).send().await.unwrap();
         assert_eq!(res.status(), 201);
@@ -39,7 +33,7 @@ both_backends!(
         assert_eq!(filed.applicant_email, "student@demo.local");
         let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
             .json(&application()).send().await.unwrap();
-        assert_eq!(code(res, 409).await, "conflict");
+        assert_eq!(error_code(res, 409).await, "conflict");
 
         let res = app.bearer(Method::GET, "/api/admin/teacher-applications", &admin).send().await.unwrap();
         let pending: Vec<TeacherApplication> = res.json().await.unwrap();
@@ -52,7 +46,7 @@ both_backends!(
         assert_eq!(decided.status, ApplicationStatus::Approved);
         assert!(decided.decided_at.is_some());
         let res = app.bearer(Method::POST, &approve, &admin).send().await.unwrap();
-        assert_eq!(code(res, 409).await, "conflict");
+        assert_eq!(error_code(res, 409).await, "conflict");
 
         assert_eq!(app.me_ok(&student).await.role, Role::Teacher);
         app.wait_for_mail("student@demo.local", |m| m.subject.contains("approved")).await;
@@ -78,7 +72,7 @@ both_backends!(
 
         let reject = format!("/api/admin/teacher-applications/{}/reject", filed.id);
         let res = app.bearer(Method::POST, &reject, &admin).json(&json!({"reason": "no"})).send().await.unwrap();
-        assert_eq!(code(res, 400).await, "validation_failed");
+        assert_eq!(error_code(res, 400).await, "validation_failed");
         let reason = "Please link to recordings of your talks.";
         let res = app.bearer(Method::POST, &reject, &admin).json(&json!({"reason": reason})).send().await.unwrap();
         assert_eq!(res.status(), 200);
@@ -112,20 +106,20 @@ both_backends!(
             body[field] = value;
             let res = app.bearer(Method::POST, "/api/teacher-applications", &student)
                 .json(&body).send().await.unwrap();
-            assert_eq!(code(res, 400).await, "validation_failed", "{field}");
+            assert_eq!(error_code(res, 400).await, "validation_failed", "{field}");
         }
         let res = app.bearer(Method::GET, "/api/teacher-applications/mine", &student).send().await.unwrap();
-        assert_eq!(code(res, 404).await, "not_found");
+        assert_eq!(error_code(res, 404).await, "not_found");
 
         let res = app.bearer(Method::POST, "/api/admin/teacher-applications/nope/approve", &admin)
             .send().await.unwrap();
-        assert_eq!(code(res, 404).await, "not_found");
+        assert_eq!(error_code(res, 404).await, "not_found");
         // Not one of the documented values; an empty one neither (only an absent status is the
         // default).
         for query in ["status=maybe", "status=", "status=PENDING"] {
             let res = app.bearer(Method::GET, &format!("/api/admin/teacher-applications?{query}"), &admin)
                 .send().await.unwrap();
-            assert_eq!(code(res, 400).await, "validation_failed", "{query}");
+            assert_eq!(error_code(res, 400).await, "validation_failed", "{query}");
         }
     }
 );
