@@ -4,4 +4,5 @@
 //! Never does I/O, never awaits, never depends on a web framework.
 
 pub mod api;
+pub mod codes;
 pub mod validate;

@@ -1,63 +1,24 @@
 //! Accounts, sign-in sessions and the signed-in user's own data (`/api/auth/*`, `/api/me/*`).
 
-/// What a user may do. Everyone starts as a student; admins make teachers; the first admin comes
-/// from the server's command line (`sync-server admin create`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Student,
-    Teacher,
-    Admin,
-}
-
-impl Role {
-    /// The code stored in the database and sent on the wire.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Student => "student",
-            Self::Teacher => "teacher",
-            Self::Admin => "admin",
-        }
-    }
-
-    /// Parses a stored code; `None` for anything else.
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "student" => Some(Self::Student),
-            "teacher" => Some(Self::Teacher),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
+crate::stored_codes! {
+    /// What a user may do. Everyone starts as a student; admins make teachers; the first admin comes
+    /// from the server's command line (`sync-server admin create`).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Role {
+        Student = "student",
+        Teacher = "teacher",
+        Admin = "admin",
     }
 }
 
-/// The interface language a user reads mail and the app in.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Locale {
-    #[default]
-    En,
-    Ru,
-}
-
-impl Locale {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Ru => "ru",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "en" => Some(Self::En),
-            "ru" => Some(Self::Ru),
-            _ => None,
-        }
+crate::stored_codes! {
+    /// The interface language a user reads mail and the app in.
+    #[derive(Default)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Locale {
+        #[default]
+        En = "en",
+        Ru = "ru",
     }
 }
 

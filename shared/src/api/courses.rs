@@ -2,62 +2,22 @@
 
 use super::Page;
 
-/// The language a course is taught in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum CourseLanguage {
-    En,
-    Ru,
-}
-
-/// How much a learner should know before starting a course.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum CourseLevel {
-    Beginner,
-    Intermediate,
-    Advanced,
-}
-
-impl CourseLanguage {
-    /// The code stored in the database and sent on the wire (`en`, `ru`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Ru => "ru",
-        }
-    }
-
-    /// Parses a stored code; `None` for anything else.
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "en" => Some(Self::En),
-            "ru" => Some(Self::Ru),
-            _ => None,
-        }
+crate::stored_codes! {
+    /// The language a course is taught in.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CourseLanguage {
+        En = "en",
+        Ru = "ru",
     }
 }
 
-impl CourseLevel {
-    /// The code stored in the database and sent on the wire.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Beginner => "beginner",
-            Self::Intermediate => "intermediate",
-            Self::Advanced => "advanced",
-        }
-    }
-
-    /// Parses a stored code; `None` for anything else.
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "beginner" => Some(Self::Beginner),
-            "intermediate" => Some(Self::Intermediate),
-            "advanced" => Some(Self::Advanced),
-            _ => None,
-        }
+crate::stored_codes! {
+    /// How much a learner should know before starting a course.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CourseLevel {
+        Beginner = "beginner",
+        Intermediate = "intermediate",
+        Advanced = "advanced",
     }
 }
 

@@ -1,31 +1,12 @@
 //! Applications to teach: a student applies, an admin approves or rejects with a reason.
 
-/// Where an application stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum ApplicationStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl ApplicationStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "pending" => Some(Self::Pending),
-            "approved" => Some(Self::Approved),
-            "rejected" => Some(Self::Rejected),
-            _ => None,
-        }
+crate::stored_codes! {
+    /// Where an application stands.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum ApplicationStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
     }
 }
 

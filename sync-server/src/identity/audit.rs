@@ -9,32 +9,18 @@ use super::{new_id, Client};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    SignIn,
-    SignInFailed,
-    SignOut,
-    PasswordChanged,
-    PasswordReset,
-    EmailChanged,
-    RoleChanged,
-    AccountDeleted,
-    SessionRevoked,
-}
-
-impl Event {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::SignIn => "sign_in",
-            Self::SignInFailed => "sign_in_failed",
-            Self::SignOut => "sign_out",
-            Self::PasswordChanged => "password_changed",
-            Self::PasswordReset => "password_reset",
-            Self::EmailChanged => "email_changed",
-            Self::RoleChanged => "role_changed",
-            Self::AccountDeleted => "account_deleted",
-            Self::SessionRevoked => "session_revoked",
-        }
+shared::stored_codes! {
+    /// What happened; the code is the `event` column.
+    pub enum Event {
+        SignIn = "sign_in",
+        SignInFailed = "sign_in_failed",
+        SignOut = "sign_out",
+        PasswordChanged = "password_changed",
+        PasswordReset = "password_reset",
+        EmailChanged = "email_changed",
+        RoleChanged = "role_changed",
+        AccountDeleted = "account_deleted",
+        SessionRevoked = "session_revoked",
     }
 }
 

@@ -56,23 +56,16 @@ pub const VERIFY_TOKEN_LIFETIME: Duration = Duration::hours(24);
 /// How long a password reset link works.
 pub const RESET_TOKEN_LIFETIME: Duration = Duration::hours(1);
 
-/// What a mailed token is for (the `purpose` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Purpose {
-    VerifyEmail,
-    ResetPassword,
-    ChangeEmail,
+shared::stored_codes! {
+    /// What a mailed token is for (the `purpose` column).
+    pub(crate) enum Purpose {
+        VerifyEmail = "verify_email",
+        ResetPassword = "reset_password",
+        ChangeEmail = "change_email",
+    }
 }
 
 impl Purpose {
-    fn code(self) -> &'static str {
-        match self {
-            Self::VerifyEmail => "verify_email",
-            Self::ResetPassword => "reset_password",
-            Self::ChangeEmail => "change_email",
-        }
-    }
-
     fn lifetime(self) -> Duration {
         match self {
             Self::VerifyEmail | Self::ChangeEmail => VERIFY_TOKEN_LIFETIME,
@@ -173,10 +166,8 @@ pub(crate) async fn consume_token(
     let Some((user_id, purpose, new_email, expires_at)) = row else {
         return Err(Error::InvalidToken);
     };
-    let purpose = purposes
-        .iter()
-        .copied()
-        .find(|p| p.code() == purpose)
+    let purpose = Purpose::from_code(&purpose)
+        .filter(|p| purposes.contains(p))
         .ok_or(Error::InvalidToken)?;
     if expires_at <= Utc::now() {
         return Err(Error::InvalidToken);
