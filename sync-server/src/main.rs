@@ -64,9 +64,14 @@ fn run_server() -> ExitCode {
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
     runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind(config.bind).await {
+        let listener = match tokio::net::TcpListener::bind(config.http.bind).await {
             Ok(listener) => listener,
-            Err(e) => return fail(format!("EDU_BIND: cannot listen on {}: {e}", config.bind)),
+            Err(e) => {
+                return fail(format!(
+                    "EDU_BIND: cannot listen on {}: {e}",
+                    config.http.bind
+                ))
+            }
         };
         match sync_server::serve(config, listener, shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
@@ -135,7 +140,7 @@ async fn admin_create(config: &Config, email: &str, name: Option<&str>, force: b
     if let Err(e) = admin::normalise_email(email) {
         return fail(e);
     }
-    let db = match sync_server::Db::connect(&config.database_url).await {
+    let db = match sync_server::Db::connect(&config.database.url).await {
         Ok(db) => db,
         Err(e) => return fail(e),
     };

@@ -162,7 +162,7 @@ async fn sign_in(
     headers: HeaderMap,
     Json(req): Json<SignInRequest>,
 ) -> Result<Response> {
-    let secure = state.config.secure_cookies();
+    let secure = state.config.http.secure_cookies();
     let device = cookie(&headers, device_cookie_name(secure));
     let signed_in = state.accounts.sign_in(&req, &client, device).await?;
     let mut cookies = vec![(SET_COOKIE, session_cookie(&signed_in.token, secure))];
@@ -194,7 +194,7 @@ async fn sign_out(
     if let Some(user) = user {
         state.accounts.sign_out(user.session(), &client).await?;
     }
-    let cookie = cleared_cookie(state.config.secure_cookies());
+    let cookie = cleared_cookie(state.config.http.secure_cookies());
     Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([(SET_COOKIE, cookie)]),

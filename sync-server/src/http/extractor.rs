@@ -118,7 +118,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Option<Sess
     if let Some(Authenticated(found)) = parts.extensions.get::<Authenticated>() {
         return Ok(found.clone());
     }
-    let cookie_name = session_cookie_name(state.config.secure_cookies());
+    let cookie_name = session_cookie_name(state.config.http.secure_cookies());
     let found = match credential(&parts.headers, cookie_name)? {
         None => None,
         Some(Credential::Bearer(token) | Credential::Cookie(token)) => {
@@ -255,7 +255,7 @@ impl FromRequestParts<AppState> for Client {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
-        let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        let ip = client_ip(peer, &parts.headers, &state.config.http.trusted_proxies);
         let user_agent = parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
         Ok(Client::new(ip, user_agent))
     }

@@ -93,7 +93,7 @@ async fn delete_me(
         .accounts
         .delete_account(user.user(), &req.current_password)
         .await?;
-    let cookie = cleared_cookie(state.config.secure_cookies());
+    let cookie = cleared_cookie(state.config.http.secure_cookies());
     Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([(SET_COOKIE, cookie)]),

@@ -21,7 +21,6 @@ mod responses;
 mod security_headers;
 mod teaching;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
@@ -48,13 +47,7 @@ use responses::SharedResponses;
 pub struct AppState {
     pub db: Db,
     pub metrics: Arc<Metrics>,
-    /// The built client (`EDU_STATIC_DIR`).
-    pub static_dir: Arc<PathBuf>,
-    /// `EDU_DEV_MODE`: serve the dev mailbox.
-    pub dev_mode: bool,
-    /// `EDU_PUBLIC_URL`, no trailing slash: the start of every link in mail.
-    pub public_url: Arc<str>,
-    /// The configuration the app started with (public URL, trusted proxies, ...).
+    /// The configuration the app started with, parsed once (public URL, static dir, dev mode, ...).
     pub config: Arc<Config>,
     /// Accounts, sessions and roles.
     pub accounts: Accounts,
@@ -65,9 +58,6 @@ impl AppState {
         Self {
             db,
             metrics: Arc::new(Metrics::new()),
-            static_dir: Arc::new(config.static_dir.clone()),
-            dev_mode: config.dev_mode,
-            public_url: Arc::from(config.public_url.as_str()),
             config: Arc::new(config.clone()),
             accounts,
         }
@@ -215,7 +205,7 @@ pub fn metrics_router(state: AppState) -> Router {
 
 fn header_policy(state: &AppState) -> security_headers::SecurityHeaders {
     security_headers::SecurityHeaders {
-        https: state.config.secure_cookies(),
+        https: state.config.http.secure_cookies(),
     }
 }
 
