@@ -16,8 +16,7 @@ use shared::api::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::Json;
-use super::extractor::{cookie, device_cookie_name, session_cookie_name, CurrentUser};
+use super::extract::{cookie, device_cookie_name, session_cookie_name, CurrentUser, Json};
 use super::responses::{JsonBody, Limited, StateChanging};
 use super::AppState;
 use crate::error::Result;

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::extractor::{cookie, credential, session_cookie_name, Credential};
+use super::extract::{cookie, credential, session_cookie_name, Credential};
 use super::AppState;
 use crate::error::Error;
 

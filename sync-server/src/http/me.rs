@@ -17,8 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::{accepted, cleared_cookie, Accepted};
-use super::extract::{Json, Path};
-use super::extractor::CurrentUser;
+use super::extract::{CurrentUser, Json, Path};
 use super::responses::{JsonBody, Limited, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;

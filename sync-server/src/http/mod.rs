@@ -12,7 +12,6 @@ mod courses;
 mod csrf;
 mod dev;
 pub mod extract;
-pub mod extractor;
 mod health;
 mod me;
 mod metrics;

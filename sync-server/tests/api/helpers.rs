@@ -256,7 +256,7 @@ impl TestApp {
 
     /// The session cookie's name this app reads and sets (`__Host-edu_session` under https).
     pub fn session_cookie_name(&self) -> &'static str {
-        sync_server::http::extractor::session_cookie_name(self.config.http.secure_cookies())
+        sync_server::http::extract::session_cookie_name(self.config.http.secure_cookies())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
