@@ -1,7 +1,9 @@
-//! `[limits]`: attempt limits of the account routes and password-hash concurrency. None of these
-//! are read from the environment today: tests and benchmarks change them in code.
+//! `[limits]`: attempt limits of the account routes, password-hash concurrency and request body
+//! sizes. None of these are read from the environment today: tests and benchmarks change them in
+//! code.
 //!
-//! Owns the numbers only; enforcing them is `identity::rate_limit`'s and `identity::password`'s.
+//! Owns the numbers only; enforcing them is `identity::rate_limit`'s, `identity::password`'s and
+//! `http::body_limit`'s.
 
 /// Every limit the server enforces that is not part of a value's validation (`shared::validate`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +13,8 @@ pub struct Limits {
     /// How many password hashes may be computed at once (each takes one core for tens of ms).
     /// Defaults to the number of cores less one (at least one).
     pub password_hash_permits: usize,
+    /// Largest request body per group of routes.
+    pub body: BodyLimits,
 }
 
 impl Default for Limits {
@@ -22,6 +26,26 @@ impl Default for Limits {
             password_hash_permits: std::thread::available_parallelism()
                 .map(|n| usize::from(n).saturating_sub(1).max(1))
                 .unwrap_or(1),
+            body: BodyLimits::default(),
+        }
+    }
+}
+
+/// Largest request body, in bytes, per group of routes; a larger one is answered 413 before a
+/// handler runs. The sync routes (binary Automerge messages) will get their own, larger, limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimits {
+    /// The JSON API (`/api/…` except sync): forms and small documents.
+    pub json: usize,
+}
+
+/// The JSON API's default body limit: far above any form, far below what a flood needs.
+pub const DEFAULT_JSON_BODY_BYTES: usize = 64 * 1024;
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        Self {
+            json: DEFAULT_JSON_BODY_BYTES,
         }
     }
 }

@@ -14,7 +14,7 @@ mod mail;
 
 pub use database::{Backend, DatabaseConfig, DatabaseUrl, DEFAULT_DATABASE_URL};
 pub use http::{HttpConfig, PublicUrl, DEFAULT_BIND, DEFAULT_STATIC_DIR};
-pub use limits::{Limits, RateLimits};
+pub use limits::{BodyLimits, Limits, RateLimits, DEFAULT_JSON_BODY_BYTES};
 pub use log::{LogConfig, LogFormat, DEFAULT_LOG_FILTER};
 pub use mail::{MailConfig, SmtpUrl, DEFAULT_MAIL_FROM};
 
@@ -164,6 +164,7 @@ pub(crate) mod tests {
         assert!(config.http.trusted_proxies.is_empty());
         assert_eq!(config.http.metrics_bind, None);
         assert_eq!(config.limits.rate, RateLimits::default());
+        assert_eq!(config.limits.body.json, 64 * 1024);
     }
 
     #[test]

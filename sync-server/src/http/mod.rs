@@ -1,6 +1,7 @@
 //! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
-//! every request passes (request id, tracing span, security headers, metrics, compression, body
-//! limit), and the separate metrics router served on `EDU_METRICS_BIND`.
+//! every request passes (request id, tracing span, security headers, metrics, compression, CSRF),
+//! the body limit of each group of routes, and the separate metrics router served on
+//! `EDU_METRICS_BIND`.
 //!
 //! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
@@ -22,7 +23,6 @@ mod teaching;
 
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderName, HeaderValue, Request};
 use axum::routing::get;
@@ -71,7 +71,7 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         title = "EduPlatform API",
         description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
                        `{\"error\": {\"code\", \"message\"}}` with a matching status. Any \
-                       request whose body is over the size limit is refused with 413, and a \
+                       request whose body is over its route's size limit (64 KiB for JSON by default) is refused with 413, and a \
                        method a path does not offer with 405 (with `Allow`)."
     ),
     tags(
@@ -120,6 +120,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_parts();
     let openapi = Arc::new(openapi);
+    // The JSON API's bodies are small; its 405s are answered after the limit too.
+    let api = body_limit::limit_bodies(
+        api.method_not_allowed_fallback(method_not_allowed),
+        state.config.limits.body.json,
+    );
 
     let routes = api
         .route(
@@ -144,10 +149,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .merge(dev::page_router())
-        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn(metrics::remember_route))
-        .fallback(client::serve)
-        .layer(DefaultBodyLimit::max(shared::validate::MAX_BODY_BYTES));
+        .fallback(client::serve);
 
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(
@@ -183,7 +187,6 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(body_limit::limit))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
 
     routes.layer(layers).with_state(state)
@@ -206,6 +209,10 @@ fn header_policy(state: &AppState) -> security_headers::SecurityHeaders {
     security_headers::SecurityHeaders {
         https: state.config.http.secure_cookies(),
     }
+}
+
+async fn method_not_allowed() -> Error {
+    Error::MethodNotAllowed
 }
 
 async fn api_not_found() -> Error {
