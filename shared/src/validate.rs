@@ -10,8 +10,6 @@ use std::sync::OnceLock;
 pub const PAGE_LIMIT_DEFAULT: u32 = 20;
 /// Largest page a list request may ask for.
 pub const PAGE_LIMIT_MAX: u32 = 100;
-/// Largest request body the API accepts, in bytes (sync messages included).
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Checks a requested page size: `None` means the default.
 ///

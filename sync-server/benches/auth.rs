@@ -50,14 +50,14 @@ fn run(label: &str, database_url: &str, seconds: u64, permits: Option<usize>) {
     let server = support::Server::start(
         database_url,
         |config| {
-            config.rate_limits = RateLimits::unlimited();
+            config.limits.rate = RateLimits::unlimited();
             if let Some(permits) = permits {
-                config.password_hash_permits = permits;
+                config.limits.password_hash_permits = permits;
             }
         },
         |app| app,
     );
-    let permits = server.config.password_hash_permits;
+    let permits = server.config.limits.password_hash_permits;
 
     // The sign-in loops get a runtime of their own, and the catalog probe a thread of its own
     // (see `Probe`), so neither queues behind the other inside the load generator.

@@ -35,7 +35,7 @@ fn main() {
 fn run(label: &str, database_url: &str, pairs: usize) {
     let server = support::Server::start(
         database_url,
-        |config| config.rate_limits = RateLimits::unlimited(),
+        |config| config.limits.rate = RateLimits::unlimited(),
         |app| {
             app.with_worker_options(WorkerOptions {
                 enabled: false,

@@ -172,6 +172,10 @@ impl From<PathRejection> for Error {
 /// both the same way, and 400 is already what a value breaking a rule (`validation_failed`) and a
 /// bad path or query answer, so "fix your input" is one status across the API. 415 and 413 stay
 /// apart, since they name the envelope (content type, size), not the JSON.
+/// The body limit axum applies to a route that `http::body_limit` does not bound (our routes all
+/// are bounded: there, this 413 never happens).
+const AXUM_DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
@@ -180,7 +184,7 @@ impl From<JsonRejection> for Error {
             JsonRejection::MissingJsonContentType(e) => Self::UnsupportedMediaType(e.body_text()),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Self::PayloadTooLarge {
-                    limit: shared::validate::MAX_BODY_BYTES,
+                    limit: AXUM_DEFAULT_BODY_LIMIT,
                 }
             }
             other => Self::BadRequest(other.body_text()),

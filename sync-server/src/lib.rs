@@ -69,8 +69,8 @@ pub struct App {
 impl App {
     /// Connects to the database, applies migrations and, if asked, loads the demo catalog.
     pub async fn build(config: &Config) -> Result<Self, StartError> {
-        let db = Db::connect(&config.database_url).await?;
-        tracing::info!(database = %config.database_url, "database ready");
+        let db = Db::connect(&config.database.url).await?;
+        tracing::info!(database = %config.database.url, "database ready");
         let accounts = identity::Accounts::new(db.clone(), config)
             .await
             .map_err(|e| StartError::Accounts(describe(&e)))?;
@@ -252,15 +252,15 @@ pub async fn serve(
     let config = config.with_bound_address(addr);
     if config.warns_of_plain_http() {
         tracing::warn!(
-            bind = %config.bind,
-            public_url = %config.public_url,
+            bind = %config.http.bind,
+            public_url = %config.http.public_url,
             "EDU_PUBLIC_URL is plain http and EDU_BIND is reachable from other machines: session \
              cookies go without Secure and tokens and passwords cross the network unencrypted; \
              serve it behind an https proxy and set EDU_PUBLIC_URL to the https address"
         );
     }
     // Bound before the database is touched, so a taken port fails fast.
-    let metrics = match config.metrics_bind {
+    let metrics = match config.http.metrics_bind {
         Some(metrics_addr) => Some(TcpListener::bind(metrics_addr).await.map_err(|source| {
             StartError::MetricsBind {
                 addr: metrics_addr,

@@ -10,12 +10,12 @@ use crate::config::{Config, LogFormat};
 /// Installs the global subscriber. Call once, from `main`; tests use their own (or none).
 pub fn init(config: &Config) {
     // The filter was validated when the config was parsed; fall back rather than panic anyway.
-    let filter = EnvFilter::try_new(&config.log_filter)
+    let filter = EnvFilter::try_new(&config.log.filter)
         .unwrap_or_else(|_| EnvFilter::new(crate::config::DEFAULT_LOG_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    match config.log_format {
+    match config.log.format {
         LogFormat::Pretty => builder.init(),
         LogFormat::Json => builder
             .json()

@@ -16,8 +16,7 @@ use shared::api::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::Json;
-use super::extractor::{cookie, device_cookie_name, session_cookie_name, CurrentUser};
+use super::extract::{cookie, device_cookie_name, session_cookie_name, CurrentUser, Json};
 use super::responses::{JsonBody, Limited, StateChanging};
 use super::AppState;
 use crate::error::Result;
@@ -162,7 +161,7 @@ async fn sign_in(
     headers: HeaderMap,
     Json(req): Json<SignInRequest>,
 ) -> Result<Response> {
-    let secure = state.config.secure_cookies();
+    let secure = state.config.http.secure_cookies();
     let device = cookie(&headers, device_cookie_name(secure));
     let signed_in = state.accounts.sign_in(&req, &client, device).await?;
     let mut cookies = vec![(SET_COOKIE, session_cookie(&signed_in.token, secure))];
@@ -194,7 +193,7 @@ async fn sign_out(
     if let Some(user) = user {
         state.accounts.sign_out(user.session(), &client).await?;
     }
-    let cookie = cleared_cookie(state.config.secure_cookies());
+    let cookie = cleared_cookie(state.config.http.secure_cookies());
     Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([(SET_COOKIE, cookie)]),

@@ -1,33 +1,51 @@
-//! Request bodies are bounded to `shared::validate::MAX_BODY_BYTES` here, once, for every route.
+//! Request body limits, a property of a group of routes: `limit_bodies(router, bytes)` bounds every
+//! route of `router` (the JSON API gets `limits.body.json`; the sync routes, binary and larger,
+//! will get their own), and is the only limit those routes have (axum's default one is lifted).
 //!
 //! Owns the 413 answer, whether the client announces a large Content-Length or streams a chunked
-//! body that grows past the limit. Buffers bodies (all API bodies are small and read whole anyway);
-//! never interprets them.
+//! body that grows past the limit. Buffers bodies (the routes read them whole anyway); never
+//! interprets them.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::CONTENT_LENGTH;
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
 use axum::response::Response;
-use shared::validate::MAX_BODY_BYTES;
+use axum::Router;
 
 use crate::error::Error;
 
-pub async fn limit(req: Request, next: Next) -> Result<Response, Error> {
-    let too_large = Error::PayloadTooLarge {
-        limit: MAX_BODY_BYTES,
-    };
+/// Bounds the bodies of every route of `router` (and its 405 answers) to `limit` bytes. Call it
+/// once per group, after the group's routes and its method-not-allowed fallback are set.
+pub fn limit_bodies<S>(router: Router<S>, limit: usize) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    router
+        .route_layer(DefaultBodyLimit::disable())
+        .route_layer(middleware::from_fn_with_state(BodyLimit(limit), enforce))
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BodyLimit(usize);
+
+async fn enforce(
+    State(BodyLimit(limit)): State<BodyLimit>,
+    req: Request,
+    next: Next,
+) -> Result<Response, Error> {
+    let too_large = Error::PayloadTooLarge { limit };
     let announced = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+    if announced.is_some_and(|len| len > limit as u64) {
         // Answer before reading a byte of it.
         return Err(too_large);
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(e) if is_length_limit(&e) => return Err(too_large),
         Err(_) => {

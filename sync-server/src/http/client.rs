@@ -20,7 +20,7 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=3153600
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 
 pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
-    let dir = state.static_dir.as_path();
+    let dir = state.config.http.static_dir.as_path();
     let path = req.uri().path().to_owned();
     let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
     // Kept for the fallback: conditional and range headers apply to index.html as well.

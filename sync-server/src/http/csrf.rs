@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::extractor::{cookie, credential, session_cookie_name, Credential};
+use super::extract::{cookie, credential, session_cookie_name, Credential};
 use super::AppState;
 use crate::error::Error;
 
@@ -20,7 +20,7 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Result<Response, Error> {
-    let cookie_name = session_cookie_name(state.config.secure_cookies());
+    let cookie_name = session_cookie_name(state.config.http.secure_cookies());
     if is_safe(req.method())
         || matches!(
             credential(req.headers(), cookie_name),
@@ -35,7 +35,7 @@ pub async fn guard(
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     match source_origin(req.headers()) {
-        Some(origin) if !is_own_origin(&origin, &state.config.public_origin(), host) => {
+        Some(origin) if !is_own_origin(&origin, state.config.http.public_url.origin(), host) => {
             tracing::warn!(%origin, "refused a cross-site request");
             Err(Error::Csrf)
         }

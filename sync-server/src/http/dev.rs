@@ -34,7 +34,7 @@ struct MailboxQuery {
 }
 
 fn require_dev_mode(state: &AppState) -> Result<()> {
-    if state.dev_mode {
+    if state.config.dev_mode {
         Ok(())
     } else {
         Err(Error::NotFound("no such API route".into()))

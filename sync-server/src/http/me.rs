@@ -17,8 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::{accepted, cleared_cookie, Accepted};
-use super::extract::{Json, Path};
-use super::extractor::CurrentUser;
+use super::extract::{CurrentUser, Json, Path};
 use super::responses::{JsonBody, Limited, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;
@@ -93,7 +92,7 @@ async fn delete_me(
         .accounts
         .delete_account(user.user(), &req.current_password)
         .await?;
-    let cookie = cleared_cookie(state.config.secure_cookies());
+    let cookie = cleared_cookie(state.config.http.secure_cookies());
     Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([(SET_COOKIE, cookie)]),

@@ -1,6 +1,7 @@
 //! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
-//! every request passes (request id, tracing span, security headers, metrics, compression, body
-//! limit), and the separate metrics router served on `EDU_METRICS_BIND`.
+//! every request passes (request id, tracing span, security headers, metrics, compression, CSRF),
+//! the body limit of each group of routes, and the separate metrics router served on
+//! `EDU_METRICS_BIND`.
 //!
 //! Owns routing and cross-cutting HTTP concerns only. Handlers stay thin (extract → call a domain
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
@@ -12,7 +13,6 @@ mod courses;
 mod csrf;
 mod dev;
 pub mod extract;
-pub mod extractor;
 mod health;
 mod me;
 mod metrics;
@@ -21,10 +21,8 @@ mod responses;
 mod security_headers;
 mod teaching;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderName, HeaderValue, Request};
 use axum::routing::get;
@@ -48,13 +46,7 @@ use responses::SharedResponses;
 pub struct AppState {
     pub db: Db,
     pub metrics: Arc<Metrics>,
-    /// The built client (`EDU_STATIC_DIR`).
-    pub static_dir: Arc<PathBuf>,
-    /// `EDU_DEV_MODE`: serve the dev mailbox.
-    pub dev_mode: bool,
-    /// `EDU_PUBLIC_URL`, no trailing slash: the start of every link in mail.
-    pub public_url: Arc<str>,
-    /// The configuration the app started with (public URL, trusted proxies, ...).
+    /// The configuration the app started with, parsed once (public URL, static dir, dev mode, ...).
     pub config: Arc<Config>,
     /// Accounts, sessions and roles.
     pub accounts: Accounts,
@@ -65,9 +57,6 @@ impl AppState {
         Self {
             db,
             metrics: Arc::new(Metrics::new()),
-            static_dir: Arc::new(config.static_dir.clone()),
-            dev_mode: config.dev_mode,
-            public_url: Arc::from(config.public_url.as_str()),
             config: Arc::new(config.clone()),
             accounts,
         }
@@ -82,7 +71,7 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         title = "EduPlatform API",
         description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
                        `{\"error\": {\"code\", \"message\"}}` with a matching status. Any \
-                       request whose body is over the size limit is refused with 413, and a \
+                       request whose body is over its route's size limit (64 KiB for JSON by default) is refused with 413, and a \
                        method a path does not offer with 405 (with `Allow`)."
     ),
     tags(
@@ -131,6 +120,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_parts();
     let openapi = Arc::new(openapi);
+    // The JSON API's bodies are small; its 405s are answered after the limit too.
+    let api = body_limit::limit_bodies(
+        api.method_not_allowed_fallback(method_not_allowed),
+        state.config.limits.body.json,
+    );
 
     let routes = api
         .route(
@@ -155,10 +149,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .merge(dev::page_router())
-        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn(metrics::remember_route))
-        .fallback(client::serve)
-        .layer(DefaultBodyLimit::max(shared::validate::MAX_BODY_BYTES));
+        .fallback(client::serve);
 
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(
@@ -194,7 +187,6 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(body_limit::limit))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
 
     routes.layer(layers).with_state(state)
@@ -215,8 +207,12 @@ pub fn metrics_router(state: AppState) -> Router {
 
 fn header_policy(state: &AppState) -> security_headers::SecurityHeaders {
     security_headers::SecurityHeaders {
-        https: state.config.secure_cookies(),
+        https: state.config.http.secure_cookies(),
     }
+}
+
+async fn method_not_allowed() -> Error {
+    Error::MethodNotAllowed
 }
 
 async fn api_not_found() -> Error {

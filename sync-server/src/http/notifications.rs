@@ -11,8 +11,7 @@ use shared::api::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::Path;
-use super::extractor::CurrentUser;
+use super::extract::{CurrentUser, Path};
 use super::responses::{SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;

@@ -43,7 +43,7 @@ fn error(description: &str) -> ResponseBuilder {
 
 /// The shared responses, by component name.
 fn shared_responses() -> Vec<(&'static str, Response)> {
-    let limit = shared::validate::MAX_BODY_BYTES;
+    let limit = crate::config::DEFAULT_JSON_BODY_BYTES;
     vec![
         (
             BAD_BODY,
@@ -57,7 +57,8 @@ fn shared_responses() -> Vec<(&'static str, Response)> {
         (
             PAYLOAD_TOO_LARGE,
             error(&format!(
-                "The body is larger than {limit} bytes (`payload_too_large`)"
+                "The body is larger than the route's limit (`payload_too_large`): {limit} bytes \
+                 for JSON bodies unless the server is configured otherwise"
             ))
             .build(),
         ),

@@ -13,8 +13,7 @@ use shared::api::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{Json, Path, Query};
-use super::extractor::{CurrentUser, RequireAdmin, RequireStudent};
+use super::extract::{CurrentUser, Json, Path, Query, RequireAdmin, RequireStudent};
 use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::{Error, Result};
@@ -48,7 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[tracing::instrument(skip_all)]
 async fn apply(
     State(state): State<AppState>,
-    RequireStudent(student): RequireStudent,
+    student: RequireStudent,
     Json(req): Json<TeacherApplicationRequest>,
 ) -> Result<(StatusCode, axum::Json<TeacherApplication>)> {
     let application = state.accounts.apply_to_teach(student.user(), &req).await?;
@@ -134,7 +133,7 @@ async fn list(
 #[tracing::instrument(skip_all)]
 async fn approve(
     State(state): State<AppState>,
-    RequireAdmin(admin): RequireAdmin,
+    admin: RequireAdmin,
     client: Client,
     Path(id): Path<String>,
 ) -> Result<axum::Json<TeacherApplication>> {
@@ -167,7 +166,7 @@ async fn approve(
 #[tracing::instrument(skip_all)]
 async fn reject(
     State(state): State<AppState>,
-    RequireAdmin(admin): RequireAdmin,
+    admin: RequireAdmin,
     client: Client,
     Path(id): Path<String>,
     Json(req): Json<RejectApplicationRequest>,

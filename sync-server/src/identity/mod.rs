@@ -55,9 +55,9 @@ impl Accounts {
     pub async fn new(db: Db, config: &Config) -> Result<Self> {
         Ok(Self {
             db,
-            passwords: PasswordHasher::new(config.password_hash_permits).await?,
-            limits: Arc::new(RateLimiter::new(&config.rate_limits)),
-            public_base: config.public_base().into(),
+            passwords: PasswordHasher::new(config.limits.password_hash_permits).await?,
+            limits: Arc::new(RateLimiter::new(&config.limits.rate)),
+            public_base: config.http.public_url.base().into(),
         })
     }
 

@@ -204,10 +204,10 @@ impl Transport for DevMailbox {
 
 /// The transport the configuration asks for.
 pub fn from_config(config: &Config, db: &Db) -> Result<std::sync::Arc<dyn Transport>, String> {
-    Ok(match &config.smtp_url {
+    Ok(match &config.mail.smtp_url {
         Some(url) => {
-            let from = Mailbox::from_str(&config.mail_from)
-                .map_err(|e| format!("EDU_MAIL_FROM: {:?}: {e}", config.mail_from))?;
+            let from = Mailbox::from_str(&config.mail.from)
+                .map_err(|e| format!("EDU_MAIL_FROM: {:?}: {e}", config.mail.from))?;
             tracing::info!(server = %url, "mail goes out by SMTP");
             std::sync::Arc::new(SmtpTransport::new(url, from)?)
         }

@@ -19,7 +19,7 @@ async fn admin(
     stdin: &str,
     env: &[(&str, &str)],
 ) -> (i32, String, String) {
-    let url = app.config.database_url.expose().to_owned();
+    let url = app.config.database.url.expose().to_owned();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let stdin = stdin.to_owned();
     let env: Vec<(String, String)> = env

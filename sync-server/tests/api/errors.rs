@@ -28,7 +28,7 @@ database_free!(
 database_free!(
     async fn oversized_body_with_content_length_is_a_413_json_error(backend) {
         let app = TestApp::spawn(backend).await;
-        let too_big = shared::validate::MAX_BODY_BYTES + 1;
+        let too_big = app.config.limits.body.json + 1;
         // The header alone decides: the server answers before any of the body arrives.
         let head = format!(
             "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
@@ -48,8 +48,8 @@ database_free!(
         let head = "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
                     Transfer-Encoding: chunked\r\n\r\n"
             .to_owned();
-        let piece = 64 * 1024;
-        let pieces = shared::validate::MAX_BODY_BYTES / piece + 4;
+        let piece = 16 * 1024;
+        let pieces = app.config.limits.body.json / piece + 4;
         let mut body: Vec<Vec<u8>> = (0..pieces)
             .map(|_| {
                 let mut chunk = format!("{piece:x}\r\n").into_bytes();
@@ -63,6 +63,31 @@ database_free!(
         assert_eq!(res.status, 413, "{res:?}");
         let body: shared::api::ErrorBody = serde_json::from_str(&res.body).unwrap();
         assert_eq!(body.error.code, "payload_too_large");
+    }
+);
+
+database_free!(
+    async fn json_bodies_over_the_json_limit_are_413_and_ones_at_it_reach_the_handler(backend) {
+        let app = TestApp::spawn(backend).await;
+        let limit = app.config.limits.body.json;
+        assert_eq!(limit, 64 * 1024, "the JSON routes' default");
+        let json = r#"{"email":"someone@example.com"}"#;
+        // Whitespace is valid JSON padding: the size alone decides.
+        let padded = |len: usize| format!("{json}{}", " ".repeat(len - json.len()));
+        let post = |body: String| {
+            app.client
+                .post(app.url("/api/auth/forgot-password"))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        let at_limit = post(padded(limit)).await.unwrap();
+        assert_eq!(at_limit.status(), 202);
+        let over = post(padded(limit + 1)).await.unwrap();
+        assert_eq!(over.status(), 413);
+        let body: shared::api::ErrorBody = over.json().await.unwrap();
+        assert_eq!(body.error.code, "payload_too_large");
+        assert!(body.error.message.contains(&limit.to_string()), "{}", body.error.message);
     }
 );
 

@@ -39,7 +39,8 @@ async fn a_postgres_connection_killed_while_idle_is_replaced_before_use() {
     // What a database restart does to the pool: every connection of the app's is cut.
     let name = app
         .config
-        .database_url
+        .database
+        .url
         .expose()
         .rsplit('/')
         .next()

@@ -215,7 +215,7 @@ impl TestApp {
             vars.insert("EDU_METRICS_BIND", metrics_address.to_string());
         }
         let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config");
-        config.rate_limits = options.rate_limits.clone();
+        config.limits.rate = options.rate_limits.clone();
         let mut app = App::build(&config)
             .await
             .expect("app starts")
@@ -256,7 +256,7 @@ impl TestApp {
 
     /// The session cookie's name this app reads and sets (`__Host-edu_session` under https).
     pub fn session_cookie_name(&self) -> &'static str {
-        sync_server::http::extractor::session_cookie_name(self.config.secure_cookies())
+        sync_server::http::extract::session_cookie_name(self.config.http.secure_cookies())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

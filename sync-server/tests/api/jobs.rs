@@ -167,7 +167,7 @@ both_backends!(
         };
         let app = spawn_with(backend, handler.clone(), options.clone()).await;
         // A second runner with a pool of its own, as another server process would have.
-        let other_db = Db::connect(&app.config.database_url).await.unwrap();
+        let other_db = Db::connect(&app.config.database.url).await.unwrap();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let other = tokio::spawn(Runner::new(other_db.clone(), options).with_handler(handler.clone()).run(stopped));
 
@@ -263,7 +263,7 @@ both_backends!(
         assert!(jobs::enqueue(&mut first, "reminder", &1, keyed.clone()).await.unwrap().is_some());
         // The second transaction (another process's, with its own pool) waits for the first:
         // PostgreSQL on the key's index entry, SQLite on its one write lock.
-        let other_db = Db::connect(&app.config.database_url).await.unwrap();
+        let other_db = Db::connect(&app.config.database.url).await.unwrap();
         let second = tokio::spawn({
             let other_db = other_db.clone();
             let keyed = keyed.clone();

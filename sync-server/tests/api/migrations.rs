@@ -155,7 +155,7 @@ both_backends!(
         }
 
         // The new server migrates and its runner sends what was pending.
-        let db = Db::connect(&config.database_url).await.unwrap();
+        let db = Db::connect(&config.database.url).await.unwrap();
         let transport = Arc::new(Keeping::default());
         let accounts = sync_server::identity::Accounts::new(db.clone(), &config).await.unwrap();
         let runner = Runner::new(db.clone(), WorkerOptions::default())

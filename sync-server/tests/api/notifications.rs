@@ -105,7 +105,7 @@ impl Transport for Recording {
 both_backends!(
     async fn queued_mail_reaches_the_dev_mailbox_once_in_the_recipients_language(backend) {
         let app = TestApp::spawn(backend).await;
-        let link = format!("{}/reset-password?token=t0k&x=1", app.config.public_url);
+        let link = format!("{}/reset-password?token=t0k&x=1", app.config.http.public_url);
         queue(
             &app,
             vec![
@@ -252,7 +252,7 @@ both_backends!(
         )
         .await;
         // A second worker with a pool of its own, as another server process would have.
-        let other_db = Db::connect(&app.config.database_url).await.unwrap();
+        let other_db = Db::connect(&app.config.database.url).await.unwrap();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let accounts = sync_server::identity::Accounts::new(other_db.clone(), &app.config).await.unwrap();
         let other = tokio::spawn(
@@ -431,13 +431,13 @@ both_backends!(
                 (
                     recipient(Some("u1"), "ada@example.org", Locale::En),
                     Template::ResetPassword {
-                        link: format!("{}/reset-password?token=abc", app.config.public_url),
+                        link: format!("{}/reset-password?token=abc", app.config.http.public_url),
                     },
                 ),
                 (
                     recipient(Some("u2"), "boris@example.org", Locale::Ru),
                     Template::ResetPassword {
-                        link: format!("{}/reset-password?token=def", app.config.public_url),
+                        link: format!("{}/reset-password?token=def", app.config.http.public_url),
                     },
                 ),
             ],

@@ -1,7 +1,8 @@
-//! Extractors that reject with our `Error` (JSON body, right status) instead of axum's plain text.
+//! Body, path and query extractors that reject with our `Error` (JSON body, right status) instead
+//! of axum's plain text.
 //!
-//! Handlers use `extract::Json` and `extract::Query` in place of axum's. Owns no validation beyond
-//! the shape of the input: rules on values belong to the domain modules.
+//! Handlers use `extract::Json`, `extract::Path` and `extract::Query` in place of axum's. Owns no
+//! validation beyond the shape of the input: rules on values belong to the domain modules.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use serde::de::DeserializeOwned;

@@ -1,0 +1,339 @@
+//! The command line of the `sync-server` binary (clap): no arguments serve, `admin create` makes an
+//! admin. Exit codes: 0 done, 1 refused or failed (one `error: ` line on stderr), 2 bad usage.
+//!
+//! Owns arguments, usage text and the admin command's messages. Never serves requests, and never
+//! takes a password from the command line (other users can read it).
+
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
+use sync_server::Config;
+
+/// What `admin create` does, for `sync-server --help` and `sync-server admin create --help`.
+macro_rules! admin_create_about {
+    () => {
+        "\
+`admin create` makes a verified admin account in EDU_DATABASE_URL, or promotes the account that
+already has EMAIL if its address is verified (its password unchanged). An account whose address
+was never verified is refused (anyone could have registered it): `--force` takes it (or any
+existing account) over: a new password, verified, admin, every session and mailed link ended.
+The password of a new or taken-over account is read from EDU_ADMIN_PASSWORD or, if that is unset,
+from the first line of standard input; never from the command line. Exit codes: 0 done, 1 refused
+or failed, 2 bad usage."
+    };
+}
+
+/// Shown after `--help`: the configuration and what `admin create` does.
+const AFTER_HELP: &str = concat!(
+    "\
+Configured by environment variables:
+  EDU_DATABASE_URL     sqlite://data/edu.db | sqlite::memory: | postgres://user:pass@host:port/db
+  EDU_BIND             127.0.0.1:8080
+  EDU_LOG_FORMAT       pretty | json
+  EDU_LOG              info,sqlx=warn (a tracing filter)
+  EDU_STATIC_DIR       dist (the built web client)
+  EDU_DEMO_DATA        false | true (demo courses in an empty catalog, and demo accounts)
+  EDU_DEV_MODE         false | true (development only: the dev mailbox at /dev/mailbox)
+  EDU_PUBLIC_URL       http://<EDU_BIND> (where users reach the app: links in mail, the origin
+                       CSRF checks accept, Secure cookies when https)
+  EDU_TRUSTED_PROXIES  (none) comma-separated proxy IPs whose X-Forwarded-For is believed
+  EDU_METRICS_BIND     unset | 127.0.0.1:9090 (a separate listener serving only GET /metrics;
+                       unset: no metrics are served)
+  EDU_SMTP_URL         unset | smtp://user:pass@host:587 | smtps://user:pass@host:465
+                       (unset: mail goes to the log and, in dev mode, the dev mailbox)
+  EDU_MAIL_FROM        EduPlatform <no-reply@localhost>
+
+",
+    admin_create_about!()
+);
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sync-server",
+    about = "Runs the EduPlatform server (no command), or administers its accounts.",
+    after_help = AFTER_HELP,
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Administer accounts from the server's machine.
+    Admin {
+        #[command(subcommand)]
+        command: Option<AdminCommand>,
+    },
+    #[command(external_subcommand)]
+    Unknown(Vec<String>),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make a verified admin account, or promote a verified one.
+    #[command(long_about = admin_create_about!())]
+    Create(CreateArgs),
+    #[command(external_subcommand)]
+    Unknown(Vec<String>),
+}
+
+#[derive(Debug, clap::Args)]
+struct CreateArgs {
+    /// The admin's email address.
+    #[arg(long, value_name = "EMAIL")]
+    email: Option<String>,
+    /// The display name of a new account.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Take over an existing account even if its address was never verified.
+    #[arg(long)]
+    force: bool,
+    /// Refused: see the note on passwords.
+    #[arg(long, hide = true, num_args = 0..=1, allow_hyphen_values = true)]
+    password: Option<Option<String>>,
+}
+
+/// What the command line asks for.
+pub enum Action {
+    Serve,
+    AdminCreate {
+        email: String,
+        name: Option<String>,
+        force: bool,
+    },
+}
+
+/// Parses the process's arguments; `Err` is the exit code once help or a usage error is printed.
+pub fn parse() -> Result<Action, ExitCode> {
+    parse_from(std::env::args_os())
+}
+
+fn parse_from<I, T>(args: I) -> Result<Action, ExitCode>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args).map_err(|e| exit(&e))?;
+    let usage = |path: &[&str], message: String| Err(usage_error(path, message));
+    match cli.command {
+        None => Ok(Action::Serve),
+        Some(Command::Unknown(words)) => usage(
+            &[],
+            format!(
+                "unknown command {:?}",
+                words.first().map(String::as_str).unwrap_or_default()
+            ),
+        ),
+        Some(Command::Admin { command: None }) => {
+            usage(&["admin"], "admin needs a command: create".into())
+        }
+        Some(Command::Admin {
+            command: Some(AdminCommand::Unknown(words)),
+        }) => usage(
+            &["admin"],
+            format!(
+                "unknown admin command {:?}",
+                words.first().map(String::as_str).unwrap_or_default()
+            ),
+        ),
+        Some(Command::Admin {
+            command: Some(AdminCommand::Create(args)),
+        }) => {
+            if args.password.is_some() {
+                return usage(
+                    &["admin", "create"],
+                    "passwords are never taken from the command line (other users can read it); \
+                     pipe it on standard input or set EDU_ADMIN_PASSWORD"
+                        .into(),
+                );
+            }
+            let Some(email) = args.email else {
+                return usage(&["admin", "create"], "--email is required".into());
+            };
+            Ok(Action::AdminCreate {
+                email,
+                name: args.name,
+                force: args.force,
+            })
+        }
+    }
+}
+
+/// A usage error of the (sub)command at `path`, shown with that command's usage line; exit code 2.
+fn usage_error(path: &[&str], message: String) -> ExitCode {
+    let mut command = Cli::command();
+    command.build();
+    exit(&error_at(&mut command, path, message))
+}
+
+fn error_at(command: &mut clap::Command, path: &[&str], message: String) -> clap::Error {
+    if let Some((name, rest)) = path.split_first() {
+        if let Some(sub) = command.find_subcommand_mut(name) {
+            return error_at(sub, rest, message);
+        }
+    }
+    command.error(ErrorKind::InvalidValue, message)
+}
+
+/// Prints a clap error or help where clap puts it and gives its exit code (2 for bad usage).
+fn exit(error: &clap::Error) -> ExitCode {
+    // Printing to a closed stdout or stderr leaves nothing better to do than exit.
+    let _ = error.print();
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// `sync-server admin create`: reads the config, then makes or promotes the admin.
+pub fn admin_create(email: &str, name: Option<&str>, force: bool) -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(create_admin(&config, email, name, force))
+}
+
+async fn create_admin(config: &Config, email: &str, name: Option<&str>, force: bool) -> ExitCode {
+    use sync_server::identity::admin::{self, AdminOutcome};
+
+    if let Err(e) = admin::normalise_email(email) {
+        return fail(e);
+    }
+    let db = match sync_server::Db::connect(&config.database.url).await {
+        Ok(db) => db,
+        Err(e) => return fail(e),
+    };
+    let outcome = async {
+        let found = admin::existing(&db, email).await?;
+        if found.is_none() && name.is_none() {
+            return Ok(Err("--name is required to create an account".to_owned()));
+        }
+        let password = if admin::needs_password(found.as_ref(), force) {
+            match read_admin_password() {
+                Ok(password) => Some(password),
+                Err(message) => return Ok(Err(message)),
+            }
+        } else {
+            None
+        };
+        let passwords = sync_server::identity::PasswordHasher::new(1).await?;
+        let name = name.unwrap_or_default();
+        admin::create_admin(&db, &passwords, email, name, password.as_deref(), force)
+            .await
+            .map(Ok)
+    }
+    .await;
+    db.close().await;
+    match outcome {
+        Ok(Ok(AdminOutcome::Created { id })) => {
+            println!("created admin {email} (id {id}), verified; they can sign in now");
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(AdminOutcome::Promoted { id })) => {
+            println!(
+                "promoted the existing verified account {email} (id {id}) to admin; its password \
+                 is unchanged"
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(AdminOutcome::AlreadyAdmin { id })) => {
+            println!("{email} (id {id}) is already an admin; nothing changed");
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(AdminOutcome::TakenOver { id, sessions_ended })) => {
+            println!(
+                "took over the existing account {email} (id {id}): new password set, address \
+                 verified, made admin; {sessions_ended} session(s) and every mailed link ended"
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(AdminOutcome::RefusedUnverified { id })) => fail(format!(
+            "{email} already has an account (id {id}) whose address was never verified, so \
+             anyone could have registered it; nothing changed. To make it an admin anyway, run \
+             again with --force: it gets a new password from standard input, and its sessions and \
+             mailed links end"
+        )),
+        Ok(Err(message)) => fail(message),
+        Err(e) => fail(sync_server::describe(&e)),
+    }
+}
+
+/// The new admin's password: `EDU_ADMIN_PASSWORD`, else the first line of standard input.
+fn read_admin_password() -> Result<String, String> {
+    if let Some(password) = std::env::var("EDU_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        return Ok(password);
+    }
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        // No echo control without a terminal library: say so rather than surprise.
+        eprint!(
+            "Password for the new admin (shown as typed; or pipe it / set EDU_ADMIN_PASSWORD): "
+        );
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(
+            "no password given: pipe it on standard input or set EDU_ADMIN_PASSWORD".to_owned(),
+        );
+    }
+    Ok(password)
+}
+
+/// One line on stderr, exit code 1: what an operator sees for any start-up problem.
+pub fn fail(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn admin_create_takes_values_after_a_space_or_an_equals_sign() {
+        let spaced = [
+            "sync-server",
+            "admin",
+            "create",
+            "--email",
+            "a@b.org",
+            "--force",
+        ];
+        let joined = [
+            "sync-server",
+            "admin",
+            "create",
+            "--email=a@b.org",
+            "--name=A",
+        ];
+        assert!(matches!(
+            parse_from(spaced),
+            Ok(Action::AdminCreate { email, name: None, force: true }) if email == "a@b.org"
+        ));
+        assert!(matches!(
+            parse_from(joined),
+            Ok(Action::AdminCreate { email, name: Some(name), force: false })
+                if email == "a@b.org" && name == "A"
+        ));
+        assert!(matches!(parse_from(["sync-server"]), Ok(Action::Serve)));
+    }
+}
