@@ -3,7 +3,8 @@
 //! Owns the `stored_codes!` macro, so no enum hand-writes a `code()`/`from_code()` pair that could
 //! drift apart (or from the serde names: the same codes are used for JSON).
 
-/// Declares a field-less enum in which every variant has one code, and derives `Debug`, `Clone`,
+/// Declares a field-less enum in which every variant has one code (its name in snake_case), and
+/// derives `Debug`, `Clone`,
 /// `Copy`, `PartialEq`, `Eq`, `Hash` and serde with those codes. Generates `ALL` (every variant
 /// in declaration order), `code()`, `from_code()` and `Display` (the code).
 ///
@@ -21,11 +22,14 @@ macro_rules! stored_codes {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)?
+            $($(#[$vmeta:meta])* $variant:ident = $code:tt),+ $(,)?
         }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        // The codes are the variants' names in snake_case; `rename_all` says so to schema
+        // generators that read only enum-level attributes, the per-variant names to serde.
+        #[serde(rename_all = "snake_case")]
         $vis enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }

@@ -96,3 +96,39 @@ database_free!(
         assert!(doc["paths"]["/metrics"].is_null(), "{doc}");
     }
 );
+
+/// The document names enum values by their stored codes, as the server sends them (a schema that
+/// said `Beginner` while the server sends `beginner` made every client generator wrong).
+#[test]
+fn enum_schemas_list_the_stored_codes() {
+    use shared::api::accounts::{Locale, Role};
+    use shared::api::courses::{CourseLanguage, CourseLevel};
+    use shared::api::teaching::ApplicationStatus;
+
+    let document = serde_json::to_value(sync_server::http::openapi()).unwrap();
+    let listed = |name: &str| -> Vec<String> {
+        let values = &document["components"]["schemas"][name]["enum"];
+        serde_json::from_value(values.clone()).unwrap_or_else(|_| panic!("{name}: {values}"))
+    };
+    let codes = |all: Vec<&'static str>| all.into_iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(
+        listed("Role"),
+        codes(Role::ALL.iter().map(|v| v.code()).collect())
+    );
+    assert_eq!(
+        listed("Locale"),
+        codes(Locale::ALL.iter().map(|v| v.code()).collect())
+    );
+    assert_eq!(
+        listed("CourseLanguage"),
+        codes(CourseLanguage::ALL.iter().map(|v| v.code()).collect())
+    );
+    assert_eq!(
+        listed("CourseLevel"),
+        codes(CourseLevel::ALL.iter().map(|v| v.code()).collect())
+    );
+    assert_eq!(
+        listed("ApplicationStatus"),
+        codes(ApplicationStatus::ALL.iter().map(|v| v.code()).collect())
+    );
+}
