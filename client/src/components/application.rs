@@ -102,7 +102,7 @@ pub fn application_item(props: &ApplicationItemProps) -> Html {
     };
     let decided = application
         .decided_at
-        .as_deref()
+        .as_ref()
         .map(|at| format_datetime(at, locale));
     let heading_id = format!("application-{}", application.id);
     html! {

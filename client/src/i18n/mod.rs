@@ -150,7 +150,8 @@ fn supported_time_zones() -> Vec<String> {
 
 /// An RFC 3339 time as the user reads dates: "12 Mar 2026, 14:05" in their language and the
 /// browser's time zone. Unparseable input comes back as it is.
-pub fn format_datetime(rfc3339: &str, locale: Locale) -> String {
+pub fn format_datetime(at: &shared::api::Timestamp, locale: Locale) -> String {
+    let rfc3339 = at.as_str();
     let date = js_sys::Date::new(&rfc3339.into());
     if date.get_time().is_nan() {
         return rfc3339.to_owned();
@@ -163,7 +164,8 @@ pub fn format_datetime(rfc3339: &str, locale: Locale) -> String {
 
 /// How long ago an RFC 3339 time was, in words: "5 minutes ago", "вчера". `now_ms` is
 /// `Date.now()`; times in the future read as "now".
-pub fn format_relative(rfc3339: &str, now_ms: f64, locale: Locale) -> String {
+pub fn format_relative(time: &shared::api::Timestamp, now_ms: f64, locale: Locale) -> String {
+    let rfc3339 = time.as_str();
     let at = js_sys::Date::parse(rfc3339);
     if at.is_nan() {
         return rfc3339.to_owned();
@@ -174,7 +176,7 @@ pub fn format_relative(rfc3339: &str, now_ms: f64, locale: Locale) -> String {
         s if s < 3600.0 => ((s / 60.0).floor(), "minute"),
         s if s < 86_400.0 => ((s / 3600.0).floor(), "hour"),
         s if s < 30.0 * 86_400.0 => ((s / 86_400.0).floor(), "day"),
-        _ => return format_datetime(rfc3339, locale),
+        _ => return format_datetime(time, locale),
     };
     let locales = js_sys::Array::of1(&locale.code().into());
     let options = js_sys::Object::new();

@@ -22,7 +22,7 @@ pub fn me(role: Role) -> Me {
         locale: Locale::En,
         time_zone: "Europe/London".into(),
         email_verified: true,
-        created_at: "2026-01-02T03:04:05Z".into(),
+        created_at: shared::api::Timestamp::parse("2026-01-02T03:04:05.000Z").unwrap(),
     }
 }
 
@@ -191,7 +191,7 @@ pub fn notification(id: &str, read: bool) -> Notification {
         title: format!("Title {id}"),
         body: "Body".into(),
         link: Some("/teach".into()),
-        created_at: "2026-01-02T03:04:05Z".into(),
+        created_at: shared::api::Timestamp::parse("2026-01-02T03:04:05.000Z").unwrap(),
         read,
     }
 }

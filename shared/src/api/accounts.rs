@@ -136,7 +136,7 @@ pub struct Me {
     pub time_zone: String,
     pub email_verified: bool,
     /// RFC 3339, UTC.
-    pub created_at: String,
+    pub created_at: super::Timestamp,
 }
 
 /// One signed-in device or browser (`GET /api/me/sessions`).
@@ -145,9 +145,9 @@ pub struct Me {
 pub struct SessionInfo {
     pub id: String,
     /// RFC 3339, UTC.
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
+    pub created_at: super::Timestamp,
+    pub last_seen_at: super::Timestamp,
+    pub expires_at: super::Timestamp,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     /// True for the session that made this request.

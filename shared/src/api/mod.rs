@@ -5,8 +5,10 @@ pub mod courses;
 pub mod error;
 pub mod notifications;
 pub mod teaching;
+pub mod time;
 
 pub use error::{ErrorBody, ErrorDetail};
+pub use time::Timestamp;
 
 /// One page of a cursor-paginated list.
 ///

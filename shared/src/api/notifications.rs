@@ -10,7 +10,7 @@ pub struct Notification {
     /// An in-app path to open, e.g. `/teach`.
     pub link: Option<String>,
     /// RFC 3339, UTC.
-    pub created_at: String,
+    pub created_at: super::Timestamp,
     pub read: bool,
 }
 

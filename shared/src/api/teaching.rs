@@ -43,8 +43,8 @@ pub struct TeacherApplication {
     /// Given by the admin who rejected it.
     pub rejection_reason: Option<String>,
     /// RFC 3339, UTC.
-    pub created_at: String,
-    pub decided_at: Option<String>,
+    pub created_at: super::Timestamp,
+    pub decided_at: Option<super::Timestamp>,
 }
 
 /// `POST /api/admin/teacher-applications/{id}/reject`.

@@ -109,7 +109,7 @@ fn render_page(messages: &[MailboxMessage], to: Option<&str>) -> String {
             subject = escape_html(&m.subject),
             to_query = escape_html(&url_encode(&m.to)),
             to = escape_html(&m.to),
-            at = escape_html(&m.created_at),
+            at = escape_html(m.created_at.as_str()),
             body = linkify(&m.text),
         ));
     }
@@ -166,7 +166,7 @@ mod tests {
             subject: "<Hi>".into(),
             text: "see https://x.org/a".into(),
             html: String::new(),
-            created_at: "2025-01-01T00:00:00.000Z".into(),
+            created_at: shared::api::Timestamp::parse("2025-01-01T00:00:00.000Z").unwrap(),
         };
         let page = render_page(&[message], None);
         assert!(page.contains("<h2>&lt;Hi&gt;</h2>"));

@@ -11,10 +11,11 @@ use shared::validate;
 
 use super::audit::{self, Event};
 use super::users::user_in;
-use super::{invalid, is_unique_violation, new_id, rfc3339, Accounts, Client, User};
+use super::{invalid, is_unique_violation, new_id, Accounts, Client, User};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};
 use crate::notify::{self, Template};
+use shared::api::Timestamp;
 
 /// Most applications one admin listing returns (oldest first).
 pub const LIST_LIMIT: i64 = 200;
@@ -55,8 +56,8 @@ impl TryFrom<ApplicationRow> for TeacherApplication {
             link: row.link,
             status,
             rejection_reason: row.rejection_reason,
-            created_at: rfc3339(row.created_at),
-            decided_at: row.decided_at.map(rfc3339),
+            created_at: Timestamp::from(row.created_at),
+            decided_at: row.decided_at.map(Timestamp::from),
         })
     }
 }

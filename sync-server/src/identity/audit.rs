@@ -4,6 +4,7 @@
 //! records. Never holds a password, a token or an email address beyond what `detail` says.
 
 use chrono::{DateTime, Utc};
+use shared::api::Timestamp;
 
 use super::{new_id, Client};
 use crate::db::{on_pool, on_tx, Db, Tx};
@@ -83,7 +84,7 @@ pub struct Entry {
     pub user_agent: Option<String>,
     pub detail: Option<String>,
     /// RFC 3339, UTC.
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -113,7 +114,7 @@ pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<Entry>> {
             ip: row.ip,
             user_agent: row.user_agent,
             detail: row.detail,
-            created_at: super::rfc3339(row.created_at),
+            created_at: row.created_at.into(),
         })
         .collect())
 }

@@ -8,15 +8,16 @@ use shared::api::accounts::{Me, SessionInfo};
 use shared::api::teaching::TeacherApplication;
 
 use super::sessions::Session;
-use super::{audit, rfc3339, Accounts};
+use super::{audit, Accounts};
 use crate::error::Result;
 use crate::notify;
+use shared::api::Timestamp;
 
 /// `GET /api/me/export`: the caller's data.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AccountExport {
     /// RFC 3339, UTC.
-    pub exported_at: String,
+    pub exported_at: Timestamp,
     pub profile: Me,
     pub sessions: Vec<SessionInfo>,
     pub teacher_applications: Vec<TeacherApplication>,
@@ -30,7 +31,7 @@ impl Accounts {
     pub async fn export(&self, session: &Session) -> Result<AccountExport> {
         let user = &session.user;
         Ok(AccountExport {
-            exported_at: rfc3339(Utc::now()),
+            exported_at: Timestamp::from(Utc::now()),
             profile: user.to_me(),
             sessions: self.sessions(session).await?,
             teacher_applications: super::applications::for_user(&self.db, &user.id).await?,

@@ -29,8 +29,6 @@ pub mod users;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -95,11 +93,6 @@ impl Client {
     fn ip_text(&self) -> Option<String> {
         self.ip.map(|ip| ip.to_string())
     }
-}
-
-/// Times on the wire: RFC 3339 in UTC with a `Z`, whole seconds.
-pub fn rfc3339(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// A new id: UUID v7 text (ordered by creation time).

@@ -9,9 +9,10 @@ use chrono::{DateTime, Duration, Utc};
 use shared::api::accounts::SessionInfo;
 
 use super::users::{UserRow, USER_COLUMNS};
-use super::{new_id, rfc3339, token, Client, User};
+use super::{new_id, token, Client, User};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
+use shared::api::Timestamp;
 
 /// How long a session lives without use; each use (at most once a minute) extends it.
 pub const LIFETIME: Duration = Duration::days(30);
@@ -137,9 +138,9 @@ pub async fn list(db: &Db, user_id: &str, current: Option<&str>) -> Result<Vec<S
         .filter(|row| row.expires_at > now)
         .map(|row| SessionInfo {
             current: current == Some(row.id.as_str()),
-            created_at: rfc3339(row.created_at),
-            last_seen_at: rfc3339(row.last_seen_at),
-            expires_at: rfc3339(row.expires_at),
+            created_at: Timestamp::from(row.created_at),
+            last_seen_at: Timestamp::from(row.last_seen_at),
+            expires_at: Timestamp::from(row.expires_at),
             user_agent: row.user_agent,
             ip: row.ip,
             id: row.id,

@@ -7,10 +7,11 @@
 use chrono::{DateTime, Utc};
 use shared::api::accounts::{Locale, Me, Role};
 
-use super::{new_id, rfc3339};
+use super::new_id;
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};
 use crate::notify::Recipient;
+use shared::api::Timestamp;
 
 /// A live (not deleted) account.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +36,7 @@ impl User {
             locale: self.locale,
             time_zone: self.time_zone.clone(),
             email_verified: self.email_verified,
-            created_at: rfc3339(self.created_at),
+            created_at: Timestamp::from(self.created_at),
         }
     }
 

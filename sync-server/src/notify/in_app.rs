@@ -61,9 +61,7 @@ async fn newest_for_user(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Notif
             title: row.title,
             body: row.body,
             link: row.link,
-            created_at: row
-                .created_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            created_at: row.created_at.into(),
             read: row.read_at.is_some(),
         })
         .collect())

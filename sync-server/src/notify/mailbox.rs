@@ -15,7 +15,7 @@ pub struct MailboxMessage {
     pub text: String,
     pub html: String,
     /// RFC 3339, UTC.
-    pub created_at: String,
+    pub created_at: shared::api::Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -51,9 +51,7 @@ pub async fn list(db: &Db, to: Option<&str>) -> Result<Vec<MailboxMessage>> {
             subject: row.subject,
             text: row.body_text,
             html: row.body_html,
-            created_at: row
-                .created_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            created_at: row.created_at.into(),
         })
         .collect())
 }

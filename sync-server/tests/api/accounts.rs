@@ -778,7 +778,7 @@ both_backends!(
         app.me_ok(&token).await;
         let res = app.bearer(Method::GET, "/api/me/sessions", &token).send().await.unwrap();
         let sessions: Vec<SessionInfo> = res.json().await.unwrap();
-        let expires: chrono::DateTime<Utc> = sessions[0].expires_at.parse().unwrap();
+        let expires: chrono::DateTime<Utc> = sessions[0].expires_at.as_str().parse().unwrap();
         assert!(expires <= Utc::now() + Duration::days(1) + Duration::seconds(5), "{expires}");
         age(91).await;
         assert_eq!(error_code(app.me(&token).await, 401).await, "unauthenticated");
