@@ -1,5 +1,5 @@
 //! The one error type of the API: every failing request ends here and leaves as a status code and
-//! `{"error": {"code", "message"}}` (`shared::api::ErrorBody`).
+//! `{"error": {"code", "message", "field"?, "reason"?}}` (`shared::api::ErrorBody`).
 //!
 //! Owns the mapping from what went wrong to what the caller sees. Internal causes (database, I/O) are
 //! logged inside the request's span, which carries the request id, and are never sent to the caller.
@@ -8,7 +8,8 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use shared::api::ErrorBody;
+use shared::api::error::{ErrorBody, ErrorCode};
+use shared::validate::Invalid;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -18,11 +19,12 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
-    /// One input value is unacceptable; `message` names the field for people, `field` for code.
-    #[error("{message}")]
+    /// One input value is unacceptable: `field` names it (the JSON key or query parameter) and
+    /// `reason` says why; both are sent, with the reason worded in English as the message.
+    #[error("{}", reason.english(field))]
     Validation {
         field: &'static str,
-        message: String,
+        reason: Invalid,
     },
 
     #[error("{0}")]
@@ -105,25 +107,33 @@ impl Error {
     }
 
     /// The stable, machine-readable code clients may match on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Validation { .. } => "validation_failed",
-            Self::NotFound(_) => "not_found",
-            Self::Unauthenticated => "unauthenticated",
-            Self::Forbidden(_) => "forbidden",
-            Self::Csrf => "csrf",
-            Self::EmailNotVerified => "email_not_verified",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::WrongPassword => "wrong_password",
-            Self::InvalidToken => "invalid_token",
-            Self::Conflict(_) => "conflict",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::Unavailable(_) => "unavailable",
-            Self::Database(_) | Self::Internal(_) => "internal",
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Validation { .. } => ErrorCode::ValidationFailed,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Csrf => ErrorCode::Csrf,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::WrongPassword => ErrorCode::WrongPassword,
+            Self::InvalidToken => ErrorCode::InvalidToken,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The body sent to the caller: never an internal cause or a provider's text.
+    pub fn body(&self) -> ErrorBody {
+        match self {
+            Self::Validation { field, reason } => ErrorBody::invalid(field, reason.clone()),
+            other => ErrorBody::new(other.code(), other.to_string()),
         }
     }
 }
@@ -136,7 +146,7 @@ impl IntoResponse for Error {
             Self::Unavailable(e) => tracing::warn!(error = %e, "dependency unavailable"),
             _ => {}
         }
-        let body = ErrorBody::new(self.code(), self.to_string());
+        let body = self.body();
         let mut res = (self.status(), axum::Json(body)).into_response();
         match self {
             Self::RateLimited { retry_after } => {
@@ -185,5 +195,32 @@ impl From<JsonRejection> for Error {
             }
             other => Self::BadRequest(other.body_text()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_causes_are_never_sent() {
+        let body = Error::Internal("disk /var/lib/edu full".into()).body();
+        assert_eq!(body, ErrorBody::new(ErrorCode::Internal, "internal error"));
+    }
+
+    #[test]
+    fn a_validation_error_sends_its_field_and_reason() {
+        let error = Error::Validation {
+            field: "password",
+            reason: Invalid::TooShort { min: 10 },
+        };
+        let body = error.body();
+        assert_eq!(body.error.field.as_deref(), Some("password"));
+        assert_eq!(body.error.reason, Some(Invalid::TooShort { min: 10 }));
+        assert_eq!(
+            body.error.message,
+            "password must be at least 10 characters"
+        );
+        assert_eq!(Error::NotFound("x".into()).body().error.field, None);
     }
 }
