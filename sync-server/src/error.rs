@@ -1,8 +1,9 @@
 //! The one error type of the API: every failing request ends here and leaves as a status code and
 //! `{"error": {"code", "message", "field"?, "reason"?}}` (`shared::api::ErrorBody`).
 //!
-//! Owns the mapping from what went wrong to what the caller sees. Internal causes (database, I/O) are
-//! logged inside the request's span, which carries the request id, and are never sent to the caller.
+//! Owns the mapping from what went wrong to what the caller sees. Internal causes (database, I/O)
+//! and upstream providers' answers are logged inside the request's span, which carries the request
+//! id, and are never sent to the caller.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
@@ -86,6 +87,15 @@ pub enum Error {
     /// Anything else that is our fault; the text is logged, not sent.
     #[error("internal error")]
     Internal(String),
+
+    /// A provider we call (the AI provider, the payment provider) failed or answered nonsense.
+    /// Only `service` is sent ("the AI provider did not answer"); `cause`, which may hold the
+    /// provider's own text, is logged. No route returns it yet, so no operation documents 502.
+    #[error("{service} did not answer; try again later")]
+    Upstream {
+        service: &'static str,
+        cause: String,
+    },
 }
 
 impl Error {
@@ -103,6 +113,7 @@ impl Error {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Upstream { .. } => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -126,6 +137,7 @@ impl Error {
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::Upstream { .. } => ErrorCode::UpstreamFailed,
         }
     }
 
@@ -144,6 +156,9 @@ impl IntoResponse for Error {
             Self::Database(e) => tracing::error!(error = %e, "database error"),
             Self::Internal(e) => tracing::error!(error = %e, "internal error"),
             Self::Unavailable(e) => tracing::warn!(error = %e, "dependency unavailable"),
+            Self::Upstream { service, cause } => {
+                tracing::error!(service, error = %cause, "upstream failed");
+            }
             _ => {}
         }
         let body = self.body();
@@ -201,6 +216,28 @@ impl From<JsonRejection> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upstream_failure_names_the_service_and_never_its_cause() {
+        let cause = "provider said: invalid api key sk-live-123 for org acme";
+        let error = Error::Upstream {
+            service: "the AI provider",
+            cause: cause.into(),
+        };
+        assert_eq!(error.status(), StatusCode::BAD_GATEWAY);
+        let body = serde_json::to_string(&error.body()).expect("serialisable");
+        assert!(
+            !body.contains("sk-live") && !body.contains("acme"),
+            "{body}"
+        );
+        assert_eq!(
+            error.body(),
+            ErrorBody::new(
+                ErrorCode::UpstreamFailed,
+                "the AI provider did not answer; try again later"
+            )
+        );
+    }
 
     #[test]
     fn internal_causes_are_never_sent() {
