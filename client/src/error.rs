@@ -4,11 +4,14 @@
 //! `message` for the user-facing text in the current language; `detail` keeps the cause for logs.
 
 use serde::Deserialize;
+use shared::api::error::ErrorCode;
+use shared::validate::Invalid;
 
 use crate::i18n::Texts;
 
-/// The server's error body, `{"error": {"code", "message", "field"?}}` (`shared::api::ErrorBody`
-/// plus the optional `field` a validation error may name). Read leniently: a missing part is empty.
+/// The server's error body, `{"error": {"code", "message", "field"?, "reason"?}}`
+/// (`shared::api::ErrorBody`), read leniently: a missing or malformed part is empty (or `Unknown`)
+/// rather than failing the whole body, since proxies and older servers send other shapes.
 #[derive(Debug, Default, Deserialize)]
 struct ServerErrorBody {
     error: ServerError,
@@ -17,10 +20,10 @@ struct ServerErrorBody {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct ServerError {
-    code: String,
+    code: Option<serde_json::Value>,
     message: String,
-    /// A string naming the field; anything else is ignored rather than failing the whole body.
     field: Option<serde_json::Value>,
+    reason: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +43,13 @@ pub enum ClientError {
     /// 403: signed in, but not allowed (wrong role, not yours, or a cross-site request).
     Forbidden,
     /// 400 / 422: the server rejected the input; `code` and `message` come from its `ErrorBody`.
-    /// `field` is the server's `error.field` when it names one; otherwise `validation_failed`
-    /// messages name the field they are about (see `forms::server_field`).
+    /// `field` and `reason` are its `error.field` and `error.reason` when it sends them (an older
+    /// server's `validation_failed` message names the field instead: see `forms::server_field`).
     Validation {
-        code: String,
+        code: ErrorCode,
         message: String,
         field: Option<String>,
+        reason: Option<Invalid>,
     },
     /// 409.
     Conflict { message: String },
@@ -72,16 +76,21 @@ impl ClientError {
             code,
             message,
             field,
+            reason,
         } = detail;
+        let code = code
+            .and_then(|code| serde_json::from_value(code).ok())
+            .unwrap_or(ErrorCode::Unknown);
         match status {
             400 | 422 => Self::Validation {
                 code,
                 message,
                 field: field.and_then(|f| f.as_str().map(str::to_owned)),
+                reason: reason.and_then(|r| serde_json::from_value(r).ok()),
             },
-            401 if code == "invalid_credentials" => Self::InvalidCredentials,
+            401 if code == ErrorCode::InvalidCredentials => Self::InvalidCredentials,
             401 => Self::Unauthorized,
-            403 if code == "email_not_verified" => Self::EmailNotVerified,
+            403 if code == ErrorCode::EmailNotVerified => Self::EmailNotVerified,
             403 => Self::Forbidden,
             404 => Self::NotFound { message },
             409 => Self::Conflict { message },
@@ -107,16 +116,17 @@ impl ClientError {
     /// What a mailed link without its token amounts to: it reads like an invalid link.
     pub fn missing_token() -> Self {
         Self::Validation {
-            code: "invalid_token".into(),
+            code: ErrorCode::InvalidToken,
             message: String::new(),
             field: None,
+            reason: None,
         }
     }
 
     /// The server's error code (`invalid_token`, `wrong_password`, ...) for input it rejected.
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            Self::Validation { code, .. } => Some(code),
+            Self::Validation { code, .. } => Some(*code),
             _ => None,
         }
     }
@@ -131,9 +141,9 @@ impl ClientError {
             Self::InvalidCredentials => texts.errors.error_invalid_credentials,
             Self::EmailNotVerified => texts.errors.error_email_not_verified,
             Self::Forbidden => texts.errors.error_forbidden,
-            Self::Validation { code, .. } => match code.as_str() {
-                "invalid_token" => texts.errors.error_invalid_token,
-                "wrong_password" => texts.errors.error_wrong_password,
+            Self::Validation { code, .. } => match code {
+                ErrorCode::InvalidToken => texts.errors.error_invalid_token,
+                ErrorCode::WrongPassword => texts.errors.error_wrong_password,
                 _ => texts.errors.error_validation,
             },
             Self::Conflict { .. } => texts.errors.error_conflict,

@@ -1,14 +1,16 @@
 //! The one error type of the API: every failing request ends here and leaves as a status code and
-//! `{"error": {"code", "message"}}` (`shared::api::ErrorBody`).
+//! `{"error": {"code", "message", "field"?, "reason"?}}` (`shared::api::ErrorBody`).
 //!
-//! Owns the mapping from what went wrong to what the caller sees. Internal causes (database, I/O) are
-//! logged inside the request's span, which carries the request id, and are never sent to the caller.
+//! Owns the mapping from what went wrong to what the caller sees. Internal causes (database, I/O)
+//! and upstream providers' answers are logged inside the request's span, which carries the request
+//! id, and are never sent to the caller.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use shared::api::ErrorBody;
+use shared::api::error::{ErrorBody, ErrorCode};
+use shared::validate::Invalid;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -18,11 +20,12 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
-    /// One input value is unacceptable; `message` names the field for people, `field` for code.
-    #[error("{message}")]
+    /// One input value is unacceptable: `field` names it (the JSON key or query parameter) and
+    /// `reason` says why; both are sent, with the reason worded in English as the message.
+    #[error("{}", reason.english(field))]
     Validation {
         field: &'static str,
-        message: String,
+        reason: Invalid,
     },
 
     #[error("{0}")]
@@ -84,6 +87,15 @@ pub enum Error {
     /// Anything else that is our fault; the text is logged, not sent.
     #[error("internal error")]
     Internal(String),
+
+    /// A provider we call (the AI provider, the payment provider) failed or answered nonsense.
+    /// Only `service` is sent ("the AI provider did not answer"); `cause`, which may hold the
+    /// provider's own text, is logged. No route returns it yet, so no operation documents 502.
+    #[error("{service} did not answer; try again later")]
+    Upstream {
+        service: &'static str,
+        cause: String,
+    },
 }
 
 impl Error {
@@ -101,29 +113,39 @@ impl Error {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Upstream { .. } => StatusCode::BAD_GATEWAY,
         }
     }
 
     /// The stable, machine-readable code clients may match on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Validation { .. } => "validation_failed",
-            Self::NotFound(_) => "not_found",
-            Self::Unauthenticated => "unauthenticated",
-            Self::Forbidden(_) => "forbidden",
-            Self::Csrf => "csrf",
-            Self::EmailNotVerified => "email_not_verified",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::WrongPassword => "wrong_password",
-            Self::InvalidToken => "invalid_token",
-            Self::Conflict(_) => "conflict",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::Unavailable(_) => "unavailable",
-            Self::Database(_) | Self::Internal(_) => "internal",
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Validation { .. } => ErrorCode::ValidationFailed,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Csrf => ErrorCode::Csrf,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::WrongPassword => ErrorCode::WrongPassword,
+            Self::InvalidToken => ErrorCode::InvalidToken,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::Upstream { .. } => ErrorCode::UpstreamFailed,
+        }
+    }
+
+    /// The body sent to the caller: never an internal cause or a provider's text.
+    pub fn body(&self) -> ErrorBody {
+        match self {
+            Self::Validation { field, reason } => ErrorBody::invalid(field, reason.clone()),
+            other => ErrorBody::new(other.code(), other.to_string()),
         }
     }
 }
@@ -134,9 +156,12 @@ impl IntoResponse for Error {
             Self::Database(e) => tracing::error!(error = %e, "database error"),
             Self::Internal(e) => tracing::error!(error = %e, "internal error"),
             Self::Unavailable(e) => tracing::warn!(error = %e, "dependency unavailable"),
+            Self::Upstream { service, cause } => {
+                tracing::error!(service, error = %cause, "upstream failed");
+            }
             _ => {}
         }
-        let body = ErrorBody::new(self.code(), self.to_string());
+        let body = self.body();
         let mut res = (self.status(), axum::Json(body)).into_response();
         match self {
             Self::RateLimited { retry_after } => {
@@ -189,5 +214,54 @@ impl From<JsonRejection> for Error {
             }
             other => Self::BadRequest(other.body_text()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upstream_failure_names_the_service_and_never_its_cause() {
+        let cause = "provider said: invalid api key sk-live-123 for org acme";
+        let error = Error::Upstream {
+            service: "the AI provider",
+            cause: cause.into(),
+        };
+        assert_eq!(error.status(), StatusCode::BAD_GATEWAY);
+        let body = serde_json::to_string(&error.body()).expect("serialisable");
+        assert!(
+            !body.contains("sk-live") && !body.contains("acme"),
+            "{body}"
+        );
+        assert_eq!(
+            error.body(),
+            ErrorBody::new(
+                ErrorCode::UpstreamFailed,
+                "the AI provider did not answer; try again later"
+            )
+        );
+    }
+
+    #[test]
+    fn internal_causes_are_never_sent() {
+        let body = Error::Internal("disk /var/lib/edu full".into()).body();
+        assert_eq!(body, ErrorBody::new(ErrorCode::Internal, "internal error"));
+    }
+
+    #[test]
+    fn a_validation_error_sends_its_field_and_reason() {
+        let error = Error::Validation {
+            field: "password",
+            reason: Invalid::TooShort { min: 10 },
+        };
+        let body = error.body();
+        assert_eq!(body.error.field.as_deref(), Some("password"));
+        assert_eq!(body.error.reason, Some(Invalid::TooShort { min: 10 }));
+        assert_eq!(
+            body.error.message,
+            "password must be at least 10 characters"
+        );
+        assert_eq!(Error::NotFound("x".into()).body().error.field, None);
     }
 }

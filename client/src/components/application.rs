@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::form::{FormError, SubmitButton, TextAreaField};
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
-use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, Problem};
+use crate::forms::{self, check, Field, FieldSpec, FormSpec, FormState};
 use crate::hooks::{use_submit, Submission};
 use crate::i18n::{format_datetime, Texts};
 
@@ -214,7 +214,9 @@ pub fn reject_dialog(props: &RejectDialogProps) -> Html {
     }
     // The server named the reason as the problem: show it on the field.
     let server_problem = match &props.error {
-        Some(ClientError::Validation { message, .. }) => Some(Problem::Server(message.clone())),
+        Some(error @ ClientError::Validation { .. }) => {
+            forms::server_field(error, REJECT_FORM.fields).map(|(_, problem)| problem)
+        }
         _ => None,
     };
     let form_error = if server_problem.is_some() {

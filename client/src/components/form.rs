@@ -2,6 +2,7 @@
 //! password managers, the form-wide error, the submit button with its spinner, and the password
 //! strength meter. Props in, callbacks out; the page owns the values (`forms::FormState`).
 
+use shared::validate::Invalid;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -316,10 +317,12 @@ pub fn password_rules(props: &PasswordRulesProps) -> Html {
     let strength = password_strength(password);
     let long_enough = !matches!(
         check::new_password(password),
-        Err(Problem::TooShort { .. } | Problem::Required | Problem::TooLong { .. })
+        Err(Problem::Invalid(
+            Invalid::TooShort { .. } | Invalid::Required | Invalid::TooLong { .. }
+        ))
     );
-    let uncommon =
-        !password.is_empty() && check::new_password(password) != Err(Problem::CommonPassword);
+    let uncommon = !password.is_empty()
+        && check::new_password(password) != Err(Problem::Invalid(Invalid::Common));
     let rule = |met: bool, text: String| {
         html! {
             <li class={classes!("password-rules__rule", met.then_some("is-met"))}>

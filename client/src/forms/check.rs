@@ -4,47 +4,68 @@
 //! server runs, so a value passes here exactly when it passes there. Only the wording is the
 //! client's, in the user's language.
 
-use shared::validate;
+use shared::validate::{self, Invalid};
 
 use crate::i18n::Texts;
 
 /// One thing wrong with a field's value, worded for the user at render time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    Required,
-    InvalidEmail,
-    TooShort {
-        min: usize,
-    },
-    TooLong {
-        max: usize,
-    },
-    CommonPassword,
-    InvalidTimeZone,
-    InvalidLink,
-    /// Tabs, line breaks or other invisible characters where one line of text belongs.
-    ControlCharacters,
+    /// A rule the value breaks, found here or named by the server (`error.reason`): the same
+    /// reason reads the same either way.
+    Invalid(Invalid),
     /// The current password given to confirm a change is not the account's.
     WrongPassword,
-    /// The server refused the value; its reason (in English) is passed on.
+    /// The server refused the value for a reason this build cannot word; its English message.
     Server(String),
 }
 
 impl Problem {
     pub fn message(&self, texts: &Texts) -> String {
         match self {
-            Self::Required => texts.forms.problem_required.to_owned(),
-            Self::InvalidEmail => texts.forms.problem_email.to_owned(),
-            Self::TooShort { min } => texts.count(*min as u32, &texts.forms.problem_too_short),
-            Self::TooLong { max } => texts.count(*max as u32, &texts.forms.problem_too_long),
-            Self::CommonPassword => texts.forms.problem_common_password.to_owned(),
-            Self::InvalidTimeZone => texts.forms.problem_time_zone.to_owned(),
-            Self::InvalidLink => texts.forms.problem_link.to_owned(),
-            Self::ControlCharacters => texts.forms.problem_control_characters.to_owned(),
+            Self::Invalid(reason) => worded(reason, texts),
             Self::WrongPassword => texts.errors.error_wrong_password.to_owned(),
             Self::Server(reason) => texts.forms.problem_server.replace("{reason}", reason),
         }
     }
+}
+
+impl From<Invalid> for Problem {
+    fn from(reason: Invalid) -> Self {
+        Self::Invalid(reason)
+    }
+}
+
+/// A `shared::validate` reason in the user's language. The field is not named: the sentence is
+/// shown under it.
+pub fn worded(reason: &Invalid, texts: &Texts) -> String {
+    let forms = &texts.forms;
+    match reason {
+        Invalid::Required => forms.problem_required.to_owned(),
+        Invalid::TooShort { min } => texts.count(count(*min), &forms.problem_too_short),
+        Invalid::TooLong { max } => texts.count(count(*max), &forms.problem_too_long),
+        Invalid::OutOfRange { min, max } => forms
+            .problem_out_of_range
+            .replace("{min}", &min.to_string())
+            .replace("{max}", &max.to_string()),
+        Invalid::NotWholeNumber => forms.problem_whole_number.to_owned(),
+        Invalid::NotOneOf { allowed } => forms
+            .problem_one_of
+            .replace("{allowed}", &allowed.join(", ")),
+        Invalid::NotEmail => forms.problem_email.to_owned(),
+        Invalid::NotLink => forms.problem_link.to_owned(),
+        Invalid::NotTimeZone => forms.problem_time_zone.to_owned(),
+        Invalid::NotOneLine => forms.problem_control_characters.to_owned(),
+        Invalid::ControlCharacters => forms.problem_invisible_characters.to_owned(),
+        Invalid::Common => forms.problem_common_password.to_owned(),
+        Invalid::Unchanged => forms.problem_unchanged.to_owned(),
+        Invalid::NotIssued => forms.problem_not_issued.to_owned(),
+        Invalid::Unknown => texts.errors.error_validation.to_owned(),
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 pub type Check = Result<(), Problem>;
@@ -56,53 +77,19 @@ pub const BIO_MAX_CHARS: usize = validate::BIO_MAX_CHARS;
 /// The longest rejection reason accepted, for the counter under the field.
 pub const REASON_MAX_CHARS: usize = validate::REASON_MAX_CHARS;
 
-fn length(input: &str, min: usize, max: usize) -> Check {
-    let count = input.chars().count();
-    if count == 0 {
-        Err(Problem::Required)
-    } else if count < min {
-        Err(Problem::TooShort { min })
-    } else if count > max {
-        Err(Problem::TooLong { max })
-    } else {
-        Ok(())
-    }
-}
-
-/// The shared check's verdict, worded: a length problem when the (trimmed) length is out of
-/// `min..=max`, else `otherwise`. The server runs the same shared check, so both sides agree.
-fn worded<T>(
-    verdict: Result<T, String>,
-    measured: &str,
-    min: usize,
-    max: usize,
-    otherwise: Problem,
-) -> Check {
-    match verdict {
-        Ok(_) => Ok(()),
-        Err(_) => Err(length(measured, min, max).err().unwrap_or(otherwise)),
-    }
+/// The shared check's verdict as a problem: the server runs the same check, so both sides agree
+/// on the value and on the reason.
+fn verdict<T>(result: Result<T, Invalid>) -> Check {
+    result.map(drop).map_err(Problem::Invalid)
 }
 
 pub fn email(input: &str) -> Check {
-    worded(
-        validate::email(input),
-        input.trim(),
-        1,
-        validate::EMAIL_MAX_CHARS,
-        Problem::InvalidEmail,
-    )
+    verdict(validate::email(input))
 }
 
 /// A password being chosen (sign-up, reset, change). Never trimmed.
 pub fn new_password(input: &str) -> Check {
-    worded(
-        validate::password(input),
-        input,
-        validate::PASSWORD_MIN_CHARS,
-        validate::PASSWORD_MAX_CHARS,
-        Problem::CommonPassword,
-    )
+    verdict(validate::password(input))
 }
 
 /// Whether a password is on the shared list of the most common ones (the rule the server applies).
@@ -118,70 +105,34 @@ pub fn anything(_input: &str) -> Check {
 /// A password being typed to prove who one is: only "not empty" is ours to judge.
 pub fn current_password(input: &str) -> Check {
     if input.is_empty() {
-        Err(Problem::Required)
+        Err(Problem::Invalid(Invalid::Required))
     } else {
         Ok(())
     }
 }
 
 pub fn display_name(input: &str) -> Check {
-    worded(
-        validate::display_name(input),
-        input.trim(),
-        1,
-        validate::DISPLAY_NAME_MAX_CHARS,
-        Problem::ControlCharacters,
-    )
+    verdict(validate::display_name(input))
 }
 
 pub fn time_zone(input: &str) -> Check {
-    worded(
-        validate::time_zone(input),
-        input.trim(),
-        1,
-        validate::TIME_ZONE_MAX_CHARS,
-        Problem::InvalidTimeZone,
-    )
+    verdict(validate::time_zone(input))
 }
 
 pub fn bio(input: &str) -> Check {
-    worded(
-        validate::bio(input),
-        input.trim(),
-        validate::BIO_MIN_CHARS,
-        validate::BIO_MAX_CHARS,
-        Problem::ControlCharacters,
-    )
+    verdict(validate::bio(input))
 }
 
 pub fn subject(input: &str) -> Check {
-    worded(
-        validate::subject(input),
-        input.trim(),
-        validate::SUBJECT_MIN_CHARS,
-        validate::SUBJECT_MAX_CHARS,
-        Problem::ControlCharacters,
-    )
+    verdict(validate::subject(input))
 }
 
 pub fn link(input: &str) -> Check {
-    worded(
-        validate::link(input),
-        input.trim(),
-        1,
-        validate::LINK_MAX_CHARS,
-        Problem::InvalidLink,
-    )
+    verdict(validate::link(input))
 }
 
 pub fn rejection_reason(input: &str) -> Check {
-    worded(
-        validate::rejection_reason(input),
-        input.trim(),
-        validate::REASON_MIN_CHARS,
-        validate::REASON_MAX_CHARS,
-        Problem::ControlCharacters,
-    )
+    verdict(validate::rejection_reason(input))
 }
 
 /// How hard a new password looks to guess, for the meter under the field.
@@ -253,35 +204,95 @@ mod tests {
     use super::*;
     use crate::i18n::{EN, RU};
 
+    fn invalid(reason: Invalid) -> Check {
+        Err(Problem::Invalid(reason))
+    }
+
     #[test]
-    fn each_check_words_the_shared_verdict() {
-        assert_eq!(email(" "), Err(Problem::Required));
-        assert_eq!(email("ada"), Err(Problem::InvalidEmail));
+    fn each_check_gives_the_shared_reason() {
+        assert_eq!(email(" "), invalid(Invalid::Required));
+        assert_eq!(email("ada"), invalid(Invalid::NotEmail));
         assert_eq!(email(" Ada@Example.com "), Ok(()));
-        assert_eq!(new_password("short"), Err(Problem::TooShort { min: 10 }));
-        assert_eq!(new_password("1234567890"), Err(Problem::CommonPassword));
-        assert_eq!(current_password(""), Err(Problem::Required));
-        assert_eq!(display_name("Ada\u{7}"), Err(Problem::ControlCharacters));
-        assert_eq!(time_zone("Nowhere/Place; x"), Err(Problem::InvalidTimeZone));
-        assert_eq!(link("example.com"), Err(Problem::InvalidLink));
-        assert_eq!(rejection_reason("no"), Err(Problem::TooShort { min: 5 }));
+        assert_eq!(
+            new_password("short"),
+            invalid(Invalid::TooShort { min: 10 })
+        );
+        assert_eq!(new_password("1234567890"), invalid(Invalid::Common));
+        assert_eq!(current_password(""), invalid(Invalid::Required));
+        assert_eq!(display_name("Ada\u{7}"), invalid(Invalid::NotOneLine));
+        assert_eq!(time_zone("Nowhere/Place; x"), invalid(Invalid::NotTimeZone));
+        assert_eq!(link("example.com"), invalid(Invalid::NotLink));
+        assert_eq!(
+            bio(&format!("{}\u{0}", "x".repeat(30))),
+            invalid(Invalid::ControlCharacters)
+        );
+        assert_eq!(
+            rejection_reason("no"),
+            invalid(Invalid::TooShort { min: 5 })
+        );
         assert_eq!(anything(""), Ok(()));
     }
 
     #[test]
     fn problems_are_worded_with_plurals_in_both_languages() {
+        let short = Problem::Invalid(Invalid::TooShort { min: 10 });
+        assert_eq!(short.message(&EN), "Use at least 10 characters.");
+        assert_eq!(short.message(&RU), "Нужно не меньше 10 символов.");
         assert_eq!(
-            Problem::TooShort { min: 10 }.message(&EN),
-            "Use at least 10 characters."
-        );
-        assert_eq!(
-            Problem::TooLong { max: 1 }.message(&RU),
+            Problem::Invalid(Invalid::TooLong { max: 1 }).message(&RU),
             "Не больше 1 символа."
         );
         assert_eq!(
             Problem::Server("email is taken".into()).message(&EN),
             "Not accepted: email is taken"
         );
+    }
+
+    /// Every reason the server can send has its own sentence in each language (none falls back
+    /// on the English message), with its numbers filled in.
+    #[test]
+    fn every_reason_is_worded_in_both_languages() {
+        let reasons = [
+            Invalid::Required,
+            Invalid::TooShort { min: 10 },
+            Invalid::TooLong { max: 80 },
+            Invalid::OutOfRange { min: 1, max: 100 },
+            Invalid::NotWholeNumber,
+            Invalid::NotOneOf {
+                allowed: vec!["pending".into(), "approved".into()],
+            },
+            Invalid::NotEmail,
+            Invalid::NotLink,
+            Invalid::NotTimeZone,
+            Invalid::NotOneLine,
+            Invalid::ControlCharacters,
+            Invalid::Common,
+            Invalid::Unchanged,
+            Invalid::NotIssued,
+        ];
+        for texts in [&EN, &RU] {
+            let mut seen = std::collections::HashSet::new();
+            for reason in &reasons {
+                let text = worded(reason, texts);
+                assert!(
+                    !text.is_empty() && !text.contains('{'),
+                    "{reason:?}: {text}"
+                );
+                assert!(
+                    seen.insert(text.clone()),
+                    "{reason:?} shares its wording: {text}"
+                );
+            }
+        }
+        assert_eq!(
+            worded(&Invalid::OutOfRange { min: 1, max: 100 }, &RU),
+            "Введите число от 1 до 100."
+        );
+        assert_eq!(
+            worded(&Invalid::Common, &RU),
+            RU.forms.problem_common_password
+        );
+        assert_eq!(worded(&Invalid::Unknown, &EN), EN.errors.error_validation);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod check;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use shared::api::error::ErrorCode;
+use shared::validate::Invalid;
 use yew::Reducible;
 
 pub use check::Problem;
@@ -139,25 +141,27 @@ impl FormSpec {
 
 /// The field a server error is about, with what to say there; `None` for form-wide errors.
 ///
-/// The server's `error.field`, when it sends one naming a field of this form, decides. Otherwise
-/// `validation_failed` messages start with the field they are about ("display name must be...",
-/// "password is one of the most common..."): the longest matching name or alias wins, so
-/// "new password" beats "password". `wrong_password` belongs to `current_password`.
+/// The server's `error.field`, when it sends one naming a field of this form, decides, and its
+/// `error.reason` is worded in the user's language like the client's own checks (the English
+/// message only when the reason is missing or unknown to this build). Without a field (an older
+/// server), `validation_failed` messages start with the field they are about ("display name must
+/// be..."): the longest matching name or alias wins, so "new password" beats "password".
+/// `wrong_password` belongs to `current_password`.
 pub fn server_field(error: &ClientError, fields: &[FieldSpec]) -> Option<(Field, Problem)> {
     let ClientError::Validation {
         code,
         message,
         field: named,
+        reason,
     } = error
     else {
         return None;
     };
-    let problem = || {
-        if code == "wrong_password" {
-            Problem::WrongPassword
-        } else {
-            Problem::Server(message.trim().to_owned())
-        }
+    let code = *code;
+    let problem = || match reason {
+        _ if code == ErrorCode::WrongPassword => Problem::WrongPassword,
+        Some(reason) if *reason != Invalid::Unknown => Problem::Invalid(reason.clone()),
+        _ => Problem::Server(message.trim().to_owned()),
     };
     if let Some(spec) = named
         .as_deref()
@@ -165,7 +169,7 @@ pub fn server_field(error: &ClientError, fields: &[FieldSpec]) -> Option<(Field,
     {
         return Some((spec.field, problem()));
     }
-    if code == "wrong_password" {
+    if code == ErrorCode::WrongPassword {
         return fields
             .iter()
             .find(|f| f.field == Field::CurrentPassword)
@@ -194,7 +198,7 @@ pub fn server_field(error: &ClientError, fields: &[FieldSpec]) -> Option<(Field,
             }
         }
         // A code naming the field (`invalid_email`, `email_taken`) counts too.
-        if best.is_none() && code.split('_').any(|part| part == name) {
+        if best.is_none() && code.as_str().split('_').any(|part| part == name) {
             best = Some((spec.field, 0));
         }
     }

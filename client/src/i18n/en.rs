@@ -136,6 +136,12 @@ pub const EN: Texts = Texts {
         problem_time_zone: "Choose a time zone from the list.",
         problem_link: "Enter a web address starting with http:// or https://.",
         problem_control_characters: "Please keep this to one line of plain text.",
+        problem_invisible_characters: "Please remove the invisible control characters from this text.",
+        problem_out_of_range: "Enter a number from {min} to {max}.",
+        problem_whole_number: "Enter a whole number.",
+        problem_one_of: "Choose one of: {allowed}.",
+        problem_unchanged: "This is the same as the current one.",
+        problem_not_issued: "This is out of date. Please start again.",
         problem_server: "Not accepted: {reason}",
     },
     auth: AuthTexts {

@@ -260,7 +260,8 @@ strings! {
         problem_too_short: Plural,
         problem_too_long: Plural,
         problem_common_password, problem_time_zone, problem_link, problem_control_characters,
-        problem_server,
+        problem_invisible_characters, problem_out_of_range, problem_whole_number,
+        problem_one_of, problem_unchanged, problem_not_issued, problem_server,
     }
 
     /// Signing up, confirming the email, signing in and resetting the password.

@@ -136,6 +136,12 @@ pub const RU: Texts = Texts {
         problem_time_zone: "Выберите часовой пояс из списка.",
         problem_link: "Введите веб-адрес, начинающийся с http:// или https://.",
         problem_control_characters: "Уместите это в одну строку обычного текста.",
+        problem_invisible_characters: "Уберите из текста невидимые управляющие символы.",
+        problem_out_of_range: "Введите число от {min} до {max}.",
+        problem_whole_number: "Введите целое число.",
+        problem_one_of: "Выберите одно из: {allowed}.",
+        problem_unchanged: "Это совпадает с текущим значением.",
+        problem_not_issued: "Это устарело. Начните заново.",
         problem_server: "Не принято сервером: {reason}",
     },
     auth: AuthTexts {

@@ -1,5 +1,6 @@
 use client::error::ClientError;
 use client::i18n::{EN, RU};
+use shared::api::error::ErrorCode;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
@@ -8,9 +9,10 @@ fn error_body_maps_to_the_matching_client_error() {
     assert_eq!(
         ClientError::from_response(400, body),
         ClientError::Validation {
-            code: "invalid_limit".into(),
+            code: ErrorCode::Unknown,
             message: "limit must be between 1 and 100".into(),
             field: None,
+            reason: None,
         }
     );
     let body = r#"{"error":{"code":"not_found","message":"no such course"}}"#;
@@ -87,7 +89,7 @@ fn auth_errors_map_to_what_went_wrong() {
     );
     assert_eq!(
         ClientError::from_response(422, &body("unprocessable")).code(),
-        Some("unprocessable")
+        Some(ErrorCode::Unknown)
     );
 }
 
@@ -154,9 +156,10 @@ fn auth_error_messages_speak_both_languages_and_name_the_wait() {
         EN.errors.error_email_not_verified
     );
     let token = ClientError::Validation {
-        code: "invalid_token".into(),
+        code: ErrorCode::InvalidToken,
         message: "bad token".into(),
         field: None,
+        reason: None,
     };
     assert_eq!(token.message(&EN), EN.errors.error_invalid_token);
     assert_eq!(token.message(&RU), RU.errors.error_invalid_token);

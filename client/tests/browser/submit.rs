@@ -7,10 +7,11 @@ use std::rc::Rc;
 use client::components::form::{FormError, SubmitButton, TextField};
 use client::contexts::locale::LocaleProvider;
 use client::error::ClientError;
-use client::forms::check;
+use client::forms::check::{self, Problem};
 use client::forms::{Field, FieldSpec, FormSpec, FormState};
 use client::hooks::{use_submit, Submission};
-use client::i18n::{Locale, EN};
+use client::i18n::{Locale, RU};
+use shared::validate::Invalid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::HtmlElement;
@@ -30,11 +31,12 @@ struct SubjectFormProps {
     answer: (u16, &'static str),
     sends: Rc<Cell<u32>>,
     initial: &'static str,
+    locale: Locale,
 }
 
 #[function_component(SubjectForm)]
 fn subject_form(props: &SubjectFormProps) -> Html {
-    let texts = &EN;
+    let texts = props.locale.texts();
     let (status, body) = props.answer;
     let sends = props.sends.clone();
     let initial = props.initial;
@@ -53,7 +55,7 @@ fn subject_form(props: &SubjectFormProps) -> Html {
         },
     );
     html! {
-        <LocaleProvider initial={Locale::En}>
+        <LocaleProvider initial={props.locale}>
             <form id={FORM.id} ref={form.node.clone()} onsubmit={form.onsubmit.clone()}>
                 <FormError error={form.error()} />
                 <TextField form={FORM.id} name={Field::Subject.name()} label="Subject"
@@ -77,6 +79,7 @@ async fn a_value_failing_its_check_is_never_sent() {
         answer: (200, ""),
         sends: sends.clone(),
         initial: "R",
+        locale: Locale::En,
     });
     submit(&app.find("button[type=submit]").await);
     app.find("[data-testid=field-error-subject]").await;
@@ -94,11 +97,32 @@ async fn the_servers_field_error_lands_on_that_field() {
         ),
         sends: sends.clone(),
         initial: "Rust programming",
+        locale: Locale::En,
     });
     submit(&app.find("button[type=submit]").await);
     let error = app.find("[data-testid=field-error-subject]").await;
     assert_eq!(error.text_content().unwrap(), "Not accepted: too vague");
     assert_eq!(sends.get(), 1);
+    app.unmount();
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_reason_is_worded_on_its_field_in_russian() {
+    let app = mount::<SubjectForm>(SubjectFormProps {
+        answer: (
+            400,
+            r#"{"error":{"code":"validation_failed","message":"subject must be at most 10 characters",
+                "field":"subject","reason":{"kind":"too_long","max":10}}}"#,
+        ),
+        sends: Rc::new(Cell::new(0)),
+        initial: "Rust programming",
+        locale: Locale::Ru,
+    });
+    submit(&app.find("button[type=submit]").await);
+    let error = app.find("[data-testid=field-error-subject]").await;
+    let expected = Problem::Invalid(Invalid::TooLong { max: 10 }).message(&RU);
+    assert_eq!(error.text_content().unwrap(), expected);
+    assert_eq!(expected, "Не больше 10 символов.");
     app.unmount();
 }
 
@@ -108,6 +132,7 @@ async fn answered(status: u16, expect: &str) {
         answer: (status, ""),
         sends: Rc::new(Cell::new(0)),
         initial: "Rust programming",
+        locale: Locale::En,
     });
     submit(&app.find("button[type=submit]").await);
     app.find(expect).await;

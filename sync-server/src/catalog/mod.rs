@@ -31,7 +31,7 @@ impl Cursor {
     pub fn decode(text: &str) -> Result<Self> {
         let invalid = || Error::Validation {
             field: "cursor",
-            message: "cursor is not one this server issued; start again without it".into(),
+            reason: shared::validate::Invalid::NotIssued,
         };
         let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;

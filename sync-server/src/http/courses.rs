@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use shared::api::courses::{CoursePage, CourseSummary};
 use shared::api::{ErrorBody, Page};
+use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -56,12 +57,12 @@ async fn list_courses(
         None => None,
         Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
             field: "limit",
-            message: format!("limit must be a whole number, got {text:?}"),
+            reason: Invalid::NotWholeNumber,
         })?),
     };
-    let limit = shared::validate::page_limit(requested).map_err(|message| Error::Validation {
+    let limit = shared::validate::page_limit(requested).map_err(|reason| Error::Validation {
         field: "limit",
-        message,
+        reason,
     })?;
     let cursor = match query.cursor.as_deref() {
         None | Some("") => None,

@@ -10,6 +10,7 @@ use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
 use shared::api::ErrorBody;
+use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -108,7 +109,15 @@ async fn list(
         None => ApplicationStatus::Pending,
         Some(text) => ApplicationStatus::from_code(text).ok_or_else(|| Error::Validation {
             field: "status",
-            message: format!("status must be pending, approved or rejected, got {text:?}"),
+            reason: Invalid::NotOneOf {
+                allowed: [
+                    ApplicationStatus::Pending,
+                    ApplicationStatus::Approved,
+                    ApplicationStatus::Rejected,
+                ]
+                .map(|status| status.code().to_owned())
+                .into(),
+            },
         })?,
     };
     Ok(axum::Json(state.accounts.applications(status).await?))

@@ -359,7 +359,7 @@ impl Accounts {
         if key == validate::email_key(&user.email) {
             return Err(Error::Validation {
                 field: "new_email",
-                message: "new email is the address this account already has".into(),
+                reason: validate::Invalid::Unchanged,
             });
         }
         self.confirm_password(user, &req.current_password).await?;

@@ -88,7 +88,7 @@ pub async fn create_admin(
     let checked_password = |password: Option<&str>| -> Result<String> {
         let password = password.ok_or_else(|| Error::Validation {
             field: "password",
-            message: "password is required to create or take over an account".into(),
+            reason: validate::Invalid::Required,
         })?;
         validate::password(password).map_err(invalid("password"))?;
         Ok(password.to_owned())

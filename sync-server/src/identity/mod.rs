@@ -105,7 +105,7 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-/// Maps a `shared::validate` message to our validation error for `field`.
-pub(crate) fn invalid(field: &'static str) -> impl FnOnce(String) -> Error {
-    move |message| Error::Validation { field, message }
+/// Maps a `shared::validate` reason to our validation error for `field`.
+pub(crate) fn invalid(field: &'static str) -> impl FnOnce(shared::validate::Invalid) -> Error {
+    move |reason| Error::Validation { field, reason }
 }

@@ -123,18 +123,57 @@ both_backends!(
             let res = app.post_json("/api/auth/register", &body).await;
             assert_eq!(res.status(), 400, "{field} = {value}");
             let error: ErrorBody = res.json().await.unwrap();
-            assert_eq!(error.error.code, "validation_failed");
+            assert_eq!(error.error.code.as_str(), "validation_failed");
             assert!(error.error.message.starts_with(named), "{}", error.error.message);
+            assert_eq!(error.error.field.as_deref(), Some(field), "{value}");
+            assert!(error.error.reason.is_some(), "{value}");
         }
         let mut unknown_locale = valid.clone();
         unknown_locale["locale"] = json!("de");
         // Not one of the enum's values: the body has the wrong shape, the same 400 as broken JSON.
         let res = app.post_json("/api/auth/register", &unknown_locale).await;
         assert_eq!(res.status(), 400);
-        assert_eq!(res.json::<ErrorBody>().await.unwrap().error.code, "bad_request");
+        assert_eq!(res.json::<ErrorBody>().await.unwrap().error.code.as_str(), "bad_request");
         let users = app.count("SELECT COUNT(*) FROM users WHERE email_key <> $1", "").await;
         assert_eq!(users, 3, "only the demo accounts");
         assert!(app.mailbox("new@example.com").await.is_empty());
+    }
+);
+
+both_backends!(
+    async fn a_refused_value_is_sent_with_its_field_and_typed_reason(backend) {
+        let app = TestApp::spawn(backend).await;
+        let body = json!({
+            "email": "new@example.com", "password": "short", "display_name": "New",
+            "locale": "ru", "time_zone": "Europe/Moscow"
+        });
+        let res = app.post_json("/api/auth/register", &body).await;
+        assert_eq!(res.status(), 400);
+        let error: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            error,
+            json!({"error": {
+                "code": "validation_failed",
+                "message": "password must be at least 10 characters",
+                "field": "password",
+                "reason": {"kind": "too_short", "min": 10}
+            }})
+        );
+
+        let common = json!({
+            "email": "new@example.com", "password": "Password123", "display_name": "New",
+            "locale": "ru", "time_zone": "Europe/Moscow"
+        });
+        let error: serde_json::Value = app.post_json("/api/auth/register", &common).await.json().await.unwrap();
+        assert_eq!(error["error"]["reason"], json!({"kind": "common"}));
+
+        // Errors about no one field carry neither key.
+        let res = app.sign_in("nobody@example.com", "wrong password!!").await;
+        assert_eq!(res.status(), 401);
+        let error: serde_json::Value = res.json().await.unwrap();
+        let detail = error["error"].as_object().unwrap();
+        assert_eq!(detail["code"], "invalid_credentials");
+        assert!(!detail.contains_key("field") && !detail.contains_key("reason"), "{error}");
     }
 );
 
@@ -152,7 +191,7 @@ both_backends!(
             unknown.json().await.unwrap()
         };
         assert_eq!(wrong, unknown);
-        assert_eq!(wrong.error.code, "invalid_credentials");
+        assert_eq!(wrong.error.code.as_str(), "invalid_credentials");
         let failed = app
             .count("SELECT COUNT(*) FROM audit_log WHERE event = $1", "sign_in_failed")
             .await;

@@ -86,7 +86,12 @@ both_backends!(
         }
         let res = app.get("/api/courses?limit=0").await;
         let body: shared::api::ErrorBody = res.json().await.unwrap();
-        assert_eq!(body.error.message, "limit must be between 1 and 100, got 0");
+        assert_eq!(body.error.message, "limit must be between 1 and 100");
+        assert_eq!(body.error.field.as_deref(), Some("limit"));
+        assert_eq!(
+            body.error.reason,
+            Some(shared::validate::Invalid::OutOfRange { min: 1, max: 100 })
+        );
     }
 );
 

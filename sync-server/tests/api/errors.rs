@@ -21,7 +21,7 @@ database_free!(
             .unwrap();
         assert_eq!(res.status(), 405);
         let body: shared::api::ErrorBody = res.json().await.unwrap();
-        assert_eq!(body.error.code, "method_not_allowed");
+        assert_eq!(body.error.code.as_str(), "method_not_allowed");
     }
 );
 
@@ -38,7 +38,7 @@ database_free!(
         assert_eq!(res.status, 413, "{res:?}");
         assert!(res.headers["content-type"].starts_with("application/json"));
         let body: shared::api::ErrorBody = serde_json::from_str(&res.body).unwrap();
-        assert_eq!(body.error.code, "payload_too_large");
+        assert_eq!(body.error.code.as_str(), "payload_too_large");
     }
 );
 
@@ -62,7 +62,7 @@ database_free!(
         let res = app.raw_request(head, body).await;
         assert_eq!(res.status, 413, "{res:?}");
         let body: shared::api::ErrorBody = serde_json::from_str(&res.body).unwrap();
-        assert_eq!(body.error.code, "payload_too_large");
+        assert_eq!(body.error.code.as_str(), "payload_too_large");
     }
 );
 
@@ -140,7 +140,7 @@ database_free!(
             let shown = format!("{method} {path} {content_type:?} {body:?}");
             assert_eq!(res.status().as_u16(), status, "{shown}");
             let error: shared::api::ErrorBody = res.json().await.unwrap();
-            assert_eq!(error.error.code, code, "{shown}");
+            assert_eq!(error.error.code.as_str(), code, "{shown}");
         }
     }
 );

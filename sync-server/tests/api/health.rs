@@ -23,7 +23,7 @@ both_backends!(
         let app = TestApp::spawn(backend).await;
         app.db.close().await;
         let body: shared::api::ErrorBody = app.get_json("/readyz", 503).await;
-        assert_eq!(body.error.code, "unavailable");
+        assert_eq!(body.error.code.as_str(), "unavailable");
         // The driver's text ("... closed pool") stays in the log.
         assert_eq!(body.error.message, "the database does not answer");
         // Liveness does not depend on the database.

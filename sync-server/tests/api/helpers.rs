@@ -277,7 +277,7 @@ impl TestApp {
     /// GETs `path`, expects `status` with our JSON error body, and returns its code.
     pub async fn get_error_code(&self, path: &str, status: u16) -> String {
         let body: shared::api::ErrorBody = self.get_json(path, status).await;
-        body.error.code
+        body.error.code.to_string()
     }
 
     /// The dev mailbox's mail to `to`, newest first (needs dev mode, the default in tests).
@@ -508,5 +508,5 @@ pub fn quick_retries() -> WorkerOptions {
 pub async fn error_code(res: reqwest::Response, status: u16) -> String {
     assert_eq!(res.status(), status, "{:?}", res.url().path());
     let body: shared::api::ErrorBody = res.json().await.expect("JSON error body");
-    body.error.code
+    body.error.code.to_string()
 }

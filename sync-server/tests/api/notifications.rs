@@ -697,7 +697,7 @@ both_backends!(
         let res = post(format!("/api/notifications/{}/read", others.items[0].id)).await.unwrap();
         assert_eq!(res.status(), 404);
         let body: shared::api::ErrorBody = res.json().await.unwrap();
-        assert_eq!(body.error.code, "not_found");
+        assert_eq!(body.error.code.as_str(), "not_found");
         assert_eq!(
             notify::list_for_user(&app.db, "someone-else").await.unwrap().unread_count,
             1

@@ -81,7 +81,7 @@ mod tests {
             return (status, String::new());
         }
         let body: shared::api::ErrorBody = serde_json::from_slice(&bytes).unwrap();
-        (status, body.error.code)
+        (status, body.error.code.to_string())
     }
 
     #[tokio::test]
