@@ -86,7 +86,7 @@ database_free!(
         let over = post(padded(limit + 1)).await.unwrap();
         assert_eq!(over.status(), 413);
         let body: shared::api::ErrorBody = over.json().await.unwrap();
-        assert_eq!(body.error.code, "payload_too_large");
+        assert_eq!(body.error.code, shared::api::error::ErrorCode::PayloadTooLarge);
         assert!(body.error.message.contains(&limit.to_string()), "{}", body.error.message);
     }
 );
