@@ -55,10 +55,25 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root (the parent of `xtask/`).
+///
+/// Found from the working directory (`cargo xtask` runs in the workspace), so a build of xtask
+/// reused from a shared target directory never works on another checkout; the path compiled in is
+/// the fallback.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
+    let is_root =
+        |dir: &Path| dir.join("xtask/Cargo.toml").is_file() && dir.join("Cargo.toml").is_file();
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            cwd.ancestors()
+                .find(|dir| is_root(dir))
+                .map(Path::to_path_buf)
+        })
+        .or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .map(Path::to_path_buf)
+        })
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
