@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use shared::api::accounts::Locale;
 
-use super::transport::{DeliveryError, Mail, Transport};
+use super::transport::{Mail, Transport};
 use super::{mask_email, Composer, TokenMail};
 use crate::db::Db;
 use crate::jobs::{Handler, Job, JobError, Outcome, RunFuture};
@@ -67,16 +67,7 @@ async fn send(transport: &dyn Transport, mail: &Mail) -> Result<Outcome, JobErro
                 error = %e,
                 "mail not sent"
             );
-            Err(e.into())
-        }
-    }
-}
-
-impl From<DeliveryError> for JobError {
-    fn from(e: DeliveryError) -> Self {
-        Self {
-            permanent: e.permanent,
-            message: e.message,
+            Err(e)
         }
     }
 }

@@ -31,34 +31,9 @@ pub struct Mail {
     pub html: String,
 }
 
-/// Why a mail did not leave. `permanent` failures (a malformed address, a 5xx answer) are not retried.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryError {
-    pub permanent: bool,
-    pub message: String,
-}
-
-impl DeliveryError {
-    pub fn transient(message: impl Into<String>) -> Self {
-        Self {
-            permanent: false,
-            message: message.into(),
-        }
-    }
-
-    pub fn permanent(message: impl Into<String>) -> Self {
-        Self {
-            permanent: true,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for DeliveryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
+/// Why a mail did not leave: the job's own error, since a delivery is a mail job's work.
+/// `permanent` failures (a malformed address, a 5xx answer) are not retried.
+pub type DeliveryError = crate::jobs::JobError;
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), DeliveryError>> + Send + 'a>>;
 

@@ -76,15 +76,8 @@ impl FromRequestParts<AppState> for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
+    use super::super::test_headers as headers;
 
     #[test]
     fn client_ip_trusts_forwarded_for_only_from_trusted_proxies() {

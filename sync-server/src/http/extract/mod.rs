@@ -20,3 +20,17 @@ pub use session::{
     cookie, credential, device_cookie_name, session_cookie_name, Credential, CurrentUser,
     SECURE_SESSION_COOKIE, SESSION_COOKIE,
 };
+
+/// A header map from `(name, value)` pairs, in order (repeated names append), for the extractors'
+/// unit tests.
+#[cfg(test)]
+pub(crate) fn test_headers(pairs: &[(&'static str, &str)]) -> axum::http::HeaderMap {
+    let mut map = axum::http::HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(
+            *name,
+            axum::http::HeaderValue::from_str(value).expect("a valid header value"),
+        );
+    }
+    map
+}
