@@ -1,21 +1,10 @@
 // Account journeys: signing up through the emailed link, signing in and out, and a student's
 // application to teach approved by an admin, seen by the student on the page and in the bell.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, launchBrowser, startServer } from "./harness.mjs";
+import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.cleanup();
-});
+const env = useServerAndBrowser();
 
 /** Signs in on the sign-in page the page is showing. */
 async function signIn(page, email, password) {
@@ -26,12 +15,12 @@ async function signIn(page, email, password) {
 }
 
 test("sign up, confirm the email from the mailbox, sign in, see the account, sign out", async () => {
-  const context = await browser.newContext({ locale: "en-US", timezoneId: "Europe/Moscow" });
+  const context = await env.browser.newContext({ locale: "en-US", timezoneId: "Europe/Moscow" });
   const page = await context.newPage();
   const email = `ada.${Date.now()}@example.com`;
   const password = "analytical-engine-1843";
 
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId("nav-sign-up").click();
   const form = page.locator("form#sign-up");
   await form.waitFor();
@@ -53,11 +42,11 @@ test("sign up, confirm the email from the mailbox, sign in, see the account, sig
   await page.getByTestId("signup-done").waitFor();
   assert.match(await page.getByTestId("signup-done").innerText(), new RegExp(email.replace(/\./g, "\\.")));
 
-  const mail = await server.mail(email);
+  const mail = await env.server.mail(email);
   const link = mail.text.match(/https?:\/\/\S*\/verify-email\?token=[\w-]+/)?.[0];
   assert.ok(link, `a verification link in:\n${mail.text}`);
   // Started on port 0, the server puts the port it really bound into mailed links.
-  assert.ok(link.startsWith(`${server.url}/verify-email?`), `${link} points at ${server.url}`);
+  assert.ok(link.startsWith(`${env.server.url}/verify-email?`), `${link} points at ${env.server.url}`);
   await page.goto(link);
   await page.getByTestId("verify-ok").waitFor();
 
@@ -79,20 +68,20 @@ test("sign up, confirm the email from the mailbox, sign in, see the account, sig
   await page.getByTestId("user-menu").click();
   await page.getByTestId("nav-sign-out").click();
   await page.getByTestId("nav-sign-in").waitFor();
-  const me = await page.request.get(`${server.url}/api/me`, { failOnStatusCode: false });
+  const me = await page.request.get(`${env.server.url}/api/me`, { failOnStatusCode: false });
   assert.equal(me.status(), 401, "the session is gone on the server");
 
   // The account page now asks to sign in and comes back afterwards.
-  await page.goto(`${server.url}/account`);
+  await page.goto(`${env.server.url}/account`);
   await page.locator("form#sign-in").waitFor();
   assert.match(page.url(), /\/sign-in\?next=%2Faccount$/);
   await context.close();
 });
 
 test("a student applies to teach, the admin approves, the student sees it and is notified", async () => {
-  const studentContext = await browser.newContext({ locale: "en-US" });
+  const studentContext = await env.browser.newContext({ locale: "en-US" });
   const student = await studentContext.newPage();
-  await student.goto(`${server.url}/teach`);
+  await student.goto(`${env.server.url}/teach`);
   await signIn(student, "student@demo.local", DEMO_PASSWORD);
   await student.waitForURL(/\/teach$/);
   const form = student.locator("form#teach-form");
@@ -107,12 +96,12 @@ test("a student applies to teach, the admin approves, the student sees it and is
   assert.equal(await student.getByTestId("notifications-count").count(), 0, "nothing unread yet");
 
   // A student cannot open the admin queue.
-  await student.goto(`${server.url}/admin/applications`);
+  await student.goto(`${env.server.url}/admin/applications`);
   await student.getByTestId("forbidden").waitFor();
 
-  const adminContext = await browser.newContext({ locale: "en-US" });
+  const adminContext = await env.browser.newContext({ locale: "en-US" });
   const admin = await adminContext.newPage();
-  await admin.goto(`${server.url}/admin/applications`);
+  await admin.goto(`${env.server.url}/admin/applications`);
   await signIn(admin, "admin@demo.local", DEMO_PASSWORD);
   const item = admin.getByTestId("application-item").filter({ hasText: "student@demo.local" });
   await item.waitFor();
@@ -123,7 +112,7 @@ test("a student applies to teach, the admin approves, the student sees it and is
   await admin.getByTestId("application-item").filter({ hasText: "student@demo.local" }).waitFor();
   await adminContext.close();
 
-  await student.goto(`${server.url}/teach`);
+  await student.goto(`${env.server.url}/teach`);
   await student.locator('[data-testid=application-status][data-status="approved"]').waitFor();
   await student.getByTestId("teacher-already").waitFor();
   const count = student.getByTestId("notifications-count");

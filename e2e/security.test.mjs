@@ -1,22 +1,11 @@
 // The app under its own security headers: it loads with no Content-Security-Policy violation, an
 // injected inline script does not run, the headers are on pages and API answers, and the tokens of
 // mailed links leave the address bar once the page has read them.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, startServer } from "./harness.mjs";
+import { useServerAndBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.cleanup();
-});
+const env = useServerAndBrowser();
 
 /** A page that records CSP violations (from the first byte: an init script runs before any of the page's) and console errors. */
 async function watchedPage(context) {
@@ -37,7 +26,7 @@ async function watchedPage(context) {
 
 /** Registers an account through the API (as the sign-up form does). */
 async function register(email, password) {
-  const response = await fetch(`${server.url}/api/auth/register`, {
+  const response = await fetch(`${env.server.url}/api/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password, display_name: "Grace Hopper", locale: "en", time_zone: "UTC" }),
@@ -46,9 +35,9 @@ async function register(email, password) {
 }
 
 test("the app runs under its CSP with no violation, and an injected inline script does not run", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, consoleErrors, violations } = await watchedPage(context);
-  const response = await page.goto(server.url);
+  const response = await page.goto(env.server.url);
   const headers = response.headers();
   assert.match(headers["content-security-policy"] ?? "", /script-src 'self' 'wasm-unsafe-eval';/);
   assert.match(headers["content-security-policy"], /frame-ancestors 'none'/);
@@ -80,32 +69,32 @@ test("the app runs under its CSP with no violation, and an injected inline scrip
 });
 
 test("API answers with personal data are never stored", async () => {
-  const context = await browser.newContext();
-  const me = await context.request.get(`${server.url}/api/me`, { failOnStatusCode: false });
+  const context = await env.browser.newContext();
+  const me = await context.request.get(`${env.server.url}/api/me`, { failOnStatusCode: false });
   assert.equal(me.status(), 401);
   assert.equal(me.headers()["cache-control"], "no-store");
   assert.equal(me.headers()["x-content-type-options"], "nosniff");
-  const catalog = await context.request.get(`${server.url}/api/courses`);
+  const catalog = await context.request.get(`${env.server.url}/api/courses`);
   assert.equal(catalog.headers()["cache-control"], "no-cache", "the public catalog may be revalidated");
   await context.close();
 });
 
 test("a mailed verification link's token leaves the address bar, and the address is verified", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await env.browser.newContext({ locale: "en-US" });
   const { page, violations } = await watchedPage(context);
   const email = `grace.${Date.now()}@example.com`;
   const password = "compiler-pioneer-1952";
   await register(email, password);
-  const mail = await server.mail(email);
+  const mail = await env.server.mail(email);
   const link = mail.text.match(/https?:\/\/\S*\/verify-email\?token=[\w-]+/)?.[0];
   assert.ok(link, `a verification link in:\n${mail.text}`);
 
   await page.goto(link);
   await page.getByTestId("verify-ok").waitFor();
-  assert.equal(page.url(), `${server.url}/verify-email`, "the token is gone from the address bar");
+  assert.equal(page.url(), `${env.server.url}/verify-email`, "the token is gone from the address bar");
   assert.equal(await page.evaluate(() => location.search), "");
   assert.deepEqual(await violations(), []);
-  const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+  const signIn = await fetch(`${env.server.url}/api/auth/sign-in`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password }),
@@ -115,18 +104,18 @@ test("a mailed verification link's token leaves the address bar, and the address
 });
 
 test("a reset link's token leaves the address bar and still resets the password", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await env.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   const email = `hedy.${Date.now()}@example.com`;
   await register(email, "frequency-hopping-1942");
-  const verify = (await server.mail(email)).text.match(/\/verify-email\?token=([\w-]+)/)[1];
-  const verified = await fetch(`${server.url}/api/auth/verify-email`, {
+  const verify = (await env.server.mail(email)).text.match(/\/verify-email\?token=([\w-]+)/)[1];
+  const verified = await fetch(`${env.server.url}/api/auth/verify-email`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ token: verify }),
   });
   assert.equal(verified.status, 200);
-  const forgot = await fetch(`${server.url}/api/auth/forgot-password`, {
+  const forgot = await fetch(`${env.server.url}/api/auth/forgot-password`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email }),
@@ -134,7 +123,7 @@ test("a reset link's token leaves the address bar and still resets the password"
   assert.equal(forgot.status, 202);
   let link;
   for (let i = 0; i < 75 && !link; i++) {
-    link = (await server.mail(email)).text.match(/https?:\/\/\S*\/reset-password\?token=[\w-]+/)?.[0];
+    link = (await env.server.mail(email)).text.match(/https?:\/\/\S*\/reset-password\?token=[\w-]+/)?.[0];
     if (!link) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.ok(link, "a reset link was mailed");
@@ -142,11 +131,11 @@ test("a reset link's token leaves the address bar and still resets the password"
   await page.goto(link);
   const form = page.locator("form#reset-password");
   await form.waitFor();
-  await page.waitForURL(`${server.url}/reset-password`);
+  await page.waitForURL(`${env.server.url}/reset-password`);
   await form.locator("[name=new_password]").fill("a-second-secret-phrase");
   await form.locator("[name=new_password]").press("Enter");
   await page.getByTestId("reset-done").waitFor();
-  const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+  const signIn = await fetch(`${env.server.url}/api/auth/sign-in`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password: "a-second-secret-phrase" }),

@@ -1,26 +1,15 @@
 // User journeys through the app shell: the catalog, the language switch, unknown routes, and a
 // reload with the network gone (the service worker's precache must carry the app).
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, startServer } from "./harness.mjs";
+import { useServerAndBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.cleanup();
-});
+const env = useServerAndBrowser();
 
 test("a new visitor sees the demo catalog and is shown as online", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId("course-card").first().waitFor();
   assert.ok((await page.getByTestId("course-card").count()) >= 3, "demo courses are listed");
   assert.equal(await page.getByTestId("online-status").getAttribute("data-online"), "true");
@@ -28,9 +17,9 @@ test("a new visitor sees the demo catalog and is shown as online", async () => {
 });
 
 test("switching to Russian translates the page and survives a reload", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await env.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId("course-card").first().waitFor();
   assert.equal(await page.locator("html").getAttribute("lang"), "en");
   assert.equal(await page.title(), "Course catalog · EduPlatform", "the tab names the page");
@@ -50,13 +39,13 @@ test("switching to Russian translates the page and survives a reload", async () 
 });
 
 test("an unknown page shows the not-found view; an unknown API route answers JSON 404", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  const response = await page.goto(`${server.url}/no/such/page`);
+  const response = await page.goto(`${env.server.url}/no/such/page`);
   assert.equal(response.status(), 200, "the SPA is served for client routes");
   await page.getByTestId("not-found").waitFor();
 
-  const api = await context.request.get(`${server.url}/api/no-such-thing`, { failOnStatusCode: false });
+  const api = await context.request.get(`${env.server.url}/api/no-such-thing`, { failOnStatusCode: false });
   assert.equal(api.status(), 404);
   const body = await api.json();
   assert.equal(typeof body.error.code, "string");
@@ -65,9 +54,9 @@ test("an unknown page shows the not-found view; an unknown API route answers JSO
 });
 
 test("with the network off and then the server gone, a reload still shows the app", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId("course-card").first().waitFor();
   // The worker controls the page once it has precached the shell and claimed its clients.
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
@@ -84,9 +73,9 @@ test("with the network off and then the server gone, a reload still shows the ap
   assert.deepEqual(await page.getByTestId("course-card").allInnerTexts(), titles, "cached catalog");
 
   // Even with nothing answering on the port, the shell and client routes come from the cache.
-  await server.stop();
+  await env.server.stop();
   await context.setOffline(false);
-  await page.goto(`${server.url}/courses`);
+  await page.goto(`${env.server.url}/courses`);
   await page.getByTestId("app-header").waitFor();
   await page.getByTestId("catalog").waitFor();
   await context.close();
