@@ -9,6 +9,7 @@
 
 use chrono::Utc;
 use shared::api::accounts::{Locale, Role};
+use shared::domain::Email;
 use shared::validate;
 
 use super::audit::{self, Event};
@@ -43,13 +44,13 @@ pub struct Existing {
 }
 
 /// Checks the address of an admin to create (so the caller can fail before asking for a password).
-pub fn normalise_email(email: &str) -> Result<String> {
-    validate::email(email).map_err(invalid("email"))
+pub fn normalise_email(email: &str) -> Result<Email> {
+    Email::parse(email).map_err(invalid("email"))
 }
 
 /// The live account with this address, if any.
 pub async fn existing(db: &Db, email: &str) -> Result<Option<Existing>> {
-    let key = validate::email_key(&normalise_email(email)?);
+    let key = normalise_email(email)?.key();
     let row: Option<(String, String, Option<chrono::DateTime<Utc>>)> = crate::db::on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT id, role, email_verified_at FROM users \
@@ -94,7 +95,7 @@ pub async fn create_admin(
         Ok(password.to_owned())
     };
 
-    if let Some(found) = existing(db, &email).await? {
+    if let Some(found) = existing(db, email.as_str()).await? {
         if force {
             let hash = passwords.hash(&checked_password(password)?).await?;
             let mut tx = db.begin().await?;

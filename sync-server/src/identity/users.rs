@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::{Locale, Me, Role};
+use shared::domain::Email;
 
 use super::new_id;
 use crate::db::{on_pool, on_tx, Db, Tx};
@@ -17,7 +18,7 @@ use shared::api::Timestamp;
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: String,
-    pub email: String,
+    pub email: Email,
     pub display_name: String,
     pub role: Role,
     pub locale: Locale,
@@ -30,7 +31,7 @@ impl User {
     pub fn to_me(&self) -> Me {
         Me {
             id: self.id.clone(),
-            email: self.email.clone(),
+            email: self.email.to_string(),
             display_name: self.display_name.clone(),
             role: self.role,
             locale: self.locale,
@@ -75,8 +76,9 @@ impl TryFrom<UserRow> for User {
         Ok(Self {
             email: row
                 .email
-                .clone()
-                .ok_or_else(|| corrupt("email (deleted?)"))?,
+                .as_deref()
+                .ok_or_else(|| corrupt("email (deleted?)"))
+                .and_then(|email| Email::parse(email).map_err(|_| corrupt("email")))?,
             display_name: row.display_name.clone().unwrap_or_default(),
             role: Role::from_code(&row.role).ok_or_else(|| corrupt("role"))?,
             locale: Locale::from_code(&row.locale).ok_or_else(|| corrupt("locale"))?,
@@ -91,8 +93,8 @@ impl TryFrom<UserRow> for User {
 /// A new account's fields; `insert_user` makes it.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
-    /// Already normalised (`validate::email`); its key is derived here.
-    pub email: &'a str,
+    /// Its key is derived here.
+    pub email: &'a Email,
     pub password_hash: &'a str,
     pub display_name: &'a str,
     pub role: Role,
@@ -107,7 +109,7 @@ pub struct NewUser<'a> {
 pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<String>> {
     let id = new_id();
     let now = Utc::now();
-    let key = shared::validate::email_key(user.email);
+    let key = user.email.key();
     let inserted = on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO users (id, email, email_key, password_hash, display_name, role, locale, \
@@ -116,7 +118,7 @@ pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<Strin
              ON CONFLICT (email_key) DO NOTHING",
         )
         .bind(&id)
-        .bind(user.email)
+        .bind(user.email.as_str())
         .bind(&key)
         .bind(user.password_hash)
         .bind(user.display_name)

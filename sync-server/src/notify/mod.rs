@@ -18,6 +18,7 @@ use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Locale;
+use shared::domain::Email;
 
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
@@ -33,7 +34,7 @@ pub use transport::{DeliveryError, Mail, Transport};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
     pub user_id: Option<String>,
-    pub email: String,
+    pub email: Email,
     pub display_name: String,
     pub locale: Locale,
 }
@@ -74,7 +75,7 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
     let rendered = template.render(to.locale, &to.display_name);
     let now = chrono::Utc::now();
     let payload = MailPayload {
-        to_email: to.email.clone(),
+        to_email: to.email.to_string(),
         to_name: to.display_name.clone(),
         locale: to.locale,
         template: template.code().to_owned(),
@@ -123,7 +124,7 @@ pub enum TokenMail {
     /// Someone asked for a password reset link: sent only if an account has the address.
     ResetPassword { email_key: String },
     /// A link to `new_email` confirming it as the account's address.
-    ConfirmEmailChange { user_id: String, new_email: String },
+    ConfirmEmailChange { user_id: String, new_email: Email },
 }
 
 impl TokenMail {
@@ -160,9 +161,9 @@ pub trait Composer: std::fmt::Debug + Send + Sync + 'static {
 
 /// Queues a `TokenMail` to `to_email` in the caller's transaction: one job with no text, the same
 /// work whether or not an account has the address.
-pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -> Result<()> {
+pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &Email, mail: &TokenMail) -> Result<()> {
     let payload = TokenMailPayload {
-        to_email: to_email.to_owned(),
+        to_email: to_email.to_string(),
         token_mail: mail.clone(),
     };
     let options = jobs::Options {
@@ -245,7 +246,7 @@ mod tests {
     fn token_mail_is_stored_as_tagged_json() {
         let mail = TokenMail::ConfirmEmailChange {
             user_id: "u1".into(),
-            new_email: "new@example.org".into(),
+            new_email: Email::parse("new@example.org").unwrap(),
         };
         let json = serde_json::to_string(&mail).unwrap();
         assert_eq!(

@@ -580,7 +580,7 @@ both_backends!(
         assert_eq!(res.status(), 201);
         let approved = sync_server::notify::Recipient {
             user_id: Some(id.clone()),
-            email: "leaving@example.com".into(),
+            email: shared::domain::Email::parse("leaving@example.com").unwrap(),
             display_name: "Leaving".into(),
             locale: shared::api::accounts::Locale::En,
         };

@@ -46,7 +46,7 @@ both_backends!(
 fn recipient(user_id: Option<&str>, email: &str, locale: Locale) -> Recipient {
     Recipient {
         user_id: user_id.map(str::to_owned),
-        email: email.to_owned(),
+        email: shared::domain::Email::parse(email).unwrap(),
         display_name: "Ada <Lovelace>".to_owned(),
         locale,
     }
