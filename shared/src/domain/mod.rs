@@ -8,3 +8,6 @@
 mod email;
 
 pub use email::Email;
+mod ids;
+
+pub use ids::{ApplicationId, CourseId, DocId, JobId, NotAnId, NotificationId, SessionId, UserId};
