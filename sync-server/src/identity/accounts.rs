@@ -12,7 +12,7 @@ use shared::api::accounts::{
     ChangeEmailRequest, ChangePasswordRequest, Me, RegisterRequest, ResetPasswordRequest, Role,
     SessionInfo, SignInRequest, UpdateProfileRequest,
 };
-use shared::domain::Email;
+use shared::domain::{Email, SessionId};
 use shared::validate;
 
 use super::audit::{self, Event};
@@ -201,7 +201,7 @@ impl Accounts {
         let user = match found {
             Some((user, _)) if matches => user,
             other => {
-                let user_id = other.as_ref().map(|(user, _)| user.id.as_str());
+                let user_id = other.as_ref().map(|(user, _)| &user.id);
                 audit::record_alone(&self.db, Event::SignInFailed, user_id, client).await?;
                 return Err(Error::InvalidCredentials);
             }
@@ -307,7 +307,7 @@ impl Accounts {
     /// Confirms a signed-in user's own password (rate limited per user): `WrongPassword` if not.
     async fn confirm_password(&self, user: &User, password: &str) -> Result<()> {
         self.limits
-            .check(Attempt::PasswordCheck, None, Some(&user.id))?;
+            .check(Attempt::PasswordCheck, None, Some(user.id.as_str()))?;
         if password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(Error::WrongPassword);
         }
@@ -425,7 +425,7 @@ impl Accounts {
     pub async fn revoke_session(
         &self,
         user: &User,
-        session_id: &str,
+        session_id: &SessionId,
         client: &Client,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;

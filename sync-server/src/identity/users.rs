@@ -6,9 +6,8 @@
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::{Locale, Me, Role};
-use shared::domain::Email;
+use shared::domain::{Email, UserId};
 
-use super::new_id;
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};
 use crate::notify::Recipient;
@@ -17,7 +16,7 @@ use shared::api::Timestamp;
 /// A live (not deleted) account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: Email,
     pub display_name: String,
     pub role: Role,
@@ -58,7 +57,7 @@ pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
-    id: String,
+    id: UserId,
     email: Option<String>,
     display_name: Option<String>,
     role: String,
@@ -106,8 +105,8 @@ pub struct NewUser<'a> {
 
 /// Inserts `user` unless its address already has an account; returns the new id, or `None` when
 /// the address was taken (nothing changed).
-pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<String>> {
-    let id = new_id();
+pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<UserId>> {
+    let id = UserId::new();
     let now = Utc::now();
     let key = user.email.key();
     let inserted = on_tx!(tx, conn => {
@@ -155,7 +154,7 @@ struct UserRowWithHash {
 }
 
 /// A live user by id, read inside `tx` (sees the transaction's own changes).
-pub(crate) async fn user_in(tx: &mut Tx, user_id: &str) -> Result<Option<User>> {
+pub(crate) async fn user_in(tx: &mut Tx, user_id: &UserId) -> Result<Option<User>> {
     let sql =
         format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
     let row: Option<UserRow> = on_tx!(tx, conn => {
@@ -165,7 +164,7 @@ pub(crate) async fn user_in(tx: &mut Tx, user_id: &str) -> Result<Option<User>> 
 }
 
 /// The stored hash of a live user.
-pub(crate) async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>> {
+pub(crate) async fn password_hash_of(db: &Db, user_id: &UserId) -> Result<Option<String>> {
     let hash: Option<Option<String>> = on_pool!(db, pool => {
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
             .bind(user_id)
