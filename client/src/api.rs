@@ -21,6 +21,7 @@ use shared::api::notifications::NotificationList;
 use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
+use shared::domain::{ApplicationId, NotificationId, SessionId};
 use web_sys::RequestCredentials;
 
 use crate::error::ClientError;
@@ -122,10 +123,10 @@ pub async fn sessions() -> Result<Vec<SessionInfo>, ClientError> {
 }
 
 /// `DELETE /api/me/sessions/{id}`: signs that device out.
-pub async fn revoke_session(id: &str) -> Result<(), ClientError> {
+pub async fn revoke_session(id: &SessionId) -> Result<(), ClientError> {
     write::<()>(
         "DELETE",
-        &format!("/api/me/sessions/{}", path_segment(id)),
+        &format!("/api/me/sessions/{}", path_segment(id.as_str())),
         None,
     )
     .await
@@ -171,22 +172,22 @@ pub async fn teacher_applications(
 }
 
 /// `POST /api/admin/teacher-applications/{id}/approve`: the applicant becomes a teacher.
-pub async fn approve_application(id: &str) -> Result<TeacherApplication, ClientError> {
+pub async fn approve_application(id: &ApplicationId) -> Result<TeacherApplication, ClientError> {
     let path = format!(
         "/api/admin/teacher-applications/{}/approve",
-        path_segment(id)
+        path_segment(id.as_str())
     );
     read_json(send_json::<()>("POST", &path, None).await?).await
 }
 
 /// `POST /api/admin/teacher-applications/{id}/reject` with the reason the applicant is told.
 pub async fn reject_application(
-    id: &str,
+    id: &ApplicationId,
     request: &RejectApplicationRequest,
 ) -> Result<TeacherApplication, ClientError> {
     let path = format!(
         "/api/admin/teacher-applications/{}/reject",
-        path_segment(id)
+        path_segment(id.as_str())
     );
     read_json(send_json("POST", &path, Some(request)).await?).await
 }
@@ -199,8 +200,8 @@ pub async fn notifications() -> Result<NotificationList, ClientError> {
 }
 
 /// `POST /api/notifications/{id}/read`.
-pub async fn mark_notification_read(id: &str) -> Result<(), ClientError> {
-    let path = format!("/api/notifications/{}/read", path_segment(id));
+pub async fn mark_notification_read(id: &NotificationId) -> Result<(), ClientError> {
+    let path = format!("/api/notifications/{}/read", path_segment(id.as_str()));
     write::<()>("POST", &path, None).await
 }
 

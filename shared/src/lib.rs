@@ -5,4 +5,5 @@
 
 pub mod api;
 pub mod codes;
+pub mod domain;
 pub mod validate;

@@ -106,7 +106,7 @@ pub fn application_item(props: &ApplicationItemProps) -> Html {
         .map(|at| format_datetime(at, locale));
     let heading_id = format!("application-{}", application.id);
     html! {
-        <li class="panel application" data-testid="application-item" data-id={application.id.clone()}
+        <li class="panel application" data-testid="application-item" data-id={application.id.to_string()}
             aria-labelledby={heading_id.clone()}>
             <div class="application__head">
                 <div>

@@ -12,7 +12,7 @@ use crate::error::ClientError;
 use crate::forms::check::{self, password_strength, Problem, Strength};
 use crate::forms::Field;
 use crate::hooks::FormHandle;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, LocaleExt};
 
 /// The `id` of a field's input: `<form id>-<name>`, so two forms on one page never clash.
 fn field_id(form: &str, name: &str) -> String {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::components::icons::GlobeIcon;
 use crate::contexts::locale::use_locale;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, LocaleExt};
 
 #[function_component(LocaleSwitch)]
 pub fn locale_switch() -> Html {

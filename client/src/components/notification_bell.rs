@@ -113,7 +113,7 @@ pub fn notification_bell(props: &NotificationBellProps) -> Html {
                                     })
                                 };
                                 html! {
-                                    <li key={item.id.clone()}>
+                                    <li key={item.id.to_string()}>
                                         <button type="button"
                                             class={classes!("bell__item", (!item.read).then_some("is-unread"))}
                                             data-testid="notification-item" data-read={item.read.to_string()} {onclick}>

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{detect_locale, Locale, Texts};
+use crate::i18n::{detect_locale, Locale, LocaleExt, Texts};
 use crate::store::preferences;
 
 /// What `use_locale` hands out: the locale and a way to change it.

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
 use shared::api::notifications::{Notification, NotificationList};
+use shared::domain::NotificationId;
 use yew::prelude::*;
 
 use crate::api;
@@ -26,7 +27,7 @@ pub struct NotificationsState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NotificationsAction {
     Loaded(NotificationList),
-    Read(String),
+    Read(NotificationId),
     AllRead,
     /// Signed out: nothing to show.
     Cleared,
@@ -72,7 +73,7 @@ impl Reducible for NotificationsState {
 pub struct NotificationsContext {
     pub state: NotificationsState,
     pub refresh: Callback<()>,
-    pub mark_read: Callback<String>,
+    pub mark_read: Callback<NotificationId>,
     pub mark_all_read: Callback<()>,
 }
 
@@ -151,7 +152,7 @@ pub fn notifications_provider(props: &NotificationsProviderProps) -> Html {
     let mark_read = {
         let dispatcher = state.dispatcher();
         let refresh = refresh.clone();
-        use_callback((), move |id: String, _| {
+        use_callback((), move |id: NotificationId, _| {
             dispatcher.dispatch(NotificationsAction::Read(id.clone()));
             let refresh = refresh.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -11,38 +11,27 @@ use serde::Serialize;
 pub use en::EN;
 pub use ru::RU;
 
-/// A language the UI is translated into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Locale {
-    #[default]
-    En,
-    Ru,
-}
+/// A language the UI is translated into: the same `Locale` the server stores and sends
+/// (`shared::api::accounts::Locale`, whose `code()` is also the BCP 47 code used for
+/// `<html lang>`, the switch and the saved preference; `ALL` is the order the switch lists them).
+pub use shared::api::accounts::Locale;
 
-impl Locale {
-    /// Every locale, in the order the language switch lists them.
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ru];
-
-    /// The BCP 47 code used for `<html lang>`, the switch and the saved preference.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Ru => "ru",
-        }
-    }
-
+/// What the client adds to the shared `Locale`: reading browser language tags and its strings.
+pub trait LocaleExt: Sized {
     /// Parses `en`, `ru`, or a tag such as `ru-RU` / `en_GB` (case-insensitive).
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
-        match primary.as_str() {
-            "en" => Some(Self::En),
-            "ru" => Some(Self::Ru),
-            _ => None,
-        }
-    }
+    fn from_tag(tag: &str) -> Option<Self>;
 
     /// The strings of this locale.
-    pub fn texts(self) -> &'static Texts {
+    fn texts(self) -> &'static Texts;
+}
+
+impl LocaleExt for Locale {
+    fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+        Locale::from_code(&primary)
+    }
+
+    fn texts(self) -> &'static Texts {
         match self {
             Self::En => &EN,
             Self::Ru => &RU,
@@ -76,24 +65,6 @@ pub fn browser_languages() -> Vec<String> {
         navigator.language().into_iter().collect()
     } else {
         list
-    }
-}
-
-impl From<shared::api::accounts::Locale> for Locale {
-    fn from(locale: shared::api::accounts::Locale) -> Self {
-        match locale {
-            shared::api::accounts::Locale::En => Self::En,
-            shared::api::accounts::Locale::Ru => Self::Ru,
-        }
-    }
-}
-
-impl From<Locale> for shared::api::accounts::Locale {
-    fn from(locale: Locale) -> Self {
-        match locale {
-            Locale::En => Self::En,
-            Locale::Ru => Self::Ru,
-        }
     }
 }
 
@@ -355,5 +326,32 @@ impl Texts {
         pattern
             .replace("{h}", &h.to_string())
             .replace("{m}", &m.to_string())
+    }
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use super::*;
+
+    #[test]
+    fn browser_tags_read_as_the_shared_locale() {
+        let cases = [
+            ("en", Some(Locale::En)),
+            ("ru", Some(Locale::Ru)),
+            ("ru-RU", Some(Locale::Ru)),
+            ("en_GB", Some(Locale::En)),
+            ("RU-ru", Some(Locale::Ru)),
+            (" en", Some(Locale::En)),
+            ("uk", None),
+            ("", None),
+            ("english", None),
+        ];
+        for (tag, expected) in cases {
+            assert_eq!(Locale::from_tag(tag), expected, "{tag:?}");
+        }
+        for &locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.code()), Some(locale));
+            assert!(!locale.texts().language_name.is_empty());
+        }
     }
 }

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use shared::api::teaching::{ApplicationStatus, RejectApplicationRequest, TeacherApplication};
+use shared::domain::ApplicationId;
 use yew::prelude::*;
 
 use crate::api;
@@ -34,7 +35,7 @@ pub struct QueueState {
     pub tab: ApplicationStatus,
     pub listing: Listing,
     /// The application an approve or reject is in flight for.
-    pub busy: Option<String>,
+    pub busy: Option<ApplicationId>,
     /// The application the reject dialog is open for.
     pub rejecting: Option<TeacherApplication>,
     /// The last failed decision: in the dialog for a reject, above the list for an approve.
@@ -65,7 +66,7 @@ pub enum QueueAction {
     },
     OpenReject(TeacherApplication),
     CloseReject,
-    Deciding(String),
+    Deciding(ApplicationId),
     /// The server recorded the decision: the item leaves the pending list.
     Decided(TeacherApplication),
     DecisionFailed(ClientError),
@@ -259,8 +260,8 @@ pub fn admin_applications_page() -> Html {
         Listing::Loaded(list) => html! {
             <ul class="application-list" role="list">
                 { for list.iter().map(|application| html! {
-                    <ApplicationItem key={application.id.clone()} application={application.clone()}
-                        actions={pending} busy={state.busy.as_deref() == Some(application.id.as_str())}
+                    <ApplicationItem key={application.id.to_string()} application={application.clone()}
+                        actions={pending} busy={state.busy.as_ref() == Some(&application.id)}
                         on_approve={on_approve.clone()} on_reject={on_reject.clone()} />
                 }) }
             </ul>

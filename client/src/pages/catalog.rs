@@ -197,7 +197,7 @@ pub fn catalog_page() -> Html {
             <>
                 <ul class="card-grid" role="list">
                     { for state.courses.iter().map(|course| html! {
-                        <li key={course.id.clone()}><CourseCard course={course.clone()} /></li>
+                        <li key={course.id.to_string()}><CourseCard course={course.clone()} /></li>
                     }) }
                 </ul>
                 if let Phase::Failed { error, .. } = phase {

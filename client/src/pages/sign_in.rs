@@ -88,7 +88,7 @@ pub fn sign_in_page() -> Html {
             Submission::Send(async move {
                 match api::sign_in(&request).await {
                     Ok(me) => {
-                        set_locale.emit(me.locale.into());
+                        set_locale.emit(me.locale);
                         // The effect below navigates once the session shows the user.
                         auth.signed_in(me);
                         Ok(())

@@ -17,7 +17,7 @@ use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::forms::{check, Field, FieldSpec, FormSpec, FormState, DISPLAY_NAME, LOCALE, TIME_ZONE};
 use crate::hooks::{use_page_title, use_resend_verification, use_submit, ResendStatus, Submission};
-use crate::i18n::{self, Locale};
+use crate::i18n::{self, Locale, LocaleExt};
 use crate::route::Route;
 
 pub const FORM: FormSpec = FormSpec {
@@ -50,9 +50,7 @@ pub fn sign_up_page() -> Html {
                 email: form.value(Field::Email).trim().to_owned(),
                 password: form.value(Field::Password).to_owned(),
                 display_name: form.value(Field::DisplayName).trim().to_owned(),
-                locale: Locale::from_tag(form.value(Field::Locale))
-                    .unwrap_or_default()
-                    .into(),
+                locale: Locale::from_tag(form.value(Field::Locale)).unwrap_or_default(),
                 time_zone: form.value(Field::TimeZone).trim().to_owned(),
             };
             let done = done.clone();

@@ -3,7 +3,7 @@
 use gloo_storage::{LocalStorage, Storage};
 
 use crate::error::ClientError;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, LocaleExt};
 
 /// The `localStorage` key of the chosen UI language.
 pub const LOCALE_KEY: &str = "edu.locale";

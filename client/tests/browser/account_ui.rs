@@ -63,7 +63,7 @@ async fn the_bell_shows_the_unread_count_and_lists_notifications() {
         unread: 1,
         opened: {
             let opened = opened.clone();
-            Callback::from(move |n: Notification| opened.borrow_mut().push(n.id))
+            Callback::from(move |n: Notification| opened.borrow_mut().push(n.title))
         },
         mark_all: {
             let marked_all = marked_all.clone();
@@ -101,7 +101,7 @@ async fn the_bell_shows_the_unread_count_and_lists_notifications() {
     click(&app.find("[data-testid=mark-all-read]").await);
     assert_eq!(*marked_all.borrow(), 1);
     click(&first);
-    assert_eq!(*opened.borrow(), ["a"]);
+    assert_eq!(*opened.borrow(), ["Title a"]);
     // Opening one closes the list.
     app.until("closed", |root| {
         root.query_selector("[data-testid=notifications-panel]")

@@ -15,7 +15,7 @@ use yew::Reducible;
 
 pub fn me(role: Role) -> Me {
     Me {
-        id: "user-1".into(),
+        id: shared::domain::UserId::parse("00000000-0000-7000-8000-000000000001").unwrap(),
         email: "ada@example.com".into(),
         display_name: "Ada Lovelace".into(),
         role,
@@ -185,9 +185,15 @@ fn the_last_user_round_trips_through_local_storage() {
     assert_eq!(saved_user(), None);
 }
 
+/// A made-up notification id for a short name (`"a"`): the same name gives the same id.
+pub fn notification_id(name: &str) -> shared::domain::NotificationId {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    shared::domain::NotificationId::parse(&format!("00000000-0000-7000-8000-{hex:0>12}")).unwrap()
+}
+
 pub fn notification(id: &str, read: bool) -> Notification {
     Notification {
-        id: id.into(),
+        id: notification_id(id),
         title: format!("Title {id}"),
         body: "Body".into(),
         link: Some("/teach".into()),
@@ -209,12 +215,14 @@ fn reading_notifications_lowers_the_unread_count_once() {
         },
     ));
     assert_eq!(state.unread, 2);
-    let state = state.reduce(NotificationsAction::Read("a".into()));
+    let state = state.reduce(NotificationsAction::Read(notification_id("a")));
     assert_eq!(state.unread, 1);
     // Reading it again, or an already read one, changes nothing.
-    let again = state.clone().reduce(NotificationsAction::Read("a".into()));
+    let again = state
+        .clone()
+        .reduce(NotificationsAction::Read(notification_id("a")));
     assert!(Rc::ptr_eq(&again, &state));
-    let state = state.reduce(NotificationsAction::Read("c".into()));
+    let state = state.reduce(NotificationsAction::Read(notification_id("c")));
     assert_eq!(state.unread, 1);
     let state = state.reduce(NotificationsAction::AllRead);
     assert_eq!(state.unread, 0);

@@ -7,8 +7,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Reducible;
 
 pub fn course(slug: &str) -> CourseSummary {
+    let hex: String = slug.bytes().take(6).map(|b| format!("{b:02x}")).collect();
     CourseSummary {
-        id: format!("id-{slug}"),
+        id: shared::domain::CourseId::parse(&format!("00000000-0000-7000-8000-{hex:0>12}"))
+            .unwrap(),
         slug: slug.into(),
         title: format!("Course {slug}"),
         subtitle: "A subtitle".into(),

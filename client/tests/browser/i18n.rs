@@ -1,4 +1,4 @@
-use client::i18n::{detect_locale, Locale, Texts, EN, RU};
+use client::i18n::{detect_locale, Locale, LocaleExt, Texts, EN, RU};
 use serde_json::Value;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -18,7 +18,7 @@ fn saved_choice_beats_browser_language_and_english_is_the_fallback() {
 
 #[wasm_bindgen_test]
 fn locale_codes_round_trip() {
-    for locale in Locale::ALL {
+    for &locale in Locale::ALL {
         assert_eq!(Locale::from_tag(locale.code()), Some(locale));
     }
     assert_eq!(Locale::from_tag("RU-ru"), Some(Locale::Ru));

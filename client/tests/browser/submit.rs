@@ -10,7 +10,7 @@ use client::error::ClientError;
 use client::forms::check::{self, Problem};
 use client::forms::{Field, FieldSpec, FormSpec, FormState};
 use client::hooks::{use_submit, Submission};
-use client::i18n::{Locale, RU};
+use client::i18n::{Locale, LocaleExt, RU};
 use shared::validate::Invalid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;

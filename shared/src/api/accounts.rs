@@ -128,7 +128,7 @@ pub struct UpdateProfileRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
-    pub id: String,
+    pub id: crate::domain::UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -143,7 +143,7 @@ pub struct Me {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
-    pub id: String,
+    pub id: crate::domain::SessionId,
     /// RFC 3339, UTC.
     pub created_at: super::Timestamp,
     pub last_seen_at: super::Timestamp,

@@ -26,7 +26,7 @@ crate::stored_codes! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseSummary {
     /// UUID v7, as text.
-    pub id: String,
+    pub id: crate::domain::CourseId,
     /// URL-safe unique name, e.g. `rust-from-zero`.
     pub slug: String,
     pub title: String,

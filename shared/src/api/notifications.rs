@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
-    pub id: String,
+    pub id: crate::domain::NotificationId,
     pub title: String,
     pub body: String,
     /// An in-app path to open, e.g. `/teach`.

@@ -32,8 +32,8 @@ pub struct TeacherApplicationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeacherApplication {
-    pub id: String,
-    pub user_id: String,
+    pub id: crate::domain::ApplicationId,
+    pub user_id: crate::domain::UserId,
     pub applicant_name: String,
     pub applicant_email: String,
     pub bio: String,

@@ -8,6 +8,7 @@ pub mod demo;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use shared::api::courses::{CourseLanguage, CourseLevel, CoursePage, CourseSummary};
+use shared::domain::CourseId;
 
 use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
@@ -43,7 +44,7 @@ impl Cursor {
 
 #[derive(sqlx::FromRow)]
 struct CourseRow {
-    id: String,
+    id: CourseId,
     slug: String,
     title: String,
     subtitle: String,
@@ -95,7 +96,7 @@ pub async fn list_courses(db: &Db, limit: u32, cursor: Option<&Cursor>) -> Resul
         .collect::<Result<Vec<_>>>()?;
     let next_cursor = match items.last() {
         Some(last) if has_more => {
-            let after_id = uuid::Uuid::try_parse(&last.id)
+            let after_id = uuid::Uuid::try_parse(last.id.as_str())
                 .map_err(|_| Error::Internal(format!("course id {:?} is not a UUID", last.id)))?;
             Some(Cursor { after_id }.encode())
         }

@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::{accepted, cleared_cookie, Accepted};
-use super::extract::{CurrentUser, Json, Path};
+use super::extract::{path_id, CurrentUser, Json, Path};
 use super::responses::{JsonBody, Limited, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;
@@ -178,7 +178,7 @@ async fn list_sessions(
     delete,
     path = "/api/me/sessions/{id}",
     tag = "accounts",
-    params(("id" = String, Path, description = "A session id from GET /api/me/sessions")),
+    params(("id" = String, Path, format = Uuid, description = "A session id from GET /api/me/sessions")),
     responses(
         (status = 204, description = "Session ended"),
         SignedIn,
@@ -195,7 +195,7 @@ async fn revoke_session(
 ) -> Result<StatusCode> {
     state
         .accounts
-        .revoke_session(user.user(), &id, &client)
+        .revoke_session(user.user(), &path_id(&id, "no such session")?, &client)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,7 @@ use shared::api::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{CurrentUser, Path};
+use super::extract::{path_id, CurrentUser, Path};
 use super::responses::{SignedIn, StateChanging};
 use super::AppState;
 use crate::error::Result;
@@ -44,7 +44,7 @@ async fn list_notifications(
     post,
     path = "/api/notifications/{id}/read",
     tag = "notifications",
-    params(("id" = String, Path, description = "The notification's id")),
+    params(("id" = String, Path, format = Uuid, description = "The notification's id")),
     responses(
         (status = 204, description = "Marked read"),
         SignedIn,
@@ -58,6 +58,7 @@ async fn mark_read(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
+    let id = path_id(&id, "no such notification")?;
     notify::mark_read(&state.db, user.id(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,7 @@ use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{CurrentUser, Json, Path, Query, RequireAdmin, RequireStudent};
+use super::extract::{path_id, CurrentUser, Json, Path, Query, RequireAdmin, RequireStudent};
 use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
 use crate::error::{Error, Result};
@@ -123,12 +123,15 @@ async fn list(
     Ok(axum::Json(state.accounts.applications(status).await?))
 }
 
+/// The answer to an application id that names nothing (malformed or unknown).
+const NO_APPLICATION: &str = "no such application";
+
 /// Approves a pending application: the applicant becomes a teacher and is notified.
 #[utoipa::path(
     post,
     path = "/api/admin/teacher-applications/{id}/approve",
     tag = "admin",
-    params(("id" = String, Path, description = "Application id")),
+    params(("id" = String, Path, format = Uuid, description = "Application id")),
     responses(
         (status = 200, body = TeacherApplication),
         SignedIn,
@@ -149,7 +152,7 @@ async fn approve(
     Ok(axum::Json(
         state
             .accounts
-            .approve_application(admin.user(), &id, &client)
+            .approve_application(admin.user(), &path_id(&id, NO_APPLICATION)?, &client)
             .await?,
     ))
 }
@@ -159,7 +162,7 @@ async fn approve(
     post,
     path = "/api/admin/teacher-applications/{id}/reject",
     tag = "admin",
-    params(("id" = String, Path, description = "Application id")),
+    params(("id" = String, Path, format = Uuid, description = "Application id")),
     request_body = RejectApplicationRequest,
     responses(
         (status = 200, body = TeacherApplication),
@@ -180,6 +183,16 @@ async fn reject(
     Path(id): Path<String>,
     Json(req): Json<RejectApplicationRequest>,
 ) -> Result<axum::Json<TeacherApplication>> {
+    // The reason is judged before the id is looked up, a malformed id included (as before ids
+    // were typed): a bad reason is 400 whatever the id.
+    let id = match path_id(&id, NO_APPLICATION) {
+        Ok(id) => id,
+        Err(not_found) => {
+            shared::validate::rejection_reason(&req.reason)
+                .map_err(crate::identity::invalid("reason"))?;
+            return Err(not_found);
+        }
+    };
     Ok(axum::Json(
         state
             .accounts

@@ -12,6 +12,7 @@ use shared::api::accounts::{
     ChangeEmailRequest, ChangePasswordRequest, Me, RegisterRequest, ResetPasswordRequest, Role,
     SessionInfo, SignInRequest, UpdateProfileRequest,
 };
+use shared::domain::{Email, SessionId};
 use shared::validate;
 
 use super::audit::{self, Event};
@@ -40,12 +41,12 @@ impl Accounts {
     /// Registers an account, or, when the address already has one, mails its owner instead. The
     /// answer is the same either way, and so is the work (one hash).
     pub async fn register(&self, req: RegisterRequest, client: &Client) -> Result<()> {
-        let email = validate::email(&req.email).map_err(invalid("email"))?;
+        let email = Email::parse(&req.email).map_err(invalid("email"))?;
         validate::password(&req.password).map_err(invalid("password"))?;
         let display_name =
             validate::display_name(&req.display_name).map_err(invalid("display_name"))?;
         let time_zone = validate::time_zone(&req.time_zone).map_err(invalid("time_zone"))?;
-        let key = validate::email_key(&email);
+        let key = email.key();
         self.limits
             .check(Attempt::Register, client.ip, Some(&key))?;
 
@@ -91,7 +92,10 @@ impl Accounts {
         let now = Utc::now();
         match (consumed.purpose, consumed.new_email) {
             (Purpose::ChangeEmail, Some(new_email)) => {
-                let key = validate::email_key(&new_email);
+                let new_email = Email::parse(&new_email).map_err(|_| {
+                    Error::Internal(format!("token of {}: bad new email", before.id))
+                })?;
+                let key = new_email.key();
                 let changed = on_tx!(&mut tx, conn => {
                     sqlx::query(
                         "UPDATE users SET email = $2, email_key = $3, \
@@ -99,7 +103,7 @@ impl Accounts {
                          WHERE id = $1 AND deleted_at IS NULL",
                     )
                     .bind(&consumed.user_id)
-                    .bind(&new_email)
+                    .bind(new_email.as_str())
                     .bind(&key)
                     .bind(now)
                     .execute(conn)
@@ -129,7 +133,9 @@ impl Accounts {
                 notify::enqueue(
                     &mut tx,
                     &before.recipient(),
-                    Template::EmailChanged { new_email },
+                    Template::EmailChanged {
+                        new_email: new_email.to_string(),
+                    },
                 )
                 .await?;
             }
@@ -157,8 +163,8 @@ impl Accounts {
     /// Mails a new verification link if the address has an unverified account; otherwise nothing
     /// is sent. Answers the same and does the same work either way: it only queues the request.
     pub async fn resend_verification(&self, email: &str, client: &Client) -> Result<()> {
-        let email = validate::email(email).map_err(invalid("email"))?;
-        let key = validate::email_key(&email);
+        let email = Email::parse(email).map_err(invalid("email"))?;
+        let key = email.key();
         self.limits
             .check(Attempt::Recovery, client.ip, Some(&key))?;
         let mut tx = self.db.begin().await?;
@@ -177,8 +183,8 @@ impl Accounts {
         client: &Client,
         device: Option<&str>,
     ) -> Result<SignedIn> {
-        let email = validate::email(&req.email).map_err(invalid("email"))?;
-        let key = validate::email_key(&email);
+        let email = Email::parse(&req.email).map_err(invalid("email"))?;
+        let key = email.key();
         let known_device = match device {
             Some(device) => devices::known(&self.db, device, &key).await?,
             None => None,
@@ -195,7 +201,7 @@ impl Accounts {
         let user = match found {
             Some((user, _)) if matches => user,
             other => {
-                let user_id = other.as_ref().map(|(user, _)| user.id.as_str());
+                let user_id = other.as_ref().map(|(user, _)| &user.id);
                 audit::record_alone(&self.db, Event::SignInFailed, user_id, client).await?;
                 return Err(Error::InvalidCredentials);
             }
@@ -248,8 +254,8 @@ impl Accounts {
     /// Mails a reset link if the address has an account. Answers the same and does the same work
     /// either way: it only queues the request, and its mail job looks the address up.
     pub async fn forgot_password(&self, email: &str, client: &Client) -> Result<()> {
-        let email = validate::email(email).map_err(invalid("email"))?;
-        let key = validate::email_key(&email);
+        let email = Email::parse(email).map_err(invalid("email"))?;
+        let key = email.key();
         self.limits
             .check(Attempt::Recovery, client.ip, Some(&key))?;
         let mut tx = self.db.begin().await?;
@@ -301,7 +307,7 @@ impl Accounts {
     /// Confirms a signed-in user's own password (rate limited per user): `WrongPassword` if not.
     async fn confirm_password(&self, user: &User, password: &str) -> Result<()> {
         self.limits
-            .check(Attempt::PasswordCheck, None, Some(&user.id))?;
+            .check(Attempt::PasswordCheck, None, Some(user.id.as_str()))?;
         if password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(Error::WrongPassword);
         }
@@ -354,9 +360,8 @@ impl Accounts {
     /// address that already has an account gets no mail (checked when the mail is composed), and
     /// the answer is the same.
     pub async fn change_email(&self, user: &User, req: &ChangeEmailRequest) -> Result<()> {
-        let new_email = validate::email(&req.new_email).map_err(invalid("new_email"))?;
-        let key = validate::email_key(&new_email);
-        if key == validate::email_key(&user.email) {
+        let new_email = Email::parse(&req.new_email).map_err(invalid("new_email"))?;
+        if new_email.key() == user.email.key() {
             return Err(Error::Validation {
                 field: "new_email",
                 reason: validate::Invalid::Unchanged,
@@ -420,7 +425,7 @@ impl Accounts {
     pub async fn revoke_session(
         &self,
         user: &User,
-        session_id: &str,
+        session_id: &SessionId,
         client: &Client,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
@@ -504,13 +509,16 @@ impl Accounts {
                 None => None,
             },
             TokenMail::ConfirmEmailChange { user_id, new_email } => {
-                let key = validate::email_key(new_email);
-                let taken = user_by_key_in(tx, &key).await?.is_some();
+                let taken = user_by_key_in(tx, &new_email.key()).await?.is_some();
                 match user_in(tx, user_id).await? {
                     Some(user) if !taken => {
-                        let token =
-                            issue_token(tx, &user.id, Purpose::ChangeEmail, Some(new_email))
-                                .await?;
+                        let token = issue_token(
+                            tx,
+                            &user.id,
+                            Purpose::ChangeEmail,
+                            Some(new_email.as_str()),
+                        )
+                        .await?;
                         let link = self.link("verify-email", &token);
                         let to = Recipient {
                             email: new_email.clone(),

@@ -9,6 +9,7 @@
 
 use chrono::Utc;
 use shared::api::accounts::{Locale, Role};
+use shared::domain::{Email, UserId};
 use shared::validate;
 
 use super::audit::{self, Event};
@@ -21,36 +22,36 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminOutcome {
     /// A new verified admin account.
-    Created { id: String },
+    Created { id: UserId },
     /// The address had a verified account: it is now an admin; its password is unchanged.
-    Promoted { id: String },
+    Promoted { id: UserId },
     /// The address already belonged to an admin; nothing changed.
-    AlreadyAdmin { id: String },
+    AlreadyAdmin { id: UserId },
     /// The address had an account whose address was never confirmed; nothing changed. Taking it
     /// over needs `--force` (and a new password).
-    RefusedUnverified { id: String },
+    RefusedUnverified { id: UserId },
     /// `--force`: the existing account is a verified admin with the new password; its sessions
     /// (`sessions_ended` of them), mailed links and known devices are gone.
-    TakenOver { id: String, sessions_ended: u64 },
+    TakenOver { id: UserId, sessions_ended: u64 },
 }
 
 /// What an account with the address looks like to the command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
-    pub id: String,
+    pub id: UserId,
     pub role: String,
     pub verified: bool,
 }
 
 /// Checks the address of an admin to create (so the caller can fail before asking for a password).
-pub fn normalise_email(email: &str) -> Result<String> {
-    validate::email(email).map_err(invalid("email"))
+pub fn normalise_email(email: &str) -> Result<Email> {
+    Email::parse(email).map_err(invalid("email"))
 }
 
 /// The live account with this address, if any.
 pub async fn existing(db: &Db, email: &str) -> Result<Option<Existing>> {
-    let key = validate::email_key(&normalise_email(email)?);
-    let row: Option<(String, String, Option<chrono::DateTime<Utc>>)> = crate::db::on_pool!(db, pool => {
+    let key = normalise_email(email)?.key();
+    let row: Option<(UserId, String, Option<chrono::DateTime<Utc>>)> = crate::db::on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT id, role, email_verified_at FROM users \
              WHERE email_key = $1 AND deleted_at IS NULL",
@@ -94,7 +95,7 @@ pub async fn create_admin(
         Ok(password.to_owned())
     };
 
-    if let Some(found) = existing(db, &email).await? {
+    if let Some(found) = existing(db, email.as_str()).await? {
         if force {
             let hash = passwords.hash(&checked_password(password)?).await?;
             let mut tx = db.begin().await?;
@@ -167,7 +168,7 @@ pub async fn create_admin(
 }
 
 /// The audit entry of every change this command makes, marked as the CLI's (no IP).
-async fn record_role_change(tx: &mut crate::db::Tx, user_id: &str, detail: &str) -> Result<()> {
+async fn record_role_change(tx: &mut crate::db::Tx, user_id: &UserId, detail: &str) -> Result<()> {
     let cli = Client::new(None, Some("sync-server admin create"));
     audit::record(tx, Event::RoleChanged, Some(user_id), &cli, Some(detail)).await
 }

@@ -7,11 +7,12 @@
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Role;
 use shared::api::teaching::{ApplicationStatus, TeacherApplication, TeacherApplicationRequest};
+use shared::domain::{ApplicationId, UserId};
 use shared::validate;
 
 use super::audit::{self, Event};
 use super::users::user_in;
-use super::{invalid, is_unique_violation, new_id, Accounts, Client, User};
+use super::{invalid, is_unique_violation, Accounts, Client, User};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};
 use crate::notify::{self, Template};
@@ -27,8 +28,8 @@ const SELECT: &str = "SELECT a.id, a.user_id, u.display_name AS applicant_name, 
 
 #[derive(sqlx::FromRow)]
 struct ApplicationRow {
-    id: String,
-    user_id: String,
+    id: ApplicationId,
+    user_id: UserId,
     applicant_name: Option<String>,
     applicant_email: Option<String>,
     bio: String,
@@ -62,7 +63,7 @@ impl TryFrom<ApplicationRow> for TeacherApplication {
     }
 }
 
-async fn one_in(tx: &mut Tx, id: &str) -> Result<Option<TeacherApplication>> {
+async fn one_in(tx: &mut Tx, id: &ApplicationId) -> Result<Option<TeacherApplication>> {
     let sql = format!("{SELECT} WHERE a.id = $1");
     let row: Option<ApplicationRow> = on_tx!(tx, conn => {
         sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?
@@ -71,7 +72,7 @@ async fn one_in(tx: &mut Tx, id: &str) -> Result<Option<TeacherApplication>> {
 }
 
 /// Every application of one user, oldest first (for their data export).
-pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<TeacherApplication>> {
+pub async fn for_user(db: &Db, user_id: &UserId) -> Result<Vec<TeacherApplication>> {
     let sql = format!("{SELECT} WHERE a.user_id = $1 ORDER BY a.id");
     let rows: Vec<ApplicationRow> = on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await?
@@ -89,7 +90,7 @@ impl Accounts {
         let bio = validate::bio(&req.bio).map_err(invalid("bio"))?;
         let subject = validate::subject(&req.subject).map_err(invalid("subject"))?;
         let link = validate::link(&req.link).map_err(invalid("link"))?;
-        let id = new_id();
+        let id = ApplicationId::new();
         let mut tx = self.db.begin().await?;
         let inserted = on_tx!(&mut tx, conn => {
             sqlx::query(
@@ -147,7 +148,7 @@ impl Accounts {
     pub async fn approve_application(
         &self,
         admin: &User,
-        id: &str,
+        id: &ApplicationId,
         client: &Client,
     ) -> Result<TeacherApplication> {
         self.decide(admin, id, ApplicationStatus::Approved, None, client)
@@ -158,7 +159,7 @@ impl Accounts {
     pub async fn reject_application(
         &self,
         admin: &User,
-        id: &str,
+        id: &ApplicationId,
         reason: &str,
         client: &Client,
     ) -> Result<TeacherApplication> {
@@ -170,14 +171,14 @@ impl Accounts {
     async fn decide(
         &self,
         admin: &User,
-        id: &str,
+        id: &ApplicationId,
         status: ApplicationStatus,
         reason: Option<String>,
         client: &Client,
     ) -> Result<TeacherApplication> {
         let mut tx = self.db.begin().await?;
         // Only a pending application changes, so two admins deciding at once cannot both win.
-        let applicant: Option<String> = on_tx!(&mut tx, conn => {
+        let applicant: Option<UserId> = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
                 "UPDATE teacher_applications \
                  SET status = $2, rejection_reason = $3, decided_by = $4, decided_at = $5 \

@@ -5,8 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use shared::api::Timestamp;
+use shared::domain::UserId;
 
-use super::{new_id, Client};
+use super::Client;
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
 
@@ -33,13 +34,13 @@ const INSERT: &str =
 pub async fn record(
     tx: &mut Tx,
     event: Event,
-    user_id: Option<&str>,
+    user_id: Option<&UserId>,
     client: &Client,
     detail: Option<&str>,
 ) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query(INSERT)
-            .bind(new_id())
+            .bind(uuid::Uuid::now_v7().to_string())
             .bind(user_id)
             .bind(event.code())
             .bind(client.ip_text())
@@ -57,12 +58,12 @@ pub async fn record(
 pub async fn record_alone(
     db: &Db,
     event: Event,
-    user_id: Option<&str>,
+    user_id: Option<&UserId>,
     client: &Client,
 ) -> Result<()> {
     on_pool!(db, pool => {
         sqlx::query(INSERT)
-            .bind(new_id())
+            .bind(uuid::Uuid::now_v7().to_string())
             .bind(user_id)
             .bind(event.code())
             .bind(client.ip_text())
@@ -97,7 +98,7 @@ struct EntryRow {
 }
 
 /// The events of one user, oldest first.
-pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<Entry>> {
+pub async fn for_user(db: &Db, user_id: &UserId) -> Result<Vec<Entry>> {
     let rows: Vec<EntryRow> = on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT event, ip, user_agent, detail, created_at FROM audit_log \

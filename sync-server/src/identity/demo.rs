@@ -5,11 +5,12 @@
 //! that already has an account is left alone, and only missing accounts cost a hash.
 
 use shared::api::accounts::{Locale, Role};
+use shared::domain::Email;
 
 use super::users::{insert_user, NewUser};
 use super::PasswordHasher;
 use crate::db::{on_pool, Db};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The password of every demo account (10+ characters, not on the common-password list).
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -34,10 +35,13 @@ pub async fn create_accounts(db: &Db, passwords: &PasswordHasher) -> Result<usiz
         if exists.is_some() {
             continue;
         }
+        let email = Email::parse(email).map_err(|reason| {
+            Error::Internal(format!("demo account: {}", reason.english("email")))
+        })?;
         let hash = passwords.hash(DEMO_PASSWORD).await?;
         let mut tx = db.begin().await?;
         let new_user = NewUser {
-            email,
+            email: &email,
             password_hash: &hash,
             display_name: name,
             role: *role,

@@ -7,6 +7,7 @@
 //! deleting the account.
 
 use chrono::{Duration, Utc};
+use shared::domain::UserId;
 
 use super::token;
 use crate::db::{on_pool, on_tx, Db, Tx};
@@ -44,7 +45,7 @@ pub const MAX_PER_ACCOUNT: i64 = 20;
 
 /// Remembers a new device for `user_id` (forgetting the least recently used beyond
 /// `MAX_PER_ACCOUNT`); returns the token for its cookie (shown once).
-pub async fn remember(tx: &mut Tx, user_id: &str) -> Result<String> {
+pub async fn remember(tx: &mut Tx, user_id: &UserId) -> Result<String> {
     let (device_token, hash) = token::generate();
     let now = Utc::now();
     on_tx!(tx, conn => {
@@ -91,7 +92,7 @@ pub async fn touch(tx: &mut Tx, hash: &str) -> Result<()> {
 }
 
 /// Forgets every device of `user_id` (a password reset: whoever had the password had them too).
-pub async fn forget_all(tx: &mut Tx, user_id: &str) -> Result<()> {
+pub async fn forget_all(tx: &mut Tx, user_id: &UserId) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query("DELETE FROM known_devices WHERE user_id = $1")
             .bind(user_id)

@@ -95,11 +95,6 @@ impl Client {
     }
 }
 
-/// A new id: UUID v7 text (ordered by creation time).
-pub(crate) fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
 /// Whether a database error is a unique-constraint violation (same check on both backends).
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())

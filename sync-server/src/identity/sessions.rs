@@ -7,9 +7,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use shared::api::accounts::SessionInfo;
+use shared::domain::{SessionId, UserId};
 
 use super::users::{UserRow, USER_COLUMNS};
-use super::{new_id, token, Client, User};
+use super::{token, Client, User};
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
 use shared::api::Timestamp;
@@ -25,12 +26,12 @@ const TOUCH_EVERY: Duration = Duration::seconds(60);
 /// A session that authenticated a request.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub id: String,
+    pub id: SessionId,
     pub user: User,
 }
 
 /// Starts a session for `user_id`; returns the token to hand to the client (shown once).
-pub async fn create(tx: &mut Tx, user_id: &str, client: &Client) -> Result<String> {
+pub async fn create(tx: &mut Tx, user_id: &UserId, client: &Client) -> Result<String> {
     let (token, hash) = token::generate();
     let now = Utc::now();
     on_tx!(tx, conn => {
@@ -39,7 +40,7 @@ pub async fn create(tx: &mut Tx, user_id: &str, client: &Client) -> Result<Strin
                                    user_agent, ip) \
              VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
         )
-        .bind(new_id())
+        .bind(SessionId::new())
         .bind(user_id)
         .bind(&hash)
         .bind(now)
@@ -55,7 +56,7 @@ pub async fn create(tx: &mut Tx, user_id: &str, client: &Client) -> Result<Strin
 
 #[derive(sqlx::FromRow)]
 struct SessionUserRow {
-    session_id: String,
+    session_id: SessionId,
     session_created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -113,7 +114,7 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Session>> {
 
 #[derive(sqlx::FromRow)]
 struct SessionRow {
-    id: String,
+    id: SessionId,
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -122,7 +123,11 @@ struct SessionRow {
 }
 
 /// The caller's live sessions, newest first; `current` marks the one making the request.
-pub async fn list(db: &Db, user_id: &str, current: Option<&str>) -> Result<Vec<SessionInfo>> {
+pub async fn list(
+    db: &Db,
+    user_id: &UserId,
+    current: Option<&SessionId>,
+) -> Result<Vec<SessionInfo>> {
     let rows: Vec<SessionRow> = on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT id, created_at, last_seen_at, expires_at, user_agent, ip FROM sessions \
@@ -137,7 +142,7 @@ pub async fn list(db: &Db, user_id: &str, current: Option<&str>) -> Result<Vec<S
         .into_iter()
         .filter(|row| row.expires_at > now)
         .map(|row| SessionInfo {
-            current: current == Some(row.id.as_str()),
+            current: current == Some(&row.id),
             created_at: Timestamp::from(row.created_at),
             last_seen_at: Timestamp::from(row.last_seen_at),
             expires_at: Timestamp::from(row.expires_at),
@@ -149,7 +154,7 @@ pub async fn list(db: &Db, user_id: &str, current: Option<&str>) -> Result<Vec<S
 }
 
 /// Ends one of the caller's sessions; false when `session_id` is not one of theirs.
-pub async fn revoke(tx: &mut Tx, user_id: &str, session_id: &str) -> Result<bool> {
+pub async fn revoke(tx: &mut Tx, user_id: &UserId, session_id: &SessionId) -> Result<bool> {
     let done = on_tx!(tx, conn => {
         sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
             .bind(session_id)
@@ -162,11 +167,11 @@ pub async fn revoke(tx: &mut Tx, user_id: &str, session_id: &str) -> Result<bool
 }
 
 /// Ends every session of `user_id` except `keep` (the one changing the password).
-pub async fn revoke_all(tx: &mut Tx, user_id: &str, keep: Option<&str>) -> Result<u64> {
+pub async fn revoke_all(tx: &mut Tx, user_id: &UserId, keep: Option<&SessionId>) -> Result<u64> {
     let done = on_tx!(tx, conn => {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
-            .bind(keep.unwrap_or(""))
+            .bind(keep.map_or("", SessionId::as_str))
             .execute(conn)
             .await?
             .rows_affected()
@@ -189,7 +194,7 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
 }
 
 /// Removes the user's sessions that have expired (housekeeping at sign-in).
-pub async fn forget_expired(tx: &mut Tx, user_id: &str) -> Result<()> {
+pub async fn forget_expired(tx: &mut Tx, user_id: &UserId) -> Result<()> {
     // On SQLite times are RFC 3339 text written by one encoder (always `+00:00`), which sorts in
     // time order, so the comparison is the same on both backends.
     on_tx!(tx, conn => {

@@ -10,6 +10,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore as _;
 use sha2::{Digest as _, Sha256};
+use shared::domain::UserId;
 
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};
@@ -78,7 +79,7 @@ impl Purpose {
 /// (only the newest link works). Returns the token for the mail.
 pub(crate) async fn issue_token(
     tx: &mut Tx,
-    user_id: &str,
+    user_id: &UserId,
     purpose: Purpose,
     new_email: Option<&str>,
 ) -> Result<String> {
@@ -111,7 +112,7 @@ pub(crate) async fn issue_token(
 /// Ends every outstanding mailed link of `user_id` (a password change or reset): tokens already
 /// made and token mail not yet sent. The queued mail goes first: a worker composing one holds its
 /// row, so this waits for it and then deletes the token it made too.
-pub(crate) async fn forget_all_tokens(tx: &mut Tx, user_id: &str) -> Result<()> {
+pub(crate) async fn forget_all_tokens(tx: &mut Tx, user_id: &UserId) -> Result<()> {
     notify::forget_token_mail(tx, user_id).await?;
     on_tx!(tx, conn => {
         sqlx::query("DELETE FROM account_tokens WHERE user_id = $1")
@@ -137,7 +138,7 @@ pub async fn purge_expired_tokens(db: &Db) -> Result<u64> {
 
 /// A consumed token: whose, what for, and the address a change confirms.
 pub(crate) struct Consumed {
-    pub user_id: String,
+    pub user_id: UserId,
     pub purpose: Purpose,
     pub new_email: Option<String>,
 }
@@ -154,7 +155,7 @@ pub(crate) async fn consume_token(
         return Err(Error::InvalidToken);
     }
     let hash = hash(token.trim());
-    let row: Option<(String, String, Option<String>, DateTime<Utc>)> = on_tx!(tx, conn => {
+    let row: Option<(UserId, String, Option<String>, DateTime<Utc>)> = on_tx!(tx, conn => {
         sqlx::query_as(
             "DELETE FROM account_tokens WHERE token_hash = $1 \
              RETURNING user_id, purpose, new_email, expires_at",

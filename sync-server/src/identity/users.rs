@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::{Locale, Me, Role};
+use shared::domain::{Email, UserId};
 
-use super::new_id;
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::{Error, Result};
 use crate::notify::Recipient;
@@ -16,8 +16,8 @@ use shared::api::Timestamp;
 /// A live (not deleted) account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
-    pub id: String,
-    pub email: String,
+    pub id: UserId,
+    pub email: Email,
     pub display_name: String,
     pub role: Role,
     pub locale: Locale,
@@ -30,7 +30,7 @@ impl User {
     pub fn to_me(&self) -> Me {
         Me {
             id: self.id.clone(),
-            email: self.email.clone(),
+            email: self.email.to_string(),
             display_name: self.display_name.clone(),
             role: self.role,
             locale: self.locale,
@@ -57,7 +57,7 @@ pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
-    id: String,
+    id: UserId,
     email: Option<String>,
     display_name: Option<String>,
     role: String,
@@ -75,8 +75,9 @@ impl TryFrom<UserRow> for User {
         Ok(Self {
             email: row
                 .email
-                .clone()
-                .ok_or_else(|| corrupt("email (deleted?)"))?,
+                .as_deref()
+                .ok_or_else(|| corrupt("email (deleted?)"))
+                .and_then(|email| Email::parse(email).map_err(|_| corrupt("email")))?,
             display_name: row.display_name.clone().unwrap_or_default(),
             role: Role::from_code(&row.role).ok_or_else(|| corrupt("role"))?,
             locale: Locale::from_code(&row.locale).ok_or_else(|| corrupt("locale"))?,
@@ -91,8 +92,8 @@ impl TryFrom<UserRow> for User {
 /// A new account's fields; `insert_user` makes it.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
-    /// Already normalised (`validate::email`); its key is derived here.
-    pub email: &'a str,
+    /// Its key is derived here.
+    pub email: &'a Email,
     pub password_hash: &'a str,
     pub display_name: &'a str,
     pub role: Role,
@@ -104,10 +105,10 @@ pub struct NewUser<'a> {
 
 /// Inserts `user` unless its address already has an account; returns the new id, or `None` when
 /// the address was taken (nothing changed).
-pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<String>> {
-    let id = new_id();
+pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<UserId>> {
+    let id = UserId::new();
     let now = Utc::now();
-    let key = shared::validate::email_key(user.email);
+    let key = user.email.key();
     let inserted = on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO users (id, email, email_key, password_hash, display_name, role, locale, \
@@ -116,7 +117,7 @@ pub async fn insert_user(tx: &mut Tx, user: &NewUser<'_>) -> Result<Option<Strin
              ON CONFLICT (email_key) DO NOTHING",
         )
         .bind(&id)
-        .bind(user.email)
+        .bind(user.email.as_str())
         .bind(&key)
         .bind(user.password_hash)
         .bind(user.display_name)
@@ -153,7 +154,7 @@ struct UserRowWithHash {
 }
 
 /// A live user by id, read inside `tx` (sees the transaction's own changes).
-pub(crate) async fn user_in(tx: &mut Tx, user_id: &str) -> Result<Option<User>> {
+pub(crate) async fn user_in(tx: &mut Tx, user_id: &UserId) -> Result<Option<User>> {
     let sql =
         format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
     let row: Option<UserRow> = on_tx!(tx, conn => {
@@ -163,7 +164,7 @@ pub(crate) async fn user_in(tx: &mut Tx, user_id: &str) -> Result<Option<User>> 
 }
 
 /// The stored hash of a live user.
-pub(crate) async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>> {
+pub(crate) async fn password_hash_of(db: &Db, user_id: &UserId) -> Result<Option<String>> {
     let hash: Option<Option<String>> = on_pool!(db, pool => {
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
             .bind(user_id)

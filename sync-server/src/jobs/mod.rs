@@ -4,6 +4,7 @@
 //! Owns the `jobs` table's life (queueing, claiming, retrying, purging) and the doorbell that wakes
 //! this process's runner. Never runs a job inside the transaction that queued it.
 
+use shared::domain::{JobId, UserId};
 use tokio::sync::watch;
 
 /// Wakes this process's job runner: rung by `Tx::commit` after a transaction that queued a job.
@@ -69,7 +70,7 @@ pub struct Options {
     /// error is in `last_error`; an operator re-runs it by setting it back to `pending`).
     pub unique_key: Option<String>,
     /// Whose personal data the payload carries: account deletion removes the user's jobs.
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
 }
 
 /// Queues a job of `kind` (a registered `Handler`'s) in the caller's transaction: it exists only if
@@ -80,12 +81,12 @@ pub async fn enqueue<P: serde::Serialize + ?Sized>(
     kind: &str,
     payload: &P,
     options: Options,
-) -> Result<Option<String>> {
+) -> Result<Option<JobId>> {
     let payload = serde_json::to_string(payload)
         .map_err(|e| Error::Internal(format!("cannot encode a {kind} job: {e}")))?;
     let now = Utc::now();
     let run_at = options.run_at.unwrap_or(now);
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = JobId::new();
     // With a key taken, PostgreSQL waits for the transaction holding it: if that one commits this
     // insert does nothing, if it rolls back this one goes in. SQLite has one writer at a time.
     let inserted = on_tx!(tx, conn => {
@@ -117,7 +118,7 @@ pub async fn enqueue<P: serde::Serialize + ?Sized>(
 
 /// Deletes the pending jobs of `kind` for `user_id` (a password change withdraws mail with links).
 /// Takes the rows' locks: a handler holding one (`Job::hold`) finishes first, or finds it gone.
-pub async fn withdraw(tx: &mut Tx, kind: &str, user_id: &str) -> Result<u64> {
+pub async fn withdraw(tx: &mut Tx, kind: &str, user_id: &UserId) -> Result<u64> {
     Ok(on_tx!(tx, conn => {
         sqlx::query("DELETE FROM jobs WHERE kind = $1 AND user_id = $2 AND status = 'pending'")
             .bind(kind)
@@ -129,7 +130,7 @@ pub async fn withdraw(tx: &mut Tx, kind: &str, user_id: &str) -> Result<u64> {
 }
 
 /// Deletes every job of a deleted user, pending or finished.
-pub async fn forget_user(tx: &mut Tx, user_id: &str) -> Result<()> {
+pub async fn forget_user(tx: &mut Tx, user_id: &UserId) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query("DELETE FROM jobs WHERE user_id = $1")
             .bind(user_id)
@@ -194,11 +195,11 @@ pub enum Outcome {
 /// A claimed job, as its handler sees it.
 #[derive(Debug, Clone)]
 pub struct Job {
-    pub id: String,
+    pub id: JobId,
     pub kind: String,
     /// JSON, as queued.
     pub payload: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// Counting this one.
     pub attempts: u32,
     claim_id: String,

@@ -8,6 +8,7 @@
 //! the lease ends. Only the claim holder may settle a job (`claim_id` fencing). Kinds this process
 //! has no handler for are left to the processes that do (a rolling deploy adds kinds one by one).
 
+use shared::domain::{JobId, UserId};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -80,10 +81,10 @@ fn millis(d: Duration) -> i64 {
 
 #[derive(sqlx::FromRow)]
 struct ClaimedRow {
-    id: String,
+    id: JobId,
     kind: String,
     payload: String,
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     attempts: i32,
 }
 

@@ -138,7 +138,7 @@ impl TokenMailHandler {
         Ok(Some(Mail {
             job_id: job.id.clone(),
             user_id: to.user_id,
-            to_email: to.email,
+            to_email: to.email.into(),
             to_name: to.display_name,
             template: payload.token_mail.code().to_owned(),
             subject: rendered.subject,

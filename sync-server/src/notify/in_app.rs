@@ -4,6 +4,7 @@
 //! Every query is scoped to the user: another user's id is "not found", never "forbidden".
 
 use shared::api::notifications::{Notification, NotificationList};
+use shared::domain::{NotificationId, UserId};
 
 use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
@@ -13,7 +14,7 @@ pub const LIST_LIMIT: i64 = 50;
 
 #[derive(sqlx::FromRow)]
 struct NotificationRow {
-    id: String,
+    id: NotificationId,
     title: String,
     body: String,
     link: Option<String>,
@@ -22,7 +23,7 @@ struct NotificationRow {
 }
 
 /// The user's newest notifications (at most `LIST_LIMIT`) and how many are unread in all.
-pub async fn list_for_user(db: &Db, user_id: &str) -> Result<NotificationList> {
+pub async fn list_for_user(db: &Db, user_id: &UserId) -> Result<NotificationList> {
     let items = newest_for_user(db, user_id, LIST_LIMIT).await?;
     let unread: i64 = on_pool!(db, pool => {
         sqlx::query_scalar(
@@ -39,11 +40,11 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> Result<NotificationList> {
 }
 
 /// Every notification of the user, newest first (the account export).
-pub async fn export_for_user(db: &Db, user_id: &str) -> Result<Vec<Notification>> {
+pub async fn export_for_user(db: &Db, user_id: &UserId) -> Result<Vec<Notification>> {
     newest_for_user(db, user_id, i64::MAX).await
 }
 
-async fn newest_for_user(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Notification>> {
+async fn newest_for_user(db: &Db, user_id: &UserId, limit: i64) -> Result<Vec<Notification>> {
     let rows: Vec<NotificationRow> = on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT id, title, body, link, created_at, read_at FROM notifications \
@@ -68,7 +69,7 @@ async fn newest_for_user(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Notif
 }
 
 /// Marks one of the user's notifications read (again is fine). Not theirs or no such id: NotFound.
-pub async fn mark_read(db: &Db, user_id: &str, id: &str) -> Result<()> {
+pub async fn mark_read(db: &Db, user_id: &UserId, id: &NotificationId) -> Result<()> {
     let found: Option<(String,)> = on_pool!(db, pool => {
         sqlx::query_as(
             "UPDATE notifications SET read_at = COALESCE(read_at, $1) \
@@ -86,7 +87,7 @@ pub async fn mark_read(db: &Db, user_id: &str, id: &str) -> Result<()> {
 }
 
 /// Marks all of the user's notifications read.
-pub async fn mark_all_read(db: &Db, user_id: &str) -> Result<()> {
+pub async fn mark_all_read(db: &Db, user_id: &UserId) -> Result<()> {
     on_pool!(db, pool => {
         sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
             .bind(chrono::Utc::now())

@@ -18,6 +18,7 @@ use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Locale;
+use shared::domain::{Email, NotificationId, UserId};
 
 use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
@@ -32,8 +33,8 @@ pub use transport::{DeliveryError, Mail, Transport};
 /// Who a mail goes to. `user_id` is `None` for an address with no account behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
-    pub user_id: Option<String>,
-    pub email: String,
+    pub user_id: Option<UserId>,
+    pub email: Email,
     pub display_name: String,
     pub locale: Locale,
 }
@@ -74,7 +75,7 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
     let rendered = template.render(to.locale, &to.display_name);
     let now = chrono::Utc::now();
     let payload = MailPayload {
-        to_email: to.email.clone(),
+        to_email: to.email.to_string(),
         to_name: to.display_name.clone(),
         locale: to.locale,
         template: template.code().to_owned(),
@@ -93,7 +94,7 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
                 "INSERT INTO notifications (id, user_id, kind, title, body, link, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(NotificationId::new())
             .bind(user_id)
             .bind(template.code())
             .bind(&in_app.title)
@@ -116,14 +117,14 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TokenMail {
     /// A new account's verification link.
-    VerifyEmail { user_id: String },
+    VerifyEmail { user_id: UserId },
     /// Someone asked for a new verification link: sent only if an unverified account has the
     /// address (looked up when the mail is composed, so the request does the same work either way).
     ResendVerification { email_key: String },
     /// Someone asked for a password reset link: sent only if an account has the address.
     ResetPassword { email_key: String },
     /// A link to `new_email` confirming it as the account's address.
-    ConfirmEmailChange { user_id: String, new_email: String },
+    ConfirmEmailChange { user_id: UserId, new_email: Email },
 }
 
 impl TokenMail {
@@ -138,7 +139,7 @@ impl TokenMail {
 
     /// The account the mail is about, when known at queue time (password changes and account
     /// deletion remove such mail that has not left yet).
-    fn user_id(&self) -> Option<&str> {
+    fn user_id(&self) -> Option<&UserId> {
         match self {
             Self::VerifyEmail { user_id } | Self::ConfirmEmailChange { user_id, .. } => {
                 Some(user_id)
@@ -160,13 +161,13 @@ pub trait Composer: std::fmt::Debug + Send + Sync + 'static {
 
 /// Queues a `TokenMail` to `to_email` in the caller's transaction: one job with no text, the same
 /// work whether or not an account has the address.
-pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -> Result<()> {
+pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &Email, mail: &TokenMail) -> Result<()> {
     let payload = TokenMailPayload {
-        to_email: to_email.to_owned(),
+        to_email: to_email.to_string(),
         token_mail: mail.clone(),
     };
     let options = jobs::Options {
-        user_id: mail.user_id().map(str::to_owned),
+        user_id: mail.user_id().cloned(),
         ..jobs::Options::default()
     };
     jobs::enqueue(tx, TOKEN_MAIL, &payload, options).await?;
@@ -178,7 +179,7 @@ pub async fn enqueue_token_mail(tx: &mut Tx, to_email: &str, mail: &TokenMail) -
 /// link asked for before cannot be made after). Takes the jobs' locks first: a job composing one
 /// of them either finishes before (and its token is then removed with the others) or finds the
 /// job gone and sends nothing.
-pub async fn forget_token_mail(tx: &mut Tx, user_id: &str) -> Result<()> {
+pub async fn forget_token_mail(tx: &mut Tx, user_id: &UserId) -> Result<()> {
     jobs::withdraw(tx, TOKEN_MAIL, user_id).await?;
     Ok(())
 }
@@ -213,7 +214,7 @@ pub fn mask_email(email: &str) -> String {
 
 /// Removes a deleted user's notifications and mail, queued or sent, and every other job of theirs
 /// (account deletion calls it).
-pub async fn forget_user(tx: &mut Tx, user_id: &str) -> Result<()> {
+pub async fn forget_user(tx: &mut Tx, user_id: &UserId) -> Result<()> {
     for sql in [
         "DELETE FROM notifications WHERE user_id = $1",
         "DELETE FROM dev_mailbox WHERE user_id = $1",
@@ -244,13 +245,13 @@ mod tests {
     #[test]
     fn token_mail_is_stored_as_tagged_json() {
         let mail = TokenMail::ConfirmEmailChange {
-            user_id: "u1".into(),
-            new_email: "new@example.org".into(),
+            user_id: UserId::parse("01933c5e-7f2a-7b3c-9d4e-5f6a7b8c9d0e").unwrap(),
+            new_email: Email::parse("new@example.org").unwrap(),
         };
         let json = serde_json::to_string(&mail).unwrap();
         assert_eq!(
             json,
-            r#"{"kind":"confirm_email_change","user_id":"u1","new_email":"new@example.org"}"#
+            r#"{"kind":"confirm_email_change","user_id":"01933c5e-7f2a-7b3c-9d4e-5f6a7b8c9d0e","new_email":"new@example.org"}"#
         );
         assert_eq!(serde_json::from_str::<TokenMail>(&json).unwrap(), mail);
         assert_eq!(mail.code(), "confirm_email_change");

@@ -5,6 +5,7 @@
 //! Logs name a masked recipient and the subject only: bodies hold single-use tokens and never reach
 //! the log, and neither do whole addresses.
 
+use shared::domain::{JobId, UserId};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -21,8 +22,8 @@ use crate::db::{on_pool, Db};
 /// A claimed mail job, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
-    pub job_id: String,
-    pub user_id: Option<String>,
+    pub job_id: JobId,
+    pub user_id: Option<UserId>,
     pub to_email: String,
     pub to_name: String,
     pub template: String,

@@ -579,8 +579,8 @@ both_backends!(
             .unwrap();
         assert_eq!(res.status(), 201);
         let approved = sync_server::notify::Recipient {
-            user_id: Some(id.clone()),
-            email: "leaving@example.com".into(),
+            user_id: Some(shared::domain::UserId::parse(&id).unwrap()),
+            email: shared::domain::Email::parse("leaving@example.com").unwrap(),
             display_name: "Leaving".into(),
             locale: shared::api::accounts::Locale::En,
         };

@@ -21,7 +21,7 @@ both_backends!(
             .expect("the Rust course");
         assert_eq!(rust.title, "Rust from zero");
         assert!(rust.lesson_count > 0 && rust.estimated_minutes > 0);
-        assert!(uuid::Uuid::parse_str(&rust.id).is_ok());
+        assert!(uuid::Uuid::parse_str(rust.id.as_str()).is_ok());
     }
 );
 
@@ -29,7 +29,7 @@ both_backends!(
     async fn paging_through_the_catalog_returns_every_course_once_in_order(backend) {
         let app = TestApp::spawn(backend).await;
         let all: CoursePage = app.get_json("/api/courses?limit=100", 200).await;
-        let all_ids: Vec<String> = all.items.iter().map(|c| c.id.clone()).collect();
+        let all_ids: Vec<String> = all.items.iter().map(|c| c.id.to_string()).collect();
         let mut sorted = all_ids.clone();
         sorted.sort();
         assert_eq!(all_ids, sorted, "stable order by id");
@@ -42,7 +42,7 @@ both_backends!(
                 let page: CoursePage = app.get_json(&path, 200).await;
                 pages += 1;
                 assert!(page.items.len() <= limit, "page size");
-                seen.extend(page.items.into_iter().map(|c| c.id));
+                seen.extend(page.items.into_iter().map(|c| c.id.to_string()));
                 match page.next_cursor {
                     Some(cursor) => path = format!("/api/courses?limit={limit}&cursor={cursor}"),
                     None => break,

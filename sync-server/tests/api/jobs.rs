@@ -85,7 +85,7 @@ async fn queue(
     kind: &str,
     payloads: &[serde_json::Value],
     options: jobs::Options,
-) -> Vec<Option<String>> {
+) -> Vec<Option<shared::domain::JobId>> {
     let mut tx = db.begin().await.unwrap();
     let mut ids = Vec::new();
     for payload in payloads {

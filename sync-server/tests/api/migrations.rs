@@ -120,9 +120,9 @@ both_backends!(
                       VALUES ($1, $2, $3, 'Ada', 'en', $4, $5, $6, $7, $8, $9, 0, $10, $11)";
         type Row = (&'static str, Option<&'static str>, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i32, Option<&'static str>);
         let rows: [Row; 3] = [
-            ("01", Some("u1"), "ada@example.org", "password_changed", "Your password was changed", "text 1", "<p>html 1</p>", "pending", 1, None),
-            ("02", Some("u1"), "ada@example.org", "password_changed", "Your password was changed", "", "", "sent", 1, None),
-            ("03", None, "nobody@example.org", "reset_password", "", "", "", "pending", 0,
+            ("00000000-0000-7000-8000-000000000001", Some("00000000-0000-7000-8000-0000000000a1"), "ada@example.org", "password_changed", "Your password was changed", "text 1", "<p>html 1</p>", "pending", 1, None),
+            ("00000000-0000-7000-8000-000000000002", Some("00000000-0000-7000-8000-0000000000a1"), "ada@example.org", "password_changed", "Your password was changed", "", "", "sent", 1, None),
+            ("00000000-0000-7000-8000-000000000003", None, "nobody@example.org", "reset_password", "", "", "", "pending", 0,
              Some(r#"{"kind":"reset_password","email_key":"nobody@example.org"}"#)),
         ];
         {
@@ -165,14 +165,14 @@ both_backends!(
         let mails = transport.mails.lock().unwrap().clone();
         assert_eq!(mails.len(), 1, "{mails:?}");
         assert_eq!(
-            (mails[0].job_id.as_str(), mails[0].user_id.as_deref(), mails[0].to_email.as_str()),
-            ("01", Some("u1"), "ada@example.org")
+            (mails[0].job_id.as_str(), mails[0].user_id.as_ref().map(|id| id.as_str()), mails[0].to_email.as_str()),
+            ("00000000-0000-7000-8000-000000000001", Some("00000000-0000-7000-8000-0000000000a1"), "ada@example.org")
         );
         assert_eq!((mails[0].text.as_str(), mails[0].html.as_str()), ("text 1", "<p>html 1</p>"));
         let sql = "SELECT id, kind, status, attempts FROM jobs ORDER BY id";
         let jobs: Vec<(String, String, String, i32)> =
             on_pool!(db.pool(), pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap());
-        let expected = [("01", "mail", "done", 2), ("02", "mail", "done", 1)];
+        let expected = [("00000000-0000-7000-8000-000000000001", "mail", "done", 2), ("00000000-0000-7000-8000-000000000002", "mail", "done", 1)];
         let expected: Vec<(String, String, String, i32)> = expected
             .iter()
             .map(|(id, kind, status, attempts)| (id.to_string(), kind.to_string(), status.to_string(), *attempts))

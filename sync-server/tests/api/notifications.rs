@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use shared::api::accounts::Locale;
 use shared::api::notifications::NotificationList;
+use shared::domain::{NotificationId, UserId};
 use sync_server::jobs::{self, Runner, WorkerOptions};
 use sync_server::notify::transport::SendFuture;
 use sync_server::notify::{self, DeliveryError, Mail, Recipient, Template, Transport};
@@ -43,10 +44,26 @@ both_backends!(
 
 // ---- Mail delivery -------------------------------------------------------------------------------
 
+/// The user id `name` is, or a made-up one for a short name (`"u1"`): the same name gives the
+/// same id.
+fn uid(name: &str) -> UserId {
+    if let Ok(id) = UserId::parse(name) {
+        return id;
+    }
+    let n = name
+        .bytes()
+        .fold(0u64, |n, b| n.wrapping_mul(257).wrapping_add(u64::from(b)));
+    UserId::parse(&format!(
+        "00000000-0000-7000-8000-{:012x}",
+        n & 0xffff_ffff_ffff
+    ))
+    .unwrap()
+}
+
 fn recipient(user_id: Option<&str>, email: &str, locale: Locale) -> Recipient {
     Recipient {
-        user_id: user_id.map(str::to_owned),
-        email: email.to_owned(),
+        user_id: user_id.map(uid),
+        email: shared::domain::Email::parse(email).unwrap(),
         display_name: "Ada <Lovelace>".to_owned(),
         locale,
     }
@@ -88,7 +105,7 @@ impl Transport for Recording {
             tokio::time::sleep(self.delay).await;
             let n = {
                 let mut attempts = self.attempts.lock().unwrap();
-                attempts.push((mail.job_id.clone(), Instant::now()));
+                attempts.push((mail.job_id.to_string(), Instant::now()));
                 attempts.len()
             };
             if n <= self.fail_first {
@@ -498,7 +515,7 @@ both_backends!(
         )
         .await;
 
-        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        let list = notify::list_for_user(&app.db, &uid("u1")).await.unwrap();
         assert_eq!(list.unread_count, 2);
         let titles: Vec<&str> = list.items.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(
@@ -509,30 +526,31 @@ both_backends!(
         assert_eq!(list.items[0].link.as_deref(), Some("/teach"));
         assert!(list.items.iter().all(|n| !n.read));
 
-        let ru = notify::list_for_user(&app.db, "u2").await.unwrap();
+        let ru = notify::list_for_user(&app.db, &uid("u2")).await.unwrap();
         assert_eq!(ru.items[0].title, "Заявка преподавателя одобрена");
 
         let newest = list.items[0].id.clone();
-        notify::mark_read(&app.db, "u1", &newest).await.unwrap();
-        notify::mark_read(&app.db, "u1", &newest).await.unwrap();
-        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        notify::mark_read(&app.db, &uid("u1"), &newest).await.unwrap();
+        notify::mark_read(&app.db, &uid("u1"), &newest).await.unwrap();
+        let list = notify::list_for_user(&app.db, &uid("u1")).await.unwrap();
         assert_eq!(list.unread_count, 1);
         assert!(list.items[0].read && !list.items[1].read);
 
         // Another user's id, or no such id: not found, and nothing changes.
-        for (user, id) in [("u2", newest.as_str()), ("u1", "no-such-id")] {
-            let err = notify::mark_read(&app.db, user, id).await.unwrap_err();
+        let no_such_id = NotificationId::parse("00000000-0000-7000-8000-0000000000ff").unwrap();
+        for (user, id) in [("u2", &newest), ("u1", &no_such_id)] {
+            let err = notify::mark_read(&app.db, &uid(user), id).await.unwrap_err();
             assert!(matches!(err, sync_server::Error::NotFound(_)), "{err:?}");
         }
         let u2_id = ru.items[0].id.clone();
-        assert!(notify::mark_read(&app.db, "u1", &u2_id).await.is_err());
-        assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().unread_count, 1);
+        assert!(notify::mark_read(&app.db, &uid("u1"), &u2_id).await.is_err());
+        assert_eq!(notify::list_for_user(&app.db, &uid("u2")).await.unwrap().unread_count, 1);
 
-        notify::mark_all_read(&app.db, "u1").await.unwrap();
-        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        notify::mark_all_read(&app.db, &uid("u1")).await.unwrap();
+        let list = notify::list_for_user(&app.db, &uid("u1")).await.unwrap();
         assert_eq!(list.unread_count, 0);
         assert!(list.items.iter().all(|n| n.read));
-        assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().unread_count, 1);
+        assert_eq!(notify::list_for_user(&app.db, &uid("u2")).await.unwrap().unread_count, 1);
     }
 );
 
@@ -548,7 +566,7 @@ both_backends!(
             })
             .collect();
         queue(&app, mails).await;
-        let list = notify::list_for_user(&app.db, "u1").await.unwrap();
+        let list = notify::list_for_user(&app.db, &uid("u1")).await.unwrap();
         assert_eq!(list.items.len(), 50);
         assert_eq!(list.unread_count, 55);
         assert!(list.items.windows(2).all(|w| w[0].id > w[1].id), "newest first");
@@ -576,13 +594,13 @@ both_backends!(
         app.wait_for_mail("boris@example.org", |_| true).await;
 
         let mut tx = app.db.begin().await.unwrap();
-        notify::forget_user(&mut tx, "u1").await.unwrap();
+        notify::forget_user(&mut tx, &uid("u1")).await.unwrap();
         tx.commit().await.unwrap();
 
-        assert!(notify::list_for_user(&app.db, "u1").await.unwrap().items.is_empty());
+        assert!(notify::list_for_user(&app.db, &uid("u1")).await.unwrap().items.is_empty());
         assert!(app.mailbox("ada@example.org").await.is_empty());
         assert_eq!(mail_jobs(&app.db).await.len(), 1, "only u2's mail is left");
-        assert_eq!(notify::list_for_user(&app.db, "u2").await.unwrap().items.len(), 1);
+        assert_eq!(notify::list_for_user(&app.db, &uid("u2")).await.unwrap().items.len(), 1);
         assert_eq!(app.mailbox("boris@example.org").await.len(), 1);
     }
 );
@@ -693,13 +711,13 @@ both_backends!(
         assert_eq!(bell.unread_count, 1);
         assert!(bell.items[0].read);
 
-        let others = notify::list_for_user(&app.db, "someone-else").await.unwrap();
+        let others = notify::list_for_user(&app.db, &uid("someone-else")).await.unwrap();
         let res = post(format!("/api/notifications/{}/read", others.items[0].id)).await.unwrap();
         assert_eq!(res.status(), 404);
         let body: shared::api::ErrorBody = res.json().await.unwrap();
         assert_eq!(body.error.code.as_str(), "not_found");
         assert_eq!(
-            notify::list_for_user(&app.db, "someone-else").await.unwrap().unread_count,
+            notify::list_for_user(&app.db, &uid("someone-else")).await.unwrap().unread_count,
             1
         );
 

@@ -114,6 +114,26 @@ both_backends!(
         let res = app.bearer(Method::POST, "/api/admin/teacher-applications/nope/approve", &admin)
             .send().await.unwrap();
         assert_eq!(error_code(res, 404).await, "not_found");
+        // An id that is not an id names nothing, like an unknown one; the reason is judged first.
+        let unknown = "00000000-0000-7000-8000-000000000000";
+        for (id, reason, status, code) in [
+            ("nope", "A reason long enough to explain.", 404, "not_found"),
+            (unknown, "A reason long enough to explain.", 404, "not_found"),
+            ("nope", "", 400, "validation_failed"),
+            (unknown, "", 400, "validation_failed"),
+        ] {
+            let res = app.bearer(Method::POST, &format!("/api/admin/teacher-applications/{id}/reject"), &admin)
+                .json(&json!({"reason": reason})).send().await.unwrap();
+            assert_eq!(error_code(res, status).await, code, "{id} {reason:?}");
+        }
+        for path in ["/api/notifications/nope/read", &format!("/api/notifications/{unknown}/read")] {
+            let res = app.bearer(Method::POST, path, &student).send().await.unwrap();
+            assert_eq!(error_code(res, 404).await, "not_found", "{path}");
+        }
+        for path in ["/api/me/sessions/nope", &format!("/api/me/sessions/{unknown}")] {
+            let res = app.bearer(Method::DELETE, path, &student).send().await.unwrap();
+            assert_eq!(error_code(res, 404).await, "not_found", "{path}");
+        }
         // Not one of the documented values; an empty one neither (only an absent status is the
         // default).
         for query in ["status=maybe", "status=", "status=PENDING"] {

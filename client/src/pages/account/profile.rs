@@ -10,7 +10,7 @@ use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::forms::{Field, FormSpec, FormState, DISPLAY_NAME, LOCALE, TIME_ZONE};
 use crate::hooks::{use_submit, Submission};
-use crate::i18n::{self, Locale};
+use crate::i18n::{self, Locale, LocaleExt};
 
 const FORM: FormSpec = FormSpec {
     id: "profile-form",
@@ -27,7 +27,7 @@ pub struct ProfileSectionProps {
 pub fn profile_changes(me: &Me, form: &FormState) -> UpdateProfileRequest {
     let name = form.value(Field::DisplayName).trim();
     let zone = form.value(Field::TimeZone).trim();
-    let locale = Locale::from_tag(form.value(Field::Locale)).map(Into::into);
+    let locale = Locale::from_tag(form.value(Field::Locale));
     UpdateProfileRequest {
         display_name: (name != me.display_name).then(|| name.to_owned()),
         locale: locale.filter(|l| *l != me.locale),
@@ -61,7 +61,7 @@ pub fn profile_section(props: &ProfileSectionProps) -> Html {
         Submission::Send(async move {
             let me = api::update_profile(&changes).await?;
             if changes.locale.is_some() {
-                set_locale.emit(me.locale.into());
+                set_locale.emit(me.locale);
             }
             auth.signed_in(me);
             Ok(())

@@ -1,6 +1,7 @@
 //! The browsers and devices signed in to the account, this one marked, each with a way to end it.
 
 use shared::api::accounts::SessionInfo;
+use shared::domain::SessionId;
 use yew::prelude::*;
 
 use super::Section;
@@ -26,7 +27,7 @@ pub fn sessions_section() -> Html {
     let auth = use_auth();
     let state = use_state_eq(|| Sessions::Loading);
     // The session whose revoke is in flight, and the last revoke's error.
-    let revoking = use_state_eq(|| None::<String>);
+    let revoking = use_state_eq(|| None::<SessionId>);
     let revoke_error = use_state_eq(|| None::<ClientError>);
 
     let load = {
@@ -101,7 +102,7 @@ pub fn sessions_section() -> Html {
         Sessions::Loaded(list) => html! {
             <ul class="session-list" role="list">
                 { for list.iter().map(|session| {
-                    let busy = revoking.as_deref() == Some(session.id.as_str());
+                    let busy = revoking.as_ref() == Some(&session.id);
                     let onclick = {
                         let revoke = revoke.clone();
                         let session = session.clone();
@@ -115,7 +116,7 @@ pub fn sessions_section() -> Html {
                     let seen = texts.account.session_last_active
                         .replace("{when}", &format_datetime(&session.last_seen_at, locale));
                     html! {
-                        <li key={session.id.clone()} class="session" data-testid="session-item"
+                        <li key={session.id.to_string()} class="session" data-testid="session-item"
                             data-current={session.current.to_string()}>
                             <span class="session__icon"><DeviceIcon /></span>
                             <div class="session__about">

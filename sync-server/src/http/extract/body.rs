@@ -43,6 +43,13 @@ where
 #[from_request(via(axum::extract::Path), rejection(Error))]
 pub struct Path<T>(pub T);
 
+/// Reads an id from a path: one that is not an id names nothing, so it is the same 404 (with
+/// `missing` as the message) as an id that names nothing.
+pub fn path_id<T: std::str::FromStr>(text: &str, missing: &str) -> Result<T, Error> {
+    text.parse()
+        .map_err(|_| Error::NotFound(missing.to_owned()))
+}
+
 /// A query string; one that does not parse → 400.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(Error))]

@@ -121,7 +121,7 @@ fn check_role(role: Role, roles: &[Role]) -> Result<(), Error> {
 /// such course, 404 `not_found`). Its own teacher, while still a teacher, and any admin may; anyone
 /// else gets 403 `forbidden`. Authoring handlers call it after loading the course's teacher id.
 pub fn require_course_owner(user: &CurrentUser, course_teacher: Option<&str>) -> Result<(), Error> {
-    check_course_owner(user.id(), user.role(), course_teacher)
+    check_course_owner(user.id().as_str(), user.role(), course_teacher)
 }
 
 fn check_course_owner(

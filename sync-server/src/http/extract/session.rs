@@ -9,6 +9,7 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use shared::api::accounts::Role;
+use shared::domain::UserId;
 
 use crate::error::Error;
 use crate::http::AppState;
@@ -53,7 +54,7 @@ impl CurrentUser {
     }
 
     /// The user's id (what ownership checks compare).
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &UserId {
         &self.0.user.id
     }
 

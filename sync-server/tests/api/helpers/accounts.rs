@@ -162,10 +162,10 @@ impl TestApp {
     }
 
     /// How many rows `sql` (a `SELECT COUNT(*) … WHERE … = $1`) counts for `arg`.
-    pub async fn count(&self, sql: &str, arg: &str) -> i64 {
+    pub async fn count(&self, sql: &str, arg: impl AsRef<str>) -> i64 {
         let db: &Db = &self.db;
         crate::on_db!(db, pool => {
-            sqlx::query_scalar(sql).bind(arg).fetch_one(pool).await.expect("count")
+            sqlx::query_scalar(sql).bind(arg.as_ref()).fetch_one(pool).await.expect("count")
         })
     }
 }
