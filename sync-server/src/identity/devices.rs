@@ -40,11 +40,11 @@ pub async fn known(db: &Db, device_token: &str, email_key: &str) -> Result<Optio
 }
 
 /// The most devices remembered per account: API clients that keep no cookies sign in as a new
-/// device each time, and must not grow the table without end.
+/// device each time, and must not grow the table without end. Enforced by the hourly
+/// housekeeping (`purge_expired`), so a sign-in costs one INSERT, not an INSERT and a DELETE.
 pub const MAX_PER_ACCOUNT: i64 = 20;
 
-/// Remembers a new device for `user_id` (forgetting the least recently used beyond
-/// `MAX_PER_ACCOUNT`); returns the token for its cookie (shown once).
+/// Remembers a new device for `user_id`; returns the token for its cookie (shown once).
 pub async fn remember(tx: &mut Tx, user_id: &UserId) -> Result<String> {
     let (device_token, hash) = token::generate();
     let now = Utc::now();
@@ -57,16 +57,6 @@ pub async fn remember(tx: &mut Tx, user_id: &UserId) -> Result<String> {
         .bind(user_id)
         .bind(now)
         .bind(now + LIFETIME)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        sqlx::query(
-            "DELETE FROM known_devices WHERE user_id = $1 AND token_hash NOT IN \
-                 (SELECT token_hash FROM known_devices WHERE user_id = $1 \
-                  ORDER BY last_used_at DESC, created_at DESC LIMIT $2)",
-        )
-        .bind(user_id)
-        .bind(MAX_PER_ACCOUNT)
         .execute(conn)
         .await?
         .rows_affected()
@@ -106,11 +96,25 @@ pub async fn forget_all(tx: &mut Tx, user_id: &UserId) -> Result<()> {
 /// Deletes every expired device (the hourly housekeeping). Returns how many went.
 pub async fn purge_expired(db: &Db) -> Result<u64> {
     let deleted = on_pool!(db, pool => {
-        sqlx::query("DELETE FROM known_devices WHERE expires_at <= $1")
+        let expired = sqlx::query("DELETE FROM known_devices WHERE expires_at <= $1")
             .bind(Utc::now())
             .execute(pool)
             .await?
-            .rows_affected()
+            .rows_affected();
+        // Beyond MAX_PER_ACCOUNT, the least recently used of each account go.
+        let surplus = sqlx::query(
+            "DELETE FROM known_devices WHERE token_hash IN \
+                 (SELECT token_hash FROM \
+                     (SELECT token_hash, ROW_NUMBER() OVER \
+                          (PARTITION BY user_id ORDER BY last_used_at DESC, created_at DESC) AS n \
+                      FROM known_devices) ranked \
+                  WHERE n > $1)",
+        )
+        .bind(MAX_PER_ACCOUNT)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        expired + surplus
     });
     Ok(deleted)
 }

@@ -840,3 +840,20 @@ both_backends!(
         assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email_key = $1", "kate@example.com").await, 1);
     }
 );
+
+both_backends!(
+    async fn housekeeping_keeps_the_twenty_most_recent_devices_of_an_account(backend) {
+        let app = TestApp::spawn(backend).await;
+        let id = app.insert_user("many.devices@example.com", Role::Student).await;
+        let user = shared::domain::UserId::parse(&id).unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        for _ in 0..25 {
+            sync_server::identity::devices::remember(&mut tx, &user).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let count = "SELECT COUNT(*) FROM known_devices WHERE user_id = $1";
+        assert_eq!(app.count(count, &id).await, 25, "a sign-in only inserts");
+        assert_eq!(sync_server::identity::devices::purge_expired(&app.db).await.unwrap(), 5);
+        assert_eq!(app.count(count, &id).await, 20);
+    }
+);
