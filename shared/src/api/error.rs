@@ -73,6 +73,28 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The HTTP status every error with this code is sent with (one status per code, so the
+    /// server derives its status from the code and the two can never disagree).
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::BadRequest
+            | Self::ValidationFailed
+            | Self::WrongPassword
+            | Self::InvalidToken => 400,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::Csrf | Self::EmailNotVerified => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::Conflict => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::RateLimited => 429,
+            Self::Internal | Self::Unknown => 500,
+            Self::UpstreamFailed => 502,
+            Self::Unavailable => 503,
+        }
+    }
+
     /// The wire string, e.g. `"validation_failed"` (`"unknown"` for `Unknown`).
     pub const fn as_str(self) -> &'static str {
         match self {
