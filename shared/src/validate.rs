@@ -328,6 +328,181 @@ pub fn rejection_reason(input: &str) -> Result<String, Invalid> {
     multi_line(input, REASON_MIN_CHARS, REASON_MAX_CHARS)
 }
 
+/// Course title: 3 to 120 characters, one line.
+pub const COURSE_TITLE_MIN_CHARS: usize = 3;
+pub const COURSE_TITLE_MAX_CHARS: usize = 120;
+/// Course subtitle: up to 200 characters, one line (may be empty).
+pub const COURSE_SUBTITLE_MAX_CHARS: usize = 200;
+/// Course description, Markdown: up to 20,000 characters (may be empty).
+pub const COURSE_DESCRIPTION_MAX_CHARS: usize = 20_000;
+/// Module title: 1 to 120 characters, one line.
+pub const MODULE_TITLE_MAX_CHARS: usize = 120;
+/// Lesson title: 1 to 200 characters, one line.
+pub const LESSON_TITLE_MAX_CHARS: usize = 200;
+/// Lesson body, Markdown: up to 200,000 characters (may be empty while drafting).
+pub const LESSON_BODY_MAX_CHARS: usize = 200_000;
+/// A lesson's estimated minutes: 1 to 600.
+pub const LESSON_MINUTES_MAX: u32 = 600;
+/// Largest price, in minor units (1,000,000.00).
+pub const PRICE_MAX_MINOR: u32 = 100_000_000;
+/// The currencies a price may be in.
+pub const CURRENCIES: &[&str] = &["USD", "EUR", "GBP", "RUB"];
+/// Category slug: 2 to 40 of `a-z 0-9 -`.
+pub const CATEGORY_SLUG_MAX_CHARS: usize = 40;
+/// Category name (each language): 1 to 60 characters, one line.
+pub const CATEGORY_NAME_MAX_CHARS: usize = 60;
+/// Review text: up to 4,000 characters (may be empty).
+pub const REVIEW_MAX_CHARS: usize = 4_000;
+/// Teacher's reply to a review: 1 to 4,000 characters.
+pub const REPLY_MAX_CHARS: usize = 4_000;
+/// Search query: 1 to 200 characters.
+pub const SEARCH_QUERY_MAX_CHARS: usize = 200;
+
+/// Whether `input` is empty after trimming (optional texts may be).
+fn blank(input: &str) -> bool {
+    input.trim().is_empty()
+}
+
+/// A course title. Returns it trimmed.
+pub fn course_title(input: &str) -> Result<String, Invalid> {
+    single_line(input, COURSE_TITLE_MIN_CHARS, COURSE_TITLE_MAX_CHARS)
+}
+
+/// A course subtitle, possibly empty. Returns it trimmed.
+pub fn course_subtitle(input: &str) -> Result<String, Invalid> {
+    if blank(input) {
+        return Ok(String::new());
+    }
+    single_line(input, 1, COURSE_SUBTITLE_MAX_CHARS)
+}
+
+/// A course description (Markdown), possibly empty. Returns it trimmed.
+pub fn course_description(input: &str) -> Result<String, Invalid> {
+    if blank(input) {
+        return Ok(String::new());
+    }
+    multi_line(input, 1, COURSE_DESCRIPTION_MAX_CHARS)
+}
+
+/// A module title. Returns it trimmed.
+pub fn module_title(input: &str) -> Result<String, Invalid> {
+    single_line(input, 1, MODULE_TITLE_MAX_CHARS)
+}
+
+/// A lesson title. Returns it trimmed.
+pub fn lesson_title(input: &str) -> Result<String, Invalid> {
+    single_line(input, 1, LESSON_TITLE_MAX_CHARS)
+}
+
+/// A lesson body (Markdown), possibly empty. Kept as written except for trailing space.
+pub fn lesson_body(input: &str) -> Result<String, Invalid> {
+    if blank(input) {
+        return Ok(String::new());
+    }
+    let body = input.trim_end();
+    if body.chars().count() > LESSON_BODY_MAX_CHARS {
+        return Err(Invalid::TooLong {
+            max: LESSON_BODY_MAX_CHARS,
+        });
+    }
+    if body
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Invalid::ControlCharacters);
+    }
+    Ok(body.to_owned())
+}
+
+/// A lesson's estimated minutes, 1 to `LESSON_MINUTES_MAX`.
+pub fn lesson_minutes(minutes: u32) -> Result<u32, Invalid> {
+    if (1..=LESSON_MINUTES_MAX).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(Invalid::OutOfRange {
+            min: 1,
+            max: LESSON_MINUTES_MAX,
+        })
+    }
+}
+
+/// A lesson's video address: an `https://` link (videos are embedded in https pages).
+pub fn video_url(input: &str) -> Result<String, Invalid> {
+    let link = link(input)?;
+    if !link.to_ascii_lowercase().starts_with("https://") {
+        return Err(Invalid::NotLink);
+    }
+    Ok(link)
+}
+
+/// A price's amount in minor units, 1 to `PRICE_MAX_MINOR` (a free course has no price).
+pub fn price_amount(amount_minor: u32) -> Result<u32, Invalid> {
+    if (1..=PRICE_MAX_MINOR).contains(&amount_minor) {
+        Ok(amount_minor)
+    } else {
+        Err(Invalid::OutOfRange {
+            min: 1,
+            max: PRICE_MAX_MINOR,
+        })
+    }
+}
+
+/// A price's currency: one of `CURRENCIES` (upper case). Returns it.
+pub fn currency(input: &str) -> Result<String, Invalid> {
+    let code = input.trim();
+    if CURRENCIES.contains(&code) {
+        Ok(code.to_owned())
+    } else {
+        Err(Invalid::NotOneOf {
+            allowed: CURRENCIES.iter().map(|c| (*c).to_owned()).collect(),
+        })
+    }
+}
+
+/// A slug (category): 2 to 40 of `a-z 0-9 -`, not starting or ending with `-`.
+pub fn category_slug(input: &str) -> Result<String, Invalid> {
+    let slug = length(input, 2, CATEGORY_SLUG_MAX_CHARS)?;
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if !slug.chars().all(allowed) || slug.starts_with('-') || slug.ends_with('-') {
+        return Err(Invalid::NotOneOf {
+            allowed: vec!["a-z".into(), "0-9".into(), "-".into()],
+        });
+    }
+    Ok(slug.to_owned())
+}
+
+/// A category's name in one language. Returns it trimmed.
+pub fn category_name(input: &str) -> Result<String, Invalid> {
+    single_line(input, 1, CATEGORY_NAME_MAX_CHARS)
+}
+
+/// A review's stars, 1 to 5.
+pub fn stars(stars: u8) -> Result<u8, Invalid> {
+    if (1..=5).contains(&stars) {
+        Ok(stars)
+    } else {
+        Err(Invalid::OutOfRange { min: 1, max: 5 })
+    }
+}
+
+/// A review's text, possibly empty. Returns it trimmed.
+pub fn review_body(input: &str) -> Result<String, Invalid> {
+    if blank(input) {
+        return Ok(String::new());
+    }
+    multi_line(input, 1, REVIEW_MAX_CHARS)
+}
+
+/// A teacher's reply to a review. Returns it trimmed.
+pub fn reply_body(input: &str) -> Result<String, Invalid> {
+    multi_line(input, 1, REPLY_MAX_CHARS)
+}
+
+/// A search query. Returns it trimmed.
+pub fn search_query(input: &str) -> Result<String, Invalid> {
+    single_line(input, 1, SEARCH_QUERY_MAX_CHARS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,5 +820,59 @@ mod tests {
             assert_eq!(serde_json::to_value(&reason).unwrap(), wire);
             assert_eq!(serde_json::from_value::<Invalid>(wire).unwrap(), reason);
         }
+    }
+
+    #[test]
+    fn course_texts_table() {
+        assert_eq!(course_title("  Rust  "), Ok("Rust".into()));
+        assert_eq!(course_title("ab"), Err(Invalid::TooShort { min: 3 }));
+        assert_eq!(
+            course_title(&"x".repeat(121)),
+            Err(Invalid::TooLong { max: 120 })
+        );
+        assert_eq!(course_title("a\nb c"), Err(Invalid::NotOneLine));
+        assert_eq!(course_subtitle("   "), Ok(String::new()));
+        assert_eq!(course_description(""), Ok(String::new()));
+        assert_eq!(lesson_body("# Hi\n\ntext  \n"), Ok("# Hi\n\ntext".into()));
+        assert_eq!(lesson_body("a\u{0}b"), Err(Invalid::ControlCharacters));
+        assert_eq!(
+            lesson_body(&"x".repeat(LESSON_BODY_MAX_CHARS + 1)),
+            Err(Invalid::TooLong {
+                max: LESSON_BODY_MAX_CHARS
+            })
+        );
+        assert_eq!(
+            lesson_minutes(0),
+            Err(Invalid::OutOfRange { min: 1, max: 600 })
+        );
+        assert_eq!(lesson_minutes(600), Ok(600));
+        assert_eq!(video_url("http://example.com/v"), Err(Invalid::NotLink));
+        assert_eq!(
+            video_url("https://example.com/v"),
+            Ok("https://example.com/v".into())
+        );
+        assert_eq!(stars(0), Err(Invalid::OutOfRange { min: 1, max: 5 }));
+        assert_eq!(stars(5), Ok(5));
+        assert_eq!(review_body(" "), Ok(String::new()));
+        assert_eq!(reply_body(" "), Err(Invalid::Required));
+    }
+
+    #[test]
+    fn prices_and_slugs_table() {
+        assert_eq!(
+            price_amount(0),
+            Err(Invalid::OutOfRange {
+                min: 1,
+                max: PRICE_MAX_MINOR
+            })
+        );
+        assert_eq!(price_amount(1999), Ok(1999));
+        assert_eq!(currency("RUB"), Ok("RUB".into()));
+        assert!(matches!(currency("rub"), Err(Invalid::NotOneOf { .. })));
+        assert_eq!(category_slug("data-science"), Ok("data-science".into()));
+        for bad in ["-x", "x-", "Data", "a b", "ü-x"] {
+            assert!(category_slug(bad).is_err(), "{bad}");
+        }
+        assert_eq!(category_slug("x"), Err(Invalid::TooShort { min: 2 }));
     }
 }

@@ -25,6 +25,25 @@ pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 pub struct Db {
     pool: Pool,
     jobs: Waker,
+    catalog: CatalogGeneration,
+}
+
+/// A counter that grows each time a committed transaction changed what the public catalog shows
+/// (courses, lessons, categories, ratings, enrollment counts). In-process caches of catalog reads
+/// remember the generation they were filled at and are stale once it moved.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogGeneration(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl CatalogGeneration {
+    /// The current generation.
+    pub fn current(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Moves to a new generation: every cached catalog read is stale.
+    pub fn advance(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// The connection pool of whichever backend the config names.
@@ -57,6 +76,8 @@ pub struct Tx {
     pub(crate) conn: TxConn,
     jobs: Waker,
     queued_jobs: bool,
+    catalog: CatalogGeneration,
+    changed_catalog: bool,
 }
 
 /// The open transaction of a `Tx`.
@@ -93,6 +114,8 @@ impl Tx {
             conn,
             jobs,
             queued_jobs,
+            catalog,
+            changed_catalog,
         } = self;
         match conn {
             TxConn::Sqlite(t) => t.commit().await?,
@@ -101,7 +124,16 @@ impl Tx {
         if queued_jobs {
             jobs.wake();
         }
+        if changed_catalog {
+            catalog.advance();
+        }
         Ok(())
+    }
+
+    /// Notes that this transaction changed what the public catalog shows: once it commits, cached
+    /// catalog reads are stale (`Db::catalog_generation`). A rolled-back change stales nothing.
+    pub fn changed_catalog(&mut self) {
+        self.changed_catalog = true;
     }
 
     /// Notes that a job was queued in this transaction (called by `jobs::enqueue`).
@@ -140,6 +172,7 @@ impl Db {
         let db = Self {
             pool,
             jobs: Waker::new(),
+            catalog: CatalogGeneration::default(),
         };
         db.migrate().await.map_err(|source| DbError::Migrate {
             url: url.redacted(),
@@ -166,6 +199,11 @@ impl Db {
         &self.jobs
     }
 
+    /// Advanced when a transaction that changed the public catalog commits.
+    pub fn catalog_generation(&self) -> &CatalogGeneration {
+        &self.catalog
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
@@ -184,6 +222,8 @@ impl Db {
             conn,
             jobs: self.jobs.clone(),
             queued_jobs: false,
+            catalog: self.catalog.clone(),
+            changed_catalog: false,
         })
     }
 

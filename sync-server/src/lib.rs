@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod error;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod identity;
 pub mod jobs;
 pub mod metrics;
 pub mod notify;
+pub mod search;
 pub mod telemetry;
 
 use std::future::Future;
@@ -75,17 +77,17 @@ impl App {
             .await
             .map_err(|e| StartError::Accounts(describe(&e)))?;
         if config.demo_data {
-            let inserted = catalog::demo::load_if_empty(&db)
-                .await
-                .map_err(|e| StartError::DemoData(describe(&e)))?;
-            if inserted > 0 {
-                tracing::info!(inserted, "loaded the demo courses into an empty catalog");
-            }
             let created = identity::demo::create_accounts(&db, &accounts.passwords)
                 .await
                 .map_err(|e| StartError::DemoData(describe(&e)))?;
             if created > 0 {
                 tracing::info!(created, "created the demo accounts");
+            }
+            let inserted = catalog::demo::load_if_empty(&db)
+                .await
+                .map_err(|e| StartError::DemoData(describe(&e)))?;
+            if inserted > 0 {
+                tracing::info!(inserted, "loaded the demo courses into an empty catalog");
             }
         }
         let transport = notify::transport::from_config(config, &db).map_err(StartError::Mail)?;

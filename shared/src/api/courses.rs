@@ -21,7 +21,91 @@ crate::stored_codes! {
     }
 }
 
-/// A course as listed in the catalog.
+crate::stored_codes! {
+    /// Where a course is in its life: only `published` courses are listed, found by search and
+    /// open to enrollment; `archived` ones stay readable by those already enrolled.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CourseStatus {
+        Draft = "draft",
+        Published = "published",
+        Archived = "archived",
+    }
+}
+
+crate::stored_codes! {
+    /// The order of a catalog listing.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CourseSort {
+        /// Most recently published first (the default).
+        Newest = "newest",
+        /// Highest average rating first; courses without reviews last.
+        TopRated = "top_rated",
+        /// Most enrollments first.
+        MostEnrolled = "most_enrolled",
+    }
+}
+
+crate::stored_codes! {
+    /// The price filter of a catalog listing.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum PriceFilter {
+        Free = "free",
+        Paid = "paid",
+    }
+}
+
+/// What a paid course costs. A free course has no price (`null`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Price {
+    /// In the currency's minor unit (cents, kopecks), 1 or more.
+    pub amount_minor: u32,
+    /// ISO 4217 code, one of `validate::CURRENCIES` (`USD`, `EUR`, `RUB`, ...).
+    pub currency: String,
+}
+
+/// A course's ratings: the average is derived from `count` and the sum of stars, always current.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rating {
+    /// Mean stars, 1.0 to 5.0; `null` while there are no reviews.
+    pub average: Option<f32>,
+    /// How many reviews.
+    pub count: u32,
+}
+
+/// The teacher of a course, as learners see them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeacherRef {
+    pub id: crate::domain::UserId,
+    pub display_name: String,
+}
+
+/// A catalog category, with its name in both interface languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Category {
+    pub id: crate::domain::CategoryId,
+    /// URL-safe unique name, e.g. `programming`.
+    pub slug: String,
+    pub name_en: String,
+    pub name_ru: String,
+    /// How many published courses it holds.
+    pub course_count: u32,
+}
+
+/// `POST /api/categories` and `PATCH /api/categories/{id}` body (admins).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryInput {
+    /// 2 to 40 of `a-z 0-9 -`.
+    pub slug: String,
+    pub name_en: String,
+    pub name_ru: String,
+}
+
+/// A course as listed in the catalog (and in "My learning" and a teacher's list).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseSummary {
@@ -33,14 +117,104 @@ pub struct CourseSummary {
     pub subtitle: String,
     pub language: CourseLanguage,
     pub level: CourseLevel,
-    /// Estimated time to finish, in minutes.
+    pub status: CourseStatus,
+    pub category: Option<crate::domain::CategoryId>,
+    /// Path of the cover image (`/media/...`), if it has one.
+    pub cover_url: Option<String>,
+    /// `null` for a free course.
+    pub price: Option<Price>,
+    pub rating: Rating,
+    pub enrollment_count: u32,
+    pub teacher: TeacherRef,
+    /// Estimated time to finish, in minutes: the sum of its lessons' estimates.
     pub estimated_minutes: u32,
     /// How many lessons the course has.
     pub lesson_count: u32,
+    /// When it was first published; `null` for a draft never published.
+    pub published_at: Option<super::Timestamp>,
 }
 
 /// `GET /api/courses` response.
 pub type CoursePage = Page<CourseSummary>;
+
+/// A lesson in a course's syllabus.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonOutline {
+    pub id: crate::domain::LessonId,
+    pub title: String,
+    pub estimated_minutes: u32,
+    /// Whether the lesson has a video.
+    pub has_video: bool,
+}
+
+/// A module in a course's syllabus, its lessons in order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleOutline {
+    pub id: crate::domain::ModuleId,
+    pub title: String,
+    pub lessons: Vec<LessonOutline>,
+}
+
+/// `GET /api/courses/{course}`: the course page, the same for everyone who may see it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CourseDetail {
+    #[serde(flatten)]
+    pub summary: CourseSummary,
+    /// The description, rendered from Markdown and sanitised on the server.
+    pub description_html: String,
+    pub modules: Vec<ModuleOutline>,
+}
+
+/// A neighbouring lesson, for previous / next links.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonRef {
+    pub id: crate::domain::LessonId,
+    pub title: String,
+}
+
+/// `GET /api/courses/{course}/lessons/{lesson}`: a lesson as an enrolled learner (or the
+/// course's teacher, or an admin) reads it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonView {
+    pub id: crate::domain::LessonId,
+    pub course_id: crate::domain::CourseId,
+    pub course_title: String,
+    pub module_id: crate::domain::ModuleId,
+    pub module_title: String,
+    pub title: String,
+    /// Rendered from Markdown and sanitised on the server: safe to insert as HTML.
+    pub html: String,
+    /// An `https://` video address, if the lesson has one.
+    pub video_url: Option<String>,
+    pub estimated_minutes: u32,
+    /// 1-based place of the lesson in the whole course, and the course's lesson count.
+    pub position: u32,
+    pub lesson_count: u32,
+    pub previous: Option<LessonRef>,
+    pub next: Option<LessonRef>,
+}
+
+/// The caller's enrollment in one course (`GET`/`POST /api/courses/{course}/enrollment`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Enrollment {
+    pub course_id: crate::domain::CourseId,
+    /// `null` when the caller is not enrolled.
+    pub enrolled_at: Option<super::Timestamp>,
+}
+
+/// An entry of "My learning" (`GET /api/me/courses`): a course the caller is enrolled in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolledCourse {
+    pub course: CourseSummary,
+    pub enrolled_at: super::Timestamp,
+}
 
 #[cfg(test)]
 mod tests {

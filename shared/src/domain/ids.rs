@@ -155,6 +155,22 @@ uuid_id! {
     /// A background job (`jobs.id`).
     JobId
 }
+uuid_id! {
+    /// A catalog category (`categories.id`).
+    CategoryId
+}
+uuid_id! {
+    /// A module of a course: a titled group of lessons (`course_modules.id`).
+    ModuleId
+}
+uuid_id! {
+    /// A lesson (`lessons.id`).
+    LessonId
+}
+uuid_id! {
+    /// A learner's review of a course (`course_reviews.id`).
+    ReviewId
+}
 
 /// A learner document's id (see DESIGN.md "Sync"): `profile-{user_id}` for a user's profile,
 /// `progress-{user_id}-{course_id}` for their progress in one course. Made from typed ids or by

@@ -10,4 +10,7 @@ mod email;
 pub use email::Email;
 mod ids;
 
-pub use ids::{ApplicationId, CourseId, DocId, JobId, NotAnId, NotificationId, SessionId, UserId};
+pub use ids::{
+    ApplicationId, CategoryId, CourseId, DocId, JobId, LessonId, ModuleId, NotAnId, NotificationId,
+    ReviewId, SessionId, UserId,
+};

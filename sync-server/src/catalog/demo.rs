@@ -134,9 +134,19 @@ pub async fn load_if_empty(db: &Db) -> Result<usize> {
     if super::count_courses(db).await? > 0 {
         return Ok(0);
     }
-    let sql = "INSERT INTO courses (id, slug, title, subtitle, description, language, level, \
-                   estimated_minutes, lesson_count, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+    let teacher: Option<String> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1")
+            .bind(crate::identity::demo::TEACHER_EMAIL)
+            .fetch_optional(pool)
+            .await?
+    });
+    let teacher = teacher.ok_or_else(|| {
+        crate::error::Error::Internal("the demo teacher account does not exist".into())
+    })?;
+    let sql = "INSERT INTO courses (id, slug, teacher_id, title, subtitle, description, language, \
+                   level, estimated_minutes, lesson_count, status, published_at, created_at, \
+                   updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'published', $11, $11, $11) \
                ON CONFLICT (slug) DO NOTHING";
     let now = Utc::now();
     let mut inserted = 0;
@@ -146,6 +156,7 @@ pub async fn load_if_empty(db: &Db) -> Result<usize> {
             let done = sqlx::query(sql)
                 .bind(uuid::Uuid::now_v7().to_string())
                 .bind(course.slug)
+                .bind(&teacher)
                 .bind(course.title)
                 .bind(course.subtitle)
                 .bind(course.description)

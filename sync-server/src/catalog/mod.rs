@@ -7,8 +7,10 @@ pub mod demo;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use shared::api::courses::{CourseLanguage, CourseLevel, CoursePage, CourseSummary};
-use shared::domain::CourseId;
+use shared::api::courses::{
+    CourseLanguage, CourseLevel, CoursePage, CourseStatus, CourseSummary, Price, Rating, TeacherRef,
+};
+use shared::domain::{CategoryId, CourseId, UserId};
 
 use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
@@ -42,16 +44,35 @@ impl Cursor {
     }
 }
 
+/// The columns of `courses` (aliased `c`, joined with its teacher `u`) that make a
+/// `CourseSummary`; every listing selects exactly these.
+pub(crate) const SUMMARY_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, c.language, c.level, \
+    c.status, c.category_id, c.cover_hash, c.price_minor, c.currency, c.rating_count, c.rating_sum, \
+    c.enrollment_count, c.teacher_id, u.display_name AS teacher_name, c.estimated_minutes, \
+    c.lesson_count, c.published_at";
+
+/// A `courses` row as `SUMMARY_COLUMNS` reads it.
 #[derive(sqlx::FromRow)]
-struct CourseRow {
+pub(crate) struct CourseRow {
     id: CourseId,
     slug: String,
     title: String,
     subtitle: String,
     language: String,
     level: String,
+    status: String,
+    category_id: Option<CategoryId>,
+    cover_hash: Option<String>,
+    price_minor: i32,
+    currency: Option<String>,
+    rating_count: i32,
+    rating_sum: i32,
+    enrollment_count: i32,
+    teacher_id: UserId,
+    teacher_name: Option<String>,
     estimated_minutes: i32,
     lesson_count: i32,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl TryFrom<CourseRow> for CourseSummary {
@@ -59,13 +80,35 @@ impl TryFrom<CourseRow> for CourseSummary {
 
     fn try_from(row: CourseRow) -> Result<Self> {
         let corrupt = |what: &str| Error::Internal(format!("course {}: bad {what}", row.id));
+        let count = |value: i32, what: &str| u32::try_from(value).map_err(|_| corrupt(what));
+        let price = match (row.price_minor, row.currency) {
+            (0, _) | (_, None) => None,
+            (amount, Some(currency)) => Some(Price {
+                amount_minor: count(amount, "price_minor")?,
+                currency,
+            }),
+        };
+        let rating_count = count(row.rating_count, "rating_count")?;
         Ok(Self {
             language: CourseLanguage::from_code(&row.language)
                 .ok_or_else(|| corrupt("language"))?,
             level: CourseLevel::from_code(&row.level).ok_or_else(|| corrupt("level"))?,
-            estimated_minutes: u32::try_from(row.estimated_minutes)
-                .map_err(|_| corrupt("estimated_minutes"))?,
-            lesson_count: u32::try_from(row.lesson_count).map_err(|_| corrupt("lesson_count"))?,
+            status: CourseStatus::from_code(&row.status).ok_or_else(|| corrupt("status"))?,
+            category: row.category_id,
+            cover_url: row.cover_hash.map(|hash| format!("/media/{hash}")),
+            price,
+            rating: Rating {
+                average: (rating_count > 0).then(|| row.rating_sum as f32 / rating_count as f32),
+                count: rating_count,
+            },
+            enrollment_count: count(row.enrollment_count, "enrollment_count")?,
+            teacher: TeacherRef {
+                id: row.teacher_id,
+                display_name: row.teacher_name.unwrap_or_default(),
+            },
+            estimated_minutes: count(row.estimated_minutes, "estimated_minutes")?,
+            lesson_count: count(row.lesson_count, "lesson_count")?,
+            published_at: row.published_at.map(Into::into),
             id: row.id,
             slug: row.slug,
             title: row.title,
@@ -74,7 +117,7 @@ impl TryFrom<CourseRow> for CourseSummary {
     }
 }
 
-/// One page of the catalog, oldest course first, at most `limit` courses.
+/// One page of the catalog's published courses, oldest first, at most `limit` courses.
 pub async fn list_courses(db: &Db, limit: u32, cursor: Option<&Cursor>) -> Result<CoursePage> {
     // Every id is greater than the empty string, so the first page needs no second SQL text.
     let after = cursor
@@ -82,10 +125,12 @@ pub async fn list_courses(db: &Db, limit: u32, cursor: Option<&Cursor>) -> Resul
         .unwrap_or_default();
     // One extra row tells whether another page follows.
     let fetch = i64::from(limit) + 1;
-    let sql = "SELECT id, slug, title, subtitle, language, level, estimated_minutes, lesson_count \
-               FROM courses WHERE id > $1 ORDER BY id LIMIT $2";
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM courses c JOIN users u ON u.id = c.teacher_id \
+         WHERE c.status = 'published' AND c.id > $1 ORDER BY c.id LIMIT $2"
+    );
     let mut rows: Vec<CourseRow> = on_pool!(db, pool => {
-        sqlx::query_as(sql).bind(&after).bind(fetch).fetch_all(pool).await?
+        sqlx::query_as(&sql).bind(&after).bind(fetch).fetch_all(pool).await?
     });
 
     let has_more = rows.len() > limit as usize;

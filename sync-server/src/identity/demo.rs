@@ -15,10 +15,13 @@ use crate::error::{Error, Result};
 /// The password of every demo account (10+ characters, not on the common-password list).
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
 
+/// The demo teacher, who owns the demo courses.
+pub const TEACHER_EMAIL: &str = "teacher@demo.local";
+
 /// `(email, display name, role)` of the demo accounts.
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.local", "Demo Admin", Role::Admin),
-    ("teacher@demo.local", "Demo Teacher", Role::Teacher),
+    (TEACHER_EMAIL, "Demo Teacher", Role::Teacher),
     ("student@demo.local", "Demo Student", Role::Student),
 ];
 
