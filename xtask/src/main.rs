@@ -19,6 +19,9 @@ commands:
           API fuzzing against the OpenAPI document (schemathesis, pinned, in a venv in the target
           dir; needs python3 with venv: Debian's python3-venv), browser end-to-end tests
   fuzz    build the server and run only the API fuzz step of `test`
+  e2e [FILE...]
+          build the client and the server and run only the browser end-to-end step of `test`
+          (all of e2e/, or the files named, e.g. `e2e/courses.test.mjs`)
   dist    release build of the client (dist/) and the server (for the Dockerfile and operators)
   bench auth
           sign-in latency under 32 concurrent sign-ins, and the catalog's p99 during that flood
@@ -39,6 +42,11 @@ fn main() -> ExitCode {
             run(cargo().args(["build", "--package", "sync-server"])).and_then(|()| fuzz::api_fuzz())
         }
         Some("bench") => bench(args.get(1).map(String::as_str)),
+        Some("e2e") => tools::ensure().and_then(|tools| {
+            build_client(&tools)?;
+            run(cargo().args(["build", "--package", "sync-server"]))?;
+            e2e(&tools, &args[1..])
+        }),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -224,7 +232,7 @@ fn test() -> Result<(), String> {
     })?;
     step("API fuzz (schemathesis)", &mut fuzz::api_fuzz)?;
     step("browser end-to-end tests (playwright-core)", &mut || {
-        e2e(&tools)
+        e2e(&tools, &[])
     })?;
 
     println!("\nxtask test: every step passed");
@@ -240,8 +248,9 @@ fn test() -> Result<(), String> {
 }
 
 /// Installs the end-to-end suite's npm packages (from its lock file) and runs it with Node's test
-/// runner. The suite starts the server binary itself, so it can also stop it to test offline use.
-fn e2e(tools: &tools::Tools) -> Result<(), String> {
+/// runner (all of `e2e/`, or only `files`). The suite starts the server binary itself, so it can
+/// also stop it to test offline use.
+fn e2e(tools: &tools::Tools, files: &[String]) -> Result<(), String> {
     let dir = root().join("e2e");
     // Installed again whenever the lock file changed since the last install (a copy of it is kept
     // in node_modules), so a new package such as axe-core reaches an old checkout too.
@@ -258,7 +267,12 @@ fn e2e(tools: &tools::Tools) -> Result<(), String> {
     let server = target_dir().join("debug").join("sync-server");
     run(tools
         .with_path(&mut Command::new("node"))
-        .args(["--test", "--test-concurrency=1", "e2e/"])
+        .args(["--test", "--test-concurrency=1"])
+        .args(if files.is_empty() {
+            vec!["e2e/".to_owned()]
+        } else {
+            files.to_vec()
+        })
         .env("EDU_E2E_SERVER_BIN", server)
         .env("EDU_E2E_STATIC_DIR", root().join("dist"))
         .env("EDU_E2E_CHROMIUM", tools::CHROMIUM))
