@@ -3,6 +3,7 @@
 //! Owns the catalog's SQL and its pagination cursor. Knows nothing of HTTP: callers get domain values
 //! and `Error`s, and decide how to present them.
 
+pub mod authoring;
 pub mod demo;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
