@@ -196,7 +196,7 @@ pub struct MarkdownPreview {
 pub struct MediaItem {
     /// SHA-256 of the bytes, lowercase hex: the name `PATCH` takes as a cover.
     pub hash: String,
-    /// Where it is served (`/media/{hash}.{ext}`), for Markdown `![](...)` and `<img>`.
+    /// Where it is served (`/media/{hash}`), for Markdown `![](...)` and `<img>`.
     pub url: String,
     /// `image/png`, `image/jpeg`, `image/webp` or `image/gif`, read from the bytes.
     pub content_type: String,
