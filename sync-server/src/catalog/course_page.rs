@@ -55,7 +55,9 @@ impl CourseHead {
     pub fn is_managed_by(&self, viewer: Viewer<'_>) -> bool {
         match viewer {
             Viewer::Anonymous => false,
-            Viewer::User { role, .. } if role == Role::Admin => true,
+            Viewer::User {
+                role: Role::Admin, ..
+            } => true,
             Viewer::User { id, role } => role == Role::Teacher && *id == self.teacher_id,
         }
     }
