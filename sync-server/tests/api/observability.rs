@@ -89,7 +89,10 @@ database_free!(
             .iter()
             .filter_map(|p| p["name"].as_str())
             .collect();
-        assert_eq!(params, ["limit", "cursor"]);
+        assert_eq!(
+            params,
+            ["limit", "cursor", "sort", "category", "level", "language", "price"]
+        );
         assert!(doc["components"]["schemas"]["CourseSummary"].is_object(), "{doc}");
         assert!(doc["paths"]["/readyz"]["get"].is_object());
         // Not part of the public API: served on EDU_METRICS_BIND only.
