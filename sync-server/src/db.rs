@@ -542,13 +542,11 @@ mod tests {
     async fn a_dropped_transaction_writes_nothing_and_a_committed_one_writes_all() {
         let db = memory_db().await;
         let count = |db: Db| async move {
-            on_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM courses").fetch_one(pool).await)
+            on_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM categories").fetch_one(pool).await)
                 .expect("count")
         };
-        let insert =
-            "INSERT INTO courses (id, slug, title, subtitle, description, language, level, \
-                      estimated_minutes, lesson_count, created_at, updated_at) \
-                      VALUES ($1, $1, 't', 's', 'd', 'en', 'beginner', 1, 1, $2, $2)";
+        let insert = "INSERT INTO categories (id, slug, name_en, name_ru, created_at) \
+                      VALUES ($1, $1, 'n', 'н', $2)";
         let now = chrono::Utc::now();
 
         let mut tx = db.begin().await.expect("begin");
