@@ -46,6 +46,12 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    /// The media directory (EDU_MEDIA_DIR) cannot be created or opened.
+    #[error("EDU_MEDIA_DIR: cannot use {}: {source}", dir.display())]
+    Media {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -91,8 +97,14 @@ impl App {
             }
         }
         let transport = notify::transport::from_config(config, &db).map_err(StartError::Mail)?;
+        let media = content::media::LocalMediaDir::open(&config.media.dir)
+            .await
+            .map_err(|source| StartError::Media {
+                dir: config.media.dir.clone(),
+                source,
+            })?;
         Ok(Self {
-            state: http::AppState::new(db, config, accounts),
+            state: http::AppState::new(db, config, accounts, Arc::new(media)),
             transport,
             worker_options: jobs::WorkerOptions::default(),
             job_handlers: Vec::new(),
@@ -127,6 +139,11 @@ impl App {
     /// The database this app uses (tests close it to see readiness fail).
     pub fn db(&self) -> &Db {
         &self.state.db
+    }
+
+    /// Where uploaded images are kept.
+    pub fn media(&self) -> &Arc<dyn content::media::MediaStore> {
+        &self.state.media
     }
 
     /// The identity services (tests and the benchmark create accounts through them).

@@ -13,11 +13,13 @@ use crate::helpers::{Options, Role, TestApp, DEMO_PASSWORD};
 
 const WHO: [&str; 5] = ["anonymous", "student", "teacher", "other teacher", "admin"];
 
-/// One row: method, path, the body caller `i` (index into `WHO`) sends, the statuses they get.
+/// One row: method, path, the body caller `i` (index into `WHO`) sends (JSON, or raw bytes for
+/// uploads), the statuses they get.
 struct Row {
     method: Method,
     path: String,
     body: Box<dyn Fn(usize) -> Option<Value>>,
+    bytes: Option<Box<dyn Fn(usize) -> Vec<u8>>>,
     expect: [u16; 5],
 }
 
@@ -26,7 +28,20 @@ fn row(method: Method, path: impl Into<String>, expect: [u16; 5]) -> Row {
         method,
         path: path.into(),
         body: Box::new(|_| None),
+        bytes: None,
         expect,
+    }
+}
+
+fn with_bytes(
+    method: Method,
+    path: impl Into<String>,
+    bytes: impl Fn(usize) -> Vec<u8> + 'static,
+    expect: [u16; 5],
+) -> Row {
+    Row {
+        bytes: Some(Box::new(bytes)),
+        ..row(method, path, expect)
     }
 }
 
@@ -40,6 +55,7 @@ fn with_body(
         method,
         path: path.into(),
         body: Box::new(body),
+        bytes: None,
         expect,
     }
 }
@@ -104,6 +120,20 @@ async fn spare_session(app: &TestApp, email: &str) -> String {
     id
 }
 
+/// An image stored the way an upload stores it (a target to read back), by its hash.
+async fn stored_image(app: &TestApp) -> String {
+    let stored = sync_server::content::media::store_image(
+        &app.db,
+        app.media.as_ref(),
+        &crate::media::png_header(64, 64),
+        1024,
+        None,
+    )
+    .await
+    .unwrap();
+    stored.item.hash
+}
+
 both_backends!(
     async fn every_route_answers_each_role_as_the_matrix_says(backend) {
         // The matrix sends each route five times in a row; limits have their own test.
@@ -127,6 +157,7 @@ both_backends!(
         let to_reject = pending_application(&app, "applicant2@example.com").await;
         let admins_spare = spare_session(&app, "admin@demo.local").await;
         let admins_notification = notification_of(&app, "admin@demo.local").await;
+        let cover = stored_image(&app).await;
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
 
@@ -197,6 +228,14 @@ both_backends!(
             row(Method::POST, format!("/api/notifications/{admins_notification}/read"),
                 [401, 404, 404, 404, 204]),
             row(Method::POST, "/api/notifications/read-all", [401, 204, 204, 204, 204]),
+            // Media: teachers and admins upload (each caller their own image), anyone reads.
+            with_bytes(Method::POST, "/api/media",
+                |i| crate::media::png_header(i as u32 + 1, 1), [401, 403, 201, 201, 201]),
+            row(Method::GET, format!("/media/{cover}"), [200; 5]),
+            // The editor's preview.
+            with_body(Method::POST, "/api/content/preview",
+                |_| Some(json!({"markdown": "# Hello\n\n```rust\nfn main() {}\n```"})),
+                [401, 403, 200, 200, 200]),
 
             // Last: these end sessions and accounts.
             with_body(Method::DELETE, "/api/me",
@@ -225,6 +264,9 @@ both_backends!(
                 }
                 if let Some(body) = (row.body)(i) {
                     req = req.json(&body);
+                }
+                if let Some(bytes) = &row.bytes {
+                    req = req.body(bytes(i));
                 }
                 let res = req.send().await.unwrap();
                 let status = res.status().as_u16();

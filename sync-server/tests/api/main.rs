@@ -17,6 +17,7 @@ mod courses;
 mod errors;
 mod health;
 mod jobs;
+mod media;
 mod migrations;
 mod notifications;
 mod observability;
