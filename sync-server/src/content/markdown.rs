@@ -196,7 +196,7 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"<span class="hl-"#), "{html}");
-        assert!(html.contains("hl-keyword"), "{html}");
+        assert!(html.contains("hl-rust"), "{html}");
         assert!(
             html.contains("&lt;b&gt;"),
             "code text stays escaped: {html}"
