@@ -81,6 +81,10 @@ pub enum Error {
     #[error("{0}")]
     UnsupportedMediaType(String),
 
+    /// A body of an accepted type that cannot be used (an image of 40,000×40,000 pixels).
+    #[error("{0}")]
+    UnprocessableContent(String),
+
     /// A dependency (the database) is not available right now.
     #[error("{0}")]
     Unavailable(String),
@@ -127,6 +131,7 @@ impl Error {
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::UnprocessableContent(_) => ErrorCode::UnprocessableContent,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
             Self::Upstream { .. } => ErrorCode::UpstreamFailed,

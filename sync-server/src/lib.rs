@@ -51,6 +51,12 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    /// The media directory (EDU_MEDIA_DIR) cannot be created or opened.
+    #[error("EDU_MEDIA_DIR: cannot use {}: {source}", dir.display())]
+    Media {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -103,8 +109,14 @@ impl App {
                 .map_err(|e| StartError::Client(e.to_string()))?
                 .map_err(|e| StartError::Client(e.to_string()))?;
         tracing::info!(files = client.len(), "loaded the web client into memory");
+        let media = content::media::LocalMediaDir::open(&config.media.dir)
+            .await
+            .map_err(|source| StartError::Media {
+                dir: config.media.dir.clone(),
+                source,
+            })?;
         Ok(Self {
-            state: http::AppState::new(db, config, accounts, Arc::new(client)),
+            state: http::AppState::new(db, config, accounts, Arc::new(client), Arc::new(media)),
             transport,
             worker_options: jobs::WorkerOptions::default(),
             job_handlers: Vec::new(),
@@ -139,6 +151,11 @@ impl App {
     /// The database this app uses (tests close it to see readiness fail).
     pub fn db(&self) -> &Db {
         &self.state.db
+    }
+
+    /// Where uploaded images are kept.
+    pub fn media(&self) -> &Arc<dyn content::media::MediaStore> {
+        &self.state.media
     }
 
     /// The identity services (tests and the benchmark create accounts through them).

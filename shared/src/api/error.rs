@@ -61,6 +61,9 @@ pub enum ErrorCode {
     MethodNotAllowed,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// The body is of an accepted type but cannot be used as it is (an image too large in pixels,
+    /// or one whose header cannot be read).
+    UnprocessableContent,
     /// A dependency of the server (the database) is not available right now.
     Unavailable,
     /// Our fault; the cause is in the server's log under the request id.
@@ -91,6 +94,7 @@ impl ErrorCode {
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
+            Self::UnprocessableContent => 422,
             Self::RateLimited => 429,
             Self::Internal | Self::Unknown => 500,
             Self::UpstreamFailed => 502,
@@ -116,6 +120,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnprocessableContent => "unprocessable_content",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::UpstreamFailed => "upstream_failed",
@@ -207,6 +212,7 @@ mod tests {
             ErrorCode::MethodNotAllowed,
             ErrorCode::PayloadTooLarge,
             ErrorCode::UnsupportedMediaType,
+            ErrorCode::UnprocessableContent,
             ErrorCode::Unavailable,
             ErrorCode::Internal,
             ErrorCode::UpstreamFailed,

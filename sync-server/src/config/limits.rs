@@ -32,20 +32,29 @@ impl Default for Limits {
 }
 
 /// Largest request body, in bytes, per group of routes; a larger one is answered 413 before a
-/// handler runs. The sync routes (binary Automerge messages) will get their own, larger, limit.
+/// handler runs. Media uploads are held to `EDU_MEDIA_MAX_BYTES` (`config::MediaConfig`); the sync
+/// routes (binary Automerge messages) will get their own, larger, limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
     /// The JSON API (`/api/…` except sync): forms and small documents.
     pub json: usize,
+    /// JSON that carries a lesson's Markdown (the editor's preview): a whole lesson body.
+    pub content: usize,
 }
 
 /// The JSON API's default body limit: far above any form, far below what a flood needs.
 pub const DEFAULT_JSON_BODY_BYTES: usize = 64 * 1024;
 
+/// Room for a lesson body of `LESSON_BODY_MAX_CHARS` characters of up to 4 bytes of UTF-8 each,
+/// plus the JSON around it and its escapes (about 864 KiB).
+pub const DEFAULT_CONTENT_BODY_BYTES: usize =
+    shared::validate::LESSON_BODY_MAX_CHARS * 4 + DEFAULT_JSON_BODY_BYTES;
+
 impl Default for BodyLimits {
     fn default() -> Self {
         Self {
             json: DEFAULT_JSON_BODY_BYTES,
+            content: DEFAULT_CONTENT_BODY_BYTES,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The server's configuration: every `EDU_*` environment variable, read once at start and validated,
-//! one section per concern (`database`, `http`, `mail`, `log`, `limits`).
+//! one section per concern (`database`, `http`, `mail`, `log`, `media`, `limits`).
 //!
 //! Owns parsing and the error line an operator sees for a bad value. Nothing else in the server reads
 //! the environment; the parsed `Config` is passed down explicitly. Room is left for the AI providers
@@ -11,12 +11,16 @@ mod http;
 mod limits;
 mod log;
 mod mail;
+mod media;
 
 pub use database::{Backend, DatabaseConfig, DatabaseUrl, DEFAULT_DATABASE_URL};
 pub use http::{HttpConfig, PublicUrl, DEFAULT_BIND, DEFAULT_STATIC_DIR};
-pub use limits::{BodyLimits, Limits, RateLimits, DEFAULT_JSON_BODY_BYTES};
+pub use limits::{
+    BodyLimits, Limits, RateLimits, DEFAULT_CONTENT_BODY_BYTES, DEFAULT_JSON_BODY_BYTES,
+};
 pub use log::{LogConfig, LogFormat, DEFAULT_LOG_FILTER};
 pub use mail::{MailConfig, SmtpUrl, DEFAULT_MAIL_FROM};
+pub use media::{MediaConfig, DEFAULT_MEDIA_DIR, DEFAULT_MEDIA_MAX_BYTES};
 
 /// Everything the server needs to know about its environment.
 #[derive(Debug, Clone)]
@@ -25,6 +29,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub mail: MailConfig,
     pub log: LogConfig,
+    pub media: MediaConfig,
     /// Not read from the environment: tests and benchmarks change them in code.
     pub limits: Limits,
     /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses and create the demo accounts.
@@ -119,11 +124,13 @@ impl Config {
         let demo_data = parse_bool("EDU_DEMO_DATA", vars.get("EDU_DEMO_DATA"))?;
         let dev_mode = parse_bool("EDU_DEV_MODE", vars.get("EDU_DEV_MODE"))?;
         let mail = MailConfig::from_vars(&vars)?;
+        let media = MediaConfig::from_vars(&vars)?;
         Ok(Self {
             database,
             http,
             mail,
             log,
+            media,
             limits: Limits::default(),
             demo_data,
             dev_mode,

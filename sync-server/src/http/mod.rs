@@ -10,6 +10,7 @@ mod auth;
 mod body_limit;
 pub mod client;
 mod conditional;
+mod content;
 mod courses;
 mod csrf;
 mod dev;
@@ -17,6 +18,7 @@ mod enrollments;
 pub mod extract;
 mod health;
 mod me;
+mod media;
 mod metrics;
 mod notifications;
 mod responses;
@@ -39,6 +41,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::catalog::cache::CatalogCache;
 use crate::config::Config;
+use crate::content::media::MediaStore;
 use crate::db::Db;
 use crate::error::Error;
 use crate::identity::Accounts;
@@ -58,6 +61,8 @@ pub struct AppState {
     pub client: Arc<client::ClientFiles>,
     /// Public catalog bodies of the current catalog generation (list, course pages, ...).
     pub catalog_cache: CatalogCache,
+    /// Where uploaded images are kept (`EDU_MEDIA_DIR` today; any `MediaStore` tomorrow).
+    pub media: Arc<dyn MediaStore>,
 }
 
 impl AppState {
@@ -66,6 +71,7 @@ impl AppState {
         config: &Config,
         accounts: Accounts,
         client: Arc<client::ClientFiles>,
+        media: Arc<dyn MediaStore>,
     ) -> Self {
         Self {
             db,
@@ -74,6 +80,7 @@ impl AppState {
             accounts,
             client,
             catalog_cache: CatalogCache::default(),
+            media,
         }
     }
 }
@@ -101,6 +108,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                             `edu_session` cookie (`__Host-edu_session` when \
                                             served over https) or `Authorization: Bearer`."),
         (name = "teaching", description = "Applying to teach"),
+        (name = "media", description = "Images of courses and lessons: uploaded by teachers, \
+                                         served to anyone under the hash of their bytes"),
         (name = "admin", description = "Administration: deciding teacher applications"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
         (name = "operations", description = "Health and readiness (metrics are served on \
@@ -112,41 +121,73 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 )]
 struct ApiDoc;
 
-/// The API routes with their OpenAPI description.
-fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(courses::router())
-        .merge(enrollments::router())
-        .merge(reviews::router())
-        .merge(auth::router())
-        .merge(me::router())
-        .merge(teaching::router())
-        .merge(notifications::router())
-        .merge(dev::router())
-        .merge(health::router())
+/// Which body limit a group of API routes is held to.
+#[derive(Debug, Clone, Copy)]
+enum BodySize {
+    /// Forms and small documents: `limits.body.json`.
+    Json,
+    /// JSON carrying a lesson's Markdown: `limits.body.content`.
+    Content,
+    /// Raw image bytes: `EDU_MEDIA_MAX_BYTES`.
+    Media,
 }
 
-/// The API's routes and their finished OpenAPI document.
-fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (routes, mut openapi) = api().split_for_parts();
+/// The API's routes in groups, each with the body limit it is held to. A path belongs to one
+/// group only (a limited route cannot be merged with another group's methods of the same path).
+fn api_groups() -> Vec<(BodySize, OpenApiRouter<AppState>)> {
+    vec![
+        (
+            BodySize::Json,
+            OpenApiRouter::new()
+                .merge(courses::router())
+                .merge(enrollments::router())
+                .merge(reviews::router())
+                .merge(auth::router())
+                .merge(me::router())
+                .merge(teaching::router())
+                .merge(notifications::router())
+                .merge(dev::router())
+                .merge(health::router()),
+        ),
+        (BodySize::Content, content::router()),
+        (BodySize::Media, media::router()),
+    ]
+}
+
+/// The API's routes, each group bounded by `limit_of` its size, and their finished OpenAPI
+/// document.
+fn api_parts(limit_of: impl Fn(BodySize) -> usize) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut openapi = ApiDoc::openapi();
+    let mut routes = Router::new();
+    for (size, group) in api_groups() {
+        let (group_routes, group_openapi) = group.split_for_parts();
+        openapi.merge(group_openapi);
+        // Each group's 405s are answered after its limit too.
+        routes = routes.merge(body_limit::limit_bodies(
+            group_routes.method_not_allowed_fallback(method_not_allowed),
+            limit_of(size),
+        ));
+    }
     responses::finish(&mut openapi);
     (routes, openapi)
 }
 
 /// The OpenAPI document of this server's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_parts().1
+    // Limits shape the routes, not the document.
+    api_parts(|_| 0).1
 }
 
 /// The whole app: API routes, the client's files for everything else, and the common layers.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api_parts();
+    let limits = state.config.limits.body;
+    let media_limit = state.config.media.max_bytes;
+    let (api, openapi) = api_parts(|size| match size {
+        BodySize::Json => limits.json,
+        BodySize::Content => limits.content,
+        BodySize::Media => media_limit,
+    });
     let openapi = Arc::new(openapi);
-    // The JSON API's bodies are small; its 405s are answered after the limit too.
-    let api = body_limit::limit_bodies(
-        api.method_not_allowed_fallback(method_not_allowed),
-        state.config.limits.body.json,
-    );
 
     let routes = api
         .route(

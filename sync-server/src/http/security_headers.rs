@@ -16,7 +16,8 @@ use axum::response::Response;
 
 /// The policy of every HTML page. Scripts only from this origin (no inline script: the Trunk loader
 /// is `boot.js`), WebAssembly compiled from them; inline styles are allowed because `index.html`
-/// has its loading indicator's `<style>` and Yew sets `style` attributes.
+/// has its loading indicator's `<style>` and Yew sets `style` attributes. Images from this origin
+/// cover the uploaded media lessons show (`/media/{hash}`).
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
      script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; \
@@ -94,6 +95,11 @@ mod tests {
             .to_str()
             .unwrap()
             .contains("script-src 'self' 'wasm-unsafe-eval';"));
+        // Lesson pages show uploaded images from /media/ on this origin.
+        assert!(html[CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("img-src 'self'"));
         assert!(!html.contains_key(STRICT_TRANSPORT_SECURITY));
         assert!(!html.contains_key(CACHE_CONTROL));
 

@@ -13,11 +13,13 @@ use crate::helpers::{Options, Role, TestApp, DEMO_PASSWORD};
 
 const WHO: [&str; 5] = ["anonymous", "student", "teacher", "other teacher", "admin"];
 
-/// One row: method, path, the body caller `i` (index into `WHO`) sends, the statuses they get.
+/// One row: method, path, the body caller `i` (index into `WHO`) sends (JSON, or raw bytes for
+/// uploads), the statuses they get.
 struct Row {
     method: Method,
     path: String,
     body: Box<dyn Fn(usize) -> Option<Value>>,
+    bytes: Option<Box<dyn Fn(usize) -> Vec<u8>>>,
     expect: [u16; 5],
 }
 
@@ -26,7 +28,20 @@ fn row(method: Method, path: impl Into<String>, expect: [u16; 5]) -> Row {
         method,
         path: path.into(),
         body: Box::new(|_| None),
+        bytes: None,
         expect,
+    }
+}
+
+fn with_bytes(
+    method: Method,
+    path: impl Into<String>,
+    bytes: impl Fn(usize) -> Vec<u8> + 'static,
+    expect: [u16; 5],
+) -> Row {
+    Row {
+        bytes: Some(Box::new(bytes)),
+        ..row(method, path, expect)
     }
 }
 
@@ -40,6 +55,7 @@ fn with_body(
         method,
         path: path.into(),
         body: Box::new(body),
+        bytes: None,
         expect,
     }
 }
@@ -104,6 +120,20 @@ async fn spare_session(app: &TestApp, email: &str) -> String {
     id
 }
 
+/// An image stored the way an upload stores it (a target to read back), by its hash.
+async fn stored_image(app: &TestApp) -> String {
+    let stored = sync_server::content::media::store_image(
+        &app.db,
+        app.media.as_ref(),
+        &crate::media::png_header(64, 64),
+        1024,
+        None,
+    )
+    .await
+    .unwrap();
+    stored.item.hash
+}
+
 both_backends!(
     async fn every_route_answers_each_role_as_the_matrix_says(backend) {
         // The matrix sends each route five times in a row; limits have their own test.
@@ -136,6 +166,7 @@ both_backends!(
         app.enroll(&reviewer, &open.slug).await;
         let review: Value = app.put_review(&reviewer, &open.slug, 4, "Good").await.json().await.unwrap();
         let review_id = review["id"].as_str().unwrap().to_owned();
+        let cover = stored_image(&app).await;
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
 
@@ -229,6 +260,14 @@ both_backends!(
                 |_| Some(json!({"body": "Thank you"})), [401, 403, 200, 403, 409]),
             row(Method::DELETE, format!("/api/courses/{}/reviews/mine", open.slug), [401, 204, 404, 204, 204]),
             row(Method::DELETE, format!("/api/courses/{}/enrollment", open.slug), [401, 204, 204, 204, 204]),
+            // Media: teachers and admins upload (each caller their own image), anyone reads.
+            with_bytes(Method::POST, "/api/media",
+                |i| crate::media::png_header(i as u32 + 1, 1), [401, 403, 201, 201, 201]),
+            row(Method::GET, format!("/media/{cover}"), [200; 5]),
+            // The editor's preview.
+            with_body(Method::POST, "/api/content/preview",
+                |_| Some(json!({"markdown": "# Hello\n\n```rust\nfn main() {}\n```"})),
+                [401, 403, 200, 200, 200]),
 
             // Last: these end sessions and accounts.
             with_body(Method::DELETE, "/api/me",
@@ -257,6 +296,9 @@ both_backends!(
                 }
                 if let Some(body) = (row.body)(i) {
                     req = req.json(&body);
+                }
+                if let Some(bytes) = &row.bytes {
+                    req = req.body(bytes(i));
                 }
                 let res = req.send().await.unwrap();
                 let status = res.status().as_u16();

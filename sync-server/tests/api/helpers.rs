@@ -96,6 +96,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own pool (shared handle).
     pub db: Db,
+    /// The app's media store (its directory is `config.media.dir`, inside the test's directory).
+    pub media: Arc<dyn sync_server::content::media::MediaStore>,
     pub config: Config,
     /// Holds the SQLite file and anything `spawn_prepared` put there (e.g. a client build).
     _dir: tempfile::TempDir,
@@ -208,6 +210,11 @@ impl TestApp {
                 dir.path().join(&options.static_dir).display().to_string(),
             ),
             ("EDU_DEMO_DATA", options.demo_data.to_string()),
+            // Uploads stay inside the test's own directory.
+            (
+                "EDU_MEDIA_DIR",
+                dir.path().join("media").display().to_string(),
+            ),
         ]);
         if let Some(smtp_url) = options.smtp_url {
             vars.insert("EDU_SMTP_URL", smtp_url);
@@ -232,6 +239,7 @@ impl TestApp {
             app = app.with_metrics_listener(metrics_listener);
         }
         let db = app.db().clone();
+        let media = app.media().clone();
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(app.run(listener, async {
             let _ = stop.await;
@@ -245,6 +253,7 @@ impl TestApp {
                 .build()
                 .expect("HTTP client"),
             db,
+            media,
             config,
             _dir: dir,
             shutdown: Some(shutdown),

@@ -19,6 +19,7 @@ mod enrollment;
 mod errors;
 mod health;
 mod jobs;
+mod media;
 mod migrations;
 mod notifications;
 mod observability;
