@@ -247,7 +247,10 @@ mod tests {
     fn a_fence_that_closes_the_pre_early_cannot_inject_markup() {
         let html = render("```rust\n</code></pre><script>alert(1)</script>\n```\n");
         assert!(!html.contains("<script"), "{html}");
-        assert!(html.contains("&lt;/code&gt;"), "{html}");
+        // The highlighter may split the text into spans; the tags stay text either way.
+        assert_eq!(html.matches("</code>").count(), 1, "{html}");
+        assert_eq!(html.matches("</pre>").count(), 1, "{html}");
+        assert!(html.contains("&lt;"), "{html}");
     }
 
     #[test]
