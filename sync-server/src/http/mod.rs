@@ -19,6 +19,7 @@ mod metrics;
 mod notifications;
 mod responses;
 mod security_headers;
+mod search;
 mod teaching;
 
 use std::sync::Arc;
@@ -96,6 +97,7 @@ struct ApiDoc;
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(courses::router())
+        .merge(search::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(teaching::router())

@@ -20,6 +20,7 @@ mod jobs;
 mod migrations;
 mod notifications;
 mod observability;
+mod search;
 mod security;
 mod startup;
 mod teaching;
