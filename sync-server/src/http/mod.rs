@@ -18,8 +18,8 @@ mod me;
 mod metrics;
 mod notifications;
 mod responses;
-mod security_headers;
 mod search;
+mod security_headers;
 mod teaching;
 
 use std::sync::Arc;

@@ -60,12 +60,14 @@ async fn search_courses(
         .map_err(|reason| Error::Validation { field: "q", reason })?;
     let language = match params.language.as_deref() {
         None => None,
-        Some(code) => Some(CourseLanguage::from_code(code).ok_or_else(|| Error::Validation {
-            field: "language",
-            reason: Invalid::NotOneOf {
-                allowed: vec!["en".to_owned(), "ru".to_owned()],
-            },
-        })?),
+        Some(code) => Some(
+            CourseLanguage::from_code(code).ok_or_else(|| Error::Validation {
+                field: "language",
+                reason: Invalid::NotOneOf {
+                    allowed: vec!["en".to_owned(), "ru".to_owned()],
+                },
+            })?,
+        ),
     };
     // Parsed here rather than by serde so a bad value gets a message naming the field.
     let requested = match params.limit.as_deref() {

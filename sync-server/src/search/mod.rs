@@ -20,7 +20,7 @@ use shared::api::courses::CourseLanguage;
 use shared::api::search::{HitKind, SearchHit, SearchResults};
 use shared::domain::{CourseId, LessonId};
 
-use crate::db::{on_tx, Db, Pool, Tx};
+use crate::db::{on_tx, Db, Pool, Tx, TxConn};
 use crate::error::{Error, Result};
 
 /// A query stem is replaced by at most this many close stems of the vocabulary.
@@ -57,7 +57,12 @@ struct Document {
     lesson_id: Option<LessonId>,
     title: String,
     body: String,
+    /// The title's stems repeated `TITLE_WEIGHT` times, then the body's: what SQLite indexes.
     terms: String,
+    /// The title's and the body's stems apart: PostgreSQL weighs them with `setweight`, since
+    /// `ts_rank` barely counts repetitions.
+    title_stems: String,
+    body_stems: String,
 }
 
 impl Document {
@@ -68,12 +73,15 @@ impl Document {
             terms.push_str(&title_stems);
             terms.push(' ');
         }
-        terms.push_str(&text::stems(&body));
+        let body_stems = text::stems(&body);
+        terms.push_str(&body_stems);
         Self {
             lesson_id,
             title: title.to_owned(),
             body,
             terms,
+            title_stems,
+            body_stems,
         }
     }
 }
@@ -115,27 +123,41 @@ pub async fn index_course(tx: &mut Tx, course: &CourseId) -> Result<()> {
         vocabulary.extend(document.terms.split(' ').filter(|s| !s.is_empty()));
     }
 
-    let insert = match tx.conn {
-        crate::db::TxConn::Sqlite(_) => {
-            "INSERT INTO search_documents (course_id, lesson_id, language, title, body, terms) \
-             VALUES ($1, $2, $3, $4, $5, $6)"
-        }
-        crate::db::TxConn::Postgres(_) => {
-            "INSERT INTO search_documents (course_id, lesson_id, language, title, body, terms) \
-             VALUES ($1, $2, $3, $4, $5, to_tsvector('simple', $6))"
-        }
-    };
     for document in &documents {
-        on_tx!(tx, conn => sqlx::query(insert)
-            .bind(course)
-            .bind(&document.lesson_id)
-            .bind(&language)
-            .bind(&document.title)
-            .bind(&document.body)
-            .bind(&document.terms)
-            .execute(&mut *conn)
-            .await
-            .map(drop))?;
+        match &mut tx.conn {
+            TxConn::Sqlite(conn) => {
+                sqlx::query(
+                    "INSERT INTO search_documents \
+                         (course_id, lesson_id, language, title, body, terms) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(course)
+                .bind(&document.lesson_id)
+                .bind(&language)
+                .bind(&document.title)
+                .bind(&document.body)
+                .bind(&document.terms)
+                .execute(&mut **conn)
+                .await?;
+            }
+            TxConn::Postgres(conn) => {
+                sqlx::query(
+                    "INSERT INTO search_documents \
+                         (course_id, lesson_id, language, title, body, terms) \
+                     VALUES ($1, $2, $3, $4, $5, \
+                             setweight(to_tsvector('simple', $6), 'A') || to_tsvector('simple', $7))",
+                )
+                .bind(course)
+                .bind(&document.lesson_id)
+                .bind(&language)
+                .bind(&document.title)
+                .bind(&document.body)
+                .bind(&document.title_stems)
+                .bind(&document.body_stems)
+                .execute(&mut **conn)
+                .await?;
+            }
+        }
     }
 
     learn_stems(tx, vocabulary.into_iter().collect()).await
@@ -149,14 +171,14 @@ async fn learn_stems(tx: &mut Tx, mut stems: Vec<&str>) -> Result<()> {
     stems.sort_unstable();
     let list = json(&stems)?;
     let (insert_terms, insert_trigrams) = match tx.conn {
-        crate::db::TxConn::Sqlite(_) => (
+        TxConn::Sqlite(_) => (
             // `WHERE true` lets SQLite tell the upsert's ON from a join's.
             "INSERT INTO search_terms (term) SELECT value FROM json_each($1) WHERE true \
              ON CONFLICT DO NOTHING RETURNING term",
             "INSERT INTO search_term_trigrams (trigram, term) \
              SELECT value ->> 0, value ->> 1 FROM json_each($1) WHERE true ON CONFLICT DO NOTHING",
         ),
-        crate::db::TxConn::Postgres(_) => (
+        TxConn::Postgres(_) => (
             "INSERT INTO search_terms (term) SELECT value FROM jsonb_array_elements_text($1::jsonb) \
              ON CONFLICT DO NOTHING RETURNING term",
             "INSERT INTO search_term_trigrams (trigram, term) \
@@ -261,8 +283,9 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
 
     let matched: HashSet<String> = groups.into_iter().flatten().collect();
     for row in rows {
-        let language = CourseLanguage::from_code(&row.language)
-            .ok_or_else(|| Error::Internal(format!("search document: bad language {}", row.language)))?;
+        let language = CourseLanguage::from_code(&row.language).ok_or_else(|| {
+            Error::Internal(format!("search document: bad language {}", row.language))
+        })?;
         results.hits.push(SearchHit {
             kind: if row.lesson_id.is_some() {
                 HitKind::Lesson
@@ -315,8 +338,7 @@ async fn expand(db: &Db, stems: &[String]) -> Result<Option<Vec<Vec<String>>>> {
         ),
     };
     let list = json(&stems)?;
-    let known: Vec<(String,)> =
-        crate::db::on_pool!(db, pool => sqlx::query_as(known_sql).bind(&list).fetch_all(pool).await?);
+    let known: Vec<(String,)> = crate::db::on_pool!(db, pool => sqlx::query_as(known_sql).bind(&list).fetch_all(pool).await?);
     let known: HashSet<String> = known.into_iter().map(|(term,)| term).collect();
 
     let mut groups = Vec::with_capacity(stems.len());

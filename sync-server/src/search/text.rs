@@ -177,7 +177,10 @@ pub fn snippet(text: &str, matched: &HashSet<String>) -> String {
                 0
             } else {
                 // The first whole word at or after `lead` (not the tail of one cut in two).
-                let cut = text[..lead].chars().next_back().is_some_and(char::is_alphanumeric);
+                let cut = text[..lead]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
                 words(&text[lead..])
                     .nth(usize::from(cut))
                     .map_or(word.start, |w| lead + w.start)
@@ -281,7 +284,10 @@ mod tests {
     fn typos_stay_within_the_allowed_distance_of_the_right_stem() {
         let typo = stem("владенние");
         let right = stem("владения");
-        assert!(distance(&typo, &right) <= typos_allowed(&typo), "{typo} vs {right}");
+        assert!(
+            distance(&typo, &right) <= typos_allowed(&typo),
+            "{typo} vs {right}"
+        );
         let typo = stem("borowing");
         assert!(distance(&typo, "borrow") <= typos_allowed(&typo), "{typo}");
         assert_eq!(typos_allowed("cat"), 0);
@@ -323,7 +329,10 @@ mod tests {
 
     #[test]
     fn snippet_without_a_match_is_the_start_of_the_text() {
-        assert_eq!(snippet("<script>x</script>", &set(&["zzz"])), "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(
+            snippet("<script>x</script>", &set(&["zzz"])),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
         assert_eq!(snippet("", &set(&["a"])), "");
     }
 }

@@ -28,8 +28,14 @@ async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
     assert_eq!(fts.len(), 1, "{fts:?}");
     let (fts_table, fts_sql) = &fts[0];
     assert_eq!(fts_table, "search_documents_fts");
-    assert!(fts_sql.contains("USING fts5 (\n    terms, language,"), "{fts_sql}");
-    assert!(fts_sql.contains("content = 'search_documents'"), "{fts_sql}");
+    assert!(
+        fts_sql.contains("USING fts5 (\n    terms, language,"),
+        "{fts_sql}"
+    );
+    assert!(
+        fts_sql.contains("content = 'search_documents'"),
+        "{fts_sql}"
+    );
     let shadow_prefix = format!("{fts_table}_");
     let is_fts = |table: &str| table == fts_table || table.starts_with(&shadow_prefix);
 
@@ -47,7 +53,12 @@ async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
     // Indexes (primary keys and unique constraints included) and CHECK constraints too.
     let mut sqlite_indexes = sqlite.db.schema_indexes().await.unwrap();
     sqlite_indexes.retain(|(table, _, _, _)| !is_fts(table));
-    sqlite_indexes.push(("search_documents".to_owned(), "terms".to_owned(), false, false));
+    sqlite_indexes.push((
+        "search_documents".to_owned(),
+        "terms".to_owned(),
+        false,
+        false,
+    ));
     sqlite_indexes.sort();
     let postgres_indexes = postgres.db.schema_indexes().await.unwrap();
     let unique_email = ("users".to_owned(), "email_key".to_owned(), true, false);

@@ -78,7 +78,9 @@ async fn course(
 
 async fn reindex(app: &TestApp, course: &CourseId) {
     let mut tx = app.db.begin().await.unwrap();
-    sync_server::search::index_course(&mut tx, course).await.unwrap();
+    sync_server::search::index_course(&mut tx, course)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -122,7 +124,10 @@ async fn library(app: &TestApp) -> Library {
                 "Право владения",
                 "Каждое значение имеет владельца. Правила владения проверяет компилятор.",
             ),
-            ("Заимствование", "Ссылки позволяют заимствовать значение (borrowing)."),
+            (
+                "Заимствование",
+                "Ссылки позволяют заимствовать значение (borrowing).",
+            ),
         ],
     )
     .await;
@@ -131,7 +136,10 @@ async fn library(app: &TestApp) -> Library {
         &teacher,
         ("Secret borrowing draft", "en", "draft"),
         "Not yet published: borrowing secrets.",
-        &[("Hidden borrowing lesson", "Borrowing, but nobody may see it yet.")],
+        &[(
+            "Hidden borrowing lesson",
+            "Borrowing, but nobody may see it yet.",
+        )],
     )
     .await;
     Library {
@@ -331,7 +339,15 @@ async fn sqlite_and_postgres_find_the_same_hits() {
             (course, lesson, hit.snippet.clone())
         };
         let mut per_query = Vec::new();
-        for query in ["borrowing", "borowing", "владенние", "rust", "value", "traits types", "курс"] {
+        for query in [
+            "borrowing",
+            "borowing",
+            "владенние",
+            "rust",
+            "value",
+            "traits types",
+            "курс",
+        ] {
             let mut hits: Vec<_> = search(&app, query).await.iter().map(name).collect();
             hits.sort();
             per_query.push((query, hits));
