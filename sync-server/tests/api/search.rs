@@ -174,7 +174,7 @@ both_backends!(
         let ownership = Some(library.russian_lessons[0].clone());
         for query in ["владение", "владения", "владенние", "ВЛАДЕНИЕМ", "владениэ"] {
             let hits = search(&app, query).await;
-            assert_eq!(lesson_ids(&hits), [ownership.clone()], "{query}: {hits:?}");
+            assert_eq!(lesson_ids(&hits), std::slice::from_ref(&ownership), "{query}: {hits:?}");
             assert_eq!(hits[0].course_id, library.russian);
             assert_eq!(hits[0].kind, HitKind::Lesson);
             assert_eq!(hits[0].title, "Право владения");
