@@ -23,6 +23,7 @@ mod metrics;
 mod notifications;
 mod responses;
 mod reviews;
+mod search;
 mod security_headers;
 mod teaching;
 
@@ -142,6 +143,7 @@ fn api_groups() -> Vec<(BodySize, OpenApiRouter<AppState>)> {
                 .merge(courses::router())
                 .merge(enrollments::router())
                 .merge(reviews::router())
+                .merge(search::router())
                 .merge(auth::router())
                 .merge(me::router())
                 .merge(teaching::router())
