@@ -4,6 +4,7 @@
 //! and `Error`s, and decide how to present them.
 
 pub mod authoring;
+pub mod categories;
 pub mod demo;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
