@@ -464,9 +464,13 @@ both_backends!(
                 continue;
             }
             let body = if path.ends_with("/outline") {
-                // The admin's own edits above moved the version on.
-                let version = draft(&app, &admin, &c).await.version;
-                Some(json!({"version": version, "modules": [{"id": m, "lessons": [l]}]}))
+                // The admin's own edits above added to the outline and moved the version on.
+                let now = draft(&app, &admin, &c).await;
+                let modules: Vec<Value> = now.modules.iter().rev().map(|module| json!({
+                    "id": module.id,
+                    "lessons": module.lessons.iter().rev().map(|l| &l.id).collect::<Vec<_>>(),
+                })).collect();
+                Some(json!({"version": now.version, "modules": modules}))
             } else {
                 body.clone()
             };
