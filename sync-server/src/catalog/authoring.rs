@@ -635,11 +635,7 @@ pub async fn change_status(db: &Db, course: &CourseId, to: CourseStatus) -> Resu
     use CourseStatus::{Archived, Draft, Published};
     match (from, to) {
         (a, b) if a == b => {}
-        (Draft | Archived, Published) => {
-            if lesson_count == 0 {
-                return Err(no_lessons_to_publish());
-            }
-        }
+        (Draft | Archived, Published) if lesson_count == 0 => return Err(no_lessons_to_publish()),
         (Published, Archived) => {}
         (Draft, Archived) => {
             return Err(Error::Conflict(
