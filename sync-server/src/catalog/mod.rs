@@ -6,6 +6,7 @@
 
 pub mod authoring;
 pub mod cache;
+pub mod categories;
 pub mod course_page;
 pub mod demo;
 mod listing;

@@ -36,7 +36,7 @@ impl Default for Limits {
 /// routes (binary Automerge messages) will get their own, larger, limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
-    /// The JSON API (`/api/…` except sync): forms and small documents.
+    /// The JSON API (`/api/…` except sync and authoring): forms and small documents.
     pub json: usize,
     /// JSON that carries a lesson's Markdown (the editor's preview): a whole lesson body.
     pub content: usize,

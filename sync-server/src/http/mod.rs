@@ -7,7 +7,9 @@
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
 
 mod auth;
+mod authoring;
 mod body_limit;
+mod categories;
 pub mod client;
 mod conditional;
 mod content;
@@ -41,7 +43,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::catalog::cache::CatalogCache;
-use crate::config::Config;
+use crate::config::{BodyLimits, Config};
 use crate::content::media::MediaStore;
 use crate::db::Db;
 use crate::error::Error;
@@ -94,7 +96,7 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         title = "EduPlatform API",
         description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
                        `{\"error\": {\"code\", \"message\"}}` with a matching status. Any \
-                       request whose body is over its route's size limit (64 KiB for JSON by default) is refused with 413, and a \
+                       request whose body is over its route's size limit (64 KiB for JSON by default, 1 MiB on authoring routes) is refused with 413, and a \
                        method a path does not offer with 405 (with `Allow`)."
     ),
     tags(
@@ -111,7 +113,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "teaching", description = "Applying to teach"),
         (name = "media", description = "Images of courses and lessons: uploaded by teachers, \
                                          served to anyone under the hash of their bytes"),
-        (name = "admin", description = "Administration: deciding teacher applications"),
+        (name = "authoring", description = "Writing courses: a teacher's own courses, any course \
+                                             for an admin. Bodies may carry a whole lesson here."),
+        (name = "admin", description = "Administration: deciding teacher applications, managing \
+                                         categories"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
         (name = "operations", description = "Health and readiness (metrics are served on \
                                               EDU_METRICS_BIND only)"),
@@ -122,54 +127,36 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 )]
 struct ApiDoc;
 
-/// Which body limit a group of API routes is held to.
-#[derive(Debug, Clone, Copy)]
-enum BodySize {
-    /// Forms and small documents: `limits.body.json`.
-    Json,
-    /// JSON carrying a lesson's Markdown: `limits.body.content`.
-    Content,
-    /// Raw image bytes: `EDU_MEDIA_MAX_BYTES`.
-    Media,
+/// The API routes with their OpenAPI description, each group of routes bounded by its body limit.
+/// Groups are bounded before they are merged, so one path may hold methods of two groups
+/// (`GET /api/courses` is the catalog's, `POST` authoring's).
+fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
+    let json = OpenApiRouter::new()
+        .merge(courses::router())
+        .merge(categories::router())
+        .merge(enrollments::router())
+        .merge(reviews::router())
+        .merge(search::router())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(teaching::router())
+        .merge(notifications::router())
+        .merge(dev::router())
+        .merge(health::router());
+    // JSON that carries a lesson's Markdown: the editor's saves and its preview.
+    let content = authoring::router().merge(content::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(body_limit::limit_group(json, limits.json))
+        .merge(body_limit::limit_group(content, limits.content))
+        .merge(body_limit::limit_group(media::router(), media_limit))
 }
 
-/// The API's routes in groups, each with the body limit it is held to. A path belongs to one
-/// group only (a limited route cannot be merged with another group's methods of the same path).
-fn api_groups() -> Vec<(BodySize, OpenApiRouter<AppState>)> {
-    vec![
-        (
-            BodySize::Json,
-            OpenApiRouter::new()
-                .merge(courses::router())
-                .merge(enrollments::router())
-                .merge(reviews::router())
-                .merge(search::router())
-                .merge(auth::router())
-                .merge(me::router())
-                .merge(teaching::router())
-                .merge(notifications::router())
-                .merge(dev::router())
-                .merge(health::router()),
-        ),
-        (BodySize::Content, content::router()),
-        (BodySize::Media, media::router()),
-    ]
-}
-
-/// The API's routes, each group bounded by `limit_of` its size, and their finished OpenAPI
-/// document.
-fn api_parts(limit_of: impl Fn(BodySize) -> usize) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let mut openapi = ApiDoc::openapi();
-    let mut routes = Router::new();
-    for (size, group) in api_groups() {
-        let (group_routes, group_openapi) = group.split_for_parts();
-        openapi.merge(group_openapi);
-        // Each group's 405s are answered after its limit too.
-        routes = routes.merge(body_limit::limit_bodies(
-            group_routes.method_not_allowed_fallback(method_not_allowed),
-            limit_of(size),
-        ));
-    }
+/// The API's routes and their finished OpenAPI document.
+fn api_parts(
+    limits: BodyLimits,
+    media_limit: usize,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut openapi) = api(limits, media_limit).split_for_parts();
     responses::finish(&mut openapi);
     (routes, openapi)
 }
@@ -177,19 +164,14 @@ fn api_parts(limit_of: impl Fn(BodySize) -> usize) -> (Router<AppState>, utoipa:
 /// The OpenAPI document of this server's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     // Limits shape the routes, not the document.
-    api_parts(|_| 0).1
+    api_parts(BodyLimits::default(), 0).1
 }
 
 /// The whole app: API routes, the client's files for everything else, and the common layers.
 pub fn router(state: AppState) -> Router {
-    let limits = state.config.limits.body;
-    let media_limit = state.config.media.max_bytes;
-    let (api, openapi) = api_parts(|size| match size {
-        BodySize::Json => limits.json,
-        BodySize::Content => limits.content,
-        BodySize::Media => media_limit,
-    });
+    let (api, openapi) = api_parts(state.config.limits.body, state.config.media.max_bytes);
     let openapi = Arc::new(openapi);
+    let api = api.method_not_allowed_fallback(method_not_allowed);
 
     let routes = api
         .route(

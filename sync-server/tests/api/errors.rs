@@ -31,7 +31,7 @@ database_free!(
         let too_big = app.config.limits.body.json + 1;
         // The header alone decides: the server answers before any of the body arrives.
         let head = format!(
-            "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+            "POST /api/auth/sign-in HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
              Content-Length: {too_big}\r\n\r\n"
         );
         let res = app.raw_request(head, Vec::new()).await;
@@ -45,7 +45,7 @@ database_free!(
 database_free!(
     async fn oversized_chunked_body_is_a_413_json_error(backend) {
         let app = TestApp::spawn(backend).await;
-        let head = "POST /api/courses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+        let head = "POST /api/auth/sign-in HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
                     Transfer-Encoding: chunked\r\n\r\n"
             .to_owned();
         let piece = 16 * 1024;
@@ -96,7 +96,7 @@ database_free!(
         let app = TestApp::spawn(backend).await;
         let res = app
             .client
-            .post(app.url("/api/courses"))
+            .post(app.url("/api/notifications"))
             .body(vec![b' '; 1024])
             .send()
             .await

@@ -11,8 +11,10 @@ mod helpers;
 
 mod accounts;
 mod admin_cli;
+mod authoring;
 mod authorization;
 mod catalog;
+mod categories;
 mod client;
 mod courses;
 mod enrollment;
