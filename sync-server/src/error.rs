@@ -64,6 +64,11 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// Well-formed, but the content cannot be used (a course import that is not a valid book, an
+    /// archive entry that escapes its folder); the message names the file at fault.
+    #[error("{0}")]
+    Unprocessable(String),
+
     /// Too many attempts; the caller may retry after `retry_after` seconds.
     #[error("too many attempts; try again in {retry_after} s")]
     RateLimited { retry_after: u64 },
@@ -118,6 +123,7 @@ impl Error {
             Self::WrongPassword => ErrorCode::WrongPassword,
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Unprocessable(_) => ErrorCode::Unprocessable,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,

@@ -56,6 +56,9 @@ pub enum ErrorCode {
     /// A mailed link's token is unknown, used or expired.
     InvalidToken,
     Conflict,
+    /// The request is well-formed but its content cannot be used (an import that is not a valid
+    /// book, an archive entry that escapes its folder); the message says what.
+    Unprocessable,
     /// Too many attempts; see `Retry-After`.
     RateLimited,
     MethodNotAllowed,
@@ -86,6 +89,7 @@ impl ErrorCode {
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
+            Self::Unprocessable => 422,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
@@ -109,6 +113,7 @@ impl ErrorCode {
             Self::WrongPassword => "wrong_password",
             Self::InvalidToken => "invalid_token",
             Self::Conflict => "conflict",
+            Self::Unprocessable => "unprocessable",
             Self::RateLimited => "rate_limited",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
@@ -199,6 +204,7 @@ mod tests {
             ErrorCode::WrongPassword,
             ErrorCode::InvalidToken,
             ErrorCode::Conflict,
+            ErrorCode::Unprocessable,
             ErrorCode::RateLimited,
             ErrorCode::MethodNotAllowed,
             ErrorCode::PayloadTooLarge,

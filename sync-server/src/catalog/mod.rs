@@ -5,6 +5,7 @@
 
 pub mod authoring;
 pub mod demo;
+pub mod import;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
