@@ -4,6 +4,7 @@
 //! and `Error`s, and decide how to present them.
 
 pub mod authoring;
+pub mod categories;
 pub mod demo;
 pub mod import;
 

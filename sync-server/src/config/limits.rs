@@ -35,17 +35,27 @@ impl Default for Limits {
 /// handler runs. The sync routes (binary Automerge messages) will get their own, larger, limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
-    /// The JSON API (`/api/…` except sync): forms and small documents.
+    /// The JSON API (`/api/…` except sync and authoring): forms and small documents.
     pub json: usize,
+    /// Course authoring's JSON (`http::authoring`): a lesson body alone may be
+    /// `validate::LESSON_BODY_MAX_CHARS` characters of up to 4 bytes each.
+    pub authoring: usize,
 }
 
 /// The JSON API's default body limit: far above any form, far below what a flood needs.
 pub const DEFAULT_JSON_BODY_BYTES: usize = 64 * 1024;
 
+/// Course authoring's default body limit: a lesson body of the longest allowed length, every
+/// character 4 bytes of UTF-8 (or a 2-byte JSON escape), with room for the rest of the request.
+pub const DEFAULT_AUTHORING_BODY_BYTES: usize = 1024 * 1024;
+
+const _: () = assert!(DEFAULT_AUTHORING_BODY_BYTES > 4 * shared::validate::LESSON_BODY_MAX_CHARS);
+
 impl Default for BodyLimits {
     fn default() -> Self {
         Self {
             json: DEFAULT_JSON_BODY_BYTES,
+            authoring: DEFAULT_AUTHORING_BODY_BYTES,
         }
     }
 }

@@ -14,7 +14,9 @@ mod mail;
 
 pub use database::{Backend, DatabaseConfig, DatabaseUrl, DEFAULT_DATABASE_URL};
 pub use http::{HttpConfig, PublicUrl, DEFAULT_BIND, DEFAULT_STATIC_DIR};
-pub use limits::{BodyLimits, Limits, RateLimits, DEFAULT_JSON_BODY_BYTES};
+pub use limits::{
+    BodyLimits, Limits, RateLimits, DEFAULT_AUTHORING_BODY_BYTES, DEFAULT_JSON_BODY_BYTES,
+};
 pub use log::{LogConfig, LogFormat, DEFAULT_LOG_FILTER};
 pub use mail::{MailConfig, SmtpUrl, DEFAULT_MAIL_FROM};
 

@@ -1,6 +1,8 @@
-//! Request body limits, a property of a group of routes: `limit_bodies(router, bytes)` bounds every
-//! route of `router` (the JSON API gets `limits.body.json`; the sync routes, binary and larger,
-//! will get their own), and is the only limit those routes have (axum's default one is lifted).
+//! Request body limits, a property of a group of routes: `limit_group(router, bytes)` bounds every
+//! route of `router` (the JSON API gets `limits.body.json`, course authoring `limits.body.authoring`;
+//! the sync routes, binary and larger, will get their own), and is the only limit those routes
+//! have (axum's default one is lifted). Groups are bounded before they are merged, so a path may
+//! hold methods of two groups (`GET /api/courses` is the catalog's, `POST` authoring's).
 //!
 //! Owns the 413 answer, whether the client announces a large Content-Length or streams a chunked
 //! body that grows past the limit. Buffers bodies (the routes read them whole anyway); never
@@ -11,13 +13,13 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::Error;
 
-/// Bounds the bodies of every route of `router` (and its 405 answers) to `limit` bytes. Call it
-/// once per group, after the group's routes and its method-not-allowed fallback are set.
-pub fn limit_bodies<S>(router: Router<S>, limit: usize) -> Router<S>
+/// Bounds the bodies of every route of `router` to `limit` bytes. Call it once per group, after
+/// the group's routes are in and before it is merged with other groups.
+pub fn limit_group<S>(router: OpenApiRouter<S>, limit: usize) -> OpenApiRouter<S>
 where
     S: Clone + Send + Sync + 'static,
 {

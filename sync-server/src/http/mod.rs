@@ -7,7 +7,9 @@
 //! function → respond); rules and SQL live in the domain modules (`catalog`, ...).
 
 mod auth;
+mod authoring;
 mod body_limit;
+mod categories;
 mod client;
 mod courses;
 mod csrf;
@@ -34,7 +36,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::config::Config;
+use crate::config::{BodyLimits, Config};
 use crate::db::Db;
 use crate::error::Error;
 use crate::identity::Accounts;
@@ -71,7 +73,7 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         title = "EduPlatform API",
         description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
                        `{\"error\": {\"code\", \"message\"}}` with a matching status. Any \
-                       request whose body is over its route's size limit (64 KiB for JSON by default) is refused with 413, and a \
+                       request whose body is over its route's size limit (64 KiB for JSON by default, 1 MiB on authoring routes) is refused with 413, and a \
                        method a path does not offer with 405 (with `Allow`)."
     ),
     tags(
@@ -81,7 +83,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                             `edu_session` cookie (`__Host-edu_session` when \
                                             served over https) or `Authorization: Bearer`."),
         (name = "teaching", description = "Applying to teach"),
-        (name = "admin", description = "Administration: deciding teacher applications"),
+        (name = "authoring", description = "Writing courses: a teacher's own courses, any course \
+                                             for an admin. Bodies may be up to 1 MiB here."),
+        (name = "admin", description = "Administration: deciding teacher applications, managing \
+                                         categories"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
         (name = "operations", description = "Health and readiness (metrics are served on \
                                               EDU_METRICS_BIND only)"),
@@ -92,39 +97,42 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 )]
 struct ApiDoc;
 
-/// The API routes with their OpenAPI description.
-fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The API routes with their OpenAPI description, each group of routes bounded by its body limit.
+fn api(limits: BodyLimits) -> OpenApiRouter<AppState> {
+    let json = OpenApiRouter::new()
         .merge(courses::router())
+        .merge(categories::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(teaching::router())
         .merge(notifications::router())
         .merge(dev::router())
-        .merge(health::router())
+        .merge(health::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(body_limit::limit_group(json, limits.json))
+        .merge(body_limit::limit_group(
+            authoring::router(),
+            limits.authoring,
+        ))
 }
 
 /// The API's routes and their finished OpenAPI document.
-fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (routes, mut openapi) = api().split_for_parts();
+fn api_parts(limits: BodyLimits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut openapi) = api(limits).split_for_parts();
     responses::finish(&mut openapi);
     (routes, openapi)
 }
 
 /// The OpenAPI document of this server's API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_parts().1
+    api_parts(BodyLimits::default()).1
 }
 
 /// The whole app: API routes, the client's files for everything else, and the common layers.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api_parts();
+    let (api, openapi) = api_parts(state.config.limits.body);
     let openapi = Arc::new(openapi);
-    // The JSON API's bodies are small; its 405s are answered after the limit too.
-    let api = body_limit::limit_bodies(
-        api.method_not_allowed_fallback(method_not_allowed),
-        state.config.limits.body.json,
-    );
+    let api = api.method_not_allowed_fallback(method_not_allowed);
 
     let routes = api
         .route(

@@ -44,6 +44,7 @@ fn error(description: &str) -> ResponseBuilder {
 /// The shared responses, by component name.
 fn shared_responses() -> Vec<(&'static str, Response)> {
     let limit = crate::config::DEFAULT_JSON_BODY_BYTES;
+    let authoring = crate::config::DEFAULT_AUTHORING_BODY_BYTES;
     vec![
         (
             BAD_BODY,
@@ -58,7 +59,8 @@ fn shared_responses() -> Vec<(&'static str, Response)> {
             PAYLOAD_TOO_LARGE,
             error(&format!(
                 "The body is larger than the route's limit (`payload_too_large`): {limit} bytes \
-                 for JSON bodies unless the server is configured otherwise"
+                 for JSON bodies, {authoring} bytes on `authoring` routes, unless the server is \
+                 configured otherwise"
             ))
             .build(),
         ),

@@ -104,6 +104,88 @@ async fn spare_session(app: &TestApp, email: &str) -> String {
     id
 }
 
+/// A course of `teacher@demo.local` built through the domain (module and lesson ids beside), so
+/// the authoring rows have targets: `lessons` lessons in one module.
+async fn authored_course(
+    app: &TestApp,
+    title: &str,
+    lessons: usize,
+) -> (String, String, Vec<String>) {
+    use sync_server::catalog::authoring::{
+        create_course_with_content, NewCourseContent, NewLessonContent, NewModuleContent,
+    };
+    let teacher: String = crate::on_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT id FROM users WHERE email_key = 'teacher@demo.local'")
+            .fetch_one(pool).await.unwrap()
+    });
+    let content = NewCourseContent {
+        title: title.into(),
+        subtitle: String::new(),
+        description: String::new(),
+        language: shared::api::courses::CourseLanguage::En,
+        level: shared::api::courses::CourseLevel::Beginner,
+        category: None,
+        cover: None,
+        price: None,
+        modules: vec![NewModuleContent {
+            title: "Module".into(),
+            lessons: (0..lessons)
+                .map(|i| NewLessonContent {
+                    title: format!("Lesson {i}"),
+                    body: String::new(),
+                    video_url: None,
+                    estimated_minutes: 5,
+                })
+                .collect(),
+        }],
+        publish: false,
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    let course = create_course_with_content(
+        &mut tx,
+        &shared::domain::UserId::parse(&teacher).unwrap(),
+        &content,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let course = course.to_string();
+    let module: String = crate::on_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT id FROM course_modules WHERE course_id = $1")
+            .bind(&course).fetch_one(pool).await.unwrap()
+    });
+    let lessons: Vec<String> = crate::on_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT id FROM lessons WHERE course_id = $1 ORDER BY position")
+            .bind(&course).fetch_all(pool).await.unwrap()
+    });
+    (course, module, lessons)
+}
+
+/// The current version of a course (the outline row names it).
+async fn course_version(app: &TestApp, course: &str) -> i32 {
+    crate::on_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT version FROM courses WHERE id = $1")
+            .bind(course).fetch_one(pool).await.unwrap()
+    })
+}
+
+/// A category nobody uses (a target to rename and delete).
+async fn spare_category(app: &TestApp, slug: &str) -> String {
+    let mut tx = app.db.begin().await.unwrap();
+    let category = sync_server::catalog::categories::create_category(
+        &mut tx,
+        &shared::api::courses::CategoryInput {
+            slug: slug.into(),
+            name_en: "Spare".into(),
+            name_ru: "Запасная".into(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    category.id.to_string()
+}
+
 both_backends!(
     async fn every_route_answers_each_role_as_the_matrix_says(backend) {
         // The matrix sends each route five times in a row; limits have their own test.
@@ -129,6 +211,14 @@ both_backends!(
         let admins_notification = notification_of(&app, "admin@demo.local").await;
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
+        // Authoring targets, all of teacher@demo.local: one course to edit, one whose module and
+        // lesson get deleted, one to delete; and a spare category.
+        let (course, module, lessons) = authored_course(&app, "Matrix course", 2).await;
+        let (doomed, doomed_module, doomed_lessons) = authored_course(&app, "Doomed parts", 1).await;
+        let (to_delete, _, _) = authored_course(&app, "Deleted course", 0).await;
+        let version = course_version(&app, &course).await;
+        let category = spare_category(&app, "spare").await;
+        let (lesson, other_lesson) = (lessons[0].clone(), lessons[1].clone());
 
         let rows: Vec<Row> = vec![
             // Operations and the catalog: open to all.
@@ -197,6 +287,49 @@ both_backends!(
             row(Method::POST, format!("/api/notifications/{admins_notification}/read"),
                 [401, 404, 404, 404, 204]),
             row(Method::POST, "/api/notifications/read-all", [401, 204, 204, 204, 204]),
+
+            // Authoring: teachers for their own courses, admins for any. Deletes are done by the
+            // teacher first, so the admin finds nothing left (404).
+            with_body(Method::POST, "/api/courses",
+                |_| Some(json!({"title": "A new course", "language": "en", "level": "beginner"})),
+                [401, 403, 201, 201, 201]),
+            row(Method::GET, "/api/teaching/courses", [401, 403, 200, 200, 200]),
+            row(Method::GET, format!("/api/courses/{course}/draft"), [401, 403, 200, 403, 200]),
+            // The outline names the version read before the rows ran: the teacher's reorder lands,
+            // and makes the admin's, sent after it, stale (409).
+            with_body(Method::PUT, format!("/api/courses/{course}/outline"), {
+                let (module, lesson, other_lesson) = (module.clone(), lesson.clone(), other_lesson.clone());
+                move |_| Some(json!({"version": version, "modules": [
+                    {"id": module, "lessons": [other_lesson, lesson]}]}))
+            }, [401, 403, 200, 403, 409]),
+            with_body(Method::PATCH, format!("/api/courses/{course}"),
+                |_| Some(json!({"subtitle": "Edited"})), [401, 403, 200, 403, 200]),
+            with_body(Method::POST, format!("/api/courses/{course}/modules"),
+                |_| Some(json!({"title": "Another module"})), [401, 403, 201, 403, 201]),
+            with_body(Method::PATCH, format!("/api/courses/{course}/modules/{module}"),
+                |_| Some(json!({"title": "Renamed"})), [401, 403, 200, 403, 200]),
+            with_body(Method::POST, format!("/api/courses/{course}/modules/{module}/lessons"),
+                |_| Some(json!({"title": "Another lesson"})), [401, 403, 201, 403, 201]),
+            row(Method::GET, format!("/api/courses/{course}/lessons/{lesson}/draft"),
+                [401, 403, 200, 403, 200]),
+            with_body(Method::PATCH, format!("/api/courses/{course}/lessons/{lesson}/draft"),
+                |_| Some(json!({"body": "Edited"})), [401, 403, 200, 403, 200]),
+            with_body(Method::PUT, format!("/api/courses/{course}/status"),
+                |_| Some(json!({"status": "published"})), [401, 403, 200, 403, 200]),
+            row(Method::DELETE, format!("/api/courses/{doomed}/lessons/{}", doomed_lessons[0]),
+                [401, 403, 200, 403, 404]),
+            row(Method::DELETE, format!("/api/courses/{doomed}/modules/{doomed_module}"),
+                [401, 403, 200, 403, 404]),
+            row(Method::DELETE, format!("/api/courses/{to_delete}"), [401, 403, 204, 403, 404]),
+            // Categories: listed for all, managed by admins.
+            row(Method::GET, "/api/categories", [200; 5]),
+            with_body(Method::POST, "/api/categories",
+                |i| Some(json!({"slug": format!("new-{i}"), "name_en": "New", "name_ru": "Новая"})),
+                [401, 403, 403, 403, 201]),
+            with_body(Method::PATCH, format!("/api/categories/{category}"),
+                |_| Some(json!({"slug": "renamed", "name_en": "Renamed", "name_ru": "Другая"})),
+                [401, 403, 403, 403, 200]),
+            row(Method::DELETE, format!("/api/categories/{category}"), [401, 403, 403, 403, 204]),
 
             // Last: these end sessions and accounts.
             with_body(Method::DELETE, "/api/me",

@@ -11,7 +11,9 @@ mod helpers;
 
 mod accounts;
 mod admin_cli;
+mod authoring;
 mod authorization;
+mod categories;
 mod client;
 mod courses;
 mod errors;
