@@ -40,10 +40,16 @@ pub struct BodyLimits {
     /// Course authoring's JSON (`http::authoring`): a lesson body alone may be
     /// `validate::LESSON_BODY_MAX_CHARS` characters of up to 4 bytes each.
     pub authoring: usize,
+    /// A course import's `.zip` (`http::course_import`); it may unpack to more
+    /// (`catalog::import::MAX_UNPACKED_BYTES`), counted as it is read.
+    pub import: usize,
 }
 
 /// The JSON API's default body limit: far above any form, far below what a flood needs.
 pub const DEFAULT_JSON_BODY_BYTES: usize = 64 * 1024;
+
+/// A course import's default body limit: a zipped book with its images.
+pub const DEFAULT_IMPORT_BODY_BYTES: usize = 20 * 1024 * 1024;
 
 /// Course authoring's default body limit: a lesson body of the longest allowed length, every
 /// character 4 bytes of UTF-8 (or a 2-byte JSON escape), with room for the rest of the request.
@@ -56,6 +62,7 @@ impl Default for BodyLimits {
         Self {
             json: DEFAULT_JSON_BODY_BYTES,
             authoring: DEFAULT_AUTHORING_BODY_BYTES,
+            import: DEFAULT_IMPORT_BODY_BYTES,
         }
     }
 }

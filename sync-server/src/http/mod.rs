@@ -11,6 +11,7 @@ mod authoring;
 mod body_limit;
 mod categories;
 mod client;
+mod course_import;
 mod courses;
 mod csrf;
 mod dev;
@@ -113,6 +114,10 @@ fn api(limits: BodyLimits) -> OpenApiRouter<AppState> {
         .merge(body_limit::limit_group(
             authoring::router(),
             limits.authoring,
+        ))
+        .merge(body_limit::limit_group(
+            course_import::router(),
+            limits.import,
         ))
 }
 

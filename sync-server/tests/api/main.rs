@@ -15,6 +15,7 @@ mod authoring;
 mod authorization;
 mod categories;
 mod client;
+mod course_import;
 mod courses;
 mod errors;
 mod health;
