@@ -138,7 +138,8 @@ both_backends!(
             ("backslash", zip_of(&[("a.md", lesson), ("..\\evil.md", lesson)]), "backslash"),
             ("bomb", zip_of(&[("a.md", lesson), ("big.bin", &zeros)]), "MiB"),
             ("many", zip_of(&many), "2000"),
-            ("no lesson", zip_of(&[("notes.txt", b"hi")]), "no lesson"),
+            ("no lesson", zip_of(&[("book.toml", b"[book]\ntitle = \"Empty\"\n"), ("notes.txt", b"hi")]), "no lesson"),
+            ("no title", zip_of(&[("notes.txt", b"hi")]), "title"),
             ("not a zip", b"PK but not really".to_vec(), "zip"),
         ];
         for (name, zip, says) in cases {
