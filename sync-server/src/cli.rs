@@ -67,8 +67,33 @@ enum Command {
         #[command(subcommand)]
         command: Option<AdminCommand>,
     },
+    /// Manage courses from the server's machine.
+    Course {
+        #[command(subcommand)]
+        command: Option<CourseCommand>,
+    },
     #[command(external_subcommand)]
     Unknown(Vec<String>),
+}
+
+#[derive(Debug, Subcommand)]
+enum CourseCommand {
+    /// Import a course from a folder in the mdBook layout (book.toml, src/SUMMARY.md or chNN-
+    /// files, Markdown lessons) as a draft of the teacher's, or published with --publish.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The book's folder.
+    #[arg(value_name = "DIR")]
+    dir: std::path::PathBuf,
+    /// The email address of the teacher (or admin) who will own the course.
+    #[arg(long, value_name = "EMAIL")]
+    teacher: String,
+    /// Publish the course at once instead of leaving it a draft.
+    #[arg(long)]
+    publish: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +129,11 @@ pub enum Action {
         name: Option<String>,
         force: bool,
     },
+    CourseImport {
+        dir: std::path::PathBuf,
+        teacher: String,
+        publish: bool,
+    },
 }
 
 /// Parses the process's arguments; `Err` is the exit code once help or a usage error is printed.
@@ -127,6 +157,16 @@ where
                 words.first().map(String::as_str).unwrap_or_default()
             ),
         ),
+        Some(Command::Course { command: None }) => {
+            usage(&["course"], "course needs a command: import".into())
+        }
+        Some(Command::Course {
+            command: Some(CourseCommand::Import(args)),
+        }) => Ok(Action::CourseImport {
+            dir: args.dir,
+            teacher: args.teacher,
+            publish: args.publish,
+        }),
         Some(Command::Admin { command: None }) => {
             usage(&["admin"], "admin needs a command: create".into())
         }
@@ -291,6 +331,69 @@ fn read_admin_password() -> Result<String, String> {
         );
     }
     Ok(password)
+}
+
+/// `sync-server course import DIR --teacher EMAIL [--publish]`: prints the new course's id and
+/// what happened to every file.
+pub fn course_import(dir: &std::path::Path, teacher: &str, publish: bool) -> ExitCode {
+    use sync_server::catalog::import::{self, BookFiles, ImportOptions};
+
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    let book = match BookFiles::from_dir(dir) {
+        Ok(book) => book,
+        Err(e) => return fail(sync_server::describe(&e)),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(async {
+        let db = match sync_server::Db::connect(&config.database.url).await {
+            Ok(db) => db,
+            Err(e) => return fail(e),
+        };
+        let options = ImportOptions {
+            publish,
+            dry_run: false,
+        };
+        let outcome = async {
+            let teacher = import::teacher_by_email(&db, teacher).await?;
+            let store = sync_server::content::media::LocalMediaDir::open(&config.media.dir)
+                .await
+                .map_err(|e| {
+                    sync_server::Error::Internal(format!(
+                        "EDU_MEDIA_DIR {}: {e}",
+                        config.media.dir.display()
+                    ))
+                })?;
+            let images = import::ImageStore {
+                store: &store,
+                max_bytes: config.media.max_bytes,
+            };
+            import::import_course(&db, &teacher, &book, options, images).await
+        }
+        .await;
+        db.close().await;
+        match outcome {
+            Ok(report) => {
+                let id = report
+                    .course_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default();
+                let state = if publish { "published" } else { "draft" };
+                println!("imported {:?} as course {id} ({state})", report.title);
+                for file in &report.files {
+                    let note = file.message.as_deref().unwrap_or("");
+                    println!("  {:<9} {} {note}", file.outcome.code(), file.path);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(sync_server::describe(&e)),
+        }
+    })
 }
 
 /// One line on stderr, exit code 1: what an operator sees for any start-up problem.

@@ -81,7 +81,8 @@ pub enum Error {
     #[error("{0}")]
     UnsupportedMediaType(String),
 
-    /// A body of an accepted type that cannot be used (an image of 40,000×40,000 pixels).
+    /// A body of an accepted type that cannot be used (an image of 40,000×40,000 pixels, an import
+    /// that is not a valid book); the message names what is at fault.
     #[error("{0}")]
     UnprocessableContent(String),
 

@@ -87,6 +87,12 @@ impl App {
         let accounts = identity::Accounts::new(db.clone(), config)
             .await
             .map_err(|e| StartError::Accounts(describe(&e)))?;
+        let media = content::media::LocalMediaDir::open(&config.media.dir)
+            .await
+            .map_err(|source| StartError::Media {
+                dir: config.media.dir.clone(),
+                source,
+            })?;
         if config.demo_data {
             let created = identity::demo::create_accounts(&db, &accounts.passwords)
                 .await
@@ -94,7 +100,11 @@ impl App {
             if created > 0 {
                 tracing::info!(created, "created the demo accounts");
             }
-            let inserted = catalog::demo::load_if_empty(&db)
+            let images = catalog::import::ImageStore {
+                store: &media,
+                max_bytes: config.media.max_bytes,
+            };
+            let inserted = catalog::demo::load_if_empty(&db, images)
                 .await
                 .map_err(|e| StartError::DemoData(describe(&e)))?;
             if inserted > 0 {
@@ -109,12 +119,6 @@ impl App {
                 .map_err(|e| StartError::Client(e.to_string()))?
                 .map_err(|e| StartError::Client(e.to_string()))?;
         tracing::info!(files = client.len(), "loaded the web client into memory");
-        let media = content::media::LocalMediaDir::open(&config.media.dir)
-            .await
-            .map_err(|source| StartError::Media {
-                dir: config.media.dir.clone(),
-                source,
-            })?;
         Ok(Self {
             state: http::AppState::new(db, config, accounts, Arc::new(client), Arc::new(media)),
             transport,

@@ -16,6 +16,11 @@ fn main() -> ExitCode {
         Ok(Action::AdminCreate { email, name, force }) => {
             cli::admin_create(&email, name.as_deref(), force)
         }
+        Ok(Action::CourseImport {
+            dir,
+            teacher,
+            publish,
+        }) => cli::course_import(&dir, &teacher, publish),
         Err(code) => code,
     }
 }

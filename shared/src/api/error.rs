@@ -62,7 +62,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     /// The body is of an accepted type but cannot be used as it is (an image too large in pixels,
-    /// or one whose header cannot be read).
+    /// or one whose header cannot be read; an import that is not a valid book, or an archive
+    /// entry that escapes its folder).
     UnprocessableContent,
     /// A dependency of the server (the database) is not available right now.
     Unavailable,

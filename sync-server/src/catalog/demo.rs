@@ -1,136 +1,67 @@
-//! Demo courses for a fresh installation (`EDU_DEMO_DATA=true`), in English and Russian.
+//! Demo courses for a fresh installation (`EDU_DEMO_DATA=true`): the mdBook folders under
+//! `sync-server/demo/courses/`, compiled into the binary and imported as the demo teacher's
+//! published courses, with the categories they name.
 //!
-//! Owns only this sample content and the rule for loading it: into an empty catalog, idempotently.
-//! Never touches a catalog that already has courses.
+//! Owns only this sample content and the rule for loading it: into an empty catalog, through the
+//! same import every teacher uses. Never touches a catalog that already has courses.
 
-use chrono::Utc;
-use shared::api::courses::{CourseLanguage, CourseLevel};
+use include_dir::{include_dir, Dir, DirEntry};
+use shared::api::courses::CategoryInput;
 
+use super::categories::{category_by_slug, create_category};
+use super::import::{import_course, BookFiles, ImageStore, ImportOptions};
 use crate::db::{on_pool, Db};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
-struct DemoCourse {
-    slug: &'static str,
-    title: &'static str,
-    subtitle: &'static str,
-    description: &'static str,
-    language: CourseLanguage,
-    level: CourseLevel,
-    estimated_minutes: i32,
-    lesson_count: i32,
-}
+/// The demo books, one folder each.
+static BOOKS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/demo/courses");
 
-const COURSES: &[DemoCourse] = &[
-    DemoCourse {
-        slug: "rust-from-zero",
-        title: "Rust from zero",
-        subtitle: "Ownership, borrowing and fearless refactoring, one small program at a time",
-        description: "Start with cargo new and finish with a command-line tool you would ship. \
-            You will learn how ownership and borrowing replace a garbage collector, how enums and \
-            pattern matching model real states, how Result makes errors part of the signature, and \
-            how traits and generics keep code small. Each lesson ends with an exercise the compiler \
-            checks for you.",
-        language: CourseLanguage::En,
-        level: CourseLevel::Beginner,
-        estimated_minutes: 540,
-        lesson_count: 18,
-    },
-    DemoCourse {
-        slug: "how-memory-works",
-        title: "How memory works: spaced repetition",
-        subtitle: "Why we forget, and how to review just before we do",
-        description: "The forgetting curve, the testing effect and interleaving, explained with the \
-            experiments behind them. Then the practice: writing good flashcards, how schedulers such \
-            as SM-2 and FSRS pick the next review, and how to build a daily habit that takes fifteen \
-            minutes instead of an evening.",
-        language: CourseLanguage::En,
-        level: CourseLevel::Beginner,
-        estimated_minutes: 150,
-        lesson_count: 8,
-    },
-    DemoCourse {
-        slug: "linear-algebra-for-programmers",
-        title: "Linear algebra for programmers",
-        subtitle: "Vectors, matrices and transformations you can run",
-        description: "Linear algebra through code rather than proofs: vectors as arrays, matrices as \
-            functions that move space, dot products as similarity, determinants as area. We build a \
-            tiny 2D renderer, fit a line with least squares and finish with the idea behind \
-            embeddings and principal component analysis.",
-        language: CourseLanguage::En,
-        level: CourseLevel::Intermediate,
-        estimated_minutes: 720,
-        lesson_count: 16,
-    },
-    DemoCourse {
-        slug: "distributed-systems-in-practice",
-        title: "Distributed systems in practice",
-        subtitle: "Clocks, replication and consensus without the hand-waving",
-        description: "What goes wrong when a program runs on more than one machine, and the tools \
-            that make it right anyway: logical clocks, leader election, quorums, Raft, and CRDTs \
-            that merge offline edits. Every topic comes with a failure you can reproduce on your \
-            laptop.",
-        language: CourseLanguage::En,
-        level: CourseLevel::Advanced,
-        estimated_minutes: 900,
-        lesson_count: 14,
-    },
-    DemoCourse {
-        slug: "osnovy-matematicheskogo-analiza",
-        title: "Основы математического анализа",
-        subtitle: "Пределы, производные и интегралы — с интуицией, а не только с формулами",
-        description: "Курс для тех, кто хочет понять анализ, а не заучить его. Начинаем с \
-            последовательностей и пределов, переходим к непрерывности и производной как скорости \
-            изменения, а заканчиваем интегралом как площадью и формулой Ньютона — Лейбница. \
-            В каждом уроке есть задачи с разбором решений.",
-        language: CourseLanguage::Ru,
-        level: CourseLevel::Intermediate,
-        estimated_minutes: 960,
-        lesson_count: 20,
-    },
-    DemoCourse {
-        slug: "angliyskiy-dlya-razrabotchikov",
-        title: "Английский для разработчиков",
-        subtitle: "Читать документацию, писать код-ревью и говорить на созвонах без страха",
-        description: "Английский, который нужен в работе программиста: лексика документации и \
-            issue-трекеров, вежливые формулировки для код-ревью, письма и сообщения в чатах, \
-            рассказ о своём проекте на собеседовании. Карточки для интервального повторения \
-            собраны из реальных репозиториев.",
-        language: CourseLanguage::Ru,
-        level: CourseLevel::Beginner,
-        estimated_minutes: 600,
-        lesson_count: 24,
-    },
-    DemoCourse {
-        slug: "sql-za-nedelyu",
-        title: "SQL за неделю",
-        subtitle: "От SELECT до оконных функций за семь вечеров",
-        description: "Семь уроков по одному на вечер: выборка и фильтрация, соединения таблиц, \
-            группировка и агрегаты, подзапросы, индексы и план запроса, транзакции и, наконец, \
-            оконные функции. Все примеры работают и в SQLite, и в PostgreSQL.",
-        language: CourseLanguage::Ru,
-        level: CourseLevel::Beginner,
-        estimated_minutes: 420,
-        lesson_count: 7,
-    },
-    DemoCourse {
-        slug: "algoritmy-i-struktury-dannyh",
-        title: "Алгоритмы и структуры данных",
-        subtitle: "Как оценивать сложность и выбирать подходящую структуру",
-        description: "Асимптотика на понятных примерах, массивы и списки, хеш-таблицы, деревья \
-            поиска, кучи и графы. Для каждой структуры — когда она нужна, сколько стоят операции \
-            и как её реализовать самому. В конце — разбор типичных задач с собеседований.",
-        language: CourseLanguage::Ru,
-        level: CourseLevel::Intermediate,
-        estimated_minutes: 780,
-        lesson_count: 15,
-    },
+/// `(slug, English name, Russian name)` of the categories the demo books name.
+const CATEGORIES: &[(&str, &str, &str)] = &[
+    ("programming", "Programming", "Программирование"),
+    ("learning-science", "Learning science", "Как учиться"),
+    ("mathematics", "Mathematics", "Математика"),
+    ("data", "Data", "Данные"),
+    ("computer-science", "Computer science", "Информатика"),
 ];
 
-/// Loads the demo courses if the catalog is empty; returns how many were inserted.
+/// The demo books as import reads them: `(folder name, files)`.
+fn books() -> Result<Vec<BookFiles>> {
+    let mut books = Vec::new();
+    for folder in BOOKS.dirs() {
+        let name = folder
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_owned);
+        let mut book = BookFiles::named(name);
+        let mut pending: Vec<&Dir<'_>> = vec![folder];
+        while let Some(dir) = pending.pop() {
+            for entry in dir.entries() {
+                match entry {
+                    DirEntry::Dir(sub) => pending.push(sub),
+                    DirEntry::File(file) => {
+                        let path = file
+                            .path()
+                            .strip_prefix(folder.path())
+                            .ok()
+                            .and_then(|p| p.to_str())
+                            .ok_or_else(|| Error::Internal("demo book path".into()))?;
+                        book.add(path, file.contents().to_vec())?;
+                    }
+                }
+            }
+        }
+        books.push(book);
+    }
+    Ok(books)
+}
+
+/// Loads the demo courses if the catalog is empty; returns how many were created.
 ///
-/// Safe to run on every start and from several replicas at once: a non-empty catalog is left alone,
-/// and a slug that already exists is skipped.
-pub async fn load_if_empty(db: &Db) -> Result<usize> {
+/// Safe to run on every start: a non-empty catalog is left alone, and a demo course whose title the
+/// demo teacher already has is skipped.
+pub async fn load_if_empty(db: &Db, images: ImageStore<'_>) -> Result<usize> {
     if super::count_courses(db).await? > 0 {
         return Ok(0);
     }
@@ -140,36 +71,60 @@ pub async fn load_if_empty(db: &Db) -> Result<usize> {
             .fetch_optional(pool)
             .await?
     });
-    let teacher = teacher.ok_or_else(|| {
-        crate::error::Error::Internal("the demo teacher account does not exist".into())
-    })?;
-    let sql = "INSERT INTO courses (id, slug, teacher_id, title, subtitle, description, language, \
-                   level, estimated_minutes, lesson_count, status, published_at, created_at, \
-                   updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'published', $11, $11, $11) \
-               ON CONFLICT (slug) DO NOTHING";
-    let now = Utc::now();
-    let mut inserted = 0;
-    on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        for course in COURSES {
-            let done = sqlx::query(sql)
-                .bind(uuid::Uuid::now_v7().to_string())
-                .bind(course.slug)
-                .bind(&teacher)
-                .bind(course.title)
-                .bind(course.subtitle)
-                .bind(course.description)
-                .bind(course.language.code())
-                .bind(course.level.code())
-                .bind(course.estimated_minutes)
-                .bind(course.lesson_count)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            inserted += done.rows_affected() as usize;
+    let teacher = teacher
+        .and_then(|id| shared::domain::UserId::parse(&id).ok())
+        .ok_or_else(|| Error::Internal("the demo teacher account does not exist".into()))?;
+    for (slug, name_en, name_ru) in CATEGORIES {
+        if category_by_slug(db, slug).await?.is_none() {
+            let mut tx = db.begin().await?;
+            let input = CategoryInput {
+                slug: (*slug).into(),
+                name_en: (*name_en).into(),
+                name_ru: (*name_ru).into(),
+            };
+            match create_category(&mut tx, &input).await {
+                Ok(_) => tx.commit().await?,
+                // Another replica created it first.
+                Err(Error::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
-        tx.commit().await?;
-    });
-    Ok(inserted)
+    }
+    let options = ImportOptions {
+        publish: true,
+        dry_run: false,
+    };
+    let mut created = 0;
+    for book in books()? {
+        let report = import_course(db, &teacher, &book, options, images).await?;
+        created += usize::from(report.course_id.is_some());
+    }
+    Ok(created)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_book_parses_into_a_course_of_eight_lessons_or_more() {
+        let books = books().unwrap();
+        assert!(books.len() >= 6, "{}", books.len());
+        let no_images = |_: &[u8]| -> std::result::Result<(), String> { Ok(()) };
+        let mut russian = 0;
+        for book in &books {
+            let parsed = super::super::import::parse_book(book, &no_images).unwrap();
+            let lessons: usize = parsed.content.modules.iter().map(|m| m.lessons.len()).sum();
+            assert!(lessons >= 8, "{}: {lessons} lessons", parsed.content.title);
+            let slug = parsed.category_slug.as_deref().unwrap_or_default();
+            assert!(
+                CATEGORIES.iter().any(|(s, _, _)| *s == slug),
+                "{}: category {slug:?}",
+                parsed.content.title
+            );
+            russian +=
+                usize::from(parsed.content.language == shared::api::courses::CourseLanguage::Ru);
+        }
+        assert!(russian >= 2, "{russian} Russian courses");
+    }
 }

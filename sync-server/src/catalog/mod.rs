@@ -9,6 +9,7 @@ pub mod cache;
 pub mod categories;
 pub mod course_page;
 pub mod demo;
+pub mod import;
 mod listing;
 
 use shared::api::courses::{

@@ -40,6 +40,9 @@ pub struct BodyLimits {
     pub json: usize,
     /// JSON that carries a lesson's Markdown (the editor's preview): a whole lesson body.
     pub content: usize,
+    /// A course import's `.zip` (`http::course_import`); it may unpack to more
+    /// (`catalog::import::MAX_UNPACKED_BYTES`), counted as it is read.
+    pub import: usize,
 }
 
 /// The JSON API's default body limit: far above any form, far below what a flood needs.
@@ -50,11 +53,15 @@ pub const DEFAULT_JSON_BODY_BYTES: usize = 64 * 1024;
 pub const DEFAULT_CONTENT_BODY_BYTES: usize =
     shared::validate::LESSON_BODY_MAX_CHARS * 4 + DEFAULT_JSON_BODY_BYTES;
 
+/// A course import's default body limit: a zipped book with its images.
+pub const DEFAULT_IMPORT_BODY_BYTES: usize = 20 * 1024 * 1024;
+
 impl Default for BodyLimits {
     fn default() -> Self {
         Self {
             json: DEFAULT_JSON_BODY_BYTES,
             content: DEFAULT_CONTENT_BODY_BYTES,
+            import: DEFAULT_IMPORT_BODY_BYTES,
         }
     }
 }

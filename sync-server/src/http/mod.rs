@@ -13,6 +13,7 @@ mod categories;
 pub mod client;
 mod conditional;
 mod content;
+mod course_import;
 mod courses;
 mod csrf;
 mod dev;
@@ -149,6 +150,10 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(body_limit::limit_group(json, limits.json))
         .merge(body_limit::limit_group(content, limits.content))
         .merge(body_limit::limit_group(media::router(), media_limit))
+        .merge(body_limit::limit_group(
+            course_import::router(),
+            limits.import,
+        ))
 }
 
 /// The API's routes and their finished OpenAPI document.

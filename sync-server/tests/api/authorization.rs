@@ -366,6 +366,8 @@ both_backends!(
                 |_| Some(json!({"title": "A new course", "language": "en", "level": "beginner"})),
                 [401, 403, 201, 201, 201]),
             row(Method::GET, "/api/teaching/courses", [401, 403, 200, 200, 200]),
+            // Import: teachers and admins; the role is checked before the body (not a zip: 415).
+            row(Method::POST, "/api/courses/import?dry_run=true", [401, 403, 415, 415, 415]),
             row(Method::GET, format!("/api/courses/{course}/draft"), [401, 403, 200, 403, 200]),
             // The outline names the version read before the rows ran: the teacher's reorder lands,
             // and makes the admin's, sent after it, stale (409).

@@ -16,6 +16,7 @@ mod authorization;
 mod catalog;
 mod categories;
 mod client;
+mod course_import;
 mod courses;
 mod enrollment;
 mod errors;

@@ -94,6 +94,9 @@ struct Library {
 }
 
 async fn library(app: &TestApp) -> Library {
+    // The demo courses teach borrowing and traits too: each test searches only its own library
+    // (the demo accounts stay, the test's courses belong to the demo teacher).
+    crate::on_db!(&app.db, pool => sqlx::query("DELETE FROM courses").execute(pool).await.map(drop).unwrap());
     let teacher = app.insert_user("author@example.com", Role::Teacher).await;
     let (rust, rust_lessons) = course(
         app,
