@@ -40,6 +40,9 @@ pub enum StartError {
     Mail(String),
     #[error("cannot set up accounts: {0}")]
     Accounts(String),
+    /// The built client (EDU_STATIC_DIR) cannot be read into memory.
+    #[error("EDU_STATIC_DIR: {0}")]
+    Client(String),
     /// The metrics listener (EDU_METRICS_BIND) cannot be opened.
     #[error("EDU_METRICS_BIND: cannot listen on {addr}: {source}")]
     MetricsBind {
@@ -91,8 +94,15 @@ impl App {
             }
         }
         let transport = notify::transport::from_config(config, &db).map_err(StartError::Mail)?;
+        let static_dir = config.http.static_dir.clone();
+        let client =
+            tokio::task::spawn_blocking(move || http::client::ClientFiles::load(&static_dir))
+                .await
+                .map_err(|e| StartError::Client(e.to_string()))?
+                .map_err(|e| StartError::Client(e.to_string()))?;
+        tracing::info!(files = client.len(), "loaded the web client into memory");
         Ok(Self {
-            state: http::AppState::new(db, config, accounts),
+            state: http::AppState::new(db, config, accounts, Arc::new(client)),
             transport,
             worker_options: jobs::WorkerOptions::default(),
             job_handlers: Vec::new(),

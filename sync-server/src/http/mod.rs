@@ -8,7 +8,7 @@
 
 mod auth;
 mod body_limit;
-mod client;
+pub mod client;
 mod courses;
 mod csrf;
 mod dev;
@@ -50,15 +50,23 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Accounts, sessions and roles.
     pub accounts: Accounts,
+    /// The built web client, loaded into memory at start.
+    pub client: Arc<client::ClientFiles>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: &Config, accounts: Accounts) -> Self {
+    pub fn new(
+        db: Db,
+        config: &Config,
+        accounts: Accounts,
+        client: Arc<client::ClientFiles>,
+    ) -> Self {
         Self {
             db,
             metrics: Arc::new(Metrics::new()),
             config: Arc::new(config.clone()),
             accounts,
+            client,
         }
     }
 }

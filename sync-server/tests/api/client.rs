@@ -97,6 +97,50 @@ database_free!(
 );
 
 database_free!(
+    async fn the_app_shell_is_served_precompressed_with_an_etag(backend) {
+        let app = TestApp::spawn_prepared(backend, Options::default(), |dir| {
+            write_client(dir);
+            let big = format!("{INDEX}{}", "<p>EduPlatform</p>\n".repeat(200));
+            std::fs::write(dir.join("dist").join("index.html"), big).unwrap();
+        })
+        .await;
+        let client = reqwest::Client::new();
+        let url = format!("http://{}/courses/rust-from-zero", app.address);
+        let plain = client.get(&url).send().await.unwrap();
+        let etag = header(&plain, "etag");
+        assert!(etag.starts_with('"'), "{etag}");
+        assert_eq!(header(&plain, "content-encoding"), "");
+        let plain_len = plain.bytes().await.unwrap().len();
+        for (accept, encoding) in [("gzip", "gzip"), ("gzip, br", "br"), ("br;q=0, gzip", "gzip")] {
+            let res = client
+                .get(&url)
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{accept}");
+            assert_eq!(header(&res, "content-encoding"), encoding, "{accept}");
+            assert_eq!(header(&res, "vary"), "accept-encoding", "{accept}");
+            assert_eq!(header(&res, "etag"), etag, "{accept}");
+            assert!(res.bytes().await.unwrap().len() < plain_len / 4, "{accept}");
+        }
+        let res = client
+            .get(&url)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 304);
+        assert!(res.bytes().await.unwrap().is_empty());
+        let res = client.head(&url).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.bytes().await.unwrap().is_empty());
+        let res = client.post(&url).send().await.unwrap();
+        assert_eq!(res.status(), 405);
+    }
+);
+
+database_free!(
     async fn without_a_client_build_pages_explain_how_to_build_it(backend) {
         let app = TestApp::spawn(backend).await;
         let res = app.get("/courses").await;
