@@ -68,6 +68,10 @@ pub enum Error {
     #[error("too many attempts; try again in {retry_after} s")]
     RateLimited { retry_after: u64 },
 
+    /// The action needs a payment first (enrolling in a paid course); nothing was stored.
+    #[error("{0}")]
+    PaymentRequired(String),
+
     #[error("this method is not allowed here")]
     MethodNotAllowed,
 
@@ -119,6 +123,7 @@ impl Error {
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::PaymentRequired(_) => ErrorCode::PaymentRequired,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,

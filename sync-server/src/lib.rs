@@ -9,12 +9,14 @@ pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod db;
+pub mod enrollment;
 pub mod error;
 pub mod http;
 pub mod identity;
 pub mod jobs;
 pub mod metrics;
 pub mod notify;
+pub mod reviews;
 pub mod search;
 pub mod telemetry;
 

@@ -67,6 +67,8 @@ pub enum ErrorCode {
     Internal,
     /// A provider the server relies on (AI, payments) failed; its answer is never passed on.
     UpstreamFailed,
+    /// The action needs a payment first (enrolling in a paid course); nothing was stored.
+    PaymentRequired,
     /// A code this build does not know (sent by a newer server).
     #[serde(other, skip_serializing)]
     Unknown,
@@ -82,6 +84,7 @@ impl ErrorCode {
             | Self::WrongPassword
             | Self::InvalidToken => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::PaymentRequired => 402,
             Self::Forbidden | Self::Csrf | Self::EmailNotVerified => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
@@ -116,6 +119,7 @@ impl ErrorCode {
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::UpstreamFailed => "upstream_failed",
+            Self::PaymentRequired => "payment_required",
             Self::Unknown => "unknown",
         }
     }
@@ -206,6 +210,7 @@ mod tests {
             ErrorCode::Unavailable,
             ErrorCode::Internal,
             ErrorCode::UpstreamFailed,
+            ErrorCode::PaymentRequired,
         ];
         for code in codes {
             let wire = serde_json::to_value(code).unwrap();

@@ -1,49 +1,22 @@
-//! The course catalog: listing courses page by page, and the demo courses.
+//! The course catalog: listing courses page by page (`listing`), the course and lesson pages
+//! (`course_page`), the in-process cache of public reads (`cache`), authoring and the demo courses.
 //!
 //! Owns the catalog's SQL and its pagination cursor. Knows nothing of HTTP: callers get domain values
 //! and `Error`s, and decide how to present them.
 
 pub mod authoring;
+pub mod cache;
+pub mod course_page;
 pub mod demo;
+mod listing;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use shared::api::courses::{
-    CourseLanguage, CourseLevel, CoursePage, CourseStatus, CourseSummary, Price, Rating, TeacherRef,
+    CourseLanguage, CourseLevel, CourseStatus, CourseSummary, Price, Rating, TeacherRef,
 };
 use shared::domain::{CategoryId, CourseId, UserId};
 
 use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
-
-/// Where the next page starts: just after the course with this id (ids are UUID v7, ordered by age).
-///
-/// On the wire it is opaque: base64url of a versioned text, so the sort key can change later without
-/// old cursors being misread.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    after_id: uuid::Uuid,
-}
-
-const CURSOR_PREFIX: &str = "c1:";
-
-impl Cursor {
-    pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{}", self.after_id.hyphenated()))
-    }
-
-    pub fn decode(text: &str) -> Result<Self> {
-        let invalid = || Error::Validation {
-            field: "cursor",
-            reason: shared::validate::Invalid::NotIssued,
-        };
-        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        let id = text.strip_prefix(CURSOR_PREFIX).ok_or_else(invalid)?;
-        let after_id = uuid::Uuid::try_parse(id).map_err(|_| invalid())?;
-        Ok(Self { after_id })
-    }
-}
 
 /// The columns of `courses` (aliased `c`, joined with its teacher `u`) that make a
 /// `CourseSummary`; every listing selects exactly these.
@@ -55,7 +28,7 @@ pub(crate) const SUMMARY_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, c.l
 /// A `courses` row as `SUMMARY_COLUMNS` reads it.
 #[derive(sqlx::FromRow)]
 pub(crate) struct CourseRow {
-    id: CourseId,
+    pub(crate) id: CourseId,
     slug: String,
     title: String,
     subtitle: String,
@@ -118,38 +91,7 @@ impl TryFrom<CourseRow> for CourseSummary {
     }
 }
 
-/// One page of the catalog's published courses, oldest first, at most `limit` courses.
-pub async fn list_courses(db: &Db, limit: u32, cursor: Option<&Cursor>) -> Result<CoursePage> {
-    // Every id is greater than the empty string, so the first page needs no second SQL text.
-    let after = cursor
-        .map(|c| c.after_id.hyphenated().to_string())
-        .unwrap_or_default();
-    // One extra row tells whether another page follows.
-    let fetch = i64::from(limit) + 1;
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM courses c JOIN users u ON u.id = c.teacher_id \
-         WHERE c.status = 'published' AND c.id > $1 ORDER BY c.id LIMIT $2"
-    );
-    let mut rows: Vec<CourseRow> = on_pool!(db, pool => {
-        sqlx::query_as(&sql).bind(&after).bind(fetch).fetch_all(pool).await?
-    });
-
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let items = rows
-        .into_iter()
-        .map(CourseSummary::try_from)
-        .collect::<Result<Vec<_>>>()?;
-    let next_cursor = match items.last() {
-        Some(last) if has_more => {
-            let after_id = uuid::Uuid::try_parse(last.id.as_str())
-                .map_err(|_| Error::Internal(format!("course id {:?} is not a UUID", last.id)))?;
-            Some(Cursor { after_id }.encode())
-        }
-        _ => None,
-    };
-    Ok(CoursePage { items, next_cursor })
-}
+pub use listing::{list_courses, CatalogQuery, Cursor};
 
 /// How many courses the catalog holds.
 pub async fn count_courses(db: &Db) -> Result<i64> {
@@ -157,40 +99,4 @@ pub async fn count_courses(db: &Db) -> Result<i64> {
         sqlx::query_as("SELECT COUNT(*) FROM courses").fetch_one(pool).await?
     });
     Ok(count)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursor_round_trips_and_is_url_safe() {
-        let cursor = Cursor {
-            after_id: uuid::Uuid::now_v7(),
-        };
-        let text = cursor.encode();
-        assert!(text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-        assert_eq!(Cursor::decode(&text).unwrap(), cursor);
-    }
-
-    #[test]
-    fn foreign_cursors_are_rejected() {
-        let not_uuid = URL_SAFE_NO_PAD.encode("c1:nope");
-        let no_prefix = URL_SAFE_NO_PAD.encode(uuid::Uuid::now_v7().to_string());
-        for text in ["", "%%%", "not base64!", &not_uuid, &no_prefix] {
-            let err = Cursor::decode(text).unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::Validation {
-                        field: "cursor",
-                        ..
-                    }
-                ),
-                "{text}: {err:?}"
-            );
-        }
-    }
 }

@@ -9,15 +9,18 @@
 mod auth;
 mod body_limit;
 pub mod client;
+mod conditional;
 mod courses;
 mod csrf;
 mod dev;
+mod enrollments;
 pub mod extract;
 mod health;
 mod me;
 mod metrics;
 mod notifications;
 mod responses;
+mod reviews;
 mod security_headers;
 mod teaching;
 
@@ -34,6 +37,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::catalog::cache::CatalogCache;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::Error;
@@ -52,6 +56,8 @@ pub struct AppState {
     pub accounts: Accounts,
     /// The built web client, loaded into memory at start.
     pub client: Arc<client::ClientFiles>,
+    /// Public catalog bodies of the current catalog generation (list, course pages, ...).
+    pub catalog_cache: CatalogCache,
 }
 
 impl AppState {
@@ -67,6 +73,7 @@ impl AppState {
             config: Arc::new(config.clone()),
             accounts,
             client,
+            catalog_cache: CatalogCache::default(),
         }
     }
 }
@@ -83,7 +90,12 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                        method a path does not offer with 405 (with `Allow`)."
     ),
     tags(
-        (name = "catalog", description = "Courses anyone can browse"),
+        (name = "catalog", description = "Courses anyone can browse, and the lessons of \
+                                          courses one is enrolled in"),
+        (name = "learning", description = "Enrolling in courses and the signed-in user's \
+                                           courses (\"My learning\")"),
+        (name = "reviews", description = "Course reviews by enrolled learners and the \
+                                          teacher's replies"),
         (name = "accounts", description = "Registration, sign-in, sessions and the signed-in \
                                             user's own account. Signed-in routes take the \
                                             `edu_session` cookie (`__Host-edu_session` when \
@@ -104,6 +116,8 @@ struct ApiDoc;
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(courses::router())
+        .merge(enrollments::router())
+        .merge(reviews::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(teaching::router())

@@ -127,6 +127,15 @@ both_backends!(
         let to_reject = pending_application(&app, "applicant2@example.com").await;
         let admins_spare = spare_session(&app, "admin@demo.local").await;
         let admins_notification = notification_of(&app, "admin@demo.local").await;
+        // The demo teacher's courses: one everyone enrolls in, one nobody does, a draft, and a
+        // review by another learner to reply to.
+        let open = app.published_course("matrix-open").await;
+        let closed = app.published_course("matrix-closed").await;
+        let draft = app.draft_course("matrix-draft").await;
+        let reviewer = app.student_token("reviewer@example.com").await;
+        app.enroll(&reviewer, &open.slug).await;
+        let review: Value = app.put_review(&reviewer, &open.slug, 4, "Good").await.json().await.unwrap();
+        let review_id = review["id"].as_str().unwrap().to_owned();
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
 
@@ -197,6 +206,29 @@ both_backends!(
             row(Method::POST, format!("/api/notifications/{admins_notification}/read"),
                 [401, 404, 404, 404, 204]),
             row(Method::POST, "/api/notifications/read-all", [401, 204, 204, 204, 204]),
+            // Reading courses: drafts only for their teacher and admins.
+            row(Method::GET, "/api/courses?sort=top_rated&level=beginner&price=free", [200; 5]),
+            row(Method::GET, format!("/api/courses/{}", open.slug), [200; 5]),
+            row(Method::GET, format!("/api/courses/{}", draft.id), [404, 404, 200, 404, 200]),
+            // Enrollment: anyone signed in, in a free published course.
+            row(Method::POST, format!("/api/courses/{}/enrollment", open.slug), [401, 201, 201, 201, 201]),
+            row(Method::GET, format!("/api/courses/{}/enrollment", open.slug), [401, 200, 200, 200, 200]),
+            row(Method::GET, "/api/me/courses", [401, 200, 200, 200, 200]),
+            // Lessons: enrolled learners, the course's teacher, admins.
+            row(Method::GET, format!("/api/courses/{}/lessons/{}", open.slug, open.lessons[0]),
+                [401, 200, 200, 200, 200]),
+            row(Method::GET, format!("/api/courses/{}/lessons/{}", closed.slug, closed.lessons[0]),
+                [401, 403, 200, 403, 200]),
+            // Reviews: public list; enrolled learners write their own (never the course's
+            // teacher); the teacher (or an admin) replies once.
+            row(Method::GET, format!("/api/courses/{}/reviews", open.slug), [200; 5]),
+            with_body(Method::PUT, format!("/api/courses/{}/reviews/mine", open.slug),
+                |_| Some(json!({"stars": 4, "body": "Fine"})), [401, 200, 403, 200, 200]),
+            row(Method::GET, format!("/api/courses/{}/reviews/mine", open.slug), [401, 200, 404, 200, 200]),
+            with_body(Method::PUT, format!("/api/courses/{}/reviews/{review_id}/reply", open.slug),
+                |_| Some(json!({"body": "Thank you"})), [401, 403, 200, 403, 409]),
+            row(Method::DELETE, format!("/api/courses/{}/reviews/mine", open.slug), [401, 204, 404, 204, 204]),
+            row(Method::DELETE, format!("/api/courses/{}/enrollment", open.slug), [401, 204, 204, 204, 204]),
 
             // Last: these end sessions and accounts.
             with_body(Method::DELETE, "/api/me",

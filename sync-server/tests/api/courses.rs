@@ -30,9 +30,13 @@ both_backends!(
         let app = TestApp::spawn(backend).await;
         let all: CoursePage = app.get_json("/api/courses?limit=100", 200).await;
         let all_ids: Vec<String> = all.items.iter().map(|c| c.id.to_string()).collect();
-        let mut sorted = all_ids.clone();
-        sorted.sort();
-        assert_eq!(all_ids, sorted, "stable order by id");
+        // Newest first (the default sort); courses published together, later id first.
+        let mut sorted = all.items.clone();
+        sorted.sort_by(|a, b| {
+            (&b.published_at, b.id.as_str()).cmp(&(&a.published_at, a.id.as_str()))
+        });
+        let sorted: Vec<String> = sorted.iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(all_ids, sorted, "newest first, then by id");
 
         for limit in [1, 2, 3, 5] {
             let mut seen = Vec::new();

@@ -8,8 +8,10 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 mod accounts;
+mod courses;
 
 pub use accounts::{token_after, Role, DEMO_PASSWORD};
+pub use courses::{minutes_ago, CourseSpec, SeededCourse};
 
 use sqlx::{Connection, Executor, PgConnection};
 use sync_server::jobs::WorkerOptions;
