@@ -311,8 +311,20 @@ impl Db {
                 .await?
             }
         };
-        // SQLite gives a table with an INTEGER PRIMARY KEY no index row (the rowid is the key);
-        // none of ours has one, so every primary key shows up on both sides.
+        // SQLite gives a table with an INTEGER PRIMARY KEY no index row (the column is the rowid,
+        // its own unique key); list it as PostgreSQL lists its primary key index.
+        if let Pool::Sqlite(pool) = &self.pool {
+            let rowid_keys: Vec<(String, String, bool, bool)> = sqlx::query_as(
+                "SELECT m.name, p.name, TRUE, FALSE \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                   AND m.name NOT LIKE '_sqlx_%' AND p.pk = 1 AND upper(p.type) = 'INTEGER' \
+                   AND (SELECT count(*) FROM pragma_table_info(m.name) k WHERE k.pk > 0) = 1",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.extend(rowid_keys);
+        }
         rows.sort();
         Ok(rows)
     }

@@ -22,6 +22,7 @@ mod notifications;
 mod responses;
 mod reviews;
 mod security_headers;
+mod search;
 mod teaching;
 
 use std::sync::Arc;
@@ -118,6 +119,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(courses::router())
         .merge(enrollments::router())
         .merge(reviews::router())
+        .merge(search::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(teaching::router())

@@ -148,6 +148,7 @@ both_backends!(
             row(Method::GET, "/api/openapi.json", [200; 5]),
             row(Method::GET, "/api/courses", [200; 5]),
             row(Method::GET, "/api/courses?limit=2", [200; 5]),
+            row(Method::GET, "/api/search?q=rust", [200; 5]),
             // Development (dev mode is on in tests).
             row(Method::GET, "/api/dev/mailbox?to=x@example.com", [200; 5]),
             row(Method::GET, "/dev/mailbox", [200; 5]),

@@ -23,6 +23,7 @@ mod migrations;
 mod notifications;
 mod observability;
 mod reviews;
+mod search;
 mod security;
 mod startup;
 mod teaching;
