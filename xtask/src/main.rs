@@ -157,7 +157,9 @@ fn bench(which: Option<&str>) -> Result<(), String> {
         Some(name @ ("auth" | "enumeration" | "catalog")) => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", name]))
         }
-        _ => Err(format!("name a benchmark: auth, enumeration, catalog\n\n{USAGE}")),
+        _ => Err(format!(
+            "name a benchmark: auth, enumeration, catalog\n\n{USAGE}"
+        )),
     }
 }
 

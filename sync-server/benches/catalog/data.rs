@@ -63,6 +63,8 @@ pub struct Loaded {
     pub enrollments: usize,
     pub reviews: usize,
     pub seconds: f64,
+    pub search_documents: usize,
+    pub search_terms: usize,
 }
 
 /// SplitMix64: small, fast, and the same sequence forever.
@@ -213,6 +215,16 @@ const USER_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 const CATEGORY_COLUMNS: &[&str] = &["id", "slug", "name_en", "name_ru", "created_at"];
+const SEARCH_COLUMNS: &[&str] = &[
+    "course_id",
+    "lesson_id",
+    "language",
+    "title",
+    "body",
+    "terms",
+];
+/// How many times a title's stems are repeated in `terms` (as `search::index_course` does).
+const TITLE_WEIGHT: usize = 3;
 
 /// Course `i`'s creation time: a minute after course `i - 1`, from 2024-01-01.
 fn course_time(i: usize) -> DateTime<Utc> {
@@ -302,7 +314,8 @@ impl Audience {
                 if status_of(course) != "published" || !mine.insert(course) {
                     continue;
                 }
-                let stars = (rng.below(10) < 4).then(|| 1 + (rng.below(5) as i64).max(rng.below(5) as i64));
+                let stars =
+                    (rng.below(10) < 4).then(|| 1 + (rng.below(5) as i64).max(rng.below(5) as i64));
                 by_course.entry(course).or_default().push((student, stars));
             }
         }
@@ -334,7 +347,9 @@ impl Loader {
             let mut conn = SqliteConnection::connect_with(&options)
                 .await
                 .expect("SQLite connects");
-            conn.execute("PRAGMA cache_size = -262144").await.expect("pragma");
+            conn.execute("PRAGMA cache_size = -262144")
+                .await
+                .expect("pragma");
             Self::Sqlite(conn)
         } else {
             let mut conn = PgConnection::connect(database_url)
@@ -343,7 +358,17 @@ impl Loader {
             // The rows are consistent by construction: skip the per-row foreign key triggers when
             // allowed (a superuser); otherwise they run, only slower.
             let _ = conn.execute("SET session_replication_role = replica").await;
-            conn.execute("SET synchronous_commit = off").await.expect("set");
+            conn.execute("SET synchronous_commit = off")
+                .await
+                .expect("set");
+            // Search documents arrive as text stems; `terms` is their tsvector, made as
+            // `search::index_course` makes it (`to_tsvector('simple', ...)`).
+            conn.execute(
+                "CREATE TEMPORARY TABLE bench_search_staging (course_id TEXT, lesson_id TEXT, \
+                 language TEXT, title TEXT, body TEXT, terms TEXT)",
+            )
+            .await
+            .expect("staging table");
             Self::Postgres(conn)
         }
     }
@@ -410,16 +435,29 @@ impl Loader {
                     }
                     text.push('\n');
                 }
-                let statement = format!(
-                    "COPY {} ({}) FROM STDIN",
-                    batch.table,
-                    batch.columns.join(", ")
-                );
+                let table = if batch.table == "search_documents" {
+                    "bench_search_staging"
+                } else {
+                    batch.table
+                };
+                let statement = format!("COPY {table} ({}) FROM STDIN", batch.columns.join(", "));
                 let mut copy = conn.copy_in_raw(&statement).await.expect("COPY starts");
                 copy.send(text.into_bytes()).await.expect("COPY data");
                 copy.finish().await.unwrap_or_else(|e| {
                     panic!("COPY {}: {e}", batch.table);
                 });
+                if batch.table == "search_documents" {
+                    conn.execute(
+                        "INSERT INTO search_documents (course_id, lesson_id, language, title, \
+                         body, terms) SELECT course_id, lesson_id, language, title, body, \
+                         to_tsvector('simple', terms) FROM bench_search_staging",
+                    )
+                    .await
+                    .expect("search documents from the staging table");
+                    conn.execute("TRUNCATE bench_search_staging")
+                        .await
+                        .expect("TRUNCATE");
+                }
             }
         }
     }
@@ -433,7 +471,9 @@ impl Loader {
                     .expect("checkpoint");
             }
             Self::Postgres(conn) => {
-                conn.execute("VACUUM ANALYZE").await.expect("VACUUM ANALYZE");
+                conn.execute("VACUUM ANALYZE")
+                    .await
+                    .expect("VACUUM ANALYZE");
             }
         }
     }
@@ -501,18 +541,22 @@ pub async fn load(database_url: &str, size: Size, teacher_id: &str, render_all: 
         enrollments: 0,
         reviews: 0,
         seconds: 0.0,
+        search_documents: 0,
+        search_terms: 0,
     };
+    let mut vocabulary = std::collections::HashSet::new();
     let chunks = size.courses.div_ceil(COURSES_PER_CHUNK);
     for chunk in 0..chunks {
         if chunk % CHUNKS_PER_TRANSACTION == 0 {
             loader.begin().await;
         }
-        let (mut courses, mut modules, mut lessons, mut enrollments, mut reviews) = (
+        let (mut courses, mut modules, mut lessons, mut enrollments, mut reviews, mut search) = (
             Batch::new("courses", COURSE_COLUMNS),
             Batch::new("course_modules", MODULE_COLUMNS),
             Batch::new("lessons", LESSON_COLUMNS),
             Batch::new("enrollments", ENROLLMENT_COLUMNS),
             Batch::new("course_reviews", REVIEW_COLUMNS),
+            Batch::new("search_documents", SEARCH_COLUMNS),
         );
         let end = ((chunk + 1) * COURSES_PER_CHUNK).min(size.courses);
         for i in chunk * COURSES_PER_CHUNK..end {
@@ -528,11 +572,21 @@ pub async fn load(database_url: &str, size: Size, teacher_id: &str, render_all: 
                     &mut lessons,
                     &mut enrollments,
                     &mut reviews,
+                    &mut search,
                 ],
+                &mut vocabulary,
                 &mut loaded,
             );
         }
-        for batch in [&courses, &modules, &lessons, &enrollments, &reviews] {
+        loaded.search_documents += search.rows.len();
+        for batch in [
+            &courses,
+            &modules,
+            &lessons,
+            &enrollments,
+            &reviews,
+            &search,
+        ] {
             loader.write(batch).await;
         }
         if chunk % CHUNKS_PER_TRANSACTION == CHUNKS_PER_TRANSACTION - 1 || chunk == chunks - 1 {
@@ -547,6 +601,22 @@ pub async fn load(database_url: &str, size: Size, teacher_id: &str, render_all: 
         }
     }
     println!();
+    // The vocabulary of stems and their trigrams, as `search::index_course` learns them.
+    loader.begin().await;
+    let mut terms = Batch::new("search_terms", &["term"]);
+    let mut trigrams = Batch::new("search_term_trigrams", &["trigram", "term"]);
+    for term in &vocabulary {
+        for trigram in sync_server::search::text::trigrams(term) {
+            trigrams
+                .rows
+                .push(vec![Val::Text(trigram), Val::Text(term.clone())]);
+        }
+        terms.rows.push(vec![Val::Text(term.clone())]);
+    }
+    loaded.search_terms = terms.rows.len();
+    loader.write(&terms).await;
+    loader.write(&trigrams).await;
+    loader.commit().await;
     loader.settle().await;
     loaded.seconds = started.elapsed().as_secs_f64();
     loaded
@@ -559,9 +629,41 @@ fn course_rows(
     category_ids: &[String],
     audience: &Audience,
     render_all: bool,
-    [courses, modules, lessons, enrollments, reviews]: [&mut Batch; 5],
+    [courses, modules, lessons, enrollments, reviews, search]: [&mut Batch; 6],
+    vocabulary: &mut std::collections::HashSet<String>,
     loaded: &mut Loaded,
 ) {
+    let published = status_of(i) == "published";
+    // A search document in the shape `search::index_course` writes (plain text, stems of the
+    // title repeated before those of the body), for published courses only.
+    let mut index =
+        |course_id: &str, lesson_id: Option<&str>, language: &str, title: &str, body: String| {
+            if !published {
+                return;
+            }
+            let title_stems = sync_server::search::text::stems(title);
+            let mut terms = String::with_capacity(title_stems.len() * TITLE_WEIGHT + body.len());
+            for _ in 0..TITLE_WEIGHT {
+                terms.push_str(&title_stems);
+                terms.push(' ');
+            }
+            terms.push_str(&sync_server::search::text::stems(&body));
+            for stem in terms.split(' ').filter(|s| !s.is_empty()) {
+                if !vocabulary.contains(stem) {
+                    vocabulary.insert(stem.to_owned());
+                }
+            }
+            search.rows.push(vec![
+                Val::Text(course_id.to_owned()),
+                lesson_id
+                    .map(|l| Val::Text(l.to_owned()))
+                    .unwrap_or(Val::Null),
+                Val::Text(language.to_owned()),
+                Val::Text(title.to_owned()),
+                Val::Text(body),
+                Val::Text(terms),
+            ]);
+        };
     let mut rng = Rng::new(STREAM_COURSE, i as u64);
     let status = status_of(i);
     rng.next();
@@ -585,6 +687,13 @@ fn course_rows(
         .collect();
     let description = description_sentences.join(" ");
     let description_html = format!("<p>{description}</p>\n");
+    index(
+        id.as_str(),
+        None,
+        language,
+        title.as_str(),
+        sync_server::search::text::plain_text(&format!("{subtitle}\n\n{description}")),
+    );
     let category = (rng.below(20) > 0).then(|| category_ids[rng.below(category_ids.len())].clone());
     let (price_minor, currency) = if rng.below(10) < 7 {
         (0, None)
@@ -623,6 +732,13 @@ fn course_rows(
             if render_all {
                 body_html = sync_server::content::markdown::render(&body);
             }
+            index(
+                id.as_str(),
+                Some(lesson_id.as_str()),
+                language,
+                title.as_str(),
+                sync_server::search::text::plain_text(&body),
+            );
             let lesson_minutes = 3 + lesson_rng.below(23) as i64;
             minutes += lesson_minutes;
             let video = (lesson_rng.below(5) == 0)
@@ -716,8 +832,18 @@ pub async fn teacher_id(database_url: &str) -> String {
     let sql = "SELECT id FROM users WHERE email_key = $1";
     let email = sync_server::identity::demo::TEACHER_EMAIL;
     match Loader::connect(database_url).await {
-        Loader::Sqlite(mut conn) => sqlx::query_scalar(sql).bind(email).fetch_one(&mut conn).await,
-        Loader::Postgres(mut conn) => sqlx::query_scalar(sql).bind(email).fetch_one(&mut conn).await,
+        Loader::Sqlite(mut conn) => {
+            sqlx::query_scalar(sql)
+                .bind(email)
+                .fetch_one(&mut conn)
+                .await
+        }
+        Loader::Postgres(mut conn) => {
+            sqlx::query_scalar(sql)
+                .bind(email)
+                .fetch_one(&mut conn)
+                .await
+        }
     }
     .expect("the demo teacher exists")
 }
