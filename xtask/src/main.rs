@@ -30,6 +30,12 @@ commands:
   bench enumeration
           forgot-password and resend-verification latency for known against unknown addresses
           (medians, p90, and how often the known one is slower), on SQLite and PostgreSQL
+  bench catalog
+          generates 100,000 courses and 1,000,000 lessons on SQLite and PostgreSQL and drives the
+          app shell, the catalog page, course pages and search with wrk at 64 connections (installs
+          wrk with apt-get if missing), beside a minimal axum server with bodies of the same size
+          and pgbench -S; prints req/s, p50/p99 and PASS/MISS against issue 16's targets
+          (EDU_BENCH_CATALOG_SCALE=0.1 for a quick run; EDU_BENCH_SECONDS per measurement)
 ";
 
 fn main() -> ExitCode {
@@ -148,10 +154,12 @@ fn dist() -> Result<(), String> {
 /// they are never timed tests, since these machines are noisy.
 fn bench(which: Option<&str>) -> Result<(), String> {
     match which {
-        Some(name @ ("auth" | "enumeration")) => {
+        Some(name @ ("auth" | "enumeration" | "catalog")) => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", name]))
         }
-        _ => Err(format!("name a benchmark: auth, enumeration\n\n{USAGE}")),
+        _ => Err(format!(
+            "name a benchmark: auth, enumeration, catalog\n\n{USAGE}"
+        )),
     }
 }
 

@@ -1118,9 +1118,12 @@ mod tests {
         assert_eq!(outcome(&parsed, "gone.md").0, ImportOutcome::Missing);
     }
 
+    /// A book's files by path, and what the refusal must say.
+    type RefusedBook<'a> = (&'a [(&'a str, &'a [u8])], &'a str);
+
     #[test]
     fn a_book_without_lessons_or_with_bad_settings_is_refused_with_a_reason() {
-        let cases: &[(&[(&str, &[u8])], &str)] = &[
+        let cases: &[RefusedBook<'_>] = &[
             (
                 &[("book.toml", b"[book]\ntitle = \"Empty\"\n")],
                 "no lesson",
