@@ -2,7 +2,9 @@ use std::rc::Rc;
 
 use client::error::ClientError;
 use client::pages::catalog::{CatalogAction, CatalogState, Phase};
-use shared::api::courses::{CourseLanguage, CourseLevel, CoursePage, CourseSummary};
+use shared::api::courses::{
+    CourseLanguage, CourseLevel, CoursePage, CourseStatus, CourseSummary, Rating, TeacherRef,
+};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Reducible;
 
@@ -16,8 +18,22 @@ pub fn course(slug: &str) -> CourseSummary {
         subtitle: "A subtitle".into(),
         language: CourseLanguage::Ru,
         level: CourseLevel::Intermediate,
+        status: CourseStatus::Published,
+        category: None,
+        cover_url: None,
+        price: None,
+        rating: Rating {
+            average: None,
+            count: 0,
+        },
+        enrollment_count: 0,
+        teacher: TeacherRef {
+            id: shared::domain::UserId::parse("00000000-0000-7000-8000-000000000001").unwrap(),
+            display_name: "Teacher".into(),
+        },
         estimated_minutes: 200,
         lesson_count: 3,
+        published_at: None,
     }
 }
 
