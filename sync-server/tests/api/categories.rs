@@ -12,6 +12,11 @@ use crate::helpers::{error_code, TestApp, DEMO_PASSWORD};
 both_backends!(
     async fn admins_manage_categories_and_a_used_one_is_never_deleted(backend) {
         let app = TestApp::spawn(backend).await;
+        // Start from no categories: the demo courses bring their own.
+        crate::on_db!(&app.db, pool => {
+            sqlx::query("DELETE FROM courses").execute(pool).await.unwrap();
+            sqlx::query("DELETE FROM categories").execute(pool).await.unwrap();
+        });
         let admin = app.token_for("admin@demo.local", DEMO_PASSWORD).await;
         let teacher = app.token_for("teacher@demo.local", DEMO_PASSWORD).await;
         let student = app.token_for("student@demo.local", DEMO_PASSWORD).await;
