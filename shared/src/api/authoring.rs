@@ -11,6 +11,7 @@ use crate::domain::{CategoryId, LessonId, ModuleId};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCourse {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: String,
     pub language: CourseLanguage,
     pub level: CourseLevel,
@@ -22,6 +23,7 @@ pub struct NewCourse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
@@ -112,6 +114,7 @@ pub struct Saved {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: String,
 }
 
@@ -119,6 +122,7 @@ pub struct ModuleInput {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewLesson {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: String,
 }
 
@@ -127,6 +131,7 @@ pub struct NewLesson {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: Option<String>,
     /// Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -100,8 +100,11 @@ pub struct Category {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryInput {
     /// 2 to 40 of `a-z 0-9 -`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9-]{2,40}$"))]
     pub slug: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub name_en: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub name_ru: String,
 }
 

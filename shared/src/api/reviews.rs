@@ -20,6 +20,7 @@ pub struct Review {
     /// The author's display name (`null` once their account is deleted).
     pub author: Option<String>,
     /// 1 to 5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub stars: u8,
     pub body: String,
     pub created_at: super::Timestamp,
@@ -35,6 +36,7 @@ pub type ReviewPage = super::Page<Review>;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewInput {
     /// 1 to 5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub stars: u8,
     /// Up to `validate::REVIEW_MAX_CHARS`; may be empty.
     #[serde(default)]
@@ -45,5 +47,6 @@ pub struct ReviewInput {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub body: String,
 }

@@ -47,8 +47,10 @@ struct ImportQuery {
     tag = "authoring",
     params(ImportQuery),
     request_body(
-        content = Vec<u8>,
-        content_type = "application/zip",
+        content(
+            (Vec<u8> = "application/zip"),
+            (Vec<u8> = "application/octet-stream")
+        ),
         description = "The book's folder as a `.zip`: `book.toml`, `src/SUMMARY.md` or \
             `chNN-` files, lessons in Markdown, images they refer to. At most 20 MiB uploaded, \
             2,000 entries and 50 MiB unpacked."

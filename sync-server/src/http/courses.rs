@@ -57,8 +57,8 @@ struct ListCourses {
     price: Option<String>,
 }
 
-/// A stored code from a query parameter: absent or empty is none, an unknown one is 400 naming
-/// the parameter and the codes it takes.
+/// A stored code from a query parameter: absent is none; an unknown one, or an empty one (the
+/// parameter's schema is the enum of codes), is 400 naming the parameter and the codes it takes.
 fn code<T: Copy>(
     field: &'static str,
     text: Option<&str>,
@@ -67,7 +67,7 @@ fn code<T: Copy>(
     code_of: fn(T) -> &'static str,
 ) -> Result<Option<T>> {
     match text {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some(text) => from_code(text).map(Some).ok_or_else(|| Error::Validation {
             field,
             reason: Invalid::NotOneOf {

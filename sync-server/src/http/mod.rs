@@ -123,7 +123,13 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                               EDU_METRICS_BIND only)"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
     ),
-    components(schemas(shared::api::ErrorBody)),
+    components(schemas(
+        shared::api::ErrorBody,
+        shared::api::courses::CourseSort,
+        shared::api::courses::PriceFilter,
+        shared::api::courses::CourseLanguage,
+        shared::api::courses::CourseLevel
+    )),
     modifiers(&SharedResponses)
 )]
 struct ApiDoc;

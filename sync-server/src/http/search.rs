@@ -26,9 +26,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct SearchParams {
     /// What to look for, 1 to 200 characters on one line. Words match in any grammatical form
     /// (English and Russian) and with a typo or two; every word must match.
+    #[param(required = true, min_length = 1, max_length = 200)]
     q: Option<String>,
     /// Only courses in this language (`en` or `ru`); all languages when absent.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<CourseLanguage>)]
     language: Option<String>,
     /// How many hits, 1 to 100; 20 when absent.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]

@@ -96,8 +96,6 @@ both_backends!(
             ("category=science&level=beginner&language=en", &["c", "a"]),
             ("category=science&level=advanced&sort=most_enrolled", &["d"]),
             ("category=art", &[]),
-            // Empty filters mean "any".
-            ("category=science&level=&language=&price=", &["e", "d", "c", "b", "a"]),
         ];
         for (query, expected) in cases {
             for limit in [1, 2, 3, 100] {
@@ -129,6 +127,10 @@ both_backends!(
             ("price=cheap", "price"),
             ("category=no-such-category", "category"),
             ("sort=NEWEST", "sort"),
+            ("level=", "level"),
+            ("price=", "price"),
+            ("language=", "language"),
+            ("sort=", "sort"),
         ] {
             let res = app.get(&format!("/api/courses?{query}")).await;
             assert_eq!(res.status(), 400, "{query}");

@@ -28,13 +28,35 @@ where
         // first: serde's derived `Deserialize` would also take a struct from an array of its
         // fields in order (`[null, null]` as a profile update), which no client means to send.
         let axum::Json(object) = axum::Json::<Map<String, Value>>::from_request(req, state).await?;
-        T::deserialize(Value::Object(object))
-            .map(Json)
-            .map_err(|e| {
-                Error::BadRequest(format!(
-                    "Failed to deserialize the JSON body into the target type: {e}"
-                ))
-            })
+        let mut body = Value::Object(object);
+        whole_numbers_as_integers(&mut body);
+        T::deserialize(body).map(Json).map_err(|e| {
+            Error::BadRequest(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
+    }
+}
+
+/// JSON has one number type: `2.0` and `2` are the same number (JSON Schema calls both an
+/// integer), but serde refuses a float where an integer field is. Every whole float in the body,
+/// within the range a double holds exactly, becomes an integer before the typed read.
+fn whole_numbers_as_integers(value: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            if let Some(float) = number.as_f64() {
+                if float.fract() == 0.0 && float.abs() <= EXACT {
+                    // In range and whole, so the conversion is exact.
+                    #[allow(clippy::cast_possible_truncation)]
+                    let whole = float as i64;
+                    *value = Value::from(whole);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -145,6 +167,43 @@ mod tests {
                 status_and_code(content_type, body).await,
                 (status, code.to_owned()),
                 "{shown}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_whole_float_is_read_as_an_integer_and_nothing_else_is() {
+        #[derive(serde::Deserialize)]
+        struct Counted {
+            stars: u8,
+            #[serde(default)]
+            spread: Vec<i64>,
+        }
+        async fn read(body: &str) -> Result<(u8, Vec<i64>), Error> {
+            let req = Request::post("/")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_owned()))
+                .unwrap();
+            let Json(counted) = Json::<Counted>::from_request(req, &()).await?;
+            Ok((counted.stars, counted.spread))
+        }
+        assert_eq!(read(r#"{"stars": 2.0}"#).await.unwrap(), (2, vec![]));
+        assert_eq!(
+            read(r#"{"stars": 4, "spread": [-3.0, 1e3]}"#)
+                .await
+                .unwrap(),
+            (4, vec![-3, 1000])
+        );
+        for refused in [
+            r#"{"stars": 2.5}"#,
+            r#"{"stars": 256.0}"#,
+            r#"{"stars": -1.0}"#,
+            r#"{"stars": 1e300}"#,
+            r#"{"stars": 1, "spread": [0.5]}"#,
+        ] {
+            assert!(
+                matches!(read(refused).await, Err(Error::BadRequest(_))),
+                "{refused}"
             );
         }
     }
