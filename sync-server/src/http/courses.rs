@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::conditional::public_json;
-use super::extract::{CurrentUser, Path, Query};
+use super::extract::{page_limit, CurrentUser, Path, Query};
 use super::responses::SignedIn;
 use super::AppState;
 use crate::catalog::cache::CachedBody;
@@ -79,20 +79,7 @@ fn code<T: Copy>(
 
 impl ListCourses {
     fn parse(self) -> Result<CatalogQuery> {
-        // Parsed here rather than by serde so a bad value gets a message naming the field. An
-        // empty `limit=` is not a number either: only an absent limit means the default.
-        let requested = match self.limit.as_deref() {
-            None => None,
-            Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
-                field: "limit",
-                reason: Invalid::NotWholeNumber,
-            })?),
-        };
-        let limit =
-            shared::validate::page_limit(requested).map_err(|reason| Error::Validation {
-                field: "limit",
-                reason,
-            })?;
+        let limit = page_limit(self.limit.as_deref())?;
         let sort = code(
             "sort",
             self.sort.as_deref(),

@@ -12,7 +12,7 @@ use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{CurrentUser, Json, Path, Query};
+use super::extract::{page_limit, CurrentUser, Json, Path, Query};
 use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
 use crate::catalog::course_page::Viewer;
@@ -56,17 +56,7 @@ async fn list_reviews(
     Path(course): Path<String>,
     Query(query): Query<ListReviews>,
 ) -> Result<axum::Json<ReviewPage>> {
-    let requested = match query.limit.as_deref() {
-        None => None,
-        Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
-            field: "limit",
-            reason: Invalid::NotWholeNumber,
-        })?),
-    };
-    let limit = shared::validate::page_limit(requested).map_err(|reason| Error::Validation {
-        field: "limit",
-        reason,
-    })?;
+    let limit = page_limit(query.limit.as_deref())?;
     let cursor = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(text) => Some(ReviewCursor::decode(text)?),

@@ -12,7 +12,7 @@ use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::Query;
+use super::extract::{page_limit, Query};
 use super::AppState;
 use crate::error::{Error, Result};
 use crate::search::{self, Search};
@@ -70,18 +70,7 @@ async fn search_courses(
             })?,
         ),
     };
-    // Parsed here rather than by serde so a bad value gets a message naming the field.
-    let requested = match params.limit.as_deref() {
-        None => None,
-        Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
-            field: "limit",
-            reason: Invalid::NotWholeNumber,
-        })?),
-    };
-    let limit = shared::validate::page_limit(requested).map_err(|reason| Error::Validation {
-        field: "limit",
-        reason,
-    })?;
+    let limit = page_limit(params.limit.as_deref())?;
     let search = Search {
         query,
         language,

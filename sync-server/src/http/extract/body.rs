@@ -72,6 +72,23 @@ pub fn path_id<T: std::str::FromStr>(text: &str, missing: &str) -> Result<T, Err
         .map_err(|_| Error::NotFound(missing.to_owned()))
 }
 
+/// A `limit` query parameter, kept as text by the query structs so that a bad one gets a message
+/// naming the field rather than serde's: absent is the default page size; anything but a whole
+/// number from 1 to `PAGE_LIMIT_MAX` (an empty `limit=` too) is 400 `validation_failed`.
+pub fn page_limit(text: Option<&str>) -> Result<u32, Error> {
+    let requested = match text {
+        None => None,
+        Some(text) => Some(text.parse::<u32>().map_err(|_| Error::Validation {
+            field: "limit",
+            reason: shared::validate::Invalid::NotWholeNumber,
+        })?),
+    };
+    shared::validate::page_limit(requested).map_err(|reason| Error::Validation {
+        field: "limit",
+        reason,
+    })
+}
+
 /// A query string; one that does not parse → 400.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(Error))]

@@ -10,7 +10,7 @@ mod client_ip;
 mod role;
 mod session;
 
-pub use body::{path_id, Json, Path, Query};
+pub use body::{page_limit, path_id, Json, Path, Query};
 pub use client_ip::client_ip;
 pub use role::{
     require_course_owner, require_role, Admin, Require, RequireAdmin, RequireStudent,
