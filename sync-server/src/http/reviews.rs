@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage};
 use shared::api::ErrorBody;
-use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,7 +15,7 @@ use super::extract::{page_limit, CurrentUser, Json, Path, Query};
 use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
 use crate::catalog::course_page::Viewer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::reviews::{self, ReviewCursor};
 
 pub fn router() -> OpenApiRouter<AppState> {
