@@ -36,6 +36,8 @@ async function signIn(page, email) {
 const ANONYMOUS = [
   ["/", "course-card"],
   ["/courses", "course-card"],
+  ["/courses?language=ru&level=advanced", "catalog-no-match"],
+  ["/courses/rust-from-zero", "syllabus"],
   ["/sign-in", "sign-in"],
   ["/sign-up", "sign-up"],
   ["/forgot-password", "forgot-password"],
@@ -45,7 +47,8 @@ const ANONYMOUS = [
 ];
 
 const SIGNED_IN = [
-  ["student@demo.local", [["/account", "account"], ["/teach", "teach"], ["/admin/applications", "forbidden"]]],
+  ["student@demo.local", [["/account", "account"], ["/teach", "teach"], ["/admin/applications", "forbidden"],
+    ["/learning", "learning-empty"], ["/courses/rust-from-zero", "enroll"]]],
   ["teacher@demo.local", [["/teach", "teacher-already"]]],
   ["admin@demo.local", [["/admin/applications", "admin-applications"], ["/teach", "teach-admin"]]],
 ];

@@ -16,35 +16,19 @@ use shared::api::accounts::{
     RegisterRequest, ResetPasswordRequest, SessionInfo, SignInRequest, SignInResponse,
     TokenRequest, UpdateProfileRequest,
 };
-use shared::api::courses::CoursePage;
+use shared::api::courses::{
+    Category, CourseDetail, CourseLanguage, CourseLevel, CoursePage, CourseSort, EnrolledCourse,
+    Enrollment, PriceFilter,
+};
 use shared::api::notifications::NotificationList;
+use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage};
 use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
-use shared::domain::{ApplicationId, NotificationId, SessionId};
+use shared::domain::{ApplicationId, NotificationId, ReviewId, SessionId};
 use web_sys::RequestCredentials;
 
 use crate::error::ClientError;
-
-/// `GET /api/courses`: one page of the catalog. `cursor` is the previous page's `next_cursor`;
-/// `limit: None` takes the server's default page size (`shared::validate::PAGE_LIMIT_DEFAULT`).
-///
-/// Offline copies are not this module's business: `store::catalog` keeps the pages it returns.
-pub async fn list_courses(
-    limit: Option<u32>,
-    cursor: Option<&str>,
-) -> Result<CoursePage, ClientError> {
-    let limit = limit.map(|n| n.to_string());
-    let query: Vec<(&str, &str)> = [("limit", limit.as_deref()), ("cursor", cursor)]
-        .into_iter()
-        .filter_map(|(key, value)| Some((key, value?)))
-        .collect();
-    let mut request = get("/api/courses");
-    if !query.is_empty() {
-        request = request.query(query);
-    }
-    read_json(send(request).await?).await
-}
 
 // Accounts (anonymous).
 
@@ -210,6 +194,161 @@ pub async fn mark_all_notifications_read() -> Result<(), ClientError> {
     write::<()>("POST", "/api/notifications/read-all", None).await
 }
 
+// Courses.
+
+/// What the catalog lists: the filters and order of `GET /api/courses`, also kept in the page's
+/// query string (`/courses?language=ru&sort=top_rated`). Every field absent is the whole catalog,
+/// newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogFilters {
+    /// A category's slug.
+    pub category: Option<String>,
+    pub level: Option<CourseLevel>,
+    pub language: Option<CourseLanguage>,
+    pub price: Option<PriceFilter>,
+    pub sort: Option<CourseSort>,
+}
+
+impl CatalogFilters {
+    /// Reads a query string (`?a=b&c=d`, with or without the `?`) leniently: unknown parameters
+    /// and values that are not codes the server takes are dropped, never an error.
+    pub fn from_query(query: &str) -> Self {
+        let mut filters = Self::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "category" => filters.category = category_slug(value),
+                "level" => filters.level = CourseLevel::from_code(value),
+                "language" => filters.language = CourseLanguage::from_code(value),
+                "price" => filters.price = PriceFilter::from_code(value),
+                "sort" => filters.sort = CourseSort::from_code(value),
+                _ => {}
+            }
+        }
+        filters
+    }
+
+    /// The parameters that are set, as `(name, value)` pairs, in a stable order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("category", self.category.clone()),
+            ("level", self.level.map(|v| v.code().to_owned())),
+            ("language", self.language.map(|v| v.code().to_owned())),
+            ("price", self.price.map(|v| v.code().to_owned())),
+            ("sort", self.sort.map(|v| v.code().to_owned())),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)))
+        .collect()
+    }
+
+    /// Whether it narrows the catalog (the order alone does not).
+    pub fn narrows(&self) -> bool {
+        self.category.is_some()
+            || self.level.is_some()
+            || self.language.is_some()
+            || self.price.is_some()
+    }
+}
+
+/// A category slug as the server takes it (`a-z 0-9 -`), else nothing.
+fn category_slug(value: &str) -> Option<String> {
+    let valid = !value.is_empty()
+        && value.len() <= 40
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then(|| value.to_owned())
+}
+
+/// `GET /api/courses`: one page of the catalog as `filters` narrow and order it. `cursor` is the
+/// previous page's `next_cursor` (of the same filters); `limit: None` takes the server's default
+/// page size (`shared::validate::PAGE_LIMIT_DEFAULT`).
+///
+/// Offline copies are not this module's business: `store::catalog` keeps the pages it returns.
+pub async fn list_courses(
+    limit: Option<u32>,
+    cursor: Option<&str>,
+    filters: &CatalogFilters,
+) -> Result<CoursePage, ClientError> {
+    let mut query = filters.pairs();
+    query.extend(limit.map(|n| ("limit", n.to_string())));
+    query.extend(cursor.map(|c| ("cursor", c.to_owned())));
+    let mut request = get("/api/courses");
+    if !query.is_empty() {
+        request = request.query(query.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    read_json(send(request).await?).await
+}
+
+/// `GET /api/categories`: every category, with its names in both languages.
+pub async fn categories() -> Result<Vec<Category>, ClientError> {
+    read_json(send(get("/api/categories")).await?).await
+}
+
+/// `GET /api/courses/{course}` by id or slug: summary, description and syllabus.
+pub async fn course(course: &str) -> Result<CourseDetail, ClientError> {
+    read_json(send(get(&course_path(course, ""))).await?).await
+}
+
+/// `GET /api/courses/{course}/enrollment`: whether the signed-in caller is enrolled.
+pub async fn enrollment(course: &str) -> Result<Enrollment, ClientError> {
+    read_json(send(get(&course_path(course, "/enrollment"))).await?).await
+}
+
+/// `POST /api/courses/{course}/enrollment`: joins a free course (a paid one answers 402).
+pub async fn enroll(course: &str) -> Result<Enrollment, ClientError> {
+    read_json(send_json::<()>("POST", &course_path(course, "/enrollment"), None).await?).await
+}
+
+/// `GET /api/me/courses`: "My learning", most recently joined first.
+pub async fn my_courses() -> Result<Vec<EnrolledCourse>, ClientError> {
+    read_json(send(get("/api/me/courses")).await?).await
+}
+
+/// `GET /api/courses/{course}/reviews`: one page of reviews, newest first.
+pub async fn reviews(course: &str, cursor: Option<&str>) -> Result<ReviewPage, ClientError> {
+    let mut request = get(&course_path(course, "/reviews"));
+    if let Some(cursor) = cursor {
+        request = request.query([("cursor", cursor)]);
+    }
+    read_json(send(request).await?).await
+}
+
+/// `GET /api/courses/{course}/reviews/mine`: the caller's review, `None` if they wrote none.
+pub async fn my_review(course: &str) -> Result<Option<Review>, ClientError> {
+    match read_json(send(get(&course_path(course, "/reviews/mine"))).await?).await {
+        Ok(review) => Ok(Some(review)),
+        Err(ClientError::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// `PUT /api/courses/{course}/reviews/mine`: writes or rewrites the caller's review.
+pub async fn write_review(course: &str, input: &ReviewInput) -> Result<Review, ClientError> {
+    read_json(send_json("PUT", &course_path(course, "/reviews/mine"), Some(input)).await?).await
+}
+
+/// `DELETE /api/courses/{course}/reviews/mine`.
+pub async fn delete_review(course: &str) -> Result<(), ClientError> {
+    write::<()>("DELETE", &course_path(course, "/reviews/mine"), None).await
+}
+
+/// `PUT /api/courses/{course}/reviews/{review}/reply`: the course's teacher answers, once.
+pub async fn reply_to_review(
+    course: &str,
+    review: &ReviewId,
+    input: &ReplyInput,
+) -> Result<Review, ClientError> {
+    let rest = format!("/reviews/{}/reply", path_segment(review.as_str()));
+    read_json(send_json("PUT", &course_path(course, &rest), Some(input)).await?).await
+}
+
+/// `/api/courses/{course}` followed by `rest`, the course's id or slug made safe for a path.
+fn course_path(course: &str, rest: &str) -> String {
+    format!("/api/courses/{}{rest}", path_segment(course))
+}
+
 // Plumbing.
 
 fn get(path: &str) -> RequestBuilder {
@@ -298,5 +437,41 @@ fn transport_error(error: &gloo_net::Error) -> ClientError {
         }
     } else {
         ClientError::Offline
+    }
+}
+
+// Native tests (`cargo test -p client --lib`): the catalog's query string needs no browser.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_filters_round_trip_through_the_query_string() {
+        let filters = CatalogFilters {
+            category: Some("data".into()),
+            level: Some(CourseLevel::Beginner),
+            language: Some(CourseLanguage::Ru),
+            price: Some(PriceFilter::Free),
+            sort: Some(CourseSort::TopRated),
+        };
+        let query: Vec<String> = filters
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        assert_eq!(CatalogFilters::from_query(&query.join("&")), filters);
+        assert!(filters.narrows());
+    }
+
+    #[test]
+    fn bad_catalog_query_values_are_dropped() {
+        let filters =
+            CatalogFilters::from_query("?level=expert&language=RU&category=Bad%20One&sort=&x=1");
+        assert_eq!(filters, CatalogFilters::default());
+        assert!(!filters.narrows());
+        assert!(
+            CatalogFilters::from_query("?sort=newest").pairs()
+                == vec![("sort", "newest".to_owned())]
+        );
     }
 }

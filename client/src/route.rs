@@ -7,11 +7,11 @@ use yew_router::prelude::*;
 use crate::components::Guard;
 use crate::contexts::auth::Session;
 use crate::pages::{
-    AccountPage, AdminApplicationsPage, CatalogPage, ForgotPasswordPage, NotFoundPage,
-    ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
+    AccountPage, AdminApplicationsPage, CatalogPage, CoursePage, ForgotPasswordPage, LearningPage,
+    NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+#[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
     /// The landing page is the catalog for now.
     #[at("/")]
@@ -36,6 +36,12 @@ pub enum Route {
     Teach,
     #[at("/admin/applications")]
     AdminApplications,
+    /// A course's page, by id or slug.
+    #[at("/courses/:course")]
+    Course { course: String },
+    /// "My learning": the signed-in user's courses.
+    #[at("/learning")]
+    Learning,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -51,9 +57,9 @@ pub enum Access {
 }
 
 impl Route {
-    pub fn access(self) -> Access {
+    pub fn access(&self) -> Access {
         match self {
-            Self::Account | Self::Teach => Access::SignedIn,
+            Self::Account | Self::Teach | Self::Learning => Access::SignedIn,
             Self::AdminApplications => Access::Role(Role::Admin),
             _ => Access::Anyone,
         }
@@ -103,6 +109,7 @@ pub fn safe_return_path(next: Option<&str>) -> Option<String> {
 }
 
 pub fn switch(route: Route) -> Html {
+    let access = route.access();
     let page = match route {
         Route::Home | Route::Catalog => html! { <CatalogPage /> },
         Route::SignUp => html! { <SignUpPage /> },
@@ -113,9 +120,11 @@ pub fn switch(route: Route) -> Html {
         Route::Account => html! { <AccountPage /> },
         Route::Teach => html! { <TeachPage /> },
         Route::AdminApplications => html! { <AdminApplicationsPage /> },
+        Route::Course { course } => html! { <CoursePage {course} /> },
+        Route::Learning => html! { <LearningPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
-    match route.access() {
+    match access {
         Access::Anyone => page,
         access => html! { <Guard {access}>{ page }</Guard> },
     }

@@ -1,11 +1,15 @@
-//! One course in the catalog grid, and the placeholder shown while courses load.
+//! One course in the catalog grid (a link to its page), and the placeholder shown while courses
+//! load.
 
 use shared::api::courses::{CourseLanguage, CourseLevel, CourseSummary};
 use yew::prelude::*;
 
-use crate::components::icons::{ClockIcon, LessonsIcon};
-use crate::contexts::locale::use_texts;
+use crate::components::course_facts::{price_text, CourseCover, RatingSummary};
+use crate::components::icons::{ClockIcon, LessonsIcon, UserIcon};
+use crate::components::NavLink;
+use crate::contexts::locale::{use_locale, use_texts};
 use crate::i18n::Texts;
+use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct CourseCardProps {
@@ -15,15 +19,15 @@ pub struct CourseCardProps {
 #[function_component(CourseCard)]
 pub fn course_card(props: &CourseCardProps) -> Html {
     let texts = use_texts();
+    let locale = use_locale().locale;
     let course = &props.course;
-    let cover_style = format!("--cover-hue: {}", cover_hue(&course.slug));
     let level = course.level.code();
+    let to = Route::Course {
+        course: course.slug.clone(),
+    };
     html! {
         <article class="course-card" data-testid="course-card" data-slug={course.slug.clone()}>
-            <div class="course-card__cover" style={cover_style} aria-hidden="true">
-                <span class="course-card__initial">{ initial(&course.title) }</span>
-                <span class="course-card__lang">{ course.language.code().to_uppercase() }</span>
-            </div>
+            <CourseCover course={course.clone()} classes="course-card__cover" />
             <div class="course-card__body">
                 <div class="course-card__badges">
                     <span class={classes!("badge", "badge--level", format!("badge--{level}"))} title={texts.catalog.course_level}>
@@ -36,8 +40,17 @@ pub fn course_card(props: &CourseCardProps) -> Html {
                         { language_label(texts, course.language) }
                     </span>
                 </div>
-                <h2 class="course-card__title">{ course.title.clone() }</h2>
+                <h2 class="course-card__title">
+                    <NavLink to={to} classes="course-card__link">{ course.title.clone() }</NavLink>
+                </h2>
                 <p class="course-card__subtitle">{ course.subtitle.clone() }</p>
+                <div class="course-card__meta">
+                    <RatingSummary rating={course.rating.clone()} />
+                    <span class={classes!("price", course.price.is_none().then_some("price--free"))} data-testid="course-price">
+                        <span class="visually-hidden">{ texts.courses.course_price }{ ": " }</span>
+                        { price_text(course.price.as_ref(), texts, locale) }
+                    </span>
+                </div>
                 <dl class="course-card__facts">
                     <div class="fact">
                         <dt class="visually-hidden">{ texts.catalog.course_duration }</dt>
@@ -51,6 +64,13 @@ pub fn course_card(props: &CourseCardProps) -> Html {
                         <dd>
                             <LessonsIcon />
                             { texts.count(course.lesson_count, &texts.catalog.lessons) }
+                        </dd>
+                    </div>
+                    <div class="fact">
+                        <dt class="visually-hidden">{ texts.courses.course_learners }</dt>
+                        <dd data-testid="course-learners">
+                            <UserIcon />
+                            { texts.count(course.enrollment_count, &texts.courses.learners) }
                         </dd>
                     </div>
                 </dl>
@@ -75,7 +95,7 @@ pub fn course_card_skeleton() -> Html {
     }
 }
 
-fn level_label(texts: &Texts, level: CourseLevel) -> &'static str {
+pub fn level_label(texts: &Texts, level: CourseLevel) -> &'static str {
     match level {
         CourseLevel::Beginner => texts.catalog.level_beginner,
         CourseLevel::Intermediate => texts.catalog.level_intermediate,
@@ -83,27 +103,9 @@ fn level_label(texts: &Texts, level: CourseLevel) -> &'static str {
     }
 }
 
-fn language_label(texts: &Texts, language: CourseLanguage) -> &'static str {
+pub fn language_label(texts: &Texts, language: CourseLanguage) -> &'static str {
     match language {
         CourseLanguage::En => texts.catalog.language_en,
         CourseLanguage::Ru => texts.catalog.language_ru,
     }
-}
-
-/// The first letter of the title, for the card cover.
-fn initial(title: &str) -> String {
-    title
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default()
-}
-
-/// A stable hue (0-359) per course, so each cover keeps its colour between visits.
-fn cover_hue(slug: &str) -> u32 {
-    // FNV-1a: tiny, deterministic, good enough spread for colours.
-    let hash = slug.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
-    hash % 360
 }

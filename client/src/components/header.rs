@@ -16,6 +16,9 @@ use crate::route::Route;
 /// The role-dependent links of the main navigation, in order.
 pub fn nav_routes(session: &Session) -> Vec<Route> {
     let mut routes = vec![Route::Catalog];
+    if session.role().is_some() {
+        routes.push(Route::Learning);
+    }
     match session.role() {
         Some(Role::Student | Role::Teacher) => routes.push(Route::Teach),
         Some(Role::Admin) => routes.push(Route::AdminApplications),
@@ -72,19 +75,21 @@ pub fn header() -> Html {
         })
     };
 
-    let label = |route: Route| match route {
+    let label = |route: &Route| match route {
+        Route::Learning => texts.courses.nav_learning,
         Route::Teach => texts.common.nav_teach,
         Route::AdminApplications => texts.common.nav_admin,
         _ => texts.common.nav_catalog,
     };
-    let testid = |route: Route| match route {
+    let testid = |route: &Route| match route {
+        Route::Learning => Some(AttrValue::Static("nav-learning")),
         Route::Teach => Some(AttrValue::Static("nav-teach")),
         Route::AdminApplications => Some(AttrValue::Static("nav-admin")),
         _ => None,
     };
-    let is_current = |link: Route| match (link, route) {
+    let is_current = |link: &Route| match (link, &route) {
         (Route::Catalog, Some(Route::Home | Route::Catalog)) => true,
-        (link, Some(current)) => link == current && link != Route::Catalog,
+        (link, Some(current)) => link == current && *link != Route::Catalog,
         _ => false,
     };
 
@@ -127,8 +132,8 @@ pub fn header() -> Html {
                 </Link<Route>>
                 <nav class="site-nav" aria-label={texts.common.nav_label}>
                     { for nav_routes(&auth.session).into_iter().map(|link| html! {
-                        <NavLink to={link} classes="site-nav__link" testid={testid(link)} current={is_current(link)}>
-                            { label(link) }
+                        <NavLink to={link.clone()} classes="site-nav__link" testid={testid(&link)} current={is_current(&link)}>
+                            { label(&link) }
                         </NavLink>
                     }) }
                 </nav>

@@ -3,6 +3,7 @@
 pub mod application;
 pub mod auth_card;
 pub mod course_card;
+pub mod course_facts;
 pub mod error_notice;
 pub mod footer;
 pub mod form;
@@ -20,6 +21,7 @@ pub mod user_menu;
 pub use application::{ApplicationItem, ApplicationStatusCard, RejectDialog};
 pub use auth_card::AuthCard;
 pub use course_card::{CourseCard, CourseCardSkeleton};
+pub use course_facts::{CourseCover, RatingSummary, Stars};
 pub use error_notice::ErrorNotice;
 pub use footer::Footer;
 pub use guard::{ForbiddenView, Guard, PageLoading};

@@ -279,6 +279,25 @@ strings! {
         notifications, notifications_empty, mark_all_read, unread,
         unread_count: Plural,
     }
+
+    /// The learner's course pages: catalog filters and cards, the course page and its reviews,
+    /// and "My learning".
+    pub struct CourseTexts {
+        nav_learning, filters_label, filter_category, any_category, filter_level, any_level,
+        filter_language, any_language, filter_price, any_price, price_free, price_paid,
+        sort_label, sort_newest, sort_top_rated, sort_most_enrolled, reset_filters,
+        no_match_title, no_match_body, course_price, course_rating, course_learners,
+        rating_out_of_five, no_ratings, ratings: Plural, learners: Plural, modules: Plural,
+        course_error_title, by_teacher, about_title, syllabus_title, syllabus_empty, has_video,
+        sign_in_to_enroll, enroll, enrolling, enrolled, start_learning, continue_learning,
+        coming_soon, paid_note, edit_course, your_course, enroll_error, reviews_title,
+        reviews_empty, reviews_error, more_reviews, former_learner, teacher_reply, your_review,
+        write_review, edit_review, delete_review, stars_legend, stars: Plural, review_text,
+        review_publish, review_saved, review_deleted, review_stars_required, review_error,
+        review_enroll_hint, reply, reply_label, reply_publish, reply_required, learning_title,
+        learning_lead, learning_error, learning_empty_title, learning_empty_body,
+        browse_catalog, enrolled_on,
+    }
 }
 
 /// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
@@ -298,6 +317,7 @@ pub struct Texts {
     pub teach: TeachTexts,
     pub admin: AdminTexts,
     pub notifications: NotificationTexts,
+    pub courses: CourseTexts,
 }
 
 impl Texts {

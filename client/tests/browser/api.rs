@@ -51,7 +51,7 @@ fn client_errors_speak_the_current_language() {
 /// The test runner's own server has no API: a real fetch through `api` comes back as NotFound.
 #[wasm_bindgen_test]
 async fn a_real_request_maps_http_status_to_a_client_error() {
-    let result = client::api::list_courses(Some(5), Some("abc")).await;
+    let result = client::api::list_courses(Some(5), Some("abc"), &Default::default()).await;
     assert!(
         matches!(result, Err(ClientError::NotFound { .. })),
         "{result:?}"
