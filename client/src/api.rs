@@ -16,12 +16,15 @@ use shared::api::accounts::{
     RegisterRequest, ResetPasswordRequest, SessionInfo, SignInRequest, SignInResponse,
     TokenRequest, UpdateProfileRequest,
 };
-use shared::api::courses::CoursePage;
+use shared::api::courses::{
+    Category, CategoryInput, CourseDetail, CourseLanguage, CoursePage, LessonView,
+};
 use shared::api::notifications::NotificationList;
+use shared::api::search::SearchResults;
 use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
-use shared::domain::{ApplicationId, NotificationId, SessionId};
+use shared::domain::{ApplicationId, CategoryId, NotificationId, SessionId};
 use web_sys::RequestCredentials;
 
 use crate::error::ClientError;
@@ -208,6 +211,62 @@ pub async fn mark_notification_read(id: &NotificationId) -> Result<(), ClientErr
 /// `POST /api/notifications/read-all`.
 pub async fn mark_all_notifications_read() -> Result<(), ClientError> {
     write::<()>("POST", "/api/notifications/read-all", None).await
+}
+
+// Lessons, search and categories.
+
+/// `GET /api/courses/{course}`: a course's page with its syllabus (`course`: id or slug).
+pub async fn course_detail(course: &str) -> Result<CourseDetail, ClientError> {
+    let path = format!("/api/courses/{}", path_segment(course));
+    read_json(send(get(&path)).await?).await
+}
+
+/// `GET /api/courses/{course}/lessons/{lesson}`: a lesson as its reader sees it (403 when not
+/// enrolled, 404 when there is no such lesson or course for the caller).
+pub async fn lesson(course: &str, lesson: &str) -> Result<LessonView, ClientError> {
+    let path = format!(
+        "/api/courses/{}/lessons/{}",
+        path_segment(course),
+        path_segment(lesson)
+    );
+    read_json(send(get(&path)).await?).await
+}
+
+/// `GET /api/search?q=&language=`: course and lesson hits, best first.
+pub async fn search(
+    query: &str,
+    language: Option<CourseLanguage>,
+) -> Result<SearchResults, ClientError> {
+    let mut request = get("/api/search").query([("q", query)]);
+    if let Some(language) = language {
+        request = request.query([("language", language.code())]);
+    }
+    read_json(send(request).await?).await
+}
+
+/// `GET /api/categories`: every category with its count of published courses.
+pub async fn categories() -> Result<Vec<Category>, ClientError> {
+    read_json(send(get("/api/categories")).await?).await
+}
+
+/// `POST /api/categories` (admins; 409 when the slug is taken).
+pub async fn create_category(input: &CategoryInput) -> Result<Category, ClientError> {
+    read_json(send_json("POST", "/api/categories", Some(input)).await?).await
+}
+
+/// `PATCH /api/categories/{id}`: new slug and names (admins).
+pub async fn update_category(
+    id: &CategoryId,
+    input: &CategoryInput,
+) -> Result<Category, ClientError> {
+    let path = format!("/api/categories/{}", path_segment(id.as_str()));
+    read_json(send_json("PATCH", &path, Some(input)).await?).await
+}
+
+/// `DELETE /api/categories/{id}` (admins; 409 while a course uses it).
+pub async fn delete_category(id: &CategoryId) -> Result<(), ClientError> {
+    let path = format!("/api/categories/{}", path_segment(id.as_str()));
+    write::<()>("DELETE", &path, None).await
 }
 
 // Plumbing.

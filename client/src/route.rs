@@ -10,8 +10,9 @@ use crate::pages::{
     AccountPage, AdminApplicationsPage, CatalogPage, ForgotPasswordPage, NotFoundPage,
     ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
+use crate::pages::{AdminCategoriesPage, LessonPage, SearchPage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+#[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
     /// The landing page is the catalog for now.
     #[at("/")]
@@ -36,6 +37,15 @@ pub enum Route {
     Teach,
     #[at("/admin/applications")]
     AdminApplications,
+    /// A lesson of a course (`course`: the course's id or slug), for enrolled learners, the
+    /// course's teacher and admins (the server decides; the page explains a refusal).
+    #[at("/courses/:course/lessons/:lesson")]
+    Lesson { course: String, lesson: String },
+    /// Search results; `?q=` the words, `?language=` `en` or `ru`.
+    #[at("/search")]
+    Search,
+    #[at("/admin/categories")]
+    AdminCategories,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -51,10 +61,10 @@ pub enum Access {
 }
 
 impl Route {
-    pub fn access(self) -> Access {
+    pub fn access(&self) -> Access {
         match self {
-            Self::Account | Self::Teach => Access::SignedIn,
-            Self::AdminApplications => Access::Role(Role::Admin),
+            Self::Account | Self::Teach | Self::Lesson { .. } => Access::SignedIn,
+            Self::AdminApplications | Self::AdminCategories => Access::Role(Role::Admin),
             _ => Access::Anyone,
         }
     }
@@ -103,6 +113,7 @@ pub fn safe_return_path(next: Option<&str>) -> Option<String> {
 }
 
 pub fn switch(route: Route) -> Html {
+    let access = route.access();
     let page = match route {
         Route::Home | Route::Catalog => html! { <CatalogPage /> },
         Route::SignUp => html! { <SignUpPage /> },
@@ -113,9 +124,12 @@ pub fn switch(route: Route) -> Html {
         Route::Account => html! { <AccountPage /> },
         Route::Teach => html! { <TeachPage /> },
         Route::AdminApplications => html! { <AdminApplicationsPage /> },
+        Route::Lesson { course, lesson } => html! { <LessonPage {course} {lesson} /> },
+        Route::Search => html! { <SearchPage /> },
+        Route::AdminCategories => html! { <AdminCategoriesPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
-    match route.access() {
+    match access {
         Access::Anyone => page,
         access => html! { <Guard {access}>{ page }</Guard> },
     }

@@ -6,7 +6,9 @@ use shared::api::notifications::Notification;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, UserMenu};
+use crate::components::{
+    LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, SearchBox, UserMenu,
+};
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::use_texts;
 use crate::contexts::notifications::use_notifications;
@@ -72,19 +74,19 @@ pub fn header() -> Html {
         })
     };
 
-    let label = |route: Route| match route {
+    let label = |route: &Route| match route {
         Route::Teach => texts.common.nav_teach,
         Route::AdminApplications => texts.common.nav_admin,
         _ => texts.common.nav_catalog,
     };
-    let testid = |route: Route| match route {
+    let testid = |route: &Route| match route {
         Route::Teach => Some(AttrValue::Static("nav-teach")),
         Route::AdminApplications => Some(AttrValue::Static("nav-admin")),
         _ => None,
     };
-    let is_current = |link: Route| match (link, route) {
+    let is_current = |link: &Route| match (link, &route) {
         (Route::Catalog, Some(Route::Home | Route::Catalog)) => true,
-        (link, Some(current)) => link == current && link != Route::Catalog,
+        (link, Some(current)) => link == current && *link != Route::Catalog,
         _ => false,
     };
 
@@ -127,11 +129,14 @@ pub fn header() -> Html {
                 </Link<Route>>
                 <nav class="site-nav" aria-label={texts.common.nav_label}>
                     { for nav_routes(&auth.session).into_iter().map(|link| html! {
-                        <NavLink to={link} classes="site-nav__link" testid={testid(link)} current={is_current(link)}>
-                            { label(link) }
+                        <NavLink to={link.clone()} classes="site-nav__link" testid={testid(&link)} current={is_current(&link)}>
+                            { label(&link) }
                         </NavLink>
                     }) }
                 </nav>
+                <div class="site-header__search">
+                    <SearchBox />
+                </div>
                 <div class="site-header__status">
                     <OnlineIndicator />
                 </div>
