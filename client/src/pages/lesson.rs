@@ -274,7 +274,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 // with ammonia when the lesson was saved (no script, event handlers or
                 // `javascript:` links survive), and the page's CSP (`script-src 'self'`, no inline
                 // script) would refuse to run anything that slipped through anyway.
-                <div class="lesson__body prose" data-testid="lesson-body">
+                <div class="lesson__body lesson-content" data-testid="lesson-body">
                     { Html::from_html_unchecked(AttrValue::from(view.html.clone())) }
                 </div>
                 <div class="lesson__complete">
