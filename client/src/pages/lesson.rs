@@ -55,9 +55,12 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let progress_error = use_state_eq(|| None::<ClientError>);
     let outline_open = use_state_eq(|| false);
     let attempt = use_state_eq(|| 0_u32);
+    // Which request is the latest: an answer to an older one (← → pressed quickly) is dropped.
+    let latest = use_mut_ref(|| 0_u32);
 
     // The lesson, again whenever the address changes (or on retry).
     {
+        let latest = latest.clone();
         let loaded = loaded.clone();
         let completed = completed.clone();
         let progress_error = progress_error.clone();
@@ -67,11 +70,19 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             (props.course.clone(), props.lesson.clone(), *attempt),
             move |(course, lesson, _)| {
                 let (course, lesson) = (course.clone(), lesson.clone());
+                let request = {
+                    let mut latest = latest.borrow_mut();
+                    *latest += 1;
+                    *latest
+                };
                 loaded.set(Loaded::Loading);
                 progress_error.set(None);
                 outline_open.set(false);
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = api::lesson(&course, &lesson).await;
+                    if *latest.borrow() != request {
+                        return;
+                    }
                     if let Ok(view) = &result {
                         if let Ok(done) = learn::completed_lessons(&view.course_id).await {
                             completed.set(done);

@@ -52,19 +52,29 @@ fn snippet_view(snippet: &str) -> Html {
 
 fn hit_view(texts: &Texts, hit: &SearchHit) -> Html {
     let course = hit.course_id.to_string();
-    let (kind, href) = match (hit.kind, &hit.lesson_id) {
-        (HitKind::Lesson, Some(lesson)) => (
-            texts.search.kind_lesson,
-            Route::Lesson {
-                course: course.clone(),
+    let lesson = hit
+        .lesson_id
+        .as_ref()
+        .filter(|_| hit.kind == HitKind::Lesson);
+    let (kind, link) = match lesson {
+        Some(lesson) => {
+            let to = Route::Lesson {
+                course,
                 lesson: lesson.to_string(),
-            }
-            .to_path(),
+            };
+            (
+                texts.search.kind_lesson,
+                html! { <Link<Route> {to}>{ hit.title.clone() }</Link<Route>> },
+            )
+        }
+        // The course page is another page's route: a plain link reaches it.
+        None => (
+            texts.search.kind_course,
+            html! { <a href={format!("/courses/{course}")}>{ hit.title.clone() }</a> },
         ),
-        _ => (texts.search.kind_course, format!("/courses/{course}")),
     };
     html! {
-        <li class="search-hit" data-testid="search-hit" data-kind={hit.kind.code()}>
+        <li class="search-hit" data-testid="search-hit" data-kind={hit.kind.code()} data-language={hit.language.code()}>
             <p class="search-hit__kind">
                 <span class="badge">{ kind }</span>
                 <span class="search-hit__lang">{ hit.language.code().to_uppercase() }</span>
@@ -72,7 +82,7 @@ fn hit_view(texts: &Texts, hit: &SearchHit) -> Html {
                     <span class="search-hit__course">{ texts.search.in_course.replace("{course}", &hit.course_title) }</span>
                 }
             </p>
-            <h2 class="search-hit__title"><a href={href}>{ hit.title.clone() }</a></h2>
+            <h2 class="search-hit__title">{ link }</h2>
             <p class="search-hit__snippet" data-testid="search-snippet">{ snippet_view(&hit.snippet) }</p>
         </li>
     }
@@ -94,13 +104,21 @@ pub fn search_page() -> Html {
         .and_then(CourseLanguage::from_code);
     let results = use_state(|| Results::Idle);
     let attempt = use_state_eq(|| 0_u32);
+    // Which request is the latest: an answer to an older query is dropped.
+    let latest = use_mut_ref(|| 0_u32);
 
     {
         let results = results.clone();
+        let latest = latest.clone();
         use_effect_with(
             (words.clone(), language, *attempt),
             move |(words, language, _)| {
                 let (words, language) = (words.clone(), *language);
+                let request = {
+                    let mut latest = latest.borrow_mut();
+                    *latest += 1;
+                    *latest
+                };
                 if words.is_empty() {
                     results.set(Results::Idle);
                 } else if words.chars().count() > SEARCH_QUERY_MAX_CHARS {
@@ -108,7 +126,11 @@ pub fn search_page() -> Html {
                 } else {
                     results.set(Results::Loading);
                     wasm_bindgen_futures::spawn_local(async move {
-                        results.set(match api::search(&words, language).await {
+                        let answer = api::search(&words, language).await;
+                        if *latest.borrow() != request {
+                            return;
+                        }
+                        results.set(match answer {
                             Ok(found) => Results::Ready(found),
                             Err(ClientError::Validation {
                                 field: Some(field), ..
