@@ -227,11 +227,11 @@ test("an admin adds, renames and deletes a category; a category in use is refuse
 });
 
 test("the lesson and search pages speak Russian", async () => {
-  const { lessons } = await demoLessons("sql-za-nedelyu");
+  const { lessons } = await demoLessons("sql-za-nedeliu");
   const student = await apiAs("student@demo.local");
-  await student("POST", "/api/courses/sql-za-nedelyu/enrollment");
+  await student("POST", "/api/courses/sql-za-nedeliu/enrollment");
   const { context, page } = await signedInPage("student@demo.local", { locale: "ru-RU" });
-  await page.goto(`${env.server.url}/courses/sql-za-nedelyu/lessons/${lessons[0].id}`);
+  await page.goto(`${env.server.url}/courses/sql-za-nedeliu/lessons/${lessons[0].id}`);
   await page.getByTestId("lesson-title").waitFor();
   assert.equal(await page.getByTestId("mark-complete").innerText(), "Отметить как пройденный");
   assert.match(await page.getByTestId("lesson-page").innerText(), /Урок 1 из \d+/);

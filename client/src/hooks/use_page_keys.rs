@@ -1,7 +1,7 @@
 //! Page-wide keyboard shortcuts that stay out of the way while the user types: `/` to focus a
 //! search box, ← / → to go to the previous / next page of a sequence.
 
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -29,13 +29,20 @@ pub fn is_typing_or_shortcut(event: &KeyboardEvent) -> bool {
 
 fn on_document_keydown(handler: impl Fn(&KeyboardEvent) + 'static) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
-    Some(EventListener::new(&document, "keydown", move |event| {
-        if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
-            if !is_typing_or_shortcut(event) {
-                handler(event);
+    // Not passive: the handler must be able to keep the key from typing (`/`) or scrolling (← →).
+    let options = EventListenerOptions::enable_prevent_default();
+    Some(EventListener::new_with_options(
+        &document,
+        "keydown",
+        options,
+        move |event| {
+            if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+                if !is_typing_or_shortcut(event) {
+                    handler(event);
+                }
             }
-        }
-    }))
+        },
+    ))
 }
 
 /// ← opens `previous`, → opens `next` (when there is one), unless the user is typing.
