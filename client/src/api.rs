@@ -17,15 +17,16 @@ use shared::api::accounts::{
     TokenRequest, UpdateProfileRequest,
 };
 use shared::api::courses::{
-    Category, CourseDetail, CourseLanguage, CourseLevel, CoursePage, CourseSort, EnrolledCourse,
-    Enrollment, PriceFilter,
+    Category, CategoryInput, CourseDetail, CourseLanguage, CourseLevel, CoursePage, CourseSort,
+    EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
 use shared::api::notifications::NotificationList;
 use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage};
+use shared::api::search::SearchResults;
 use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
-use shared::domain::{ApplicationId, NotificationId, ReviewId, SessionId};
+use shared::domain::{ApplicationId, CategoryId, NotificationId, ReviewId, SessionId};
 use web_sys::RequestCredentials;
 
 use crate::error::ClientError;
@@ -281,7 +282,27 @@ pub async fn list_courses(
     read_json(send(request).await?).await
 }
 
-/// `GET /api/categories`: every category, with its names in both languages.
+/// `GET /api/courses/{course}/lessons/{lesson}`: a lesson as its reader sees it (403 when not
+/// enrolled, 404 when there is no such lesson or course for the caller).
+pub async fn lesson(course: &str, lesson: &str) -> Result<LessonView, ClientError> {
+    let rest = format!("/lessons/{}", path_segment(lesson));
+    read_json(send(get(&course_path(course, &rest))).await?).await
+}
+
+/// `GET /api/search?q=&language=`: course and lesson hits, best first.
+pub async fn search(
+    query: &str,
+    language: Option<CourseLanguage>,
+) -> Result<SearchResults, ClientError> {
+    let mut request = get("/api/search").query([("q", query)]);
+    if let Some(language) = language {
+        request = request.query([("language", language.code())]);
+    }
+    read_json(send(request).await?).await
+}
+
+/// `GET /api/categories`: every category, with its names in both languages and its count of
+/// published courses.
 pub async fn categories() -> Result<Vec<Category>, ClientError> {
     read_json(send(get("/api/categories")).await?).await
 }
@@ -347,6 +368,26 @@ pub async fn reply_to_review(
 /// `/api/courses/{course}` followed by `rest`, the course's id or slug made safe for a path.
 fn course_path(course: &str, rest: &str) -> String {
     format!("/api/courses/{}{rest}", path_segment(course))
+}
+
+/// `POST /api/categories` (admins; 409 when the slug is taken).
+pub async fn create_category(input: &CategoryInput) -> Result<Category, ClientError> {
+    read_json(send_json("POST", "/api/categories", Some(input)).await?).await
+}
+
+/// `PATCH /api/categories/{id}`: new slug and names (admins).
+pub async fn update_category(
+    id: &CategoryId,
+    input: &CategoryInput,
+) -> Result<Category, ClientError> {
+    let path = format!("/api/categories/{}", path_segment(id.as_str()));
+    read_json(send_json("PATCH", &path, Some(input)).await?).await
+}
+
+/// `DELETE /api/categories/{id}` (admins; 409 while a course uses it).
+pub async fn delete_category(id: &CategoryId) -> Result<(), ClientError> {
+    let path = format!("/api/categories/{}", path_segment(id.as_str()));
+    write::<()>("DELETE", &path, None).await
 }
 
 // Plumbing.

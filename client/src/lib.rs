@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod hooks;
 pub mod i18n;
+pub mod learn;
 pub mod pages;
 pub mod pwa;
 pub mod route;

@@ -10,6 +10,7 @@ use crate::pages::{
     AccountPage, AdminApplicationsPage, CatalogPage, CoursePage, ForgotPasswordPage, LearningPage,
     NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
+use crate::pages::{AdminCategoriesPage, LessonPage, SearchPage};
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
@@ -42,6 +43,15 @@ pub enum Route {
     /// "My learning": the signed-in user's courses.
     #[at("/learning")]
     Learning,
+    /// A lesson of a course (`course`: the course's id or slug), for enrolled learners, the
+    /// course's teacher and admins (the server decides; the page explains a refusal).
+    #[at("/courses/:course/lessons/:lesson")]
+    Lesson { course: String, lesson: String },
+    /// Search results; `?q=` the words, `?language=` `en` or `ru`.
+    #[at("/search")]
+    Search,
+    #[at("/admin/categories")]
+    AdminCategories,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -59,8 +69,10 @@ pub enum Access {
 impl Route {
     pub fn access(&self) -> Access {
         match self {
-            Self::Account | Self::Teach | Self::Learning => Access::SignedIn,
-            Self::AdminApplications => Access::Role(Role::Admin),
+            Self::Account | Self::Teach | Self::Learning | Self::Lesson { .. } => {
+                Access::SignedIn
+            }
+            Self::AdminApplications | Self::AdminCategories => Access::Role(Role::Admin),
             _ => Access::Anyone,
         }
     }
@@ -122,6 +134,9 @@ pub fn switch(route: Route) -> Html {
         Route::AdminApplications => html! { <AdminApplicationsPage /> },
         Route::Course { course } => html! { <CoursePage {course} /> },
         Route::Learning => html! { <LearningPage /> },
+        Route::Lesson { course, lesson } => html! { <LessonPage {course} {lesson} /> },
+        Route::Search => html! { <SearchPage /> },
+        Route::AdminCategories => html! { <AdminCategoriesPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
     match access {

@@ -6,7 +6,9 @@ use shared::api::notifications::Notification;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::{LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, UserMenu};
+use crate::components::{
+    LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, SearchBox, UserMenu,
+};
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::use_texts;
 use crate::contexts::notifications::use_notifications;
@@ -137,6 +139,9 @@ pub fn header() -> Html {
                         </NavLink>
                     }) }
                 </nav>
+                <div class="site-header__search">
+                    <SearchBox />
+                </div>
                 <div class="site-header__status">
                     <OnlineIndicator />
                 </div>

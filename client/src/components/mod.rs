@@ -16,6 +16,7 @@ pub mod nav_link;
 pub mod notification_bell;
 pub mod online_indicator;
 pub mod resend_status;
+pub mod search_box;
 pub mod user_menu;
 
 pub use application::{ApplicationItem, ApplicationStatusCard, RejectDialog};
@@ -32,4 +33,5 @@ pub use nav_link::NavLink;
 pub use notification_bell::NotificationBell;
 pub use online_indicator::OnlineIndicator;
 pub use resend_status::ResendStatusLine;
+pub use search_box::SearchBox;
 pub use user_menu::UserMenu;

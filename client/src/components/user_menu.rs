@@ -1,9 +1,9 @@
 //! The signed-in user's menu in the header: who they are, their account, and signing out.
 
-use shared::api::accounts::Me;
+use shared::api::accounts::{Me, Role};
 use yew::prelude::*;
 
-use crate::components::icons::{SignOutIcon, UserIcon};
+use crate::components::icons::{BooksIcon, SignOutIcon, UserIcon};
 use crate::components::NavLink;
 use crate::contexts::locale::use_texts;
 use crate::hooks::use_dropdown;
@@ -68,9 +68,14 @@ pub fn user_menu(props: &UserMenuProps) -> Html {
                         <p class="menu-panel__name">{ me.display_name.clone() }</p>
                         <p class="menu-panel__email">{ me.email.clone() }</p>
                     </div>
-                    <NavLink to={Route::Account} classes="menu-panel__item" testid="nav-account" onclick={close}>
+                    <NavLink to={Route::Account} classes="menu-panel__item" testid="nav-account" onclick={close.clone()}>
                         <UserIcon />{ texts.common.nav_account }
                     </NavLink>
+                    if me.role == Role::Admin {
+                        <NavLink to={Route::AdminCategories} classes="menu-panel__item" testid="nav-categories" onclick={close.clone()}>
+                            <BooksIcon />{ texts.categories.nav_categories }
+                        </NavLink>
+                    }
                     <button type="button" class="menu-panel__item" data-testid="nav-sign-out"
                         disabled={props.signing_out} onclick={sign_out}>
                         <SignOutIcon />{ texts.common.sign_out }

@@ -4,6 +4,7 @@
 mod use_dropdown;
 mod use_focus_first_problem;
 mod use_mailed_token;
+mod use_page_keys;
 mod use_page_title;
 mod use_resend_verification;
 mod use_submit;
@@ -11,6 +12,7 @@ mod use_submit;
 pub use use_dropdown::use_dropdown;
 pub use use_focus_first_problem::use_focus_first_problem;
 pub use use_mailed_token::use_mailed_token;
+pub use use_page_keys::{is_typing_or_shortcut, use_arrow_navigation, use_slash_focus};
 pub use use_page_title::use_page_title;
 pub use use_resend_verification::{use_resend_verification, Resend, ResendStatus};
 pub use use_submit::{use_submit, FormHandle, Submission};

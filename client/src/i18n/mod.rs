@@ -297,6 +297,28 @@ strings! {
         review_enroll_hint, reply, reply_label, reply_publish, reply_required, learning_title,
         learning_lead, learning_error, learning_empty_title, learning_empty_body,
         browse_catalog, enrolled_on,
+    /// The lesson page: outline, previous / next, video link and completion.
+    pub struct LessonTexts {
+        outline_title, outline_show, outline_hide, position, previous, next, watch_video,
+        mark_complete, marking, completed, completed_label, keys_hint, error_title,
+        forbidden_title, forbidden_body, not_found_title, not_found_body, back_to_course,
+        progress_error, nav_label,
+    }
+
+    /// The header's search box and the search results page.
+    pub struct SearchTexts {
+        search_label, search_placeholder, search_submit, search_title, results_for,
+        results: Plural,
+        empty_title, empty_hint, prompt, too_long, language_filter, language_all, kind_course,
+        kind_lesson, in_course, error_title,
+    }
+
+    /// The admins' category management page.
+    pub struct CategoryTexts {
+        nav_categories, categories_title, categories_lead, field_slug, field_slug_hint,
+        field_name_en, field_name_ru, create_title, create_submit, created, rename, renamed,
+        delete, deleted, confirm_delete, confirm, in_use, slug_taken, empty, error_title,
+        courses: Plural,
     }
 }
 
@@ -318,6 +340,9 @@ pub struct Texts {
     pub admin: AdminTexts,
     pub notifications: NotificationTexts,
     pub courses: CourseTexts,
+    pub lesson: LessonTexts,
+    pub search: SearchTexts,
+    pub categories: CategoryTexts,
 }
 
 impl Texts {

@@ -4,12 +4,15 @@
 
 pub mod account;
 pub mod admin_applications;
+pub mod admin_categories;
 pub mod catalog;
 pub mod course;
 pub mod forgot_password;
 pub mod learning;
+pub mod lesson;
 pub mod not_found;
 pub mod reset_password;
+pub mod search;
 pub mod sign_in;
 pub mod sign_up;
 pub mod teach;
@@ -17,12 +20,15 @@ pub mod verify_email;
 
 pub use account::AccountPage;
 pub use admin_applications::AdminApplicationsPage;
+pub use admin_categories::AdminCategoriesPage;
 pub use catalog::CatalogPage;
 pub use course::CoursePage;
 pub use forgot_password::ForgotPasswordPage;
 pub use learning::LearningPage;
+pub use lesson::LessonPage;
 pub use not_found::NotFoundPage;
 pub use reset_password::ResetPasswordPage;
+pub use search::SearchPage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use teach::TeachPage;

@@ -17,14 +17,18 @@ use crate::error::ClientError;
 /// The database's name.
 pub const DB_NAME: &str = "eduplatform";
 
-/// The schema version. History: 1 — `catalog` (pages of the course catalog by cursor).
-pub const VERSION: u32 = 1;
+/// The schema version. History: 1 — `catalog` (pages of the course catalog by cursor);
+/// 2 — `progress` (lessons completed, per user and course).
+pub const VERSION: u32 = 2;
 
 /// Pages of the course catalog, keyed by the cursor that asked for them (`""`: the first page).
 pub const CATALOG: &str = "catalog";
 
+/// The lessons a user completed in a course, keyed `{user_id}/{course_id}` (`store::progress`).
+pub const PROGRESS: &str = "progress";
+
 /// Every object store of the current version.
-pub const STORES: &[&str] = &[CATALOG];
+pub const STORES: &[&str] = &[CATALOG, PROGRESS];
 
 /// An opened database. Cheap to clone; equal when it is the same connection.
 #[derive(Clone)]

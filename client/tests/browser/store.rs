@@ -104,3 +104,53 @@ mod database {
         );
     }
 }
+
+mod progress {
+    use client::store::database::Store;
+    use client::store::progress::{load, save, CourseProgress};
+    use shared::domain::{CourseId, LessonId, UserId};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn id(n: u8) -> String {
+        format!("01900000-0000-7000-8000-0000000000{n:02x}")
+    }
+
+    #[wasm_bindgen_test]
+    async fn completed_lessons_are_kept_per_user_and_course() {
+        let store = Store::open_named("edu-test-progress").await.unwrap();
+        let (alice, bob) = (
+            UserId::parse(&id(1)).unwrap(),
+            UserId::parse(&id(2)).unwrap(),
+        );
+        let (rust, sql) = (
+            CourseId::parse(&id(3)).unwrap(),
+            CourseId::parse(&id(4)).unwrap(),
+        );
+        let lesson = LessonId::parse(&id(5)).unwrap();
+        assert_eq!(
+            load(&store, &alice, &rust).await.unwrap(),
+            CourseProgress::default()
+        );
+        let kept = CourseProgress {
+            completed: vec![lesson],
+        };
+        save(&store, &alice, &rust, &kept).await.unwrap();
+        assert_eq!(load(&store, &alice, &rust).await.unwrap(), kept);
+        assert!(
+            load(&store, &bob, &rust)
+                .await
+                .unwrap()
+                .completed
+                .is_empty(),
+            "another user"
+        );
+        assert!(
+            load(&store, &alice, &sql)
+                .await
+                .unwrap()
+                .completed
+                .is_empty(),
+            "another course"
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! `/courses/:course/lessons/:lesson`: one lesson to read, the course outline beside it (folded
+//! away on narrow screens), previous / next links (also ← / →) and "Mark complete".
+//!
+//! The server decides who may read (enrolled learners, the course's teacher, admins); a refusal
+//! or a missing lesson is explained with a link to the course page. Completion goes through
+//! `learn`, never straight to storage.
+
+use std::collections::BTreeSet;
+
+use shared::api::courses::{CourseDetail, LessonRef, LessonView};
+use shared::domain::LessonId;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::icons::{CheckIcon, LockIcon};
+use crate::components::{ErrorNotice, PageLoading};
+use crate::contexts::auth::use_auth;
+use crate::contexts::locale::use_texts;
+use crate::error::ClientError;
+use crate::hooks::{use_arrow_navigation, use_page_title};
+use crate::route::Route;
+use crate::{api, learn};
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPageProps {
+    /// The course's id or slug, as in the address.
+    pub course: String,
+    pub lesson: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    Ready(LessonView),
+    Failed(ClientError),
+}
+
+/// Where a lesson lives in the app.
+fn lesson_route(course: &str, lesson: &LessonId) -> Route {
+    Route::Lesson {
+        course: course.to_owned(),
+        lesson: lesson.to_string(),
+    }
+}
+
+#[function_component(LessonPage)]
+pub fn lesson_page(props: &LessonPageProps) -> Html {
+    let texts = use_texts();
+    use_page_title(texts.lesson.outline_title);
+    let auth = use_auth();
+    let loaded = use_state(|| Loaded::Loading);
+    let outline = use_state(|| None::<CourseDetail>);
+    let completed = use_state(BTreeSet::<LessonId>::new);
+    let marking = use_state_eq(|| false);
+    let progress_error = use_state_eq(|| None::<ClientError>);
+    let outline_open = use_state_eq(|| false);
+    let attempt = use_state_eq(|| 0_u32);
+    // Which request is the latest: an answer to an older one (← → pressed quickly) is dropped.
+    let latest = use_mut_ref(|| 0_u32);
+
+    // The lesson, again whenever the address changes (or on retry).
+    {
+        let latest = latest.clone();
+        let loaded = loaded.clone();
+        let completed = completed.clone();
+        let progress_error = progress_error.clone();
+        let outline_open = outline_open.clone();
+        let auth = auth.clone();
+        use_effect_with(
+            (props.course.clone(), props.lesson.clone(), *attempt),
+            move |(course, lesson, _)| {
+                let (course, lesson) = (course.clone(), lesson.clone());
+                let request = {
+                    let mut latest = latest.borrow_mut();
+                    *latest += 1;
+                    *latest
+                };
+                loaded.set(Loaded::Loading);
+                progress_error.set(None);
+                outline_open.set(false);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = api::lesson(&course, &lesson).await;
+                    if *latest.borrow() != request {
+                        return;
+                    }
+                    if let Ok(view) = &result {
+                        if let Ok(done) = learn::completed_lessons(&view.course_id).await {
+                            completed.set(done);
+                        }
+                        if let Some(window) = web_sys::window() {
+                            window.scroll_to_with_x_and_y(0.0, 0.0);
+                        }
+                    }
+                    if matches!(result, Err(ClientError::Unauthorized)) {
+                        auth.forget();
+                    }
+                    loaded.set(match result {
+                        Ok(view) => Loaded::Ready(view),
+                        Err(error) => Loaded::Failed(error),
+                    });
+                });
+            },
+        );
+    }
+    // The outline, once per course.
+    {
+        let outline = outline.clone();
+        use_effect_with(props.course.clone(), move |course| {
+            let course = course.clone();
+            outline.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                // Without it the page still works: the outline simply stays away.
+                if let Ok(detail) = api::course(&course).await {
+                    outline.set(Some(detail));
+                }
+            });
+        });
+    }
+
+    let view = match &*loaded {
+        Loaded::Ready(view) => Some(view.clone()),
+        _ => None,
+    };
+    let neighbour = |link: Option<&LessonRef>| link.map(|l| lesson_route(&props.course, &l.id));
+    use_arrow_navigation(
+        view.as_ref().and_then(|v| neighbour(v.previous.as_ref())),
+        view.as_ref().and_then(|v| neighbour(v.next.as_ref())),
+    );
+    // The tab shows the lesson's own title once it is known.
+    use_effect_with(view.as_ref().map(|v| v.title.clone()), |title| {
+        if let (Some(title), Some(document)) = (title, web_sys::window().and_then(|w| w.document()))
+        {
+            document.set_title(&format!("{title} · EduPlatform"));
+        }
+    });
+
+    let course_href = format!("/courses/{}", props.course);
+    let view = match &*loaded {
+        Loaded::Loading => return html! { <PageLoading /> },
+        Loaded::Failed(error @ (ClientError::Forbidden | ClientError::NotFound { .. })) => {
+            let (title, body) = if matches!(error, ClientError::Forbidden) {
+                (texts.lesson.forbidden_title, texts.lesson.forbidden_body)
+            } else {
+                (texts.lesson.not_found_title, texts.lesson.not_found_body)
+            };
+            return html! {
+                <section class="state state--page" data-testid="lesson-unavailable">
+                    <div class="state__icon"><LockIcon /></div>
+                    <h1 class="state__title">{ title }</h1>
+                    <p class="state__body">{ body }</p>
+                    <a class="button button--primary" href={course_href} data-testid="lesson-course-link">
+                        { texts.lesson.back_to_course }
+                    </a>
+                </section>
+            };
+        }
+        Loaded::Failed(error) => {
+            let attempt = attempt.clone();
+            let retry = Callback::from(move |()| attempt.set(*attempt + 1));
+            return html! {
+                <ErrorNotice testid="lesson-error" title={texts.lesson.error_title} error={error.clone()} on_retry={retry} />
+            };
+        }
+        Loaded::Ready(view) => view,
+    };
+
+    let is_done = completed.contains(&view.id);
+    let on_mark = {
+        let (course_id, lesson_id) = (view.course_id.clone(), view.id.clone());
+        let completed = completed.clone();
+        let marking = marking.clone();
+        let progress_error = progress_error.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (course_id, lesson_id) = (course_id.clone(), lesson_id.clone());
+            let completed = completed.clone();
+            let marking = marking.clone();
+            let progress_error = progress_error.clone();
+            marking.set(true);
+            progress_error.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                match learn::mark_lesson_complete(&course_id, &lesson_id).await {
+                    Ok(()) => {
+                        let mut done = (*completed).clone();
+                        done.insert(lesson_id);
+                        completed.set(done);
+                    }
+                    Err(error) => progress_error.set(Some(error)),
+                }
+                marking.set(false);
+            });
+        })
+    };
+    let toggle_outline = {
+        let outline_open = outline_open.clone();
+        Callback::from(move |_: MouseEvent| outline_open.set(!*outline_open))
+    };
+
+    let sidebar = outline.as_ref().map(|detail| {
+        let modules = detail.modules.iter().map(|module| html! {
+            <li class="outline__module" key={module.id.to_string()}>
+                <p class="outline__module-title">{ module.title.clone() }</p>
+                <ol class="outline__lessons">
+                    { for module.lessons.iter().map(|lesson| {
+                        let current = lesson.id == view.id;
+                        let done = completed.contains(&lesson.id);
+                        html! {
+                            <li key={lesson.id.to_string()}
+                                class={classes!("outline__lesson", current.then_some("is-current"), done.then_some("is-done"))}
+                                data-testid="outline-lesson" data-lesson={lesson.id.to_string()}
+                                data-completed={done.to_string()}>
+                                <Link<Route> to={lesson_route(&props.course, &lesson.id)} classes="outline__link">
+                                    <span class="outline__check" aria-hidden="true">
+                                        if done { <CheckIcon /> }
+                                    </span>
+                                    <span class="outline__title" aria-current={current.then_some("page")}>
+                                        { lesson.title.clone() }
+                                    </span>
+                                    if done {
+                                        <span class="visually-hidden">{ format!(" ({})", texts.lesson.completed_label) }</span>
+                                    }
+                                </Link<Route>>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            </li>
+        });
+        html! {
+            <aside class={classes!("lesson-outline", outline_open.then_some("is-open"))}
+                aria-labelledby="lesson-outline-title" data-testid="lesson-outline">
+                <button type="button" class="lesson-outline__toggle button button--small"
+                    aria-expanded={outline_open.to_string()} aria-controls="lesson-outline-list"
+                    data-testid="outline-toggle" onclick={toggle_outline}>
+                    { if *outline_open { texts.lesson.outline_hide } else { texts.lesson.outline_show } }
+                </button>
+                <h2 id="lesson-outline-title" class="lesson-outline__title">
+                    <a href={course_href.clone()}>{ detail.summary.title.clone() }</a>
+                </h2>
+                <ol id="lesson-outline-list" class="outline" aria-label={texts.lesson.outline_title}>
+                    { for modules }
+                </ol>
+            </aside>
+        }
+    });
+
+    let neighbour_link =
+        |link: Option<&LessonRef>, label: &'static str, rel: &'static str| {
+            link.map(|l| html! {
+            <Link<Route> to={lesson_route(&props.course, &l.id)}
+                classes={classes!("lesson-pager__link", format!("lesson-pager__link--{rel}"))}>
+                <span class="lesson-pager__label" data-testid={format!("lesson-{rel}")}>
+                    { if rel == "prev" { format!("← {label}") } else { format!("{label} →") } }
+                </span>
+                <span class="lesson-pager__title">{ l.title.clone() }</span>
+            </Link<Route>>
+        })
+        };
+    let position = texts
+        .lesson
+        .position
+        .replace("{n}", &view.position.to_string())
+        .replace("{total}", &view.lesson_count.to_string());
+
+    html! {
+        <div class="lesson-layout" data-testid="lesson-page">
+            { sidebar.unwrap_or_default() }
+            <article class="lesson" aria-labelledby="lesson-title">
+                <p class="lesson__crumbs">
+                    <a href={course_href.clone()} data-testid="lesson-course">{ view.course_title.clone() }</a>
+                    { " · " }{ view.module_title.clone() }
+                </p>
+                <h1 id="lesson-title" class="lesson__title" data-testid="lesson-title">{ view.title.clone() }</h1>
+                <p class="lesson__meta">
+                    { position }{ " · " }{ texts.duration(view.estimated_minutes) }
+                </p>
+                if let Some(url) = &view.video_url {
+                    <p class="lesson__video">
+                        <a class="button button--small" href={url.clone()} target="_blank"
+                            rel="noopener noreferrer" data-testid="lesson-video">
+                            { texts.lesson.watch_video }
+                        </a>
+                    </p>
+                }
+                // Safe to insert as HTML: the server rendered this from Markdown and sanitised it
+                // with ammonia when the lesson was saved (no script, event handlers or
+                // `javascript:` links survive), and the page's CSP (`script-src 'self'`, no inline
+                // script) would refuse to run anything that slipped through anyway.
+                <div class="lesson__body lesson-content" data-testid="lesson-body">
+                    { Html::from_html_unchecked(AttrValue::from(view.html.clone())) }
+                </div>
+                <div class="lesson__complete">
+                    <button type="button" data-testid="mark-complete"
+                        class={classes!("button", if is_done { "button--success" } else { "button--primary" })}
+                        disabled={is_done || *marking} onclick={on_mark}>
+                        { if is_done { texts.lesson.completed } else if *marking { texts.lesson.marking } else { texts.lesson.mark_complete } }
+                    </button>
+                    if let Some(error) = &*progress_error {
+                        <p class="status-line status-line--error" role="alert">
+                            { format!("{}: {}", texts.lesson.progress_error, error.message(texts)) }
+                        </p>
+                    }
+                </div>
+                <nav class="lesson-pager" aria-label={texts.lesson.nav_label}>
+                    { neighbour_link(view.previous.as_ref(), texts.lesson.previous, "prev").unwrap_or_default() }
+                    { neighbour_link(view.next.as_ref(), texts.lesson.next, "next").unwrap_or_default() }
+                </nav>
+                <p class="lesson__hint">{ texts.lesson.keys_hint }</p>
+            </article>
+        </div>
+    }
+}
