@@ -69,9 +69,7 @@ pub enum Access {
 impl Route {
     pub fn access(&self) -> Access {
         match self {
-            Self::Account | Self::Teach | Self::Learning | Self::Lesson { .. } => {
-                Access::SignedIn
-            }
+            Self::Account | Self::Teach | Self::Learning | Self::Lesson { .. } => Access::SignedIn,
             Self::AdminApplications | Self::AdminCategories => Access::Role(Role::Admin),
             _ => Access::Anyone,
         }

@@ -346,6 +346,7 @@ pub const EN: Texts = Texts {
         learning_empty_body: "Find one in the catalog: many courses are free.",
         browse_catalog: "Browse the catalog",
         enrolled_on: "Enrolled {when}",
+    },
     lesson: LessonTexts {
         outline_title: "Course outline",
         outline_show: "Show the outline",

@@ -297,6 +297,8 @@ strings! {
         review_enroll_hint, reply, reply_label, reply_publish, reply_required, learning_title,
         learning_lead, learning_error, learning_empty_title, learning_empty_body,
         browse_catalog, enrolled_on,
+    }
+
     /// The lesson page: outline, previous / next, video link and completion.
     pub struct LessonTexts {
         outline_title, outline_show, outline_hide, position, previous, next, watch_video,

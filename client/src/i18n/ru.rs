@@ -346,6 +346,7 @@ pub const RU: Texts = Texts {
         learning_empty_body: "Найдите курс в каталоге: многие из них бесплатны.",
         browse_catalog: "Открыть каталог",
         enrolled_on: "Записаны {when}",
+    },
     lesson: LessonTexts {
         outline_title: "Содержание курса",
         outline_show: "Показать содержание",
