@@ -10,8 +10,9 @@ use crate::pages::{
     AccountPage, AdminApplicationsPage, CatalogPage, ForgotPasswordPage, NotFoundPage,
     ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
+use crate::pages::{CourseEditorPage, LessonEditorPage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+#[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
     /// The landing page is the catalog for now.
     #[at("/")]
@@ -36,6 +37,11 @@ pub enum Route {
     Teach,
     #[at("/admin/applications")]
     AdminApplications,
+    /// The course editor (teachers and admins; the page says so to anyone else).
+    #[at("/teach/courses/:id")]
+    TeachCourse { id: String },
+    #[at("/teach/courses/:id/lessons/:lesson")]
+    TeachLesson { id: String, lesson: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -51,9 +57,11 @@ pub enum Access {
 }
 
 impl Route {
-    pub fn access(self) -> Access {
+    pub fn access(&self) -> Access {
         match self {
-            Self::Account | Self::Teach => Access::SignedIn,
+            Self::Account | Self::Teach | Self::TeachCourse { .. } | Self::TeachLesson { .. } => {
+                Access::SignedIn
+            }
             Self::AdminApplications => Access::Role(Role::Admin),
             _ => Access::Anyone,
         }
@@ -103,6 +111,7 @@ pub fn safe_return_path(next: Option<&str>) -> Option<String> {
 }
 
 pub fn switch(route: Route) -> Html {
+    let access = route.access();
     let page = match route {
         Route::Home | Route::Catalog => html! { <CatalogPage /> },
         Route::SignUp => html! { <SignUpPage /> },
@@ -113,9 +122,11 @@ pub fn switch(route: Route) -> Html {
         Route::Account => html! { <AccountPage /> },
         Route::Teach => html! { <TeachPage /> },
         Route::AdminApplications => html! { <AdminApplicationsPage /> },
+        Route::TeachCourse { id } => html! { <CourseEditorPage {id} /> },
+        Route::TeachLesson { id, lesson } => html! { <LessonEditorPage course={id} {lesson} /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
-    match route.access() {
+    match access {
         Access::Anyone => page,
         access => html! { <Guard {access}>{ page }</Guard> },
     }

@@ -72,19 +72,20 @@ pub fn header() -> Html {
         })
     };
 
-    let label = |route: Route| match route {
+    let label = |route: &Route| match route {
         Route::Teach => texts.common.nav_teach,
         Route::AdminApplications => texts.common.nav_admin,
         _ => texts.common.nav_catalog,
     };
-    let testid = |route: Route| match route {
+    let testid = |route: &Route| match route {
         Route::Teach => Some(AttrValue::Static("nav-teach")),
         Route::AdminApplications => Some(AttrValue::Static("nav-admin")),
         _ => None,
     };
-    let is_current = |link: Route| match (link, route) {
+    let is_current = |link: &Route| match (link, &route) {
         (Route::Catalog, Some(Route::Home | Route::Catalog)) => true,
-        (link, Some(current)) => link == current && link != Route::Catalog,
+        (Route::Teach, Some(Route::TeachCourse { .. } | Route::TeachLesson { .. })) => true,
+        (link, Some(current)) => link == current && *link != Route::Catalog,
         _ => false,
     };
 
@@ -127,8 +128,8 @@ pub fn header() -> Html {
                 </Link<Route>>
                 <nav class="site-nav" aria-label={texts.common.nav_label}>
                     { for nav_routes(&auth.session).into_iter().map(|link| html! {
-                        <NavLink to={link} classes="site-nav__link" testid={testid(link)} current={is_current(link)}>
-                            { label(link) }
+                        <NavLink to={link.clone()} classes="site-nav__link" testid={testid(&link)} current={is_current(&link)}>
+                            { label(&link) }
                         </NavLink>
                     }) }
                 </nav>

@@ -28,7 +28,7 @@ pub struct NavLinkProps {
 pub fn nav_link(props: &NavLinkProps) -> Html {
     let navigator = use_navigator();
     let onclick = {
-        let to = props.to;
+        let to = props.to.clone();
         let extra = props.onclick.clone();
         Callback::from(move |event: MouseEvent| {
             let modified =
