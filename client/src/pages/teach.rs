@@ -97,7 +97,15 @@ pub fn teach_page() -> Html {
             <courses::TeachCourses />
             </>
         },
-        (_, Some(Role::Teacher)) => html! { <courses::TeachCourses /> },
+        (mine, Some(Role::Teacher)) => html! {
+            <>
+                // How they became a teacher (the approval), above their courses.
+                if let Mine::Loaded(Some(application)) = mine {
+                    <ApplicationStatusCard application={application.clone()} />
+                }
+                <courses::TeachCourses />
+            </>
+        },
         (Mine::Loading, _) => html! { <PageLoading /> },
         (Mine::Failed(error), _) => html! {
             <ErrorNotice testid="teach-error" title={texts.teach.teach_error} error={error.clone()} on_retry={load.clone()} />

@@ -158,20 +158,33 @@ pub fn outline(props: &OutlineProps) -> Html {
     let t = &texts.authoring;
     let modules = use_state(|| props.modules.clone());
     let dragging = use_state(|| None::<Item>);
-    let focus = use_state(|| None::<String>);
+    // (how many moves so far, the element to focus): the count re-runs the effect for the same id.
+    let focus = use_state(|| (0u32, None::<String>));
     let announce = use_state_eq(String::new);
     let problem = use_state_eq(|| None::<String>);
     let busy = use_state_eq(|| false);
 
     // After a move, focus follows the item (its DOM node was moved, which drops focus).
-    use_effect_with((*focus).clone(), |focus| {
+    use_effect_with((*focus).clone(), |(_, focus)| {
         if let Some(id) = focus {
             if let Some(element) = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.get_element_by_id(id))
                 .and_then(|e| e.dyn_into::<HtmlElement>().ok())
             {
-                let _ = element.focus();
+                // A move button that has just become disabled cannot hold focus: its item takes it.
+                let target = if element.has_attribute("disabled") {
+                    element
+                        .closest(".outline-item")
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                } else {
+                    Some(element)
+                };
+                if let Some(target) = target {
+                    let _ = target.focus();
+                }
             }
         }
     });
@@ -225,7 +238,7 @@ pub fn outline(props: &OutlineProps) -> Html {
         Callback::from(move |(next, moved): (Vec<ModuleDraft>, Option<String>)| {
             let order = outline_order(&next, version.get());
             modules.set(next);
-            focus.set(moved);
+            focus.set((focus.0 + 1, moved));
             let (course, version, announce, problem, reload, on_conflict) = (
                 course.clone(),
                 version.clone(),
