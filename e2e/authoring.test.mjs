@@ -136,11 +136,11 @@ test("a teacher creates a course, edits it with autosave, orders its lessons, wr
   await page.waitForFunction(() =>
     document.querySelector("[data-testid=outline-lesson] .outline-item__title")?.textContent === "First lesson",
   );
-  await page.getByRole("button", { name: "Move First lesson down" }).press("Enter");
+  await page.getByRole("button", { name: "Move First lesson down" }).click();
   await page.waitForFunction(() =>
     document.querySelector("[data-testid=outline-lesson] .outline-item__title")?.textContent === "Second lesson",
   );
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(1000);
   await page.reload();
   await page.getByTestId("outline-lesson").nth(1).waitFor();
   assert.deepEqual(await lessonTitles(page), ["Second lesson", "First lesson"], "the order persists");

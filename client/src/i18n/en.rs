@@ -357,5 +357,6 @@ pub const EN: Texts = Texts {
         preview_empty: "Nothing to preview yet.",
         insert_image: "Insert image",
         view_as_student: "View as student",
+        dashboard_lead: "Create courses, edit them with autosave, and publish them when they are ready.",
     },
 };

@@ -300,6 +300,7 @@ strings! {
         move_down, delete_module_confirm, delete_lesson_confirm, edit_lesson, lesson_editor_title,
         lesson_error, back_to_course, field_minutes, field_video, field_video_hint, field_body,
         tab_write, tab_preview, preview_loading, preview_empty, insert_image, view_as_student,
+        dashboard_lead,
     }
 }
 

@@ -130,7 +130,9 @@ pub fn teach_page() -> Html {
         <section class="teach" data-testid="teach" aria-labelledby="teach-title">
             <header class="page-hero">
                 <h1 id="teach-title" class="page-hero__title">{ texts.teach.teach_title }</h1>
-                <p class="page-hero__lead">{ texts.teach.teach_lead }</p>
+                <p class="page-hero__lead">
+                    { if matches!(role, Some(Role::Teacher | Role::Admin)) { texts.authoring.dashboard_lead } else { texts.teach.teach_lead } }
+                </p>
             </header>
             <div class="stack">{ body }</div>
         </section>

@@ -224,6 +224,9 @@ pub fn outline(props: &OutlineProps) -> Html {
     let run = Rc::new(run);
 
     // A new order: shown at once, then saved against the version.
+    // One order on its way at a time, each made against the version the one before it got; moves
+    // made meanwhile wait, and only the newest is sent.
+    let sending = use_mut_ref(|| (false, None::<Vec<ModuleDraft>>));
     let reorder = {
         let (course, version, modules, focus, announce, problem, reload, on_conflict) = (
             props.course.clone(),
@@ -236,27 +239,52 @@ pub fn outline(props: &OutlineProps) -> Html {
             props.on_conflict.clone(),
         );
         Callback::from(move |(next, moved): (Vec<ModuleDraft>, Option<String>)| {
-            let order = outline_order(&next, version.get());
-            modules.set(next);
+            modules.set(next.clone());
             focus.set((focus.0 + 1, moved));
-            let (course, version, announce, problem, reload, on_conflict) = (
+            {
+                let mut queue = sending.borrow_mut();
+                if queue.0 {
+                    queue.1 = Some(next);
+                    return;
+                }
+                queue.0 = true;
+            }
+            let (course, version, announce, problem, reload, on_conflict, sending) = (
                 course.clone(),
                 version.clone(),
                 announce.clone(),
                 problem.clone(),
                 reload.clone(),
                 on_conflict.clone(),
+                sending.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::reorder_outline(&course, &order).await {
-                    Ok(saved) => {
-                        version.set(saved.version);
-                        announce.set(t.outline_saved.to_owned());
-                    }
-                    Err(ClientError::Conflict { .. }) => on_conflict.emit(t.outline_conflict),
-                    Err(error) => {
-                        problem.set(Some(problem_text(&error, texts)));
-                        reload.emit(());
+                let mut next = next;
+                loop {
+                    let order = outline_order(&next, version.get());
+                    let failed = match api::reorder_outline(&course, &order).await {
+                        Ok(saved) => {
+                            version.set(saved.version);
+                            announce.set(t.outline_saved.to_owned());
+                            false
+                        }
+                        Err(ClientError::Conflict { .. }) => {
+                            on_conflict.emit(t.outline_conflict);
+                            true
+                        }
+                        Err(error) => {
+                            problem.set(Some(problem_text(&error, texts)));
+                            reload.emit(());
+                            true
+                        }
+                    };
+                    let mut queue = sending.borrow_mut();
+                    match queue.1.take() {
+                        Some(newer) if !failed => next = newer,
+                        _ => {
+                            queue.0 = false;
+                            break;
+                        }
                     }
                 }
             });
@@ -402,7 +430,13 @@ impl ItemContext {
     fn onkeydown(&self, item: Item) -> Callback<KeyboardEvent> {
         let shift = self.shift.clone();
         Callback::from(move |event: KeyboardEvent| {
-            if !event.alt_key() || event.target() != event.current_target() {
+            // Only on the item itself, not a button or input inside it (Yew delegates events, so
+            // `current_target` is not the item: compare ids).
+            let on_item = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|e| e.id() == item.element_id());
+            if !event.alt_key() || !on_item {
                 return;
             }
             let delta = match event.key().as_str() {
@@ -512,7 +546,7 @@ fn module_view(props: &ModuleViewProps) -> Html {
     let title_id = format!("{}-title", item.element_id());
     html! {
         <li class="outline-module" data-testid="outline-module">
-            <div id={item.element_id()} class="outline-item outline-item--module" tabindex="0"
+            <div id={item.element_id()} class="outline-item outline-item--module" role="group" tabindex="0"
                 draggable="true" aria-labelledby={title_id.clone()} aria-describedby="outline-hint"
                 {ondragstart} {ondragover} {ondrop} {onkeydown}>
                 <span class="outline-item__grip" aria-hidden="true">{ "⋮⋮" }</span>
