@@ -56,7 +56,7 @@ async function firstLessonPath(slug) {
 const SIGNED_IN = [
   ["student@demo.local", [["/account", "account"], ["/teach", "teach"], ["/admin/applications", "forbidden"],
     ["/learning", "learning-empty"], ["/courses/rust-from-zero", "enroll"]]],
-  ["teacher@demo.local", [["/teach", "teacher-already"]]],
+  ["teacher@demo.local", [["/teach", "teach-courses"]]],
   [
     "admin@demo.local",
     [
@@ -92,6 +92,27 @@ test("axe finds no serious violation on the pages each demo account opens", asyn
     }
     await context.close();
   }
+});
+
+test("axe finds no serious violation on the authoring pages (course and lesson editors)", async () => {
+  const context = await env.browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await signIn(page, "teacher@demo.local");
+  const courses = await (await context.request.get(`${env.server.url}/api/teaching/courses`)).json();
+  const course = courses[0].id;
+  const draft = await (await context.request.get(`${env.server.url}/api/courses/${course}/draft`)).json();
+  const lesson = draft.modules[0].lessons[0].id;
+  for (const [path, testid] of [
+    [`/teach/courses/${course}`, "outline-lesson"],
+    [`/teach/courses/${course}/lessons/${lesson}`, "tab-preview"],
+  ]) {
+    await open(page, path, testid);
+    assert.deepEqual(await seriousViolations(page), [], path);
+  }
+  await page.getByTestId("tab-preview").click();
+  await page.locator("[data-testid=preview] .lesson-content").waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "lesson preview");
+  await context.close();
 });
 
 test("an anonymous visit to the catalog logs no console error", async () => {

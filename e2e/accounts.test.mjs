@@ -114,7 +114,7 @@ test("a student applies to teach, the admin approves, the student sees it and is
 
   await student.goto(`${env.server.url}/teach`);
   await student.locator('[data-testid=application-status][data-status="approved"]').waitFor();
-  await student.getByTestId("teacher-already").waitFor();
+  await student.getByTestId("teach-dashboard").waitFor();
   const count = student.getByTestId("notifications-count");
   await count.waitFor();
   assert.equal(await count.innerText(), "1");

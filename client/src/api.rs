@@ -16,9 +16,13 @@ use shared::api::accounts::{
     RegisterRequest, ResetPasswordRequest, SessionInfo, SignInRequest, SignInResponse,
     TokenRequest, UpdateProfileRequest,
 };
+use shared::api::authoring::{
+    CourseChanges, CourseDraft, ImportReport, LessonChanges, LessonDraft, MarkdownPreview,
+    MediaItem, ModuleDraft, ModuleInput, NewCourse, NewLesson, OutlineOrder, Saved, StatusChange,
+};
 use shared::api::courses::{
     Category, CategoryInput, CourseDetail, CourseLanguage, CourseLevel, CoursePage, CourseSort,
-    EnrolledCourse, Enrollment, LessonView, PriceFilter,
+    CourseStatus, CourseSummary, EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
 use shared::api::notifications::NotificationList;
 use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage};
@@ -26,7 +30,9 @@ use shared::api::search::SearchResults;
 use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
-use shared::domain::{ApplicationId, CategoryId, NotificationId, ReviewId, SessionId};
+use shared::domain::{
+    ApplicationId, CategoryId, CourseId, LessonId, ModuleId, NotificationId, ReviewId, SessionId,
+};
 use web_sys::RequestCredentials;
 
 use crate::error::ClientError;
@@ -301,6 +307,147 @@ pub async fn search(
     read_json(send(request).await?).await
 }
 
+// Authoring.
+
+/// `GET /api/teaching/courses`: the caller's courses in every status, most recently edited first
+/// (an admin gets every course).
+pub async fn teaching_courses() -> Result<Vec<CourseSummary>, ClientError> {
+    read_json(send(get("/api/teaching/courses")).await?).await
+}
+
+/// `POST /api/courses`: a new empty draft owned by the caller.
+pub async fn create_course(new: &NewCourse) -> Result<CourseDraft, ClientError> {
+    read_json(send_json("POST", "/api/courses", Some(new)).await?).await
+}
+
+/// `GET /api/courses/{course}/draft`: everything the editor shows, with the version.
+pub async fn course_draft(course: &CourseId) -> Result<CourseDraft, ClientError> {
+    read_json(send(get(&course_path(course.as_str(), "/draft"))).await?).await
+}
+
+/// `PATCH /api/courses/{course}`: saves the fields `changes` holds.
+pub async fn update_course(
+    course: &CourseId,
+    changes: &CourseChanges,
+) -> Result<Saved, ClientError> {
+    read_json(send_json("PATCH", &course_path(course.as_str(), ""), Some(changes)).await?).await
+}
+
+/// `DELETE /api/courses/{course}`: only a draft never published (409 otherwise).
+pub async fn delete_course(course: &CourseId) -> Result<(), ClientError> {
+    write::<()>("DELETE", &course_path(course.as_str(), ""), None).await
+}
+
+/// `PUT /api/courses/{course}/status`: publish (409 without lessons), archive, or back to draft.
+pub async fn change_course_status(
+    course: &CourseId,
+    status: CourseStatus,
+) -> Result<Saved, ClientError> {
+    let path = course_path(course.as_str(), "/status");
+    read_json(send_json("PUT", &path, Some(&StatusChange { status })).await?).await
+}
+
+/// `POST /api/courses/{course}/modules`: a new module at the end.
+pub async fn add_module(course: &CourseId, title: &str) -> Result<ModuleDraft, ClientError> {
+    let path = course_path(course.as_str(), "/modules");
+    let body = ModuleInput {
+        title: title.to_owned(),
+    };
+    read_json(send_json("POST", &path, Some(&body)).await?).await
+}
+
+/// `PATCH /api/courses/{course}/modules/{module}`.
+pub async fn rename_module(
+    course: &CourseId,
+    module: &ModuleId,
+    title: &str,
+) -> Result<Saved, ClientError> {
+    let body = ModuleInput {
+        title: title.to_owned(),
+    };
+    read_json(send_json("PATCH", &module_path(course, module), Some(&body)).await?).await
+}
+
+/// `DELETE /api/courses/{course}/modules/{module}` with its lessons.
+pub async fn delete_module(course: &CourseId, module: &ModuleId) -> Result<Saved, ClientError> {
+    read_json(send_json::<()>("DELETE", &module_path(course, module), None).await?).await
+}
+
+/// `POST /api/courses/{course}/modules/{module}/lessons`: a new lesson at the module's end.
+pub async fn add_lesson(
+    course: &CourseId,
+    module: &ModuleId,
+    title: &str,
+) -> Result<LessonDraft, ClientError> {
+    let path = format!("{}/lessons", module_path(course, module));
+    let body = NewLesson {
+        title: title.to_owned(),
+    };
+    read_json(send_json("POST", &path, Some(&body)).await?).await
+}
+
+/// `GET /api/courses/{course}/lessons/{lesson}/draft`.
+pub async fn lesson_draft(
+    course: &CourseId,
+    lesson: &LessonId,
+) -> Result<LessonDraft, ClientError> {
+    read_json(send(get(&format!("{}/draft", lesson_path(course, lesson)))).await?).await
+}
+
+/// `PATCH /api/courses/{course}/lessons/{lesson}/draft`: answers the lesson as saved.
+pub async fn update_lesson(
+    course: &CourseId,
+    lesson: &LessonId,
+    changes: &LessonChanges,
+) -> Result<LessonDraft, ClientError> {
+    let path = format!("{}/draft", lesson_path(course, lesson));
+    read_json(send_json("PATCH", &path, Some(changes)).await?).await
+}
+
+/// `DELETE /api/courses/{course}/lessons/{lesson}`.
+pub async fn delete_lesson(course: &CourseId, lesson: &LessonId) -> Result<Saved, ClientError> {
+    read_json(send_json::<()>("DELETE", &lesson_path(course, lesson), None).await?).await
+}
+
+/// `PUT /api/courses/{course}/outline`: the whole order, made against `order.version` (409 when
+/// that is stale).
+pub async fn reorder_outline(
+    course: &CourseId,
+    order: &OutlineOrder,
+) -> Result<Saved, ClientError> {
+    let path = course_path(course.as_str(), "/outline");
+    read_json(send_json("PUT", &path, Some(order)).await?).await
+}
+
+/// `POST /api/content/preview`: the sanitised HTML learners would see for `markdown`.
+pub async fn preview_markdown(markdown: &str) -> Result<String, ClientError> {
+    let body = MarkdownPreview {
+        markdown: markdown.to_owned(),
+        html: String::new(),
+    };
+    let preview: MarkdownPreview =
+        read_json(send_json("POST", "/api/content/preview", Some(&body)).await?).await?;
+    Ok(preview.html)
+}
+
+/// `POST /api/media`: uploads an image's bytes (413 too large, 415 not an image, 422 unreadable).
+pub async fn upload_media(file: &web_sys::Blob) -> Result<MediaItem, ClientError> {
+    read_json(send_bytes("/api/media", "application/octet-stream", file).await?).await
+}
+
+/// `POST /api/courses/import`: a zipped book; `dry_run` only previews what would be created.
+pub async fn import_course(
+    file: &web_sys::Blob,
+    dry_run: bool,
+) -> Result<ImportReport, ClientError> {
+    let path = if dry_run {
+        "/api/courses/import?dry_run=true"
+    } else {
+        "/api/courses/import"
+    };
+    read_json(send_bytes(path, "application/zip", file).await?).await
+}
+
 /// `GET /api/categories`: every category, with its names in both languages and its count of
 /// published courses.
 pub async fn categories() -> Result<Vec<Category>, ClientError> {
@@ -388,6 +535,31 @@ pub async fn update_category(
 pub async fn delete_category(id: &CategoryId) -> Result<(), ClientError> {
     let path = format!("/api/categories/{}", path_segment(id.as_str()));
     write::<()>("DELETE", &path, None).await
+}
+
+fn module_path(course: &CourseId, module: &ModuleId) -> String {
+    let rest = format!("/modules/{}", path_segment(module.as_str()));
+    course_path(course.as_str(), &rest)
+}
+
+fn lesson_path(course: &CourseId, lesson: &LessonId) -> String {
+    let rest = format!("/lessons/{}", path_segment(lesson.as_str()));
+    course_path(course.as_str(), &rest)
+}
+
+/// POSTs a file's bytes as they are, with `content_type`.
+async fn send_bytes(
+    path: &str,
+    content_type: &str,
+    file: &web_sys::Blob,
+) -> Result<Response, ClientError> {
+    let request = builder("POST", path)
+        .header("Content-Type", content_type)
+        .body(file.clone())
+        .map_err(|e| ClientError::Unexpected {
+            detail: format!("could not build the request to {path}: {e}"),
+        })?;
+    request.send().await.map_err(|e| transport_error(&e))
 }
 
 // Plumbing.

@@ -42,7 +42,7 @@ pub enum ClientError {
     EmailNotVerified,
     /// 403: signed in, but not allowed (wrong role, not yours, or a cross-site request).
     Forbidden,
-    /// 400 / 422: the server rejected the input; `code` and `message` come from its `ErrorBody`.
+    /// 400 / 413 / 415 / 422: the server rejected the input (or an upload: too large, not an accepted type); `code` and `message` come from its `ErrorBody`.
     /// `field` and `reason` are its `error.field` and `error.reason` when it sends them (an older
     /// server's `validation_failed` message names the field instead: see `forms::server_field`).
     Validation {
@@ -82,7 +82,7 @@ impl ClientError {
             .and_then(|code| serde_json::from_value(code).ok())
             .unwrap_or(ErrorCode::Unknown);
         match status {
-            400 | 422 => Self::Validation {
+            400 | 413 | 415 | 422 => Self::Validation {
                 code,
                 message,
                 field: field.and_then(|f| f.as_str().map(str::to_owned)),

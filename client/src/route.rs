@@ -11,6 +11,7 @@ use crate::pages::{
     NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
 use crate::pages::{AdminCategoriesPage, LessonPage, SearchPage};
+use crate::pages::{CourseEditorPage, LessonEditorPage};
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
@@ -52,6 +53,11 @@ pub enum Route {
     Search,
     #[at("/admin/categories")]
     AdminCategories,
+    /// The course editor (teachers and admins; the page says so to anyone else).
+    #[at("/teach/courses/:id")]
+    TeachCourse { id: String },
+    #[at("/teach/courses/:id/lessons/:lesson")]
+    TeachLesson { id: String, lesson: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -69,7 +75,12 @@ pub enum Access {
 impl Route {
     pub fn access(&self) -> Access {
         match self {
-            Self::Account | Self::Teach | Self::Learning | Self::Lesson { .. } => Access::SignedIn,
+            Self::Account
+            | Self::Teach
+            | Self::Learning
+            | Self::Lesson { .. }
+            | Self::TeachCourse { .. }
+            | Self::TeachLesson { .. } => Access::SignedIn,
             Self::AdminApplications | Self::AdminCategories => Access::Role(Role::Admin),
             _ => Access::Anyone,
         }
@@ -135,6 +146,8 @@ pub fn switch(route: Route) -> Html {
         Route::Lesson { course, lesson } => html! { <LessonPage {course} {lesson} /> },
         Route::Search => html! { <SearchPage /> },
         Route::AdminCategories => html! { <AdminCategoriesPage /> },
+        Route::TeachCourse { id } => html! { <CourseEditorPage {id} /> },
+        Route::TeachLesson { id, lesson } => html! { <LessonEditorPage course={id} {lesson} /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
     match access {

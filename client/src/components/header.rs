@@ -91,6 +91,7 @@ pub fn header() -> Html {
     };
     let is_current = |link: &Route| match (link, &route) {
         (Route::Catalog, Some(Route::Home | Route::Catalog)) => true,
+        (Route::Teach, Some(Route::TeachCourse { .. } | Route::TeachLesson { .. })) => true,
         (link, Some(current)) => link == current && *link != Route::Catalog,
         _ => false,
     };

@@ -2,6 +2,7 @@
 
 pub mod application;
 pub mod auth_card;
+pub mod authoring;
 pub mod course_card;
 pub mod course_facts;
 pub mod error_notice;

@@ -1,6 +1,7 @@
 //! The app's own hooks: state and browser wiring that pages and components share, each in its
 //! own file. Hooks may call `api` and `store`; components and pages reach them only through here.
 
+mod use_autosave;
 mod use_dropdown;
 mod use_focus_first_problem;
 mod use_mailed_token;
@@ -9,6 +10,7 @@ mod use_page_title;
 mod use_resend_verification;
 mod use_submit;
 
+pub use use_autosave::{use_autosave, Autosave, SaveStatus};
 pub use use_dropdown::use_dropdown;
 pub use use_focus_first_problem::use_focus_first_problem;
 pub use use_mailed_token::use_mailed_token;

@@ -322,6 +322,29 @@ strings! {
         delete, deleted, confirm_delete, confirm, in_use, slug_taken, empty, error_title,
         courses: Plural,
     }
+
+    /// The teacher's authoring pages: their courses, the course and lesson editors, import.
+    pub struct AuthoringTexts {
+        courses_title, courses_lead, courses_error, courses_empty_title, courses_empty_body,
+        new_course_title, new_course_submit, creating, edit_course, status_draft, status_published,
+        status_archived, import_title, import_lead, import_choose, import_checking,
+        import_preview_title, import_modules, import_lessons, import_images, import_files,
+        import_confirm, importing, import_failed, outcome_lesson, outcome_media, outcome_structure,
+        outcome_skipped, outcome_missing, outcome_rejected, upload_too_large, upload_unsupported,
+        upload_unprocessable, server_says, editor_title, editor_error, not_yours_title,
+        not_yours_body, back_to_courses, details_title, field_title, field_subtitle,
+        field_description, field_category, no_category, field_price, price_free, price_paid,
+        field_amount, field_currency, amount_invalid, cover_title, cover_upload, cover_remove,
+        cover_uploading, cover_hint, cover_alt, save_saved, save_saving, save_failed, save_conflict,
+        status_title, status_lead_draft, status_lead_published, status_lead_archived, publish,
+        archive, status_busy, publish_no_lessons, delete_course, delete_course_confirm,
+        outline_title, outline_hint, outline_empty, outline_conflict, outline_saved, add_module,
+        module_title, add_lesson, lesson_title, rename, rename_item, delete, delete_item, move_up,
+        move_down, delete_module_confirm, delete_lesson_confirm, edit_lesson, lesson_editor_title,
+        lesson_error, back_to_course, field_minutes, field_video, field_video_hint, field_body,
+        tab_write, tab_preview, preview_loading, preview_empty, insert_image, view_as_student,
+        dashboard_lead,
+    }
 }
 
 /// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
@@ -345,6 +368,7 @@ pub struct Texts {
     pub lesson: LessonTexts,
     pub search: SearchTexts,
     pub categories: CategoryTexts,
+    pub authoring: AuthoringTexts,
 }
 
 impl Texts {

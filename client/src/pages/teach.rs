@@ -1,5 +1,7 @@
 //! `/teach`: a student applies to teach (bio, subject, link) and follows the application; teachers
-//! and admins are told where they stand.
+//! and admins get their courses (`courses`): new, imported, and each one's editor.
+
+mod courses;
 
 use shared::api::accounts::Role;
 use shared::api::teaching::{ApplicationStatus, TeacherApplication, TeacherApplicationRequest};
@@ -8,7 +10,6 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::components::form::{FormError, SubmitButton, TextAreaField, TextField};
-use crate::components::icons::CheckIcon;
 use crate::components::{ApplicationStatusCard, ErrorNotice, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
@@ -86,34 +87,35 @@ pub fn teach_page() -> Html {
 
     let body = match (&*mine, role) {
         (_, Some(Role::Admin)) => html! {
+            <>
             <div class="panel" data-testid="teach-admin">
                 <p>{ texts.teach.teach_admin }</p>
                 <Link<Route> to={Route::AdminApplications} classes="button button--primary">
                     { texts.common.nav_admin }
                 </Link<Route>>
             </div>
+            <courses::TeachCourses />
+            </>
+        },
+        (mine, Some(Role::Teacher)) => html! {
+            <>
+                // How they became a teacher (the approval), above their courses.
+                if let Mine::Loaded(Some(application)) = mine {
+                    <ApplicationStatusCard application={application.clone()} />
+                }
+                <courses::TeachCourses />
+            </>
         },
         (Mine::Loading, _) => html! { <PageLoading /> },
         (Mine::Failed(error), _) => html! {
             <ErrorNotice testid="teach-error" title={texts.teach.teach_error} error={error.clone()} on_retry={load.clone()} />
         },
-        (Mine::Loaded(application), role) => {
-            let teacher = role == Some(Role::Teacher);
-            let can_apply = !teacher
-                && application
-                    .as_ref()
-                    .is_none_or(|a| a.status == ApplicationStatus::Rejected);
+        (Mine::Loaded(application), _) => {
+            let can_apply = application
+                .as_ref()
+                .is_none_or(|a| a.status == ApplicationStatus::Rejected);
             html! {
                 <>
-                    if teacher {
-                        <div class="panel panel--ok" data-testid="teacher-already">
-                            <span class="state__icon state__icon--ok"><CheckIcon /></span>
-                            <div>
-                                <h2 class="panel__title">{ texts.teach.teach_you_are_teacher }</h2>
-                                <p class="panel__lead">{ texts.teach.teach_you_are_teacher_body }</p>
-                            </div>
-                        </div>
-                    }
                     if let Some(application) = application {
                         <ApplicationStatusCard application={application.clone()} />
                     }
@@ -128,7 +130,9 @@ pub fn teach_page() -> Html {
         <section class="teach" data-testid="teach" aria-labelledby="teach-title">
             <header class="page-hero">
                 <h1 id="teach-title" class="page-hero__title">{ texts.teach.teach_title }</h1>
-                <p class="page-hero__lead">{ texts.teach.teach_lead }</p>
+                <p class="page-hero__lead">
+                    { if matches!(role, Some(Role::Teacher | Role::Admin)) { texts.authoring.dashboard_lead } else { texts.teach.teach_lead } }
+                </p>
             </header>
             <div class="stack">{ body }</div>
         </section>
