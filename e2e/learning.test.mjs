@@ -149,6 +149,22 @@ test("a student moves on with →, marks the lesson complete and it stays comple
   await page.keyboard.press("ArrowLeft");
   await page.waitForURL((url) => url.pathname.endsWith(`/lessons/${first.id}`));
 
+  // Back on the course page (an in-app link): the syllabus checks the completed lesson, its
+  // titles open the lessons, and "Continue learning" leads to the first lesson not completed.
+  await page.getByTestId("lesson-course").click();
+  await page.waitForURL((url) => url.pathname === "/courses/rust-from-zero");
+  await page.locator('[data-testid="syllabus-lesson"][data-done="true"]').first().waitFor();
+  assert.equal(await page.locator('[data-testid="syllabus-lesson"][data-done="true"]').count(), 1);
+  const checked = page.locator('[data-testid="syllabus-lesson"][data-done="true"] a');
+  assert.equal(await checked.getAttribute("href"), `/courses/rust-from-zero/lessons/${second.id}`);
+  assert.equal(
+    await page.getByTestId("continue-learning").getAttribute("href"),
+    `/courses/rust-from-zero/lessons/${first.id}`,
+    "the first lesson is still to do",
+  );
+  await page.getByTestId("continue-learning").click();
+  await page.getByTestId("lesson-title").filter({ hasText: first.title }).waitFor();
+
   // A course the student is not enrolled in: the page says why and links to the course page.
   const { lessons: other } = await demoLessons("linear-algebra-for-programmers");
   await page.goto(`${env.server.url}/courses/linear-algebra-for-programmers/lessons/${other[0].id}`);

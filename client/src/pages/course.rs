@@ -9,14 +9,18 @@ mod reviews;
 
 use serde::Serialize;
 use shared::api::accounts::Me;
+use std::collections::BTreeSet;
+
 use shared::api::courses::{CourseDetail, ModuleOutline};
+use shared::domain::LessonId;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
 use crate::components::course_card::{language_label, level_label};
 use crate::components::course_facts::price_text;
-use crate::components::icons::{ClockIcon, LessonsIcon, UserIcon};
+use crate::components::icons::{CheckIcon, ClockIcon, LessonsIcon, UserIcon};
+use crate::components::NavLink;
 use crate::components::{CourseCover, ErrorNotice, PageLoading, RatingSummary};
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::{use_locale, use_texts};
@@ -56,6 +60,8 @@ pub fn course_page(props: &CoursePageProps) -> Html {
     let detail = use_state_eq(|| None::<Result<CourseDetail, ClientError>>);
     let version = use_state_eq(|| 0_u32);
     let standing = use_state_eq(|| Standing::Unknown);
+    // The lessons this learner completed here (on this device, until the sync issue's documents).
+    let completed = use_state_eq(BTreeSet::<LessonId>::new);
     let me = auth.session.user().cloned();
 
     {
@@ -95,6 +101,27 @@ pub fn course_page(props: &CoursePageProps) -> Html {
         });
     }
 
+    {
+        let completed = completed.clone();
+        let course_id = match &*detail {
+            Some(Ok(found)) => Some(found.summary.id.clone()),
+            _ => None,
+        };
+        let enrolled = matches!(*standing, Standing::Enrolled { .. });
+        use_effect_with((course_id, enrolled), move |(course_id, enrolled)| {
+            if let (Some(course_id), true) = (course_id.clone(), *enrolled) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    // No record yet (or none readable) is simply nothing completed.
+                    completed.set(
+                        crate::learn::completed_lessons(&course_id)
+                            .await
+                            .unwrap_or_default(),
+                    );
+                });
+            }
+        });
+    }
+
     let reload = {
         let version = version.clone();
         Callback::from(move |()| version.set(*version + 1))
@@ -117,6 +144,12 @@ pub fn course_page(props: &CoursePageProps) -> Html {
     let level = summary.level.code();
     let is_teacher = me.as_ref().is_some_and(|me| me.id == summary.teacher.id);
     let enrolled = matches!(*standing, Standing::Enrolled { .. });
+    // Who may open the lessons: enrolled learners, the course's teacher and admins.
+    let readable = enrolled
+        || is_teacher
+        || me
+            .as_ref()
+            .is_some_and(|me| me.role == shared::api::accounts::Role::Admin);
 
     html! {
         <article class="course-page" data-testid="course-page" aria-labelledby="course-title">
@@ -149,7 +182,7 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                         <span class="fact"><ClockIcon />{ texts.duration(summary.estimated_minutes) }</span>
                         <span class="fact"><LessonsIcon />{ texts.count(summary.lesson_count, &texts.catalog.lessons) }</span>
                     </div>
-                    <CourseAction detail={detail.clone()} me={me.clone()} session_loading={auth.session == Session::Loading}
+                    <CourseAction detail={detail.clone()} completed={(*completed).clone()} me={me.clone()} session_loading={auth.session == Session::Loading}
                         standing={(*standing).clone()} on_standing={{
                             let standing = standing.clone();
                             let reload = reload.clone();
@@ -164,7 +197,8 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                         { Html::from_html_unchecked(AttrValue::from(detail.description_html.clone())) }
                     </div>
                 </section>
-                <Syllabus modules={detail.modules.clone()} />
+                <Syllabus modules={detail.modules.clone()} course={summary.slug.clone()} {readable}
+                    completed={(*completed).clone()} />
             </div>
             <Reviews course={props.course.clone()} rating={summary.rating.clone()} me={me}
                 {is_teacher} {enrolled} on_changed={reload} />
@@ -175,6 +209,8 @@ pub fn course_page(props: &CoursePageProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CourseActionProps {
     detail: CourseDetail,
+    /// Lessons already completed: "Continue" leads to the first lesson not among them.
+    completed: BTreeSet<LessonId>,
     me: Option<Me>,
     session_loading: bool,
     standing: Standing,
@@ -189,13 +225,15 @@ fn course_action(props: &CourseActionProps) -> Html {
     let enrolling = use_state_eq(|| false);
     let error = use_state_eq(|| None::<ClientError>);
     let summary = &props.detail.summary;
-    let first_lesson = props
-        .detail
-        .modules
-        .iter()
-        .flat_map(|m| m.lessons.iter())
-        .next()
-        .map(|lesson| format!("/courses/{}/lessons/{}", summary.slug, lesson.id));
+    let mut lessons = props.detail.modules.iter().flat_map(|m| m.lessons.iter());
+    let first_lesson = lessons
+        .clone()
+        .find(|lesson| !props.completed.contains(&lesson.id))
+        .or_else(|| lessons.next())
+        .map(|lesson| Route::Lesson {
+            course: summary.slug.clone(),
+            lesson: lesson.id.to_string(),
+        });
     let price = html! {
         <p class={classes!("course-action__price", summary.price.is_none().then_some("price--free"))} data-testid="course-price">
             <span class="visually-hidden">{ texts.courses.course_price }{ ": " }</span>
@@ -220,9 +258,9 @@ fn course_action(props: &CourseActionProps) -> Html {
         (Some(me), _) if me.id == summary.teacher.id => html! {
             <>
                 <p class="course-action__note">{ texts.courses.your_course }</p>
-                <a class="button button--primary" href={format!("/teach/courses/{}", summary.id)} data-testid="edit-course">
+                <NavLink classes="button button--primary" to={Route::TeachCourse { id: summary.id.to_string() }} testid="edit-course">
                     { texts.courses.edit_course }
-                </a>
+                </NavLink>
             </>
         },
         (Some(_), Standing::Unknown) => html! {
@@ -237,10 +275,10 @@ fn course_action(props: &CourseActionProps) -> Html {
         (Some(_), Standing::Enrolled { now }) => html! {
             <>
                 <p class="course-action__note" data-testid="enrolled-note">{ texts.courses.enrolled }</p>
-                if let Some(href) = first_lesson {
-                    <a class="button button--primary" href={href} data-testid="continue-learning">
+                if let Some(to) = first_lesson {
+                    <NavLink classes="button button--primary" {to} testid="continue-learning">
                         { if *now { texts.courses.start_learning } else { texts.courses.continue_learning } }
-                    </a>
+                    </NavLink>
                 }
             </>
         },
@@ -303,6 +341,11 @@ fn course_action(props: &CourseActionProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SyllabusProps {
     modules: Vec<ModuleOutline>,
+    /// The course's slug, for the lesson links.
+    course: String,
+    /// Whether the caller may open the lessons (their titles are links then).
+    readable: bool,
+    completed: BTreeSet<LessonId>,
 }
 
 /// Modules and their lessons with minutes, and the totals.
@@ -342,14 +385,29 @@ fn syllabus(props: &SyllabusProps) -> Html {
                                     </span>
                                 </h3>
                                 <ol class="syllabus__lessons">
-                                    { for module.lessons.iter().map(|lesson| html! {
-                                        <li key={lesson.id.to_string()} class="syllabus__lesson" data-testid="syllabus-lesson">
-                                            <span class="syllabus__lesson-title">{ lesson.title.clone() }</span>
+                                    { for module.lessons.iter().map(|lesson| {
+                                        let done = props.completed.contains(&lesson.id);
+                                        html! {
+                                        <li key={lesson.id.to_string()} class={classes!("syllabus__lesson", done.then_some("is-done"))}
+                                            data-testid="syllabus-lesson" data-done={done.to_string()}>
+                                            if done {
+                                                <CheckIcon />
+                                                <span class="visually-hidden">{ format!("({}) ", texts.lesson.completed_label) }</span>
+                                            }
+                                            if props.readable {
+                                                <NavLink classes="syllabus__lesson-title" to={Route::Lesson {
+                                                    course: props.course.clone(),
+                                                    lesson: lesson.id.to_string(),
+                                                }}>{ lesson.title.clone() }</NavLink>
+                                            } else {
+                                                <span class="syllabus__lesson-title">{ lesson.title.clone() }</span>
+                                            }
                                             if lesson.has_video {
                                                 <span class="badge">{ texts.courses.has_video }</span>
                                             }
                                             <span class="syllabus__lesson-minutes">{ texts.duration(lesson.estimated_minutes) }</span>
                                         </li>
+                                        }
                                     }) }
                                 </ol>
                             </li>

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::icons::{CheckIcon, LockIcon};
+use crate::components::NavLink;
 use crate::components::{ErrorNotice, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
@@ -134,7 +135,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         }
     });
 
-    let course_href = format!("/courses/{}", props.course);
+    let course_route = Route::Course {
+        course: props.course.to_string(),
+    };
     let view = match &*loaded {
         Loaded::Loading => return html! { <PageLoading /> },
         Loaded::Failed(error @ (ClientError::Forbidden | ClientError::NotFound { .. })) => {
@@ -148,9 +151,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                     <div class="state__icon"><LockIcon /></div>
                     <h1 class="state__title">{ title }</h1>
                     <p class="state__body">{ body }</p>
-                    <a class="button button--primary" href={course_href} data-testid="lesson-course-link">
+                    <NavLink classes="button button--primary" to={course_route} testid="lesson-course-link">
                         { texts.lesson.back_to_course }
-                    </a>
+                    </NavLink>
                 </section>
             };
         }
@@ -234,7 +237,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                     { if *outline_open { texts.lesson.outline_hide } else { texts.lesson.outline_show } }
                 </button>
                 <h2 id="lesson-outline-title" class="lesson-outline__title">
-                    <a href={course_href.clone()}>{ detail.summary.title.clone() }</a>
+                    <Link<Route> to={course_route.clone()}>{ detail.summary.title.clone() }</Link<Route>>
                 </h2>
                 <ol id="lesson-outline-list" class="outline" aria-label={texts.lesson.outline_title}>
                     { for modules }
@@ -266,7 +269,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             { sidebar.unwrap_or_default() }
             <article class="lesson" aria-labelledby="lesson-title">
                 <p class="lesson__crumbs">
-                    <a href={course_href.clone()} data-testid="lesson-course">{ view.course_title.clone() }</a>
+                    <NavLink to={course_route.clone()} testid="lesson-course">{ view.course_title.clone() }</NavLink>
                     { " · " }{ view.module_title.clone() }
                 </p>
                 <h1 id="lesson-title" class="lesson__title" data-testid="lesson-title">{ view.title.clone() }</h1>

@@ -12,6 +12,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::components::authoring::{problem_text, NotYours, SaveIndicator};
 use crate::components::form::TextField;
+use crate::components::NavLink;
 use crate::components::{ErrorNotice, PageLoading};
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
@@ -80,9 +81,9 @@ pub fn lesson_editor_page(props: &LessonEditorProps) -> Html {
         <section class="editor" data-testid="lesson-editor" aria-labelledby="lesson-editor-title">
             <nav class="editor__crumbs">
                 <Link<Route> to={Route::TeachCourse { id: props.course.to_string() }}>{ t.back_to_course }</Link<Route>>
-                <a href={format!("/courses/{}/lessons/{}", props.course, props.lesson)} data-testid="view-as-student">
+                <NavLink to={Route::Lesson { course: props.course.to_string(), lesson: props.lesson.to_string() }} testid="view-as-student">
                     { t.view_as_student }
-                </a>
+                </NavLink>
             </nav>
             <h1 id="lesson-editor-title" class="page-hero__title">{ t.lesson_editor_title }</h1>
             { body }

@@ -67,10 +67,13 @@ fn hit_view(texts: &Texts, hit: &SearchHit) -> Html {
                 html! { <Link<Route> {to}>{ hit.title.clone() }</Link<Route>> },
             )
         }
-        // The course page is another page's route: a plain link reaches it.
         None => (
             texts.search.kind_course,
-            html! { <a href={format!("/courses/{course}")}>{ hit.title.clone() }</a> },
+            html! {
+                <Link<Route> to={Route::Course { course: course.to_string() }}>
+                    { hit.title.clone() }
+                </Link<Route>>
+            },
         ),
     };
     html! {
