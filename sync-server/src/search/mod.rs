@@ -258,18 +258,21 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
     let ids = json(&ids)?;
     let sql = match db.pool() {
         Pool::Sqlite(_) => {
+            // CROSS JOIN keeps this order: from the few ids to their rows (left to choose,
+            // SQLite walks every published course and looks for its documents among the ids).
             "SELECT d.id, d.course_id, d.lesson_id, d.language, d.title, \
                     substr(d.body, 1, $2) AS body, c.title AS course_title \
-             FROM search_documents d \
-             JOIN courses c ON c.id = d.course_id AND c.status = 'published' \
-             WHERE d.id IN (SELECT value FROM json_each($1))"
+             FROM json_each($1) AS j \
+             CROSS JOIN search_documents d \
+             CROSS JOIN courses c \
+             WHERE d.id = j.value AND c.id = d.course_id AND c.status = 'published'"
         }
         Pool::Postgres(_) => {
             "SELECT d.id, d.course_id, d.lesson_id, d.language, d.title, \
                     substr(d.body, 1, $2::int) AS body, c.title AS course_title \
-             FROM search_documents d \
-             JOIN courses c ON c.id = d.course_id AND c.status = 'published' \
-             WHERE d.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+             FROM jsonb_array_elements_text($1::jsonb) AS j (value) \
+             JOIN search_documents d ON d.id = j.value::bigint \
+             JOIN courses c ON c.id = d.course_id AND c.status = 'published'"
         }
     };
     let rows: Vec<HitRow> = crate::db::on_pool!(db, pool => sqlx::query_as(sql)
