@@ -601,7 +601,11 @@ pub async fn load(database_url: &str, size: Size, teacher_id: &str, render_all: 
         }
     }
     println!();
-    // The vocabulary of stems and their trigrams, as `search::index_course` learns them.
+    // The vocabulary of stems and their trigrams, as `search::index_course` learns them. The demo
+    // courses the app loaded at start are indexed already: their stems are known.
+    for term in known_terms(database_url).await {
+        vocabulary.remove(&term);
+    }
     loader.begin().await;
     let mut terms = Batch::new("search_terms", &["term"]);
     let mut trigrams = Batch::new("search_term_trigrams", &["trigram", "term"]);
@@ -826,6 +830,16 @@ fn course_rows(
         Val::Time(created),
         Val::Time(created),
     ]);
+}
+
+/// The stems the search vocabulary holds already.
+async fn known_terms(database_url: &str) -> Vec<String> {
+    let sql = "SELECT term FROM search_terms";
+    match Loader::connect(database_url).await {
+        Loader::Sqlite(mut conn) => sqlx::query_scalar(sql).fetch_all(&mut conn).await,
+        Loader::Postgres(mut conn) => sqlx::query_scalar(sql).fetch_all(&mut conn).await,
+    }
+    .expect("read the search vocabulary")
 }
 
 /// The demo teacher's id: the teacher of every generated course.

@@ -561,3 +561,27 @@ pub const QUERIES: &[&str] = &[
     "рекурсия",
     "доказательство теоремы",
 ];
+
+/// `count` distinct two-word queries of the catalog's own words (English pairs and Russian pairs
+/// in turn), spread evenly over the vocabulary.
+pub fn distinct_queries(count: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(count);
+    let mut seen = std::collections::HashSet::new();
+    let mut i: usize = 0;
+    while out.len() < count && i < count * 4 {
+        let words = if i % 2 == 0 { ENGLISH } else { RUSSIAN };
+        let n = i / 2;
+        // Two walks through the list at steps with no common factor with its length.
+        let a = words[(n * 7) % words.len()];
+        let b = words[(n * 13 + n / words.len() + 1) % words.len()];
+        i += 1;
+        if a == b {
+            continue;
+        }
+        let query = format!("{a} {b}");
+        if seen.insert(query.clone()) {
+            out.push(query);
+        }
+    }
+    out
+}

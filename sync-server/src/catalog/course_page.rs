@@ -128,18 +128,14 @@ struct DetailRow {
     description_html: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct ModuleRow {
-    id: ModuleId,
-    title: String,
-}
-
+/// A module of the syllabus with one of its lessons (none for a module without lessons).
 #[derive(sqlx::FromRow)]
 struct OutlineRow {
-    id: LessonId,
     module_id: ModuleId,
-    title: String,
-    estimated_minutes: i32,
+    module_title: String,
+    id: Option<LessonId>,
+    title: Option<String>,
+    estimated_minutes: Option<i32>,
     video_url: Option<String>,
 }
 
@@ -150,44 +146,45 @@ pub async fn course_detail(db: &Db, course: &CourseId) -> Result<CourseDetail> {
         "SELECT {SUMMARY_COLUMNS}, c.description_html FROM courses c \
          JOIN users u ON u.id = c.teacher_id WHERE c.id = $1"
     );
-    let (row, modules, lessons): (Option<DetailRow>, Vec<ModuleRow>, Vec<OutlineRow>) = on_pool!(db, pool => {
+    let (row, outline): (Option<DetailRow>, Vec<OutlineRow>) = on_pool!(db, pool => {
         // One snapshot, so the syllabus matches the summary's counts.
         let mut tx = pool.begin().await?;
         let row = sqlx::query_as(&sql).bind(course).fetch_optional(&mut *tx).await?;
-        let modules = sqlx::query_as(
-            "SELECT id, title FROM course_modules WHERE course_id = $1 ORDER BY position, id",
-        )
-        .bind(course)
-        .fetch_all(&mut *tx)
-        .await?;
-        let lessons = sqlx::query_as(
-            "SELECT id, module_id, title, estimated_minutes, video_url FROM lessons \
-             WHERE course_id = $1 ORDER BY module_id, position, id",
+        // The whole syllabus in one read: modules in order, each with its lessons in order.
+        let outline = sqlx::query_as(
+            "SELECT m.id AS module_id, m.title AS module_title, l.id, l.title, \
+                    l.estimated_minutes, l.video_url \
+             FROM course_modules m \
+             LEFT JOIN lessons l ON l.module_id = m.id AND l.course_id = m.course_id \
+             WHERE m.course_id = $1 \
+             ORDER BY m.position, m.id, l.position, l.id",
         )
         .bind(course)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        (row, modules, lessons)
+        (row, outline)
     });
     let row = row.ok_or_else(no_such_course)?;
-    let mut modules: Vec<ModuleOutline> = modules
-        .into_iter()
-        .map(|m| ModuleOutline {
-            id: m.id,
-            title: m.title,
-            lessons: Vec::new(),
-        })
-        .collect();
-    for lesson in lessons {
-        if let Some(module) = modules.iter_mut().find(|m| m.id == lesson.module_id) {
-            module.lessons.push(LessonOutline {
-                id: lesson.id,
-                title: lesson.title,
-                estimated_minutes: u32::try_from(lesson.estimated_minutes).unwrap_or(0),
-                has_video: lesson.video_url.is_some(),
+    let mut modules: Vec<ModuleOutline> = Vec::new();
+    for line in outline {
+        if modules.last().is_none_or(|m| m.id != line.module_id) {
+            modules.push(ModuleOutline {
+                id: line.module_id,
+                title: line.module_title,
+                lessons: Vec::new(),
             });
         }
+        let (Some(id), Some(title), Some(module)) = (line.id, line.title, modules.last_mut())
+        else {
+            continue;
+        };
+        module.lessons.push(LessonOutline {
+            id,
+            title,
+            estimated_minutes: u32::try_from(line.estimated_minutes.unwrap_or(0)).unwrap_or(0),
+            has_video: line.video_url.is_some(),
+        });
     }
     Ok(CourseDetail {
         summary: CourseSummary::try_from(row.course)?,

@@ -10,6 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::catalog::cache::CachedBody;
+use crate::error::{Error, Result};
+
+/// Serializes a public answer for the catalog cache.
+pub fn serialize(value: &impl serde::Serialize) -> Result<CachedBody> {
+    let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(CachedBody::new(bytes.into()))
+}
 
 /// 304 if `request` already holds `cached` (by `If-None-Match`), else 200 with the body.
 pub fn public_json(request: &HeaderMap, cached: CachedBody) -> Response {

@@ -17,11 +17,10 @@ use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::conditional::public_json;
+use super::conditional::{public_json, serialize};
 use super::extract::{page_limit, CurrentUser, Path, Query};
 use super::responses::SignedIn;
 use super::AppState;
-use crate::catalog::cache::CachedBody;
 use crate::catalog::course_page::{self, Viewer};
 use crate::catalog::{self, CatalogQuery, Cursor};
 use crate::error::{Error, Result};
@@ -120,12 +119,6 @@ impl ListCourses {
             cursor,
         })
     }
-}
-
-/// Serializes a public answer for the cache.
-fn serialize(value: &impl serde::Serialize) -> Result<CachedBody> {
-    let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(CachedBody::new(bytes.into()))
 }
 
 /// Lists published courses, filtered and sorted, one page at a time.

@@ -4,7 +4,8 @@
 //! `crate::search`. Never returns anything about a course that is not published.
 
 use axum::extract::State;
-use axum::Json;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use shared::api::courses::CourseLanguage;
 use shared::api::search::SearchResults;
 use shared::api::ErrorBody;
@@ -12,6 +13,7 @@ use shared::validate::Invalid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::conditional::{public_json, serialize};
 use super::extract::{page_limit, Query};
 use super::AppState;
 use crate::error::{Error, Result};
@@ -45,7 +47,10 @@ struct SearchParams {
     responses(
         (status = 200, body = SearchResults, description = "Course and lesson hits ranked \
             together; each snippet is HTML-escaped text whose only markup is `<mark>` around the \
-            matched words"),
+            matched words", headers(
+            ("Cache-Control" = String, description = "no-cache: public, the same for everyone"),
+            ("ETag" = String, description = "Send it back in If-None-Match to get 304 while the catalog is unchanged"))),
+        (status = 304, description = "The results are unchanged since the ETag sent in If-None-Match"),
         (status = 400, description = "A query that is missing, empty, longer than 200 characters \
             or not one line (field `q`), a language other than `en` or `ru` (`language`) or a \
             limit that is not a whole number from 1 to 100 (`limit`): `validation_failed`; or a \
@@ -55,8 +60,9 @@ struct SearchParams {
 #[tracing::instrument(skip_all)]
 async fn search_courses(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<SearchParams>,
-) -> Result<Json<SearchResults>> {
+) -> Result<Response> {
     let query = shared::validate::search_query(params.q.as_deref().unwrap_or(""))
         .map_err(|reason| Error::Validation { field: "q", reason })?;
     let language = match params.language.as_deref() {
@@ -71,10 +77,25 @@ async fn search_courses(
         ),
     };
     let limit = page_limit(params.limit.as_deref())?;
+    // Results are public and the same for everyone, so they go through the catalog cache like a
+    // catalog page: a popular query is read once per catalog generation (indexing a course
+    // advances it).
+    let key = format!(
+        "search:{}:{limit}:{query}",
+        language.map_or("", CourseLanguage::code)
+    );
+    let generation = state.db.catalog_generation().current();
+    if let Some(hit) = state.catalog_cache.get(&key, generation) {
+        return Ok(public_json(&headers, hit));
+    }
     let search = Search {
         query,
         language,
         limit,
     };
-    Ok(Json(search::search(&state.db, &search).await?))
+    let results: SearchResults = search::search(&state.db, &search).await?;
+    let body = state
+        .catalog_cache
+        .put(key, generation, serialize(&results)?);
+    Ok(public_json(&headers, body))
 }

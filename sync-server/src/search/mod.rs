@@ -10,8 +10,10 @@
 //! vocabulary of stems (`search_terms`) and its trigrams (`search_term_trigrams`, plain tables on
 //! both engines): a query stem the index does not know is replaced by the known stems that share
 //! most of its trigrams and are within `text::typos_allowed` edits of it. The vocabulary only grows
-//! (a stem that no longer occurs costs an expansion that matches nothing).
+//! (a stem that no longer occurs costs an expansion that matches nothing). Matching documents are
+//! ranked in Rust (`rank`), over a bounded number of candidates, the same way on both engines.
 
+pub mod rank;
 pub mod text;
 
 use std::collections::HashSet;
@@ -34,14 +36,16 @@ const MAX_QUERY_WORDS: usize = 10;
 
 /// At most this many matching documents are ranked, whatever the query: a word in every tenth
 /// lesson of a million would otherwise rank a hundred thousand rows. The first matches in index
-/// order are taken, then ranked; this keeps the cost of a search bounded on both engines.
+/// order are taken, then ranked (`rank`, in Rust); this keeps the cost of a search bounded on
+/// both engines.
 const RANKED_CANDIDATES: i64 = 500;
 
 /// Snippets are cut from the first this many characters of a document's text.
 const SNIPPET_SOURCE_CHARS: i64 = 20_000;
 
 /// A title's stems count this many times in a document's terms, so a word in the title ranks
-/// above the same word in the text (FTS5 bm25 and `ts_rank` both weigh by frequency).
+/// above the same word in the text (`rank` weighs by frequency; on PostgreSQL the title's
+/// positions carry weight A and count this many times each).
 const TITLE_WEIGHT: usize = 3;
 
 /// A validated search: the trimmed query text, an optional course language, and how many hits.
@@ -59,8 +63,8 @@ struct Document {
     body: String,
     /// The title's stems repeated `TITLE_WEIGHT` times, then the body's: what SQLite indexes.
     terms: String,
-    /// The title's and the body's stems apart: PostgreSQL weighs them with `setweight`, since
-    /// `ts_rank` barely counts repetitions.
+    /// The title's and the body's stems apart: PostgreSQL marks the title's with `setweight`
+    /// (a tsvector keeps one entry per position, so repeating them would not count).
     title_stems: String,
     body_stems: String,
 }
@@ -88,8 +92,10 @@ impl Document {
 
 /// Brings the index of `course` (its own text and every lesson's) up to date inside `tx`: called by
 /// every write that changes a course's text, lessons or status. A course that is not published is
-/// removed from the index.
+/// removed from the index. Marks `tx` as changing the catalog (search answers are cached with it).
 pub async fn index_course(tx: &mut Tx, course: &CourseId) -> Result<()> {
+    // What search answers changes with the index: cached answers are stale once this commits.
+    tx.changed_catalog();
     // SQLite's FTS rows go with their documents (a trigger), so one delete clears both engines.
     on_tx!(tx, conn => sqlx::query("DELETE FROM search_documents WHERE course_id = $1")
         .bind(course)
@@ -227,62 +233,62 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
     };
 
     let language = search.language.map(|l| l.code());
-    let limit = i64::from(search.limit);
-    let rows: Vec<HitRow> = match db.pool() {
-        Pool::Sqlite(pool) => {
-            // Terms only in the `terms` column: a query word "en" must not match the language.
-            let any_of = |group: &Vec<String>| {
-                let quoted: Vec<String> = group.iter().map(|s| format!("\"{s}\"")).collect();
-                format!("({})", quoted.join(" OR "))
-            };
-            let all: Vec<String> = groups.iter().map(any_of).collect();
-            let mut expression = format!("terms : ({})", all.join(" AND "));
-            if let Some(language) = language {
-                expression.push_str(&format!(" AND language : \"{language}\""));
-            }
-            sqlx::query_as(
-                "SELECT d.course_id, d.lesson_id, d.language, d.title, \
-                        substr(d.body, 1, $2) AS body, c.title AS course_title, \
-                        CAST(m.score AS REAL) AS score \
-                 FROM (SELECT rowid AS id, -bm25(search_documents_fts, 1.0, 0.0) AS score \
-                       FROM search_documents_fts WHERE search_documents_fts MATCH $1 LIMIT $3) m \
-                 JOIN search_documents d ON d.id = m.id \
-                 JOIN courses c ON c.id = d.course_id AND c.status = 'published' \
-                 ORDER BY m.score DESC, d.id LIMIT $4",
-            )
-            .bind(expression)
-            .bind(SNIPPET_SOURCE_CHARS)
-            .bind(RANKED_CANDIDATES)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
+    let candidates = candidates(db, &groups, language).await?;
+    if candidates.is_empty() {
+        return Ok(results);
+    }
+
+    // Ranked here (see `rank`), then only the best `limit` are read in full.
+    let counting = rank::Groups::new(&groups);
+    let counts: Vec<rank::Counts> = candidates
+        .iter()
+        .map(|candidate| match db.pool() {
+            Pool::Sqlite(_) => counting.count_stems(&candidate.terms),
+            Pool::Postgres(_) => counting.count_tsvector(&candidate.terms, TITLE_WEIGHT),
+        })
+        .collect();
+    let mut ranked: Vec<(f64, i64)> = rank::scores(&counts)
+        .into_iter()
+        .zip(candidates.iter().map(|candidate| candidate.id))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.truncate(search.limit as usize);
+
+    let ids: Vec<i64> = ranked.iter().map(|(_, id)| *id).collect();
+    let ids = json(&ids)?;
+    let sql = match db.pool() {
+        Pool::Sqlite(_) => {
+            // CROSS JOIN keeps this order: from the few ids to their rows (left to choose,
+            // SQLite walks every published course and looks for its documents among the ids).
+            "SELECT d.id, d.course_id, d.lesson_id, d.language, d.title, \
+                    substr(d.body, 1, $2) AS body, c.title AS course_title \
+             FROM json_each($1) AS j \
+             CROSS JOIN search_documents d \
+             CROSS JOIN courses c \
+             WHERE d.id = j.value AND c.id = d.course_id AND c.status = 'published'"
         }
-        Pool::Postgres(pool) => {
-            let any_of = |group: &Vec<String>| format!("({})", group.join(" | "));
-            let all: Vec<String> = groups.iter().map(any_of).collect();
-            sqlx::query_as(
-                "SELECT d.course_id, d.lesson_id, d.language, d.title, \
-                        substr(d.body, 1, $2::int) AS body, c.title AS course_title, \
-                        m.score::float8 AS score \
-                 FROM (SELECT id, ts_rank(terms, query, 1) AS score \
-                       FROM search_documents, to_tsquery('simple', $1) AS query \
-                       WHERE terms @@ query AND ($5::text IS NULL OR language = $5) LIMIT $3) m \
-                 JOIN search_documents d ON d.id = m.id \
-                 JOIN courses c ON c.id = d.course_id AND c.status = 'published' \
-                 ORDER BY m.score DESC, d.id LIMIT $4",
-            )
-            .bind(all.join(" & "))
-            .bind(SNIPPET_SOURCE_CHARS)
-            .bind(RANKED_CANDIDATES)
-            .bind(limit)
-            .bind(language)
-            .fetch_all(pool)
-            .await?
+        Pool::Postgres(_) => {
+            "SELECT d.id, d.course_id, d.lesson_id, d.language, d.title, \
+                    substr(d.body, 1, $2::int) AS body, c.title AS course_title \
+             FROM jsonb_array_elements_text($1::jsonb) AS j (value) \
+             JOIN search_documents d ON d.id = j.value::bigint \
+             JOIN courses c ON c.id = d.course_id AND c.status = 'published'"
         }
     };
+    let rows: Vec<HitRow> = crate::db::on_pool!(db, pool => sqlx::query_as(sql)
+        .bind(&ids)
+        .bind(SNIPPET_SOURCE_CHARS)
+        .fetch_all(pool)
+        .await?);
+    let mut rows: std::collections::HashMap<i64, HitRow> =
+        rows.into_iter().map(|row| (row.id, row)).collect();
+    let rows: Vec<(f64, HitRow)> = ranked
+        .into_iter()
+        .filter_map(|(score, id)| rows.remove(&id).map(|row| (score, row)))
+        .collect();
 
     let matched: HashSet<String> = groups.into_iter().flatten().collect();
-    for row in rows {
+    for (score, row) in rows {
         let language = CourseLanguage::from_code(&row.language).ok_or_else(|| {
             Error::Internal(format!("search document: bad language {}", row.language))
         })?;
@@ -298,7 +304,7 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
             lesson_id: row.lesson_id,
             title: row.title,
             language,
-            score: row.score as f32,
+            score: score as f32,
         });
     }
     Ok(results)
@@ -306,13 +312,72 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
 
 #[derive(sqlx::FromRow)]
 struct HitRow {
+    id: i64,
     course_id: CourseId,
     lesson_id: Option<LessonId>,
     language: String,
     title: String,
     body: String,
     course_title: String,
-    score: f64,
+}
+
+/// A document that holds every query word, with its stems for ranking.
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: i64,
+    /// SQLite: the `terms` column (stems separated by spaces); PostgreSQL: the `tsvector` as text.
+    terms: String,
+}
+
+/// The first `RANKED_CANDIDATES` documents (in index order) that hold a stem of every group, in
+/// `language` if given. Neither engine ranks here: that would read every match, not just these.
+async fn candidates(
+    db: &Db,
+    groups: &[Vec<String>],
+    language: Option<&str>,
+) -> Result<Vec<Candidate>> {
+    Ok(match db.pool() {
+        Pool::Sqlite(pool) => {
+            // Terms only in the `terms` column: a query word "en" must not match the language.
+            let any_of = |group: &Vec<String>| {
+                let quoted: Vec<String> = group.iter().map(|s| format!("\"{s}\"")).collect();
+                format!("({})", quoted.join(" OR "))
+            };
+            let all: Vec<String> = groups.iter().map(any_of).collect();
+            let mut expression = format!("terms : ({})", all.join(" AND "));
+            if let Some(language) = language {
+                expression.push_str(&format!(" AND language : \"{language}\""));
+            }
+            sqlx::query_as(
+                "SELECT d.id, d.terms \
+                 FROM (SELECT rowid AS id FROM search_documents_fts \
+                       WHERE search_documents_fts MATCH $1 LIMIT $2) m \
+                 JOIN search_documents d ON d.id = m.id",
+            )
+            .bind(expression)
+            .bind(RANKED_CANDIDATES)
+            .fetch_all(pool)
+            .await?
+        }
+        Pool::Postgres(pool) => {
+            let any_of = |group: &Vec<String>| format!("({})", group.join(" | "));
+            let all: Vec<String> = groups.iter().map(any_of).collect();
+            // Not a prepared statement: planned for these words each time (a generic plan cannot
+            // tell a word in half the documents, best read in table order, from a rare one,
+            // best found through the GIN index).
+            sqlx::query_as(
+                "SELECT id, terms::text AS terms FROM search_documents \
+                 WHERE terms @@ to_tsquery('simple', $1) AND ($3::text IS NULL OR language = $3) \
+                 LIMIT $2",
+            )
+            .bind(all.join(" & "))
+            .bind(RANKED_CANDIDATES)
+            .bind(language)
+            .persistent(false)
+            .fetch_all(pool)
+            .await?
+        }
+    })
 }
 
 /// For each query stem, the stems of the index it stands for: itself when the index knows it,
