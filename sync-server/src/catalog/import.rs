@@ -909,6 +909,19 @@ mod tests {
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n fake png";
 
+    /// Each module's title with its lessons' titles, in order.
+    fn titles(modules: &[crate::catalog::authoring::NewModuleContent]) -> Vec<(&str, Vec<&str>)> {
+        modules
+            .iter()
+            .map(|m| {
+                (
+                    m.title.as_str(),
+                    m.lessons.iter().map(|l| l.title.as_str()).collect(),
+                )
+            })
+            .collect()
+    }
+
     fn png_only(bytes: &[u8]) -> std::result::Result<(), String> {
         if bytes.starts_with(b"\x89PNG") {
             Ok(())
@@ -970,16 +983,7 @@ mod tests {
             (CourseLanguage::Ru, CourseLevel::Advanced)
         );
         assert_eq!(parsed.category_slug.as_deref(), Some("programming"));
-        let outline: Vec<(&str, Vec<&str>)> = c
-            .modules
-            .iter()
-            .map(|m| {
-                (
-                    m.title.as_str(),
-                    m.lessons.iter().map(|l| l.title.as_str()).collect(),
-                )
-            })
-            .collect();
+        let outline = titles(&c.modules);
         assert_eq!(
             outline,
             [
@@ -1018,17 +1022,7 @@ mod tests {
             ("src/README.md", b"# About"),
             ("src/notes.txt", b"not markdown"),
         ]);
-        let outline: Vec<(&str, Vec<&str>)> = parsed
-            .content
-            .modules
-            .iter()
-            .map(|m| {
-                (
-                    m.title.as_str(),
-                    m.lessons.iter().map(|l| l.title.as_str()).collect(),
-                )
-            })
-            .collect();
+        let outline = titles(&parsed.content.modules);
         assert_eq!(
             outline,
             [

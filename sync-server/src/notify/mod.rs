@@ -27,7 +27,7 @@ use delivery::{MailPayload, TokenMailPayload, MAIL, TOKEN_MAIL};
 
 pub use delivery::handlers as mail_handlers;
 pub use in_app::{export_for_user, list_for_user, mark_all_read, mark_read};
-pub use template::{escape_html, InApp, Rendered};
+pub use template::{escape_html, escape_html_into, InApp, Rendered};
 pub use transport::{DeliveryError, Mail, Transport};
 
 /// Who a mail goes to. `user_id` is `None` for an address with no account behind it.

@@ -308,6 +308,13 @@ impl Template {
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_html_into(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out` with the five characters that mean something in HTML escaped (what
+/// `escape_html` returns, without a string of its own).
+pub fn escape_html_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -318,7 +325,6 @@ pub fn escape_html(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

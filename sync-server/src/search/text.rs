@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::notify::escape_html_into;
+
 /// Words longer than this are not words a reader searches for (hashes, base64, URLs glued
 /// together); they are left out of the index. Also keeps every token far below PostgreSQL's
 /// 2 KiB lexeme limit.
@@ -211,13 +213,13 @@ pub fn snippet(text: &str, matched: &HashSet<String>) -> String {
     }
     let mut at = 0;
     for word in words(excerpt).filter(|word| is_match(word)) {
-        escape_into(&mut out, &excerpt[at..word.start]);
+        escape_html_into(&mut out, &excerpt[at..word.start]);
         out.push_str("<mark>");
-        escape_into(&mut out, &excerpt[word.start..word.end]);
+        escape_html_into(&mut out, &excerpt[word.start..word.end]);
         out.push_str("</mark>");
         at = word.end;
     }
-    escape_into(&mut out, excerpt[at..].trim_end());
+    escape_html_into(&mut out, excerpt[at..].trim_end());
     if to < text.len() {
         out.push('…');
     }
@@ -230,20 +232,6 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
         at -= 1;
     }
     at
-}
-
-/// Appends `text` with the five characters that mean something in HTML escaped.
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
