@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use rexie::{ObjectStore, Rexie, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -18,8 +18,9 @@ use crate::error::ClientError;
 pub const DB_NAME: &str = "eduplatform";
 
 /// The schema version. History: 1 — `catalog` (pages of the course catalog by cursor);
-/// 2 — `progress` (lessons completed, per user and course).
-pub const VERSION: u32 = 2;
+/// 2 — `progress` (lessons completed, per user and course); 3 — `offline_courses`,
+/// `offline_lessons`, `offline_media` (courses downloaded for offline use, `store::offline`).
+pub const VERSION: u32 = 3;
 
 /// Pages of the course catalog, keyed by the cursor that asked for them (`""`: the first page).
 pub const CATALOG: &str = "catalog";
@@ -27,8 +28,21 @@ pub const CATALOG: &str = "catalog";
 /// The lessons a user completed in a course, keyed `{user_id}/{course_id}` (`store::progress`).
 pub const PROGRESS: &str = "progress";
 
+/// Courses downloaded for offline use: outline, size and contents, keyed by course id.
+pub const OFFLINE_COURSES: &str = "offline_courses";
+/// The lessons of downloaded courses as the lesson endpoint answered, keyed by lesson id.
+pub const OFFLINE_LESSONS: &str = "offline_lessons";
+/// The images downloaded lessons show, as `Blob`s keyed by their path (`/media/{hash}`).
+pub const OFFLINE_MEDIA: &str = "offline_media";
+
 /// Every object store of the current version.
-pub const STORES: &[&str] = &[CATALOG, PROGRESS];
+pub const STORES: &[&str] = &[
+    CATALOG,
+    PROGRESS,
+    OFFLINE_COURSES,
+    OFFLINE_LESSONS,
+    OFFLINE_MEDIA,
+];
 
 /// An opened database. Cheap to clone; equal when it is the same connection.
 #[derive(Clone)]
@@ -85,19 +99,17 @@ impl Store {
         store: &str,
         key: &str,
     ) -> Result<Option<T>, ClientError> {
-        let transaction = self
-            .db
-            .transaction(&[store], TransactionMode::ReadOnly)
-            .map_err(|e| storage(store, e))?;
-        let value = transaction
-            .store(store)
-            .map_err(|e| storage(store, e))?
-            .get(JsValue::from_str(key))
+        Ok(self.get_raw(store, key).await?.as_ref().and_then(parse))
+    }
+
+    /// Every value kept in `store` that still parses, in key order.
+    pub async fn get_all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, ClientError> {
+        let (_, objects) = self.open_store(store, TransactionMode::ReadOnly)?;
+        let values = objects
+            .get_all(None, None)
             .await
             .map_err(|e| storage(store, e))?;
-        Ok(value
-            .and_then(|v| v.as_string())
-            .and_then(|json| serde_json::from_str(&json).ok()))
+        Ok(values.iter().filter_map(parse).collect())
     }
 
     /// Keeps `value` under `key` in `store`, replacing what was there.
@@ -108,17 +120,63 @@ impl Store {
         value: &T,
     ) -> Result<(), ClientError> {
         let json = serde_json::to_string(value).map_err(|e| storage(store, e))?;
-        let transaction = self
-            .db
-            .transaction(&[store], TransactionMode::ReadWrite)
-            .map_err(|e| storage(store, e))?;
-        transaction
-            .store(store)
-            .map_err(|e| storage(store, e))?
-            .put(&JsValue::from_str(&json), Some(&JsValue::from_str(key)))
+        self.put_raw(store, key, &JsValue::from_str(&json)).await
+    }
+
+    /// The browser value (a `Blob`, say) kept under `key` in `store`, as it was put.
+    pub async fn get_raw(&self, store: &str, key: &str) -> Result<Option<JsValue>, ClientError> {
+        let (_, objects) = self.open_store(store, TransactionMode::ReadOnly)?;
+        objects
+            .get(JsValue::from_str(key))
+            .await
+            .map_err(|e| storage(store, e))
+    }
+
+    /// Keeps a browser value (anything IndexedDB can clone, such as a `Blob`) under `key`.
+    pub async fn put_raw(
+        &self,
+        store: &str,
+        key: &str,
+        value: &JsValue,
+    ) -> Result<(), ClientError> {
+        let (transaction, objects) = self.open_store(store, TransactionMode::ReadWrite)?;
+        objects
+            .put(value, Some(&JsValue::from_str(key)))
             .await
             .map_err(|e| storage(store, e))?;
         transaction.done().await.map_err(|e| storage(store, e))?;
         Ok(())
     }
+
+    /// Forgets whatever is kept under `key` in `store` (nothing there is fine).
+    pub async fn delete(&self, store: &str, key: &str) -> Result<(), ClientError> {
+        let (transaction, objects) = self.open_store(store, TransactionMode::ReadWrite)?;
+        objects
+            .delete(JsValue::from_str(key))
+            .await
+            .map_err(|e| storage(store, e))?;
+        transaction.done().await.map_err(|e| storage(store, e))?;
+        Ok(())
+    }
+
+    /// A transaction on the one object store `store`, and that store.
+    fn open_store(
+        &self,
+        store: &str,
+        mode: TransactionMode,
+    ) -> Result<(Transaction, rexie::Store), ClientError> {
+        let transaction = self
+            .db
+            .transaction(&[store], mode)
+            .map_err(|e| storage(store, e))?;
+        let objects = transaction.store(store).map_err(|e| storage(store, e))?;
+        Ok((transaction, objects))
+    }
+}
+
+/// A value kept as JSON text, if it still parses as `T`.
+fn parse<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
+    value
+        .as_string()
+        .and_then(|json| serde_json::from_str(&json).ok())
 }
