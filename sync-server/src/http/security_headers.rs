@@ -17,11 +17,12 @@ use axum::response::Response;
 /// The policy of every HTML page. Scripts only from this origin (no inline script: the Trunk loader
 /// is `boot.js`), WebAssembly compiled from them; inline styles are allowed because `index.html`
 /// has its loading indicator's `<style>` and Yew sets `style` attributes. Images from this origin
-/// cover the uploaded media lessons show (`/media/{hash}`).
+/// cover the uploaded media lessons show (`/media/{hash}`); `blob:` the same images read offline
+/// from the copy of a downloaded course (object URLs the app makes from the kept bytes).
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
      script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data:; \
+     img-src 'self' data: blob:; \
      object-src 'none'; \
      base-uri 'none'; \
      frame-ancestors 'none'; \
