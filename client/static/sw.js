@@ -1,11 +1,13 @@
-// EduPlatform service worker: keeps the app shell usable offline. It caches nothing from /api/:
-// offline course data is the app's own, in IndexedDB (client/src/store/).
+// EduPlatform service worker: keeps the app shell usable offline. It caches nothing from /api/ or
+// /media/: offline course data (outlines, lessons, their images) is the app's own, in IndexedDB
+// (client/src/store/offline.rs), kept only for the courses a learner downloads.
 //
 // - The shell ("/" plus every asset it references, and the manifest's icons) is precached on
 //   install and refreshed whenever a navigation fetches a new index.html.
 // - Navigations: network first, falling back to the cached "/" so every SPA route opens offline.
 // - Same-origin static assets (Trunk hashes their names): cache first.
-// - /api/ requests go straight to the network, never stored (they carry private or live data).
+// - /api/ and /media/ requests go straight to the network, never stored (private or live data;
+//   images of downloaded courses are in IndexedDB).
 // Bump VERSION to drop every cache made by an older worker; caches named edu-* that this worker
 // does not use (the edu-api-v1 catalog cache of earlier workers) are deleted on activation.
 
@@ -81,8 +83,8 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     event.respondWith(navigation(event));
-  } else if (url.pathname.startsWith("/api/")) {
-    // Private or live data: straight to the network, never stored.
+  } else if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/media/")) {
+    // Private or live data, or course images: straight to the network, never stored.
   } else {
     event.respondWith(cacheFirst(request));
   }
