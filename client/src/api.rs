@@ -459,6 +459,22 @@ pub async fn course(course: &str) -> Result<CourseDetail, ClientError> {
     read_json(send(get(&course_path(course, ""))).await?).await
 }
 
+/// `GET /media/{hash}`: an uploaded image's bytes, as a `Blob` of its type (for offline copies).
+pub async fn media(path: &str) -> Result<web_sys::Blob, ClientError> {
+    let response = checked(send(Request::get(path)).await?).await?;
+    let blob = web_sys::Response::from(response)
+        .blob()
+        .map_err(|_| ClientError::Unexpected {
+            detail: format!("no body from {path}"),
+        })?;
+    wasm_bindgen_futures::JsFuture::from(blob)
+        .await
+        .map(wasm_bindgen::JsCast::unchecked_into)
+        .map_err(|_| ClientError::Network {
+            detail: format!("the body of {path} did not arrive"),
+        })
+}
+
 /// `GET /api/courses/{course}/enrollment`: whether the signed-in caller is enrolled.
 pub async fn enrollment(course: &str) -> Result<Enrollment, ClientError> {
     read_json(send(get(&course_path(course, "/enrollment"))).await?).await

@@ -1,7 +1,8 @@
 //! EduPlatform's browser client: a Yew app compiled to WebAssembly, installable and offline-first.
 //!
 //! `app` is the shell, `pages/` one component per route, `components/` reusable widgets, `contexts/`
-//! app-wide state, `api` the only HTTP caller, `store/` the only storage user, `i18n/` every string,
+//! app-wide state, `api` the only HTTP caller, `store/` the only storage user, `learn` and `offline` the learner's
+//! progress and downloaded courses the pages reach them through, `i18n/` every string,
 //! `forms` the state and checks behind every form, `hooks/` the hooks they share.
 
 pub mod api;
@@ -13,6 +14,7 @@ pub mod forms;
 pub mod hooks;
 pub mod i18n;
 pub mod learn;
+pub mod offline;
 pub mod pages;
 pub mod pwa;
 pub mod route;

@@ -2,7 +2,7 @@
 
 use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
-    ErrorTexts, FormTexts, NotificationTexts, Plural, PluralRule, TeachTexts, Texts,
+    ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
 use super::{CategoryTexts, LessonTexts, SearchTexts};
 
@@ -522,5 +522,23 @@ pub const EN: Texts = Texts {
         insert_image: "Insert image",
         view_as_student: "View as student",
         dashboard_lead: "Create courses, edit them with autosave, and publish them when they are ready.",
+    },
+    offline: OfflineTexts {
+        download: "Download for offline",
+        downloading: "Downloading for offline use…",
+        download_progress: "{done} of {total} lessons · {size}",
+        available: "Available offline · {size}",
+        remove: "Remove",
+        removing: "Removing…",
+        download_error: "The download stopped",
+        remove_error: "The offline copy could not be removed",
+        storage_used: "This site uses {used} of {quota} available on this device.",
+        offline_copy: "Offline copy",
+        offline_copy_hint: "You are offline: this is the copy downloaded to this device.",
+        size_bytes: "{n} B",
+        size_kb: "{n} KB",
+        size_mb: "{n} MB",
+        size_gb: "{n} GB",
+        decimal_separator: ".",
     },
 };

@@ -345,6 +345,13 @@ strings! {
         tab_write, tab_preview, preview_loading, preview_empty, insert_image, view_as_student,
         dashboard_lead,
     }
+
+    /// Courses downloaded for offline use: the download, its progress and size, the offline copy.
+    pub struct OfflineTexts {
+        download, downloading, download_progress, available, remove, removing, download_error,
+        remove_error, storage_used, offline_copy, offline_copy_hint, size_bytes, size_kb,
+        size_mb, size_gb, decimal_separator,
+    }
 }
 
 /// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
@@ -369,6 +376,7 @@ pub struct Texts {
     pub search: SearchTexts,
     pub categories: CategoryTexts,
     pub authoring: AuthoringTexts,
+    pub offline: OfflineTexts,
 }
 
 impl Texts {
@@ -384,6 +392,27 @@ impl Texts {
             },
         };
         form.replace("{n}", &n.to_string())
+    }
+
+    /// A size on the device: "830 B", "12 KB", "2.3 MB", "1.5 GB" ("2,3 МБ" in Russian).
+    pub fn size(&self, bytes: u64) -> String {
+        const KB: f64 = 1024.0;
+        let value = bytes as f64;
+        let (pattern, scaled) = if bytes < 1024 {
+            return self.offline.size_bytes.replace("{n}", &bytes.to_string());
+        } else if value < KB * KB {
+            (self.offline.size_kb, value / KB)
+        } else if value < KB * KB * KB {
+            (self.offline.size_mb, value / (KB * KB))
+        } else {
+            (self.offline.size_gb, value / (KB * KB * KB))
+        };
+        let number = if scaled < 10.0 {
+            format!("{scaled:.1}")
+        } else {
+            format!("{scaled:.0}")
+        };
+        pattern.replace("{n}", &number.replace('.', self.offline.decimal_separator))
     }
 
     /// A course length: "45 min", "2 h", "3 h 20 min".
@@ -424,5 +453,15 @@ mod locale_tests {
             assert_eq!(Locale::from_tag(locale.code()), Some(locale));
             assert!(!locale.texts().language_name.is_empty());
         }
+    }
+
+    #[test]
+    fn sizes_read_naturally_in_each_language() {
+        let (en, ru) = (Locale::En.texts(), Locale::Ru.texts());
+        assert_eq!(en.size(830), "830 B");
+        assert_eq!(en.size(12 * 1024 + 300), "12 KB");
+        assert_eq!(en.size(2_411_724), "2.3 MB");
+        assert_eq!(ru.size(2_411_724), "2,3 МБ");
+        assert_eq!(en.size(3 * 1024 * 1024 * 1024 / 2), "1.5 GB");
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
-    ErrorTexts, FormTexts, NotificationTexts, Plural, PluralRule, TeachTexts, Texts,
+    ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
 use super::{CategoryTexts, LessonTexts, SearchTexts};
 
@@ -522,5 +522,23 @@ pub const RU: Texts = Texts {
         insert_image: "Вставить изображение",
         view_as_student: "Посмотреть как учащийся",
         dashboard_lead: "Создавайте курсы, редактируйте их с автосохранением и публикуйте, когда они готовы.",
+    },
+    offline: OfflineTexts {
+        download: "Скачать для офлайна",
+        downloading: "Скачиваем для работы без сети…",
+        download_progress: "Уроков: {done} из {total} · {size}",
+        available: "Доступен офлайн · {size}",
+        remove: "Удалить",
+        removing: "Удаляем…",
+        download_error: "Скачивание прервалось",
+        remove_error: "Не удалось удалить офлайн-копию",
+        storage_used: "Сайт занимает {used} из {quota}, доступных на этом устройстве.",
+        offline_copy: "Офлайн-копия",
+        offline_copy_hint: "Нет сети: показана копия, скачанная на это устройство.",
+        size_bytes: "{n} Б",
+        size_kb: "{n} КБ",
+        size_mb: "{n} МБ",
+        size_gb: "{n} ГБ",
+        decimal_separator: ",",
     },
 };

@@ -2,9 +2,12 @@
 //! one action that fits the visitor (sign in, enroll, start or continue, "coming soon" for a paid
 //! course, edit for its teacher) and the reviews.
 //!
-//! Reads through `api::course` and `api::enrollment`; never stores anything. Links to lessons are
-//! plain paths (`/courses/:course/lessons/:lesson`): the lesson page is not this module's.
+//! Reads through `api::course` and `api::enrollment`, and from the copy downloaded for offline
+//! use (`offline`) when the network is unavailable, with an "Offline copy" badge; `download` offers
+//! that copy to enrolled learners. Links to lessons are plain paths
+//! (`/courses/:course/lessons/:lesson`): the lesson page is not this module's.
 
+mod download;
 mod reviews;
 
 use serde::Serialize;
@@ -21,11 +24,14 @@ use crate::components::course_card::{language_label, level_label};
 use crate::components::course_facts::price_text;
 use crate::components::icons::{CheckIcon, ClockIcon, LessonsIcon, UserIcon};
 use crate::components::NavLink;
-use crate::components::{CourseCover, ErrorNotice, PageLoading, RatingSummary};
+use crate::components::{CourseCover, ErrorNotice, OfflineCopyBadge, PageLoading, RatingSummary};
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::{use_locale, use_texts};
+use crate::contexts::store::use_store;
 use crate::error::ClientError;
+use crate::offline::{self, Source};
 use crate::route::Route;
+use download::OfflineDownload;
 use reviews::Reviews;
 
 #[derive(Properties, PartialEq)]
@@ -56,8 +62,11 @@ struct NextQuery {
 pub fn course_page(props: &CoursePageProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
+    let store = use_store();
     // `None` while loading; a reload after a review keeps the old answer on screen meanwhile.
     let detail = use_state_eq(|| None::<Result<CourseDetail, ClientError>>);
+    // Whether `detail` is the downloaded copy (the network was unavailable).
+    let source = use_state_eq(|| Source::Network);
     let version = use_state_eq(|| 0_u32);
     let standing = use_state_eq(|| Standing::Unknown);
     // The lessons this learner completed here (on this device, until the sync issue's documents).
@@ -66,6 +75,8 @@ pub fn course_page(props: &CoursePageProps) -> Html {
 
     {
         let detail = detail.clone();
+        let source = source.clone();
+        let store = store.clone();
         use_effect_with(
             (props.course.clone(), *version),
             move |(course, version)| {
@@ -74,17 +85,20 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                 }
                 let course = course.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let loaded = api::course(&course).await;
-                    if let Ok(found) = &loaded {
+                    let fetched = api::course(&course).await;
+                    let loaded = offline::course_or_offline(store.as_ref(), &course, fetched).await;
+                    if let Ok((found, from)) = &loaded {
                         set_document_title(&found.summary.title);
+                        source.set(*from);
                     }
-                    detail.set(Some(loaded));
+                    detail.set(Some(loaded.map(|(found, _)| found)));
                 });
             },
         );
     }
     {
         let standing = standing.clone();
+        let store = store.clone();
         let user = me.as_ref().map(|me| me.id.clone());
         use_effect_with((props.course.clone(), user), move |(course, user)| {
             standing.set(Standing::Unknown);
@@ -94,6 +108,13 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                     standing.set(match api::enrollment(&course).await {
                         Ok(e) if e.enrolled_at.is_some() => Standing::Enrolled { now: false },
                         Ok(_) => Standing::NotEnrolled,
+                        // Only an enrolled learner could download the course.
+                        Err(error)
+                            if offline::is_unreachable(&error)
+                                && offline::downloaded(store.as_ref(), &course).await.is_some() =>
+                        {
+                            Standing::Enrolled { now: false }
+                        }
                         Err(error) => Standing::Failed(error),
                     });
                 });
@@ -169,6 +190,9 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                             { language_label(texts, summary.language) }
                         </span>
                     </div>
+                    if *source == Source::OfflineCopy {
+                        <OfflineCopyBadge />
+                    }
                     <h1 id="course-title" class="course-hero__title" data-testid="course-title">{ summary.title.clone() }</h1>
                     <p class="course-hero__subtitle">{ summary.subtitle.clone() }</p>
                     <p class="course-hero__teacher" data-testid="course-teacher">
@@ -280,6 +304,7 @@ fn course_action(props: &CourseActionProps) -> Html {
                         { if *now { texts.courses.start_learning } else { texts.courses.continue_learning } }
                     </NavLink>
                 }
+                <OfflineDownload course_id={AttrValue::from(summary.id.to_string())} />
             </>
         },
         (Some(_), Standing::NotEnrolled) if summary.price.is_some() => html! {

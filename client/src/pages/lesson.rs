@@ -3,9 +3,14 @@
 //!
 //! The server decides who may read (enrolled learners, the course's teacher, admins); a refusal
 //! or a missing lesson is explained with a link to the course page. Completion goes through
-//! `learn`, never straight to storage.
+//! `learn`, never straight to storage. When the network is unavailable the lesson and outline of a
+//! course downloaded for offline use are read through `offline` ("Offline copy" badge), and the
+//! lesson's images are shown from the kept bytes through object URLs set on the rendered `<img>`s
+//! (the sanitised HTML itself is inserted unchanged).
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use shared::api::courses::{CourseDetail, LessonRef, LessonView};
 use shared::domain::LessonId;
@@ -14,12 +19,15 @@ use yew_router::prelude::*;
 
 use crate::components::icons::{CheckIcon, LockIcon};
 use crate::components::NavLink;
-use crate::components::{ErrorNotice, PageLoading};
+use crate::components::{ErrorNotice, OfflineCopyBadge, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
+use crate::contexts::store::use_store;
 use crate::error::ClientError;
 use crate::hooks::{use_arrow_navigation, use_page_title};
+use crate::offline::{self, Source};
 use crate::route::Route;
+use crate::store::offline::media_paths;
 use crate::{api, learn};
 
 #[derive(Properties, PartialEq)]
@@ -32,7 +40,7 @@ pub struct LessonPageProps {
 #[derive(Debug, Clone, PartialEq)]
 enum Loaded {
     Loading,
-    Ready(LessonView),
+    Ready(LessonView, Source),
     Failed(ClientError),
 }
 
@@ -49,6 +57,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let texts = use_texts();
     use_page_title(texts.lesson.outline_title);
     let auth = use_auth();
+    let store = use_store();
     let loaded = use_state(|| Loaded::Loading);
     let outline = use_state(|| None::<CourseDetail>);
     let completed = use_state(BTreeSet::<LessonId>::new);
@@ -67,6 +76,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         let progress_error = progress_error.clone();
         let outline_open = outline_open.clone();
         let auth = auth.clone();
+        let store = store.clone();
         use_effect_with(
             (props.course.clone(), props.lesson.clone(), *attempt),
             move |(course, lesson, _)| {
@@ -80,11 +90,13 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 progress_error.set(None);
                 outline_open.set(false);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let result = api::lesson(&course, &lesson).await;
+                    let fetched = api::lesson(&course, &lesson).await;
+                    let result =
+                        offline::lesson_or_offline(store.as_ref(), &course, &lesson, fetched).await;
                     if *latest.borrow() != request {
                         return;
                     }
-                    if let Ok(view) = &result {
+                    if let Ok((view, _)) = &result {
                         if let Ok(done) = learn::completed_lessons(&view.course_id).await {
                             completed.set(done);
                         }
@@ -96,7 +108,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                         auth.forget();
                     }
                     loaded.set(match result {
-                        Ok(view) => Loaded::Ready(view),
+                        Ok((view, source)) => Loaded::Ready(view, source),
                         Err(error) => Loaded::Failed(error),
                     });
                 });
@@ -106,12 +118,16 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     // The outline, once per course.
     {
         let outline = outline.clone();
+        let store = store.clone();
         use_effect_with(props.course.clone(), move |course| {
             let course = course.clone();
             outline.set(None);
             wasm_bindgen_futures::spawn_local(async move {
+                let fetched = api::course(&course).await;
                 // Without it the page still works: the outline simply stays away.
-                if let Ok(detail) = api::course(&course).await {
+                if let Ok((detail, _)) =
+                    offline::course_or_offline(store.as_ref(), &course, fetched).await
+                {
                     outline.set(Some(detail));
                 }
             });
@@ -119,9 +135,39 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     }
 
     let view = match &*loaded {
-        Loaded::Ready(view) => Some(view.clone()),
+        Loaded::Ready(view, _) => Some(view.clone()),
         _ => None,
     };
+    // An offline copy's images: the kept bytes, through object URLs on the rendered `<img>`s.
+    {
+        let offline_html = match &*loaded {
+            Loaded::Ready(view, Source::OfflineCopy) => Some(view.html.clone()),
+            _ => None,
+        };
+        let store = store.clone();
+        use_effect_with(offline_html, move |html| {
+            let made = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
+            let alive = Rc::new(std::cell::Cell::new(true));
+            if let (Some(html), Some(store)) = (html.clone(), store) {
+                let (made, alive) = (made.clone(), alive.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let paths: BTreeSet<String> = media_paths(&html).into_iter().collect();
+                    let urls = offline::media_urls(&store, &paths).await;
+                    if alive.get() {
+                        show_kept_images(&urls);
+                    }
+                    *made.borrow_mut() = urls;
+                    if !alive.get() {
+                        offline::revoke(&made.borrow());
+                    }
+                });
+            }
+            move || {
+                alive.set(false);
+                offline::revoke(&made.borrow());
+            }
+        });
+    }
     let neighbour = |link: Option<&LessonRef>| link.map(|l| lesson_route(&props.course, &l.id));
     use_arrow_navigation(
         view.as_ref().and_then(|v| neighbour(v.previous.as_ref())),
@@ -164,8 +210,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <ErrorNotice testid="lesson-error" title={texts.lesson.error_title} error={error.clone()} on_retry={retry} />
             };
         }
-        Loaded::Ready(view) => view,
+        Loaded::Ready(view, _) => view,
     };
+    let offline_copy = matches!(*loaded, Loaded::Ready(_, Source::OfflineCopy));
 
     let is_done = completed.contains(&view.id);
     let on_mark = {
@@ -272,6 +319,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                     <NavLink to={course_route.clone()} testid="lesson-course">{ view.course_title.clone() }</NavLink>
                     { " · " }{ view.module_title.clone() }
                 </p>
+                if offline_copy {
+                    <OfflineCopyBadge />
+                }
                 <h1 id="lesson-title" class="lesson__title" data-testid="lesson-title">{ view.title.clone() }</h1>
                 <p class="lesson__meta">
                     { position }{ " · " }{ texts.duration(view.estimated_minutes) }
@@ -310,5 +360,28 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <p class="lesson__hint">{ texts.lesson.keys_hint }</p>
             </article>
         </div>
+    }
+}
+
+/// Points the lesson body's images at the kept copies (`(path, object URL)` pairs): only the
+/// `src` of `<img>`s whose `src` is one of the paths changes.
+fn show_kept_images(urls: &[(String, String)]) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(images) = document.query_selector_all("[data-testid=\"lesson-body\"] img") else {
+        return;
+    };
+    for index in 0..images.length() {
+        let Some(image) = images
+            .item(index)
+            .and_then(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(node).ok())
+        else {
+            continue;
+        };
+        let src = image.get_attribute("src").unwrap_or_default();
+        if let Some((_, url)) = urls.iter().find(|(path, _)| *path == src) {
+            let _ = image.set_attribute("src", url);
+        }
     }
 }

@@ -1,0 +1,207 @@
+//! Courses for offline use, behind the few functions the pages call: `download` (fetch a course
+//! and keep it on the device), `remove`, `course_or_offline` and `lesson_or_offline` (the
+//! network's answer, or the downloaded copy when the network is unavailable), `media_urls` (object
+//! URLs for the images of a downloaded lesson) and the browser's storage (`persist`, `estimate`).
+//!
+//! Keeping is `store::offline`'s; this module only fetches through `api` and decides which copy a
+//! page shows. It never rewrites lesson HTML: the server sanitised it and pages insert it as is.
+
+use std::collections::BTreeSet;
+
+use shared::api::courses::{CourseDetail, LessonView};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api;
+use crate::error::ClientError;
+use crate::store::offline::{self as kept, OfflineCourse};
+use crate::store::Store;
+
+/// How far a download has come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub lessons_done: u32,
+    pub lessons_total: u32,
+    /// What is kept so far, in bytes.
+    pub bytes: u64,
+}
+
+/// Where a page's data came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Network,
+    /// The copy downloaded for offline use: the network was unavailable.
+    OfflineCopy,
+}
+
+/// Whether `error` means the server could not be reached (rather than that it said no).
+pub fn is_unreachable(error: &ClientError) -> bool {
+    matches!(error, ClientError::Offline | ClientError::Network { .. })
+}
+
+/// Downloads `course` (id or slug) for offline use: its outline, every lesson and the images the
+/// lessons show, reporting after each lesson. The course counts as downloaded only when all of it
+/// is kept. On the first download the browser is asked to keep the site's storage.
+pub async fn download(
+    store: &Store,
+    course: &str,
+    on_progress: impl Fn(Progress),
+) -> Result<OfflineCourse, ClientError> {
+    if kept::courses(store).await?.is_empty() {
+        persist().await;
+    }
+    let detail = api::course(course).await?;
+    let lessons: Vec<_> = detail
+        .modules
+        .iter()
+        .flat_map(|module| module.lessons.iter().map(|lesson| lesson.id.clone()))
+        .collect();
+    let mut progress = Progress {
+        lessons_done: 0,
+        lessons_total: lessons.len() as u32,
+        bytes: kept::json_size(&detail),
+    };
+    on_progress(progress);
+    let mut media = Vec::<String>::new();
+    for lesson in &lessons {
+        let view = api::lesson(detail.summary.id.as_str(), lesson.as_str()).await?;
+        progress.bytes += kept::save_lesson(store, &view).await?;
+        for path in kept::media_paths(&view.html) {
+            if media.contains(&path) {
+                continue;
+            }
+            let blob = api::media(&path).await?;
+            kept::save_media(store, &path, &blob).await?;
+            progress.bytes += blob.size() as u64;
+            media.push(path);
+        }
+        progress.lessons_done += 1;
+        on_progress(progress);
+    }
+    let course = OfflineCourse {
+        detail,
+        lessons,
+        media,
+        bytes: progress.bytes,
+        saved_at: js_sys::Date::now(),
+    };
+    kept::save_course(store, &course).await?;
+    Ok(course)
+}
+
+/// Forgets the downloaded copy of the course with id `course_id`.
+pub async fn remove(store: &Store, course_id: &str) -> Result<(), ClientError> {
+    kept::remove(store, course_id).await
+}
+
+/// The downloaded copy of `course` (id or slug), if there is one (and a database to keep it).
+pub async fn downloaded(store: Option<&Store>, course: &str) -> Option<OfflineCourse> {
+    kept::course(store?, course).await.ok().flatten()
+}
+
+/// The course page's data: the server's answer `fetched`, or, when the server could not be
+/// reached, the downloaded copy of `course` (id or slug). Any other failure stands.
+pub async fn course_or_offline(
+    store: Option<&Store>,
+    course: &str,
+    fetched: Result<CourseDetail, ClientError>,
+) -> Result<(CourseDetail, Source), ClientError> {
+    match fetched {
+        Ok(detail) => Ok((detail, Source::Network)),
+        Err(error) if is_unreachable(&error) => match downloaded(store, course).await {
+            Some(copy) => Ok((copy.detail, Source::OfflineCopy)),
+            None => Err(error),
+        },
+        Err(error) => Err(error),
+    }
+}
+
+/// The lesson page's data: the server's answer `fetched`, or, when the server could not be
+/// reached, the downloaded copy of lesson `lesson` of `course` (id or slug). Any other failure
+/// stands.
+pub async fn lesson_or_offline(
+    store: Option<&Store>,
+    course: &str,
+    lesson: &str,
+    fetched: Result<LessonView, ClientError>,
+) -> Result<(LessonView, Source), ClientError> {
+    match fetched {
+        Ok(view) => Ok((view, Source::Network)),
+        Err(error) if is_unreachable(&error) => {
+            let copy = match store {
+                Some(store) => kept::lesson(store, lesson).await.ok().flatten(),
+                None => None,
+            };
+            // The address names the course too: a lesson kept for another course is not this one.
+            let belongs = match &copy {
+                Some(view) => downloaded(store, course)
+                    .await
+                    .is_some_and(|c| c.detail.summary.id == view.course_id),
+                None => false,
+            };
+            match copy {
+                Some(view) if belongs => Ok((view, Source::OfflineCopy)),
+                _ => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Object URLs (`blob:`) for the kept images among `paths`, as (path, URL) pairs. The caller
+/// revokes them (`revoke`) when the page that shows them goes away.
+pub async fn media_urls(store: &Store, paths: &BTreeSet<String>) -> Vec<(String, String)> {
+    let mut urls = Vec::new();
+    for path in paths {
+        if let Ok(Some(blob)) = kept::media(store, path).await {
+            if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+                urls.push((path.clone(), url));
+            }
+        }
+    }
+    urls
+}
+
+/// Frees object URLs made by `media_urls`.
+pub fn revoke(urls: &[(String, String)]) {
+    for (_, url) in urls {
+        let _ = web_sys::Url::revoke_object_url(url);
+    }
+}
+
+/// The browser's `navigator.storage`, where there is one (secure contexts).
+fn storage_manager() -> Option<JsValue> {
+    let navigator = web_sys::window()?.navigator();
+    js_sys::Reflect::get(&navigator, &JsValue::from_str("storage"))
+        .ok()
+        .filter(|storage| !storage.is_undefined() && !storage.is_null())
+}
+
+/// Calls `navigator.storage.{method}()` and awaits its promise.
+async fn call_storage(method: &str) -> Option<JsValue> {
+    let storage = storage_manager()?;
+    let function: js_sys::Function = js_sys::Reflect::get(&storage, &JsValue::from_str(method))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = function.call0(&storage).ok()?.dyn_into().ok()?;
+    JsFuture::from(promise).await.ok()
+}
+
+/// Asks the browser to keep the site's storage under pressure (`navigator.storage.persist()`);
+/// whether it agreed, when it can say.
+pub async fn persist() -> Option<bool> {
+    call_storage("persist").await?.as_bool()
+}
+
+/// What the site's storage uses and may use on this device, in bytes
+/// (`navigator.storage.estimate()`), where the browser tells.
+pub async fn estimate() -> Option<(u64, u64)> {
+    let estimate = call_storage("estimate").await?;
+    let number = |name: &str| {
+        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
+            .ok()?
+            .as_f64()
+    };
+    Some((number("usage")? as u64, number("quota")? as u64))
+}

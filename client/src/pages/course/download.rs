@@ -1,0 +1,187 @@
+//! "Download for offline" on an enrolled learner's course page: the button, a progress bar while
+//! the course is fetched (lessons done of all, bytes kept), then "Available offline · 2.3 MB" with
+//! "Remove" and the space the site takes on the device.
+//!
+//! Goes through `offline` only (which asks the browser for persistent storage on the first
+//! download); never touches IndexedDB or the network itself.
+
+use yew::prelude::*;
+
+use crate::contexts::locale::use_texts;
+use crate::contexts::store::use_store;
+use crate::error::ClientError;
+use crate::offline::{self, Progress};
+
+#[derive(Properties, PartialEq)]
+pub struct OfflineDownloadProps {
+    /// The course's id.
+    pub course_id: AttrValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    /// Looking for a downloaded copy.
+    Checking,
+    Absent,
+    Downloading(Progress),
+    Available {
+        bytes: u64,
+    },
+    Removing {
+        bytes: u64,
+    },
+    DownloadFailed(ClientError),
+    RemoveFailed {
+        bytes: u64,
+        error: ClientError,
+    },
+}
+
+#[function_component(OfflineDownload)]
+pub fn offline_download(props: &OfflineDownloadProps) -> Html {
+    let texts = use_texts();
+    let store = use_store();
+    let state = use_state_eq(|| State::Checking);
+    // (used, quota) of the site's storage, once the browser says.
+    let usage = use_state_eq(|| None::<(u64, u64)>);
+
+    {
+        let state = state.clone();
+        let store = store.clone();
+        use_effect_with(props.course_id.clone(), move |course| {
+            let course = course.to_string();
+            wasm_bindgen_futures::spawn_local(async move {
+                state.set(match offline::downloaded(store.as_ref(), &course).await {
+                    Some(copy) => State::Available { bytes: copy.bytes },
+                    None => State::Absent,
+                });
+            });
+        });
+    }
+    {
+        let usage = usage.clone();
+        let available = matches!(*state, State::Available { .. });
+        use_effect_with(available, move |available| {
+            if *available {
+                wasm_bindgen_futures::spawn_local(async move {
+                    usage.set(offline::estimate().await);
+                });
+            }
+        });
+    }
+
+    // Without a database there is nowhere to keep a course.
+    let Some(store) = store else {
+        return Html::default();
+    };
+    let on_download = {
+        let (store, course) = (store.clone(), props.course_id.to_string());
+        on_click(
+            &state,
+            State::Downloading(Progress::default()),
+            move |state| {
+                let (store, course) = (store.clone(), course.clone());
+                async move {
+                    let report = move |progress| state.set(State::Downloading(progress));
+                    match offline::download(&store, &course, report).await {
+                        Ok(copy) => State::Available { bytes: copy.bytes },
+                        Err(error) => State::DownloadFailed(error),
+                    }
+                }
+            },
+        )
+    };
+    let on_remove = |bytes: u64| {
+        let (store, course) = (store.clone(), props.course_id.to_string());
+        on_click(&state, State::Removing { bytes }, move |_| {
+            let (store, course) = (store.clone(), course.clone());
+            async move {
+                match offline::remove(&store, &course).await {
+                    Ok(()) => State::Absent,
+                    Err(error) => State::RemoveFailed { bytes, error },
+                }
+            }
+        })
+    };
+    let download_button = html! {
+        <button type="button" class="button button--small" data-testid="offline-download" onclick={on_download}>
+            { texts.offline.download }
+        </button>
+    };
+    let available = |bytes: u64, busy: bool| {
+        html! {
+            <>
+                <p class="offline-download__status" data-testid="offline-available" data-bytes={bytes.to_string()}>
+                    { texts.offline.available.replace("{size}", &texts.size(bytes)) }
+                </p>
+                <button type="button" class="button button--small" data-testid="offline-remove"
+                    disabled={busy} aria-busy={busy.to_string()} onclick={on_remove(bytes)}>
+                    { if busy { texts.offline.removing } else { texts.offline.remove } }
+                </button>
+                if let Some((used, quota)) = *usage {
+                    <p class="offline-download__usage" data-testid="offline-usage">
+                        { texts.offline.storage_used
+                            .replace("{used}", &texts.size(used))
+                            .replace("{quota}", &texts.size(quota)) }
+                    </p>
+                }
+            </>
+        }
+    };
+    let body = match &*state {
+        State::Checking => Html::default(),
+        State::Absent => download_button,
+        State::Downloading(progress) => {
+            let label = texts
+                .offline
+                .download_progress
+                .replace("{done}", &progress.lessons_done.to_string())
+                .replace("{total}", &progress.lessons_total.to_string())
+                .replace("{size}", &texts.size(progress.bytes));
+            html! {
+                <div class="offline-download__progress" role="status">
+                    <span>{ texts.offline.downloading }</span>
+                    <progress data-testid="offline-progress" aria-label={texts.offline.downloading}
+                        max={progress.lessons_total.max(1).to_string()}
+                        value={progress.lessons_done.to_string()}></progress>
+                    <span data-testid="offline-progress-text">{ label }</span>
+                </div>
+            }
+        }
+        State::Available { bytes } => available(*bytes, false),
+        State::Removing { bytes } => available(*bytes, true),
+        State::DownloadFailed(error) => html! {
+            <>
+                <p class="form-error" role="alert" data-testid="offline-error">
+                    <strong>{ texts.offline.download_error }{ ": " }</strong>{ error.message(texts) }
+                </p>
+                { download_button }
+            </>
+        },
+        State::RemoveFailed { bytes, error } => html! {
+            <>
+                { available(*bytes, false) }
+                <p class="form-error" role="alert" data-testid="offline-error">
+                    <strong>{ texts.offline.remove_error }{ ": " }</strong>{ error.message(texts) }
+                </p>
+            </>
+        },
+    };
+    html! { <div class="offline-download" data-testid="offline-download-panel">{ body }</div> }
+}
+
+/// A click handler that shows `busy` at once, then the state `work` ends in (`work` may report on
+/// the way through the handle it gets).
+fn on_click<F, Done>(state: &UseStateHandle<State>, busy: State, work: F) -> Callback<MouseEvent>
+where
+    F: Fn(UseStateHandle<State>) -> Done + 'static,
+    Done: std::future::Future<Output = State> + 'static,
+{
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| {
+        state.set(busy.clone());
+        let done = work(state.clone());
+        let state = state.clone();
+        wasm_bindgen_futures::spawn_local(async move { state.set(done.await) });
+    })
+}
