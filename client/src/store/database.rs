@@ -99,7 +99,7 @@ impl Store {
         store: &str,
         key: &str,
     ) -> Result<Option<T>, ClientError> {
-        Ok(self.get_raw(store, key).await?.as_ref().and_then(parse))
+        Ok(self.get_value(store, key).await?.as_ref().and_then(parse))
     }
 
     /// Every value kept in `store` that still parses, in key order.
@@ -120,11 +120,11 @@ impl Store {
         value: &T,
     ) -> Result<(), ClientError> {
         let json = serde_json::to_string(value).map_err(|e| storage(store, e))?;
-        self.put_raw(store, key, &JsValue::from_str(&json)).await
+        self.put_value(store, key, &JsValue::from_str(&json)).await
     }
 
     /// The browser value (a `Blob`, say) kept under `key` in `store`, as it was put.
-    pub async fn get_raw(&self, store: &str, key: &str) -> Result<Option<JsValue>, ClientError> {
+    pub async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, ClientError> {
         let (_, objects) = self.open_store(store, TransactionMode::ReadOnly)?;
         objects
             .get(JsValue::from_str(key))
@@ -133,7 +133,7 @@ impl Store {
     }
 
     /// Keeps a browser value (anything IndexedDB can clone, such as a `Blob`) under `key`.
-    pub async fn put_raw(
+    pub async fn put_value(
         &self,
         store: &str,
         key: &str,

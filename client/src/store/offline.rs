@@ -69,7 +69,7 @@ pub async fn save_lesson(store: &Store, view: &LessonView) -> Result<u64, Client
 /// The image kept for `path` (`/media/{hash}`), if any.
 pub async fn media(store: &Store, path: &str) -> Result<Option<web_sys::Blob>, ClientError> {
     Ok(store
-        .get_raw(OFFLINE_MEDIA, path)
+        .get_value(OFFLINE_MEDIA, path)
         .await?
         .and_then(|value| value.dyn_into::<web_sys::Blob>().ok()))
 }
@@ -80,7 +80,7 @@ pub async fn save_media(
     path: &str,
     blob: &web_sys::Blob,
 ) -> Result<(), ClientError> {
-    store.put_raw(OFFLINE_MEDIA, path, blob).await
+    store.put_value(OFFLINE_MEDIA, path, blob).await
 }
 
 /// Forgets a downloaded course: its record, its lessons, and the images no other downloaded
