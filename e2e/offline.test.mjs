@@ -1,0 +1,207 @@
+// Offline use of a downloaded course: a student downloads a course (the progress bar reaches the
+// end, then "Available offline" with its size), the network goes away, and after a reload the app
+// shell comes from the service worker while the course page, its lessons and their images come from
+// IndexedDB ("Offline copy"); removing the download frees what it kept. Test data is made through
+// the API as the demo accounts, as a client would.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
+
+const env = useServerAndBrowser();
+
+/** A real 1×1 PNG (the same bytes as the server's media tests). */
+const PNG_1X1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+const apiCallers = new Map();
+
+/**
+ * Signs in through the API (once per account: sign-ins are rate limited to five a minute per
+ * account and address); returns a caller that sends the session as a bearer token.
+ */
+function apiAs(email) {
+  if (!apiCallers.has(email)) apiCallers.set(email, apiSignIn(email));
+  return apiCallers.get(email);
+}
+
+async function apiSignIn(email) {
+  const signIn = await fetch(`${env.server.url}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  assert.equal(signIn.status, 200, `API sign-in of ${email}`);
+  const { token } = await signIn.json();
+  return async (method, path, body, { raw = false, expected = [200, 201, 204] } = {}) => {
+    const response = await fetch(`${env.server.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": raw ? "application/octet-stream" : "application/json",
+      },
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.ok(expected.includes(response.status), `${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/** A published course of three lessons, two of them showing the same uploaded image. */
+async function courseWithImages(title) {
+  const teacher = await apiAs("teacher@demo.local");
+  const image = await teacher("POST", "/api/media", PNG_1X1, { raw: true });
+  const course = await teacher("POST", "/api/courses", { title, language: "en", level: "beginner" });
+  const module = await teacher("POST", `/api/courses/${course.id}/modules`, { title: "On the train" });
+  const bodies = [
+    `# Reading with no signal\n\nThe first lesson shows a picture.\n\n![a map](${image.url})`,
+    "# Second lesson\n\nText only: nothing to fetch but the words.",
+    `# Third lesson\n\nThe same picture again, kept once.\n\n![the map again](${image.url})`,
+  ];
+  const lessons = [];
+  for (const [index, body] of bodies.entries()) {
+    const lesson = await teacher("POST", `/api/courses/${course.id}/modules/${module.id}/lessons`, {
+      title: `Offline lesson ${index + 1}`,
+    });
+    await teacher("PATCH", `/api/courses/${course.id}/lessons/${lesson.id}/draft`, { body, estimated_minutes: 5 });
+    lessons.push(lesson);
+  }
+  await teacher("PUT", `/api/courses/${course.id}/status`, { status: "published" });
+  const student = await apiAs("student@demo.local");
+  await student("POST", `/api/courses/${course.id}/enrollment`);
+  return { course, lessons, image };
+}
+
+/** A browser context signed in as the demo student through the sign-in form. */
+async function studentPage(options = {}) {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/sign-in`);
+  await page.locator("form#sign-in [name=email]").fill("student@demo.local");
+  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
+  await page.locator("form#sign-in [name=password]").press("Enter");
+  await page.getByTestId("user-menu").waitFor();
+  return { context, page };
+}
+
+/** How many records each offline object store of the app's databases holds (every `eduplatform*`). */
+async function offlineRecords(page) {
+  return page.evaluate(async () => {
+    const counts = { offline_courses: 0, offline_lessons: 0, offline_media: 0 };
+    const names = (await indexedDB.databases()).map((db) => db.name).filter((name) => name.startsWith("eduplatform"));
+    for (const name of names) {
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const store of Object.keys(counts)) {
+        if (!db.objectStoreNames.contains(store)) continue;
+        counts[store] += await new Promise((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).count();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      }
+      db.close();
+    }
+    return counts;
+  });
+}
+
+/** Waits until every image of the lesson body has loaded; returns their `src` and natural widths. */
+async function lessonImages(page) {
+  await page.waitForFunction(() => {
+    const images = [...document.querySelectorAll('[data-testid="lesson-body"] img')];
+    return images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0 && img.src.startsWith("blob:"));
+  }, null, { timeout: 10_000 });
+  return page.$$eval('[data-testid="lesson-body"] img', (images) => images.map((img) => ({ src: img.src, width: img.naturalWidth })));
+}
+
+test("a downloaded course, its lessons and their images read offline after a reload from the service worker; Remove frees them", async () => {
+  const { course, lessons } = await courseWithImages("Offline field guide");
+  const { context, page } = await studentPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  await page.getByTestId("enrolled-note").waitFor();
+  // One online visit is enough: the worker precaches the shell and takes over the page.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+
+  // Every state the progress bar shows on the way, recorded as it changes.
+  await page.evaluate(() => {
+    window.__progress = [];
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="offline-progress"]');
+      if (bar) window.__progress.push([Number(bar.getAttribute("value")), Number(bar.getAttribute("max"))]);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await page.getByTestId("offline-download").click();
+  const available = page.getByTestId("offline-available");
+  await available.waitFor({ timeout: 30_000 });
+  assert.match(await available.innerText(), /^Available offline · \d+(\.\d)? (B|KB|MB)$/);
+  const bytes = Number(await available.getAttribute("data-bytes"));
+  assert.ok(bytes > PNG_1X1.length, `the download takes ${bytes} bytes, the image included`);
+  const seen = await page.evaluate(() => window.__progress);
+  assert.ok(seen.length > 0, "a progress bar was shown");
+  assert.deepEqual(seen.at(-1), [lessons.length, lessons.length], "the progress bar reached the end");
+  await page.getByTestId("offline-remove").waitFor();
+  assert.deepEqual(await offlineRecords(page), { offline_courses: 1, offline_lessons: 3, offline_media: 1 });
+
+  // No network: the reload's shell comes from the worker, the course from IndexedDB.
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId("app-header").waitFor();
+  await page.getByTestId("offline-copy").waitFor();
+  assert.equal(await page.getByTestId("course-title").innerText(), course.title);
+  assert.equal(await page.getByTestId("syllabus-lesson").count(), lessons.length);
+  await page.getByTestId("offline-available").waitFor();
+
+  // Into the first lesson by the syllabus link: text and image from the kept copy.
+  await page.locator('[data-testid="syllabus-lesson"] a').first().click();
+  await page.getByTestId("lesson-title").filter({ hasText: "Offline lesson 1" }).waitFor();
+  await page.getByTestId("offline-copy").waitFor();
+  assert.match(await page.getByTestId("lesson-body").innerText(), /The first lesson shows a picture/);
+  const [first] = await lessonImages(page);
+  assert.equal(first.width, 1);
+  await page.getByTestId("lesson-outline").waitFor();
+
+  // A lesson opened straight from its address, offline, with the browser's memory cleared by a reload.
+  await page.goto(`${env.server.url}/courses/${course.slug}/lessons/${lessons[2].id}`);
+  await page.getByTestId("lesson-title").filter({ hasText: "Offline lesson 3" }).waitFor();
+  assert.equal((await lessonImages(page)).length, 1);
+  await page.getByTestId("lesson-prev").click();
+  await page.getByTestId("lesson-title").filter({ hasText: "Offline lesson 2" }).waitFor();
+  assert.match(await page.getByTestId("lesson-body").innerText(), /Text only/);
+
+  // Remove (it works offline too: it only forgets): everything the download kept is gone.
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  await page.getByTestId("offline-remove").click();
+  await page.getByTestId("offline-download").waitFor();
+  assert.deepEqual(await offlineRecords(page), { offline_courses: 0, offline_lessons: 0, offline_media: 0 });
+  await page.reload();
+  await page.getByTestId("course-error").waitFor();
+  await page.goto(`${env.server.url}/courses/${course.slug}/lessons/${lessons[0].id}`);
+  await page.getByTestId("lesson-error").waitFor();
+
+  await context.setOffline(false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the download offer and its texts follow the language; a course not downloaded is not offered offline", async () => {
+  const { course } = await courseWithImages("Полевой справочник офлайн");
+  const { context, page } = await studentPage({ locale: "ru-RU" });
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  assert.equal(await page.getByTestId("offline-download").innerText(), "Скачать для офлайна");
+  await page.getByTestId("offline-download").click();
+  const available = page.getByTestId("offline-available");
+  await available.waitFor({ timeout: 30_000 });
+  assert.match(await available.innerText(), /^Доступен офлайн · \d+(,\d)? (Б|КБ|МБ)$/);
+  await page.getByTestId("offline-remove").click();
+  await page.getByTestId("offline-download").waitFor();
+  await context.close();
+});
