@@ -86,11 +86,14 @@ impl DocCache {
         if bytes > entries.budget {
             return;
         }
-        if let Some(old) = entries.docs.insert(id, Cached {
-            version,
-            bytes,
-            doc,
-        }) {
+        if let Some(old) = entries.docs.insert(
+            id,
+            Cached {
+                version,
+                bytes,
+                doc,
+            },
+        ) {
             entries.bytes = entries.bytes.saturating_sub(old.bytes);
         }
         entries.bytes = entries.bytes.saturating_add(bytes);

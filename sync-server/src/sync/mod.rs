@@ -14,7 +14,7 @@ mod storage;
 
 use chrono::Utc;
 use shared::api::accounts::Role;
-use shared::doc::{decode_message, DocError, LearnerDoc};
+use shared::doc::{decode_message, DocError};
 use shared::domain::{CourseId, DocId, UserId};
 use shared::validate::{is_device_id, SYNC_DOC_MAX_BYTES, SYNC_MESSAGE_MAX_BYTES};
 
@@ -109,6 +109,7 @@ pub async fn sync(
     let mut state = storage::load_state(&mut tx, doc_id, device).await?;
 
     let heads_before = doc.heads();
+    let their_heads = message.heads.clone();
     doc.receive_sync_message(&mut state, message)?;
     let changed = doc.heads() != heads_before;
     let mut row = row;
@@ -119,7 +120,16 @@ pub async fn sync(
             projections::record(&mut tx, caller.id, course, &new_events, now).await?;
         }
     }
-    let reply = doc.generate_sync_message(&mut state);
+    // Equal heads: the device holds exactly this document, so there is nothing to send (204).
+    // Asking Automerge instead would answer with a message every time, since only the shared
+    // heads of a sync state outlive a request (`State::encode`).
+    let mut their_heads = their_heads;
+    their_heads.sort();
+    let reply = if their_heads == doc.heads() {
+        None
+    } else {
+        doc.generate_sync_message(&mut state)
+    };
     storage::store_state(&mut tx, doc_id, device, &state, now).await?;
     tx.commit().await?;
     cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
