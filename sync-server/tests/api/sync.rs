@@ -686,3 +686,163 @@ both_backends!(
         );
     }
 );
+
+/// The real `sync-server` binary on `database_url`, killed with SIGKILL when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ServerProcess {
+    fn start(database_url: &str, dir: &std::path::Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sync-server"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("EDU_") {
+                cmd.env_remove(key);
+            }
+        }
+        let mut child = cmd
+            .current_dir(dir)
+            .env("EDU_DATABASE_URL", database_url)
+            .env("EDU_BIND", "127.0.0.1:0")
+            .env("EDU_DEMO_DATA", "true")
+            .env("EDU_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .strip_prefix("EduPlatform listening on ")
+            .and_then(|rest| rest.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Self { child, url }
+    }
+
+    /// SIGKILL: no shutdown, no flushing, whatever was in flight is cut.
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Appends events one by one from `from`, syncing after each; returns the ids the server
+/// acknowledged (every request of their session answered 200 or 204) and stops at the first
+/// failed request.
+async fn sync_events(
+    client: &SyncClient,
+    doc: &str,
+    device: &mut Device,
+    lessons: std::ops::Range<usize>,
+    progress: &std::sync::atomic::AtomicUsize,
+) -> (BTreeSet<String>, bool) {
+    let mut acknowledged = BTreeSet::new();
+    for n in lessons {
+        device.complete(
+            "01933c5e-8000-7000-8000-000000000001",
+            &format!("2026-11-30T10:00:{:02}.{:03}Z", n / 1000 % 60, n % 1000),
+        );
+        device.state = State::decode(&device.state.encode()).unwrap();
+        loop {
+            match client.step(doc, device).await {
+                Ok(None) => break,
+                Ok(Some(_)) => {}
+                Err(_) => return (acknowledged, false),
+            }
+        }
+        acknowledged = device.event_ids();
+        progress.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+    (acknowledged, true)
+}
+
+both_backends!(
+    async fn sigkill_mid_sync_loses_nothing_acknowledged_and_the_client_completes_later(backend) {
+        let database = crate::helpers::FreshDatabase::create(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = ServerProcess::start(&database.url, dir.path());
+        let http = reqwest::Client::new();
+        let sign_in: serde_json::Value = http
+            .post(format!("{}/api/auth/sign-in", server.url))
+            .json(&serde_json::json!({"email": "student@demo.local", "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = sign_in["token"].as_str().unwrap().to_owned();
+        let me: serde_json::Value = http
+            .get(format!("{}/api/me", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let doc = format!("profile-{}", me["id"].as_str().unwrap());
+        let client = SyncClient {
+            http: http.clone(),
+            base: server.url.clone(),
+            token: token.clone(),
+        };
+
+        // Sync event after event in the background; kill the server once 40 went through,
+        // while the client keeps sending.
+        let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut device = Device::started("laptop");
+        let background = {
+            let client = client.clone();
+            let doc = doc.clone();
+            let progress = progress.clone();
+            tokio::spawn(async move {
+                let outcome = sync_events(&client, &doc, &mut device, 1..400, &progress).await;
+                (device, outcome)
+            })
+        };
+        while progress.load(std::sync::atomic::Ordering::SeqCst) < 40 {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        server.kill();
+        let (mut device, (acknowledged, finished)) = background.await.unwrap();
+        assert!(!finished, "the kill cut the client's syncing short");
+        assert!(acknowledged.len() >= 40, "{}", acknowledged.len());
+
+        // Back on the same database: everything acknowledged is there, and the client finishes.
+        let server = ServerProcess::start(&database.url, dir.path());
+        let client = SyncClient {
+            base: server.url.clone(),
+            ..client
+        };
+        let mut fresh = Device::empty("fresh");
+        client.sync(&doc, &mut fresh).await;
+        let recovered = fresh.event_ids();
+        assert!(
+            acknowledged.is_subset(&recovered),
+            "lost {:?}",
+            acknowledged.difference(&recovered).collect::<Vec<_>>()
+        );
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let (_, finished) = sync_events(&client, &doc, &mut device, 400..405, &done).await;
+        assert!(finished);
+        client.sync(&doc, &mut device).await;
+        let mut check = Device::empty("check");
+        client.sync(&doc, &mut check).await;
+        assert_eq!(check.event_ids(), device.event_ids());
+        assert_eq!(check.event_ids().len(), device.doc.events().len());
+        drop(server);
+    }
+);
