@@ -1,9 +1,11 @@
 //! Types and pure logic used by both the browser client and the sync server.
 //!
-//! Owns the wire contract (`api`) and the limits both sides enforce (`validate`).
+//! Owns the wire contract (`api`), the learner documents (`doc`) and the limits both sides
+//! enforce (`validate`).
 //! Never does I/O, never awaits, never depends on a web framework.
 
 pub mod api;
 pub mod codes;
+pub mod doc;
 pub mod domain;
 pub mod validate;

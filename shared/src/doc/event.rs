@@ -1,0 +1,255 @@
+//! One entry of a learner document: an append-only event with its own id, kind and time. Owns
+//! the known kinds and their fields; reading a kind it does not know keeps it as `Unknown` so a
+//! newer peer's events are carried along, never dropped.
+
+use crate::domain::LessonId;
+
+/// What happened, with the kind's own fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// The learner opened a lesson (`lesson_opened`, field `lesson_id`).
+    LessonOpened { lesson_id: LessonId },
+    /// The learner completed a lesson (`lesson_completed`, field `lesson_id`).
+    LessonCompleted { lesson_id: LessonId },
+    /// A kind this version does not know (written by a newer peer): kept, never interpreted.
+    Unknown { kind: String },
+}
+
+/// The kinds this version knows, with the text fields each must carry (all strings).
+pub(crate) const KNOWN_KINDS: &[(&str, &[&str])] = &[
+    (LESSON_OPENED, &[LESSON_ID]),
+    (LESSON_COMPLETED, &[LESSON_ID]),
+];
+
+pub(crate) const LESSON_OPENED: &str = "lesson_opened";
+pub(crate) const LESSON_COMPLETED: &str = "lesson_completed";
+pub(crate) const LESSON_ID: &str = "lesson_id";
+
+impl EventKind {
+    /// The kind's name as stored in the document's `kind` field.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::LessonOpened { .. } => LESSON_OPENED,
+            Self::LessonCompleted { .. } => LESSON_COMPLETED,
+            Self::Unknown { kind } => kind,
+        }
+    }
+
+    /// The kind's own fields, as (name, text) pairs in the order they are written.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::LessonOpened { lesson_id } | Self::LessonCompleted { lesson_id } => {
+                vec![(LESSON_ID, lesson_id.to_string())]
+            }
+            Self::Unknown { .. } => Vec::new(),
+        }
+    }
+}
+
+/// One event of a learner document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// A UUID made by the device that recorded the event; the same event is never counted twice.
+    pub id: String,
+    /// When it happened, RFC 3339 (the device's clock; only orders derived state, never a merge).
+    pub at: String,
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// A new event with a fresh random id (UUID v4) at `at` (RFC 3339).
+    pub fn new(kind: EventKind, at: impl Into<String>) -> Self {
+        Self {
+            id: new_event_id(),
+            at: at.into(),
+            kind,
+        }
+    }
+
+    /// `at` as milliseconds since the Unix epoch (`None` if it is not RFC 3339, which a
+    /// validated document never holds).
+    pub fn at_millis(&self) -> Option<i64> {
+        rfc3339_millis(&self.at)
+    }
+}
+
+/// A random UUID (version 4) in lowercase hyphenated text. Falls back to a time-free counter of
+/// zeroes only if the platform has no randomness at all, which browsers and servers always have.
+pub fn new_event_id() -> String {
+    let mut bytes = [0u8; 16];
+    // A platform without randomness is not one we run on; the id would still be a valid UUID.
+    let _ = getrandom::fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Whether `text` is a UUID in hyphenated text, any version, either case (peers other than ours
+/// may write uppercase).
+pub fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `text` may be an event kind: 1 to 64 of `a-z`, `0-9`, `_`, starting with a letter.
+pub fn is_kind_name(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (1..=64).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+}
+
+/// Reads an RFC 3339 date-time (`2026-11-30T08:15:00Z`, `...T08:15:00.123+03:00`) as
+/// milliseconds since the Unix epoch; `None` for anything else. Seconds 60 (leap) are refused.
+pub fn rfc3339_millis(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b.len() > 40 {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(range)?;
+        if part.iter().all(u8::is_ascii_digit) {
+            std::str::from_utf8(part).ok()?.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let mut rest = &b[19..];
+    let mut millis = 0;
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        for (i, digit) in fraction[..digits.min(3)].iter().enumerate() {
+            millis += i64::from(digit - b'0') * [100, 10, 1][i];
+        }
+        rest = &fraction[digits..];
+    }
+    let offset_minutes = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digits = [*h1, *h2, *m1, *m2];
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let hours = i64::from((h1 - b'0') * 10 + (h2 - b'0'));
+            let minutes = i64::from((m1 - b'0') * 10 + (m2 - b'0'));
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let total = hours * 60 + minutes;
+            if *sign == b'-' {
+                -total
+            } else {
+                total
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
+    Some(seconds * 1_000 + millis)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_read_as_epoch_milliseconds() {
+        let table = [
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("2026-11-30T08:15:00Z", Some(1_796_026_500_000)),
+            ("2026-11-30T11:15:00+03:00", Some(1_796_026_500_000)),
+            ("2026-11-30T08:15:00.5Z", Some(1_796_026_500_500)),
+            ("2026-11-30T08:15:00.123456789Z", Some(1_796_026_500_123)),
+            ("2024-02-29T00:00:00Z", Some(1_709_164_800_000)),
+            ("2023-02-29T00:00:00Z", None),
+            ("2026-11-30 08:15:00Z", Some(1_796_026_500_000)),
+            ("2026-11-30T08:15:00", None),
+            ("2026-11-30T24:00:00Z", None),
+            ("2026-11-30T08:15:60Z", None),
+            ("2026-13-01T00:00:00Z", None),
+            ("2026-11-30T08:15:00.Z", None),
+            ("2026-11-30T08:15:00+3:00", None),
+            ("yesterday", None),
+            ("", None),
+        ];
+        for (text, expected) in table {
+            assert_eq!(rfc3339_millis(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn new_event_ids_are_distinct_version_4_uuids() {
+        let a = new_event_id();
+        let b = new_event_id();
+        assert_ne!(a, b);
+        for id in [&a, &b] {
+            assert!(is_uuid(id), "{id}");
+            assert_eq!(&id[14..15], "4");
+        }
+    }
+
+    #[test]
+    fn kind_names_are_short_lowercase_words() {
+        for ok in ["lesson_completed", "quiz_attempt2", "x"] {
+            assert!(is_kind_name(ok), "{ok}");
+        }
+        for bad in ["", "Lesson", "_x", "1x", "a-b", &"a".repeat(65)] {
+            assert!(!is_kind_name(bad), "{bad}");
+        }
+    }
+}
