@@ -85,6 +85,12 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                         return;
                     }
                     if let Ok(view) = &result {
+                        // Once per page view; a failure to record it only goes to the console.
+                        if let Err(error) =
+                            learn::record_lesson_opened(&view.course_id, &view.id).await
+                        {
+                            web_sys::console::warn_1(&error.to_string().into());
+                        }
                         if let Ok(done) = learn::completed_lessons(&view.course_id).await {
                             completed.set(done);
                         }
