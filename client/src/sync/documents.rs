@@ -17,11 +17,14 @@ use crate::store::{docs, Store};
 /// A replica shared by everything on the page that reads or changes that document.
 pub type SharedReplica = Rc<RefCell<Replica>>;
 
+/// Something that hears about local changes.
+type Listener = Rc<dyn Fn(&DocId)>;
+
 thread_local! {
     /// Replicas already loaded, by doc id (a doc id names its owner, so users never mix).
     static OPEN: RefCell<HashMap<DocId, SharedReplica>> = RefCell::new(HashMap::new());
     /// Who hears about local changes (the sync loop), by subscription id.
-    static LISTENERS: RefCell<Vec<(u32, Rc<dyn Fn(&DocId)>)>> = const { RefCell::new(Vec::new()) };
+    static LISTENERS: RefCell<Vec<(u32, Listener)>> = const { RefCell::new(Vec::new()) };
     static NEXT_LISTENER: RefCell<u32> = const { RefCell::new(0) };
 }
 
