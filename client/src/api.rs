@@ -31,7 +31,8 @@ use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
 use shared::domain::{
-    ApplicationId, CategoryId, CourseId, LessonId, ModuleId, NotificationId, ReviewId, SessionId,
+    ApplicationId, CategoryId, CourseId, DocId, LessonId, ModuleId, NotificationId, ReviewId,
+    SessionId,
 };
 use web_sys::RequestCredentials;
 
@@ -578,6 +579,35 @@ async fn send_bytes(
     request.send().await.map_err(|e| transport_error(&e))
 }
 
+// Sync.
+
+/// `POST /api/sync/{doc_id}`: one Automerge sync message from this device (`X-Device-Id`), the
+/// server's next message back (`Some`, 200) or `None` when it has nothing to send (204). Refusals
+/// are `Validation` (400 `invalid_sync_message` / `schema_violation`, 413 `document_too_large`,
+/// with the server's message), `NotFound`, `Unauthorized`.
+pub async fn sync(
+    doc: &DocId,
+    device_id: &str,
+    message: &[u8],
+) -> Result<Option<Vec<u8>>, ClientError> {
+    let path = format!("/api/sync/{}", path_segment(doc.as_str()));
+    let request = Request::post(&path)
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/octet-stream")
+        .header("Content-Type", "application/octet-stream")
+        .header("X-Device-Id", device_id)
+        .body(js_sys::Uint8Array::from(message))
+        .map_err(|e| ClientError::Unexpected {
+            detail: format!("could not build the request to {path}: {e}"),
+        })?;
+    let response = checked(send_request(request).await?).await?;
+    if response.status() == 204 {
+        return Ok(None);
+    }
+    let reply = response.binary().await.map_err(|e| transport_error(&e))?;
+    Ok((!reply.is_empty()).then_some(reply))
+}
+
 // Plumbing.
 
 fn get(path: &str) -> RequestBuilder {
@@ -603,6 +633,10 @@ async fn send(request: RequestBuilder) -> Result<Response, ClientError> {
     request.send().await.map_err(|e| transport_error(&e))
 }
 
+async fn send_request(request: Request) -> Result<Response, ClientError> {
+    request.send().await.map_err(|e| transport_error(&e))
+}
+
 /// Sends `body` as JSON (or no body at all) with `method` to `path`.
 async fn send_json<B: Serialize>(
     method: &str,
@@ -617,7 +651,7 @@ async fn send_json<B: Serialize>(
     .map_err(|e| ClientError::Unexpected {
         detail: format!("could not build the request to {path}: {e}"),
     })?;
-    request.send().await.map_err(|e| transport_error(&e))
+    send_request(request).await
 }
 
 /// A write whose success has no body worth reading (202, 204).

@@ -9,6 +9,7 @@ use crate::contexts::locale::{initial_locale, use_texts, LocaleProvider};
 use crate::contexts::notifications::NotificationsProvider;
 use crate::contexts::online::OnlineProvider;
 use crate::contexts::store::StoreProvider;
+use crate::contexts::sync::SyncProvider;
 use crate::route::{switch, Route};
 use crate::store::{session, Store};
 
@@ -38,9 +39,11 @@ pub fn app(props: &AppProps) -> Html {
             <LocaleProvider initial={*initial}>
                 <OnlineProvider>
                     <AuthProvider initial={session} load={probe}>
-                        <NotificationsProvider>
-                            <Layout />
-                        </NotificationsProvider>
+                        <SyncProvider>
+                            <NotificationsProvider>
+                                <Layout />
+                            </NotificationsProvider>
+                        </SyncProvider>
                     </AuthProvider>
                 </OnlineProvider>
             </LocaleProvider>

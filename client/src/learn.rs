@@ -1,33 +1,23 @@
-//! The learner's own progress, behind two narrow functions the pages call:
-//! `mark_lesson_complete` and `completed_lessons`. Never renders, never calls the server.
-//!
-//! Today completions are kept on this device only, per signed-in user and course, in IndexedDB
-//! (`store::progress`). The offline CRDT sync issue replaces the storage behind these two
-//! functions with the learner's progress document (`progress-{user_id}-{course_id}`, a
-//! `lesson_completed` event per completion) so they follow the learner across devices; their
-//! signatures stay, so no page changes then. Completion is append-only, as events in that document
-//! will be: there is no "un-complete".
+//! The learner's own progress, behind narrow functions the pages call: `mark_lesson_complete`,
+//! `record_lesson_opened`, `completed_lessons` and `completed_counts`. Never renders, never calls
+//! the server: it reads and appends events of the learner's progress documents
+//! (`progress-{user_id}-{course_id}`) on this device, through `sync::documents`, which tells the
+//! sync loop. Completion is append-only: there is no "un-complete".
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use shared::domain::{CourseId, LessonId, UserId};
+use shared::doc::progress;
+use shared::doc::{Event, EventKind};
+use shared::domain::{CourseId, DocId, LessonId, UserId};
 
 use crate::error::ClientError;
-use crate::store::{progress, session, Store};
+use crate::store::{self, session, Store};
+use crate::sync::documents;
 
 thread_local! {
-    /// The database, opened on first use and kept for the page's life.
-    static STORE: RefCell<Option<Store>> = const { RefCell::new(None) };
-}
-
-async fn device_store() -> Result<Store, ClientError> {
-    if let Some(store) = STORE.with(|cell| cell.borrow().clone()) {
-        return Ok(store);
-    }
-    let store = Store::open().await?;
-    STORE.with(|cell| *cell.borrow_mut() = Some(store.clone()));
-    Ok(store)
+    /// Users whose completions from before the learner documents were already looked for.
+    static ADOPTED: RefCell<HashSet<UserId>> = RefCell::new(HashSet::new());
 }
 
 /// The signed-in user progress belongs to (the last one the server confirmed on this device).
@@ -37,26 +27,120 @@ fn learner() -> Result<UserId, ClientError> {
         .ok_or(ClientError::Unauthorized)
 }
 
+/// The learner and their own database, with old completions moved into it.
+async fn learner_database() -> Result<(UserId, Store), ClientError> {
+    let user = learner()?;
+    let store = store::user_database(&user).await?;
+    adopt_old_completions(&user, &store).await;
+    Ok((user, store))
+}
+
+/// The time now as RFC 3339 (the browser's clock: it only orders derived state).
+fn now() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Moves `user`'s completions kept the old way (app database, `store::progress`) into their
+/// progress documents, once per page: each becomes a `lesson_completed` event, then the old entry
+/// is deleted. Failures are logged and tried again on the next page load; nothing is lost.
+pub async fn adopt_old_completions(user: &UserId, store: &Store) {
+    if !ADOPTED.with(|set| set.borrow_mut().insert(user.clone())) {
+        return;
+    }
+    let moved = async {
+        let app = Store::open().await?;
+        for (course, kept) in store::progress::kept_for(&app, user).await? {
+            let doc = DocId::progress(user, &course);
+            let done = progress::completed_lessons(&documents::events(store, &doc).await?);
+            for lesson_id in kept.completed {
+                if !done.contains_key(&lesson_id) {
+                    let event = Event::new(EventKind::LessonCompleted { lesson_id }, now());
+                    documents::append(store, &doc, &event).await?;
+                }
+            }
+            store::progress::forget(&app, user, &course).await?;
+        }
+        Ok::<(), ClientError>(())
+    };
+    if let Err(error) = moved.await {
+        web_sys::console::warn_1(&format!("old completions not moved: {error}").into());
+        ADOPTED.with(|set| set.borrow_mut().remove(user));
+    }
+}
+
 /// Records that the signed-in learner completed `lesson_id` of `course_id`. Completing a lesson
-/// twice is harmless.
+/// twice is harmless (and records nothing the second time).
 pub async fn mark_lesson_complete(
     course_id: &CourseId,
     lesson_id: &LessonId,
 ) -> Result<(), ClientError> {
-    let user = learner()?;
-    let store = device_store().await?;
-    let mut kept = progress::load(&store, &user, course_id).await?;
-    if kept.completed.contains(lesson_id) {
+    let (user, store) = learner_database().await?;
+    let doc = DocId::progress(&user, course_id);
+    let done = progress::completed_lessons(&documents::events(&store, &doc).await?);
+    if done.contains_key(lesson_id) {
         return Ok(());
     }
-    kept.completed.push(lesson_id.clone());
-    progress::save(&store, &user, course_id, &kept).await
+    let kind = EventKind::LessonCompleted {
+        lesson_id: lesson_id.clone(),
+    };
+    documents::append(&store, &doc, &Event::new(kind, now())).await
 }
 
-/// The lessons of `course_id` the signed-in learner has completed.
+/// Records that the signed-in learner opened `lesson_id` of `course_id` (once per page view).
+pub async fn record_lesson_opened(
+    course_id: &CourseId,
+    lesson_id: &LessonId,
+) -> Result<(), ClientError> {
+    let (user, store) = learner_database().await?;
+    let kind = EventKind::LessonOpened {
+        lesson_id: lesson_id.clone(),
+    };
+    let doc = DocId::progress(&user, course_id);
+    documents::append(&store, &doc, &Event::new(kind, now())).await
+}
+
+/// The lessons of `course_id` the signed-in learner has completed, on any device this one has
+/// synced with.
 pub async fn completed_lessons(course_id: &CourseId) -> Result<BTreeSet<LessonId>, ClientError> {
-    let user = learner()?;
-    let store = device_store().await?;
-    let kept = progress::load(&store, &user, course_id).await?;
-    Ok(kept.completed.into_iter().collect())
+    let (user, store) = learner_database().await?;
+    let events = documents::events(&store, &DocId::progress(&user, course_id)).await?;
+    Ok(progress::completed_lessons(&events).into_keys().collect())
+}
+
+/// How many lessons of each of `courses` the signed-in learner has completed, from this device's
+/// documents alone (so right offline too).
+pub async fn completed_counts(
+    courses: &[CourseId],
+) -> Result<HashMap<CourseId, usize>, ClientError> {
+    let (user, store) = learner_database().await?;
+    let mut counts = HashMap::new();
+    for course in courses {
+        let events = documents::events(&store, &DocId::progress(&user, course)).await?;
+        counts.insert(course.clone(), progress::completed_lessons(&events).len());
+    }
+    Ok(counts)
+}
+
+/// The share of a course of `lesson_count` lessons that `completed` lessons cover, 0.0 to 1.0
+/// (lessons completed and since removed from the course can make `completed` larger: capped).
+pub fn completion(completed: usize, lesson_count: u32) -> f64 {
+    if lesson_count == 0 {
+        return 0.0;
+    }
+    (completed as f64 / f64::from(lesson_count)).min(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::completion;
+
+    #[test]
+    fn completion_is_a_share_capped_at_one() {
+        assert_eq!(completion(0, 0), 0.0);
+        assert_eq!(completion(3, 0), 0.0);
+        assert_eq!(completion(0, 4), 0.0);
+        assert_eq!(completion(1, 4), 0.25);
+        assert_eq!(completion(4, 4), 1.0);
+        assert_eq!(completion(6, 4), 1.0);
+    }
 }

@@ -19,6 +19,7 @@ pub mod pages;
 pub mod pwa;
 pub mod route;
 pub mod store;
+pub mod sync;
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -3,8 +3,8 @@
 //! network's answer, or the downloaded copy when the network is unavailable), `media_urls` (object
 //! URLs for the images of a downloaded lesson) and the browser's storage (`persist`, `estimate`).
 //!
-//! Keeping is `store::offline`'s; this module only fetches through `api` and decides which copy a
-//! page shows. It never rewrites lesson HTML: the server sanitised it and pages insert it as is.
+//! Keeping is `store::offline`'s, in the signed-in user's own database; this module only fetches
+//! through `api` and decides which copy a page shows. It never rewrites lesson HTML: the server sanitised it and pages insert it as is.
 
 use std::collections::BTreeSet;
 
@@ -15,7 +15,9 @@ use wasm_bindgen_futures::JsFuture;
 use crate::api;
 use crate::error::ClientError;
 use crate::store::offline::{self as kept, OfflineCourse};
-use crate::store::Store;
+use crate::store::{session, user_database, Store};
+
+pub use crate::store::offline::media_paths;
 
 /// How far a download has come.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,14 +41,22 @@ pub fn is_unreachable(error: &ClientError) -> bool {
     matches!(error, ClientError::Offline | ClientError::Network { .. })
 }
 
+/// The signed-in user's own database (the last user the server confirmed on this device).
+async fn user_store() -> Result<Store, ClientError> {
+    let user = session::saved_user()
+        .map(|me| me.id)
+        .ok_or(ClientError::Unauthorized)?;
+    user_database(&user).await
+}
+
 /// Downloads `course` (id or slug) for offline use: its outline, every lesson and the images the
 /// lessons show, reporting after each lesson. The course counts as downloaded only when all of it
 /// is kept. On the first download the browser is asked to keep the site's storage.
 pub async fn download(
-    store: &Store,
     course: &str,
     on_progress: impl Fn(Progress),
 ) -> Result<OfflineCourse, ClientError> {
+    let store = &user_store().await?;
     if kept::courses(store).await?.is_empty() {
         persist().await;
     }
@@ -90,25 +100,27 @@ pub async fn download(
 }
 
 /// Forgets the downloaded copy of the course with id `course_id`.
-pub async fn remove(store: &Store, course_id: &str) -> Result<(), ClientError> {
-    kept::remove(store, course_id).await
+pub async fn remove(course_id: &str) -> Result<(), ClientError> {
+    kept::remove(&user_store().await?, course_id).await
 }
 
-/// The downloaded copy of `course` (id or slug), if there is one (and a database to keep it).
-pub async fn downloaded(store: Option<&Store>, course: &str) -> Option<OfflineCourse> {
-    kept::course(store?, course).await.ok().flatten()
+/// The signed-in user's downloaded copy of `course` (id or slug), if there is one.
+pub async fn downloaded(course: &str) -> Option<OfflineCourse> {
+    kept::course(&user_store().await.ok()?, course)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// The course page's data: the server's answer `fetched`, or, when the server could not be
 /// reached, the downloaded copy of `course` (id or slug). Any other failure stands.
 pub async fn course_or_offline(
-    store: Option<&Store>,
     course: &str,
     fetched: Result<CourseDetail, ClientError>,
 ) -> Result<(CourseDetail, Source), ClientError> {
     match fetched {
         Ok(detail) => Ok((detail, Source::Network)),
-        Err(error) if is_unreachable(&error) => match downloaded(store, course).await {
+        Err(error) if is_unreachable(&error) => match downloaded(course).await {
             Some(copy) => Ok((copy.detail, Source::OfflineCopy)),
             None => Err(error),
         },
@@ -120,7 +132,6 @@ pub async fn course_or_offline(
 /// reached, the downloaded copy of lesson `lesson` of `course` (id or slug). Any other failure
 /// stands.
 pub async fn lesson_or_offline(
-    store: Option<&Store>,
     course: &str,
     lesson: &str,
     fetched: Result<LessonView, ClientError>,
@@ -128,13 +139,13 @@ pub async fn lesson_or_offline(
     match fetched {
         Ok(view) => Ok((view, Source::Network)),
         Err(error) if is_unreachable(&error) => {
-            let copy = match store {
-                Some(store) => kept::lesson(store, lesson).await.ok().flatten(),
-                None => None,
+            let copy = match user_store().await {
+                Ok(store) => kept::lesson(&store, lesson).await.ok().flatten(),
+                Err(_) => None,
             };
             // The address names the course too: a lesson kept for another course is not this one.
             let belongs = match &copy {
-                Some(view) => downloaded(store, course)
+                Some(view) => downloaded(course)
                     .await
                     .is_some_and(|c| c.detail.summary.id == view.course_id),
                 None => false,
@@ -150,8 +161,12 @@ pub async fn lesson_or_offline(
 
 /// Object URLs (`blob:`) for the kept images among `paths`, as (path, URL) pairs. The caller
 /// revokes them (`revoke`) when the page that shows them goes away.
-pub async fn media_urls(store: &Store, paths: &BTreeSet<String>) -> Vec<(String, String)> {
+pub async fn media_urls(paths: &BTreeSet<String>) -> Vec<(String, String)> {
     let mut urls = Vec::new();
+    let Ok(store) = user_store().await else {
+        return urls;
+    };
+    let store = &store;
     for path in paths {
         if let Ok(Some(blob)) = kept::media(store, path).await {
             if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {

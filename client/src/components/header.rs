@@ -6,12 +6,14 @@ use shared::api::notifications::Notification;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::authoring::confirm;
 use crate::components::{
     LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, SearchBox, UserMenu,
 };
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::use_texts;
 use crate::contexts::notifications::use_notifications;
+use crate::contexts::sync::use_sync;
 use crate::error::ClientError;
 use crate::route::Route;
 
@@ -35,6 +37,7 @@ pub fn header() -> Html {
     let route = use_route::<Route>();
     let auth = use_auth();
     let notifications = use_notifications();
+    let sync = use_sync();
     let navigator = use_navigator();
     let signing_out = use_state_eq(|| false);
     let sign_out_error = use_state_eq(|| None::<ClientError>);
@@ -44,7 +47,13 @@ pub fn header() -> Html {
         let signing_out = signing_out.clone();
         let sign_out_error = sign_out_error.clone();
         let navigator = navigator.clone();
+        let pending = sync.pending();
         Callback::from(move |()| {
+            // Unsynced changes stay on this device (its database is kept), but another device
+            // will not see them until this user signs in here again: ask first.
+            if pending > 0 && !confirm(&texts.count(pending, &texts.sync.sign_out_unsynced)) {
+                return;
+            }
             signing_out.set(true);
             let signing_out = signing_out.clone();
             let sign_out_error = sign_out_error.clone();

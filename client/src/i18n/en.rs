@@ -4,7 +4,7 @@ use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
     ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
-use super::{CategoryTexts, LessonTexts, SearchTexts};
+use super::{CategoryTexts, LessonTexts, SearchTexts, SyncTexts};
 
 pub const EN: Texts = Texts {
     plural_rule: PluralRule::English,
@@ -540,5 +540,31 @@ pub const EN: Texts = Texts {
         size_mb: "{n} MB",
         size_gb: "{n} GB",
         decimal_separator: ".",
+    },
+    sync: SyncTexts {
+        synced: "Synced",
+        synced_hint: "Your progress is saved on this device and on the server",
+        pending: Plural {
+            one: "{n} change pending",
+            few: "{n} changes pending",
+            many: "{n} changes pending",
+        },
+        pending_hint: "Saved on this device; sending it to the server",
+        offline_pending: Plural {
+            one: "Offline · {n} change waiting",
+            few: "Offline · {n} changes waiting",
+            many: "Offline · {n} changes waiting",
+        },
+        offline_hint: "No connection: your progress is saved on this device and syncs when you are back online",
+        error: "Sync error",
+        error_hint: "The server did not take some of your progress: {reason}",
+        retry_sync: "Retry sync",
+        sign_out_unsynced: Plural {
+            one: "{n} change has not been synced yet. Sign out anyway?",
+            few: "{n} changes have not been synced yet. Sign out anyway?",
+            many: "{n} changes have not been synced yet. Sign out anyway?",
+        },
+        progress_label: "Course progress",
+        progress_lessons: "{done} of {total} lessons completed",
     },
 };

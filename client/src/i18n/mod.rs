@@ -307,6 +307,14 @@ strings! {
         progress_error, nav_label,
     }
 
+    /// The header's sync status, the sign-out warning about unsynced changes, and progress in
+    /// "My learning" (all from the learner documents on the device).
+    pub struct SyncTexts {
+        synced, synced_hint, pending: Plural, pending_hint, offline_pending: Plural,
+        offline_hint, error, error_hint, retry_sync, sign_out_unsynced: Plural, progress_label,
+        progress_lessons,
+    }
+
     /// The header's search box and the search results page.
     pub struct SearchTexts {
         search_label, search_placeholder, search_submit, search_title, results_for,
@@ -377,6 +385,7 @@ pub struct Texts {
     pub categories: CategoryTexts,
     pub authoring: AuthoringTexts,
     pub offline: OfflineTexts,
+    pub sync: SyncTexts,
 }
 
 impl Texts {

@@ -4,7 +4,7 @@ use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
     ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
-use super::{CategoryTexts, LessonTexts, SearchTexts};
+use super::{CategoryTexts, LessonTexts, SearchTexts, SyncTexts};
 
 pub const RU: Texts = Texts {
     plural_rule: PluralRule::Russian,
@@ -540,5 +540,31 @@ pub const RU: Texts = Texts {
         size_mb: "{n} МБ",
         size_gb: "{n} ГБ",
         decimal_separator: ",",
+    },
+    sync: SyncTexts {
+        synced: "Синхронизировано",
+        synced_hint: "Ваш прогресс сохранён на этом устройстве и на сервере",
+        pending: Plural {
+            one: "{n} изменение ожидает",
+            few: "{n} изменения ожидают",
+            many: "{n} изменений ожидают",
+        },
+        pending_hint: "Сохранено на устройстве; отправляем на сервер",
+        offline_pending: Plural {
+            one: "Не в сети · {n} изменение ждёт",
+            few: "Не в сети · {n} изменения ждут",
+            many: "Не в сети · {n} изменений ждут",
+        },
+        offline_hint: "Нет связи: прогресс сохранён на устройстве и синхронизируется, когда связь появится",
+        error: "Ошибка синхронизации",
+        error_hint: "Сервер не принял часть вашего прогресса: {reason}",
+        retry_sync: "Повторить синхронизацию",
+        sign_out_unsynced: Plural {
+            one: "{n} изменение ещё не синхронизировано. Всё равно выйти?",
+            few: "{n} изменения ещё не синхронизированы. Всё равно выйти?",
+            many: "{n} изменений ещё не синхронизированы. Всё равно выйти?",
+        },
+        progress_label: "Прогресс по курсу",
+        progress_lessons: "Пройдено уроков: {done} из {total}",
     },
 };

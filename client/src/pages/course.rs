@@ -27,7 +27,6 @@ use crate::components::NavLink;
 use crate::components::{CourseCover, ErrorNotice, OfflineCopyBadge, PageLoading, RatingSummary};
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::{use_locale, use_texts};
-use crate::contexts::store::use_store;
 use crate::error::ClientError;
 use crate::offline::{self, Source};
 use crate::route::Route;
@@ -62,7 +61,6 @@ struct NextQuery {
 pub fn course_page(props: &CoursePageProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
-    let store = use_store();
     // `None` while loading; a reload after a review keeps the old answer on screen meanwhile.
     let detail = use_state_eq(|| None::<Result<CourseDetail, ClientError>>);
     // Whether `detail` is the downloaded copy (the network was unavailable).
@@ -76,7 +74,6 @@ pub fn course_page(props: &CoursePageProps) -> Html {
     {
         let detail = detail.clone();
         let source = source.clone();
-        let store = store.clone();
         use_effect_with(
             (props.course.clone(), *version),
             move |(course, version)| {
@@ -86,7 +83,7 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                 let course = course.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let fetched = api::course(&course).await;
-                    let loaded = offline::course_or_offline(store.as_ref(), &course, fetched).await;
+                    let loaded = offline::course_or_offline(&course, fetched).await;
                     if let Ok((found, from)) = &loaded {
                         set_document_title(&found.summary.title);
                         source.set(*from);
@@ -98,7 +95,6 @@ pub fn course_page(props: &CoursePageProps) -> Html {
     }
     {
         let standing = standing.clone();
-        let store = store.clone();
         let user = me.as_ref().map(|me| me.id.clone());
         use_effect_with((props.course.clone(), user), move |(course, user)| {
             standing.set(Standing::Unknown);
@@ -111,7 +107,7 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                         // Only an enrolled learner could download the course.
                         Err(error)
                             if offline::is_unreachable(&error)
-                                && offline::downloaded(store.as_ref(), &course).await.is_some() =>
+                                && offline::downloaded(&course).await.is_some() =>
                         {
                             Standing::Enrolled { now: false }
                         }

@@ -1,17 +1,26 @@
 //! "My learning" (`/learning`, signed in): the courses the user is enrolled in, most recently
-//! joined first, each with a way back in; an empty state points to the catalog.
+//! joined first, each with its progress bar and a way back in; an empty state points to the
+//! catalog. Progress comes from the learner's documents on this device, and the list falls back to
+//! the one kept on the device, so the page is right offline too.
+
+use std::collections::HashMap;
 
 use shared::api::courses::EnrolledCourse;
+use shared::domain::CourseId;
 use yew::prelude::*;
 
 use crate::api;
 use crate::components::icons::BooksIcon;
 use crate::components::{CourseCover, ErrorNotice, NavLink, PageLoading, RatingSummary};
+use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
+use crate::contexts::sync::use_sync;
 use crate::error::ClientError;
 use crate::hooks::use_page_title;
 use crate::i18n::format_datetime;
+use crate::learn;
 use crate::route::Route;
+use crate::store;
 
 #[function_component(LearningPage)]
 pub fn learning_page() -> Html {
@@ -19,15 +28,53 @@ pub fn learning_page() -> Html {
     let locale = use_locale().locale;
     use_page_title(texts.courses.learning_title);
     let courses = use_state_eq(|| None::<Result<Vec<EnrolledCourse>, ClientError>>);
+    let completed = use_state_eq(HashMap::<CourseId, usize>::new);
     let attempt = use_state_eq(|| 0_u32);
+    let user = use_auth().user().map(|me| me.id.clone());
+    let sync_report = use_sync().report;
 
     {
         let courses = courses.clone();
-        use_effect_with(*attempt, move |_| {
+        let completed = completed.clone();
+        use_effect_with((*attempt, user), move |(_, user)| {
+            let user = user.clone();
             courses.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                courses.set(Some(api::my_courses().await));
+                let fetched = api::my_courses().await;
+                let kept = match &user {
+                    Some(user) => match store::user_database(user).await {
+                        Ok(db) => store::enrollments::network_first(&db, fetched).await,
+                        Err(_) => fetched,
+                    },
+                    None => fetched,
+                };
+                if let Ok(list) = &kept {
+                    let ids: Vec<CourseId> = list.iter().map(|e| e.course.id.clone()).collect();
+                    match learn::completed_counts(&ids).await {
+                        Ok(counts) => completed.set(counts),
+                        Err(error) => web_sys::console::warn_1(&error.to_string().into()),
+                    }
+                }
+                courses.set(Some(kept));
             });
+        });
+    }
+    // A sync round may have brought other devices' completions: read the documents again.
+    {
+        let completed = completed.clone();
+        let ids: Vec<CourseId> = match &*courses {
+            Some(Ok(list)) => list.iter().map(|e| e.course.id.clone()).collect(),
+            _ => Vec::new(),
+        };
+        use_effect_with((sync_report, ids), move |(_, ids)| {
+            let ids = ids.clone();
+            if !ids.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(counts) = learn::completed_counts(&ids).await {
+                        completed.set(counts);
+                    }
+                });
+            }
         });
     }
     let retry = {
@@ -53,6 +100,12 @@ pub fn learning_page() -> Html {
                 { for list.iter().map(|entry| {
                     let course = &entry.course;
                     let to = Route::Course { course: course.slug.clone() };
+                    let done = completed.get(&course.id).copied().unwrap_or_default();
+                    let share = learn::completion(done, course.lesson_count);
+                    let percent = (share * 100.0).round();
+                    let caption = texts.sync.progress_lessons
+                        .replace("{done}", &done.min(course.lesson_count as usize).to_string())
+                        .replace("{total}", &course.lesson_count.to_string());
                     html! {
                         <li key={course.id.to_string()} class="learning-item" data-testid="learning-course" data-slug={course.slug.clone()}>
                             <CourseCover course={course.clone()} classes="learning-item__cover" />
@@ -62,6 +115,15 @@ pub fn learning_page() -> Html {
                                     { texts.courses.enrolled_on.replace("{when}", &format_datetime(&entry.enrolled_at, locale)) }
                                 </p>
                                 <RatingSummary rating={course.rating.clone()} />
+                                <div class="course-progress" data-testid="course-progress" data-done={done.to_string()}
+                                    data-total={course.lesson_count.to_string()}>
+                                    <div class="course-progress__track" role="progressbar" aria-label={texts.sync.progress_label}
+                                        aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}
+                                        aria-valuetext={caption.clone()}>
+                                        <div class="course-progress__bar" style={format!("width: {percent}%")}></div>
+                                    </div>
+                                    <p class="course-progress__caption">{ caption }</p>
+                                </div>
                             </div>
                             <NavLink to={to} classes="button button--primary learning-item__action" testid="continue-course">
                                 { texts.courses.continue_learning }

@@ -22,12 +22,10 @@ use crate::components::NavLink;
 use crate::components::{ErrorNotice, OfflineCopyBadge, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
-use crate::contexts::store::use_store;
 use crate::error::ClientError;
 use crate::hooks::{use_arrow_navigation, use_page_title};
 use crate::offline::{self, Source};
 use crate::route::Route;
-use crate::store::offline::media_paths;
 use crate::{api, learn};
 
 #[derive(Properties, PartialEq)]
@@ -57,7 +55,6 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let texts = use_texts();
     use_page_title(texts.lesson.outline_title);
     let auth = use_auth();
-    let store = use_store();
     let loaded = use_state(|| Loaded::Loading);
     let outline = use_state(|| None::<CourseDetail>);
     let completed = use_state(BTreeSet::<LessonId>::new);
@@ -76,7 +73,6 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         let progress_error = progress_error.clone();
         let outline_open = outline_open.clone();
         let auth = auth.clone();
-        let store = store.clone();
         use_effect_with(
             (props.course.clone(), props.lesson.clone(), *attempt),
             move |(course, lesson, _)| {
@@ -91,12 +87,17 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 outline_open.set(false);
                 wasm_bindgen_futures::spawn_local(async move {
                     let fetched = api::lesson(&course, &lesson).await;
-                    let result =
-                        offline::lesson_or_offline(store.as_ref(), &course, &lesson, fetched).await;
+                    let result = offline::lesson_or_offline(&course, &lesson, fetched).await;
                     if *latest.borrow() != request {
                         return;
                     }
                     if let Ok((view, _)) = &result {
+                        // Once per page view; a failure to record it only goes to the console.
+                        if let Err(error) =
+                            learn::record_lesson_opened(&view.course_id, &view.id).await
+                        {
+                            web_sys::console::warn_1(&error.to_string().into());
+                        }
                         if let Ok(done) = learn::completed_lessons(&view.course_id).await {
                             completed.set(done);
                         }
@@ -118,16 +119,13 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     // The outline, once per course.
     {
         let outline = outline.clone();
-        let store = store.clone();
         use_effect_with(props.course.clone(), move |course| {
             let course = course.clone();
             outline.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 let fetched = api::course(&course).await;
                 // Without it the page still works: the outline simply stays away.
-                if let Ok((detail, _)) =
-                    offline::course_or_offline(store.as_ref(), &course, fetched).await
-                {
+                if let Ok((detail, _)) = offline::course_or_offline(&course, fetched).await {
                     outline.set(Some(detail));
                 }
             });
@@ -144,15 +142,14 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             Loaded::Ready(view, Source::OfflineCopy) => Some(view.html.clone()),
             _ => None,
         };
-        let store = store.clone();
         use_effect_with(offline_html, move |html| {
             let made = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
             let alive = Rc::new(std::cell::Cell::new(true));
-            if let (Some(html), Some(store)) = (html.clone(), store) {
+            if let Some(html) = html.clone() {
                 let (made, alive) = (made.clone(), alive.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let paths: BTreeSet<String> = media_paths(&html).into_iter().collect();
-                    let urls = offline::media_urls(&store, &paths).await;
+                    let paths: BTreeSet<String> = offline::media_paths(&html).into_iter().collect();
+                    let urls = offline::media_urls(&paths).await;
                     if alive.get() {
                         show_kept_images(&urls);
                     }

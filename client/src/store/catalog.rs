@@ -23,19 +23,8 @@ pub async fn network_first(
     cursor: Option<&str>,
     fetched: Result<CoursePage, ClientError>,
 ) -> Result<CoursePage, ClientError> {
-    let Some(store) = store else {
-        return fetched;
-    };
-    match fetched {
-        Ok(page) => {
-            if let Err(error) = store.put(CATALOG, key(cursor), &page).await {
-                web_sys::console::warn_1(&error.to_string().into());
-            }
-            Ok(page)
-        }
-        Err(error @ (ClientError::Offline | ClientError::Network { .. })) => {
-            saved_page(store, cursor).await.ok_or(error)
-        }
-        Err(error) => Err(error),
+    match store {
+        Some(store) => store.network_first(CATALOG, key(cursor), fetched).await,
+        None => fetched,
     }
 }

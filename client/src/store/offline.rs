@@ -1,4 +1,5 @@
-//! Courses downloaded for offline use, kept in IndexedDB: the course outline (the course page's
+//! Courses downloaded for offline use, kept in the signed-in user's own IndexedDB database
+//! (`database::user_database`, so another account on the browser sees none of them): the course outline (the course page's
 //! `CourseDetail`) in `offline_courses`, each lesson as the lesson endpoint answered it (its
 //! sanitised HTML included) in `offline_lessons`, and the images those lessons show, as `Blob`s, in
 //! `offline_media`. The service worker never keeps any of this (it caches only the app shell).
@@ -45,7 +46,12 @@ pub async fn course(store: &Store, course: &str) -> Result<Option<OfflineCourse>
 
 /// Every downloaded course.
 pub async fn courses(store: &Store) -> Result<Vec<OfflineCourse>, ClientError> {
-    store.get_all(OFFLINE_COURSES).await
+    Ok(store
+        .entries(OFFLINE_COURSES)
+        .await?
+        .into_iter()
+        .filter_map(|(_, value)| serde_json::from_str(&value.as_string()?).ok())
+        .collect())
 }
 
 /// Marks a course downloaded: its lessons and media must be kept already.

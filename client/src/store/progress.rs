@@ -1,7 +1,6 @@
-//! Lessons a learner completed, per signed-in user and course, kept on the device (IndexedDB
-//! object store `progress`). Only `learn` reads and writes it; it never talks to the server.
-//!
-//! A stopgap: the learner's progress document of the sync loop replaces it (see `learn`).
+//! Lessons completed before the learner documents (object store `progress` of the app database,
+//! keyed `{user_id}/{course_id}`): read once per user to move them into their progress documents,
+//! then deleted. Nothing writes new entries; a later app database version can drop the store.
 
 use serde::{Deserialize, Serialize};
 use shared::domain::{CourseId, LessonId, UserId};
@@ -9,30 +8,36 @@ use shared::domain::{CourseId, LessonId, UserId};
 use super::database::{Store, PROGRESS};
 use crate::error::ClientError;
 
-/// What is kept for one (user, course): the completed lessons, in the order they were completed.
+/// What was kept for one (user, course): the completed lessons, in the order they were completed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseProgress {
     pub completed: Vec<LessonId>,
 }
 
-/// The key of one user's progress in one course: users sharing a device never see each other's.
+/// The key of one user's progress in one course.
 pub fn key(user: &UserId, course: &CourseId) -> String {
     format!("{}/{}", user.as_str(), course.as_str())
 }
 
-/// The progress kept for `user` in `course` (empty when there is none).
-pub async fn load(
+/// Every course `user` has old completions kept for, with them.
+pub async fn kept_for(
     store: &Store,
     user: &UserId,
-    course: &CourseId,
-) -> Result<CourseProgress, ClientError> {
+) -> Result<Vec<(CourseId, CourseProgress)>, ClientError> {
+    let prefix = format!("{}/", user.as_str());
     Ok(store
-        .get(PROGRESS, &key(user, course))
+        .entries(PROGRESS)
         .await?
-        .unwrap_or_default())
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let course = CourseId::parse(key.strip_prefix(&prefix)?).ok()?;
+            let progress = serde_json::from_str(&value.as_string()?).ok()?;
+            Some((course, progress))
+        })
+        .collect())
 }
 
-/// Replaces the progress kept for `user` in `course`.
+/// Keeps `progress` for `user` in `course` the old way (only tests still write it).
 pub async fn save(
     store: &Store,
     user: &UserId,
@@ -40,4 +45,9 @@ pub async fn save(
     progress: &CourseProgress,
 ) -> Result<(), ClientError> {
     store.put(PROGRESS, &key(user, course), progress).await
+}
+
+/// Deletes what was kept for `user` in `course` (once it lives in the progress document).
+pub async fn forget(store: &Store, user: &UserId, course: &CourseId) -> Result<(), ClientError> {
+    store.delete(PROGRESS, &key(user, course)).await
 }

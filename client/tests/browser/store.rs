@@ -107,7 +107,7 @@ mod database {
 
 mod progress {
     use client::store::database::Store;
-    use client::store::progress::{load, save, CourseProgress};
+    use client::store::progress::{forget, kept_for, save, CourseProgress};
     use shared::domain::{CourseId, LessonId, UserId};
     use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -116,7 +116,7 @@ mod progress {
     }
 
     #[wasm_bindgen_test]
-    async fn completed_lessons_are_kept_per_user_and_course() {
+    async fn old_completions_are_read_per_user_and_forgotten_once_moved() {
         let store = Store::open_named("edu-test-progress").await.unwrap();
         let (alice, bob) = (
             UserId::parse(&id(1)).unwrap(),
@@ -126,31 +126,135 @@ mod progress {
             CourseId::parse(&id(3)).unwrap(),
             CourseId::parse(&id(4)).unwrap(),
         );
-        let lesson = LessonId::parse(&id(5)).unwrap();
-        assert_eq!(
-            load(&store, &alice, &rust).await.unwrap(),
-            CourseProgress::default()
-        );
         let kept = CourseProgress {
-            completed: vec![lesson],
+            completed: vec![LessonId::parse(&id(5)).unwrap()],
         };
         save(&store, &alice, &rust, &kept).await.unwrap();
-        assert_eq!(load(&store, &alice, &rust).await.unwrap(), kept);
-        assert!(
-            load(&store, &bob, &rust)
-                .await
-                .unwrap()
-                .completed
-                .is_empty(),
-            "another user"
+        save(&store, &bob, &sql, &kept).await.unwrap();
+        assert_eq!(
+            kept_for(&store, &alice).await.unwrap(),
+            vec![(rust.clone(), kept.clone())]
         );
-        assert!(
-            load(&store, &alice, &sql)
-                .await
-                .unwrap()
-                .completed
-                .is_empty(),
-            "another course"
+        forget(&store, &alice, &rust).await.unwrap();
+        assert!(kept_for(&store, &alice).await.unwrap().is_empty());
+        assert_eq!(
+            kept_for(&store, &bob).await.unwrap().len(),
+            1,
+            "another user's stay"
         );
+    }
+}
+
+mod user_database {
+    use client::store::database::{user_db_name, Store, DOCS, USER_STORES, USER_VERSION};
+    use client::store::device::{device_id, is_device_id};
+    use client::store::docs::{self, DocRecord};
+    use client::store::user_database;
+    use client::sync::replica::Replica;
+    use shared::doc::{Event, EventKind};
+    use shared::domain::{CourseId, DocId, LessonId, UserId};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// A user id no other test run shares (a fresh database each run).
+    fn fresh_user() -> UserId {
+        UserId::parse(&shared::doc::new_event_id()).unwrap()
+    }
+
+    fn course() -> CourseId {
+        CourseId::parse("01900000-0000-7000-8000-0000000000aa").unwrap()
+    }
+
+    fn record(bytes: &[u8]) -> DocRecord {
+        DocRecord {
+            bytes: bytes.to_vec(),
+            sync_state: Some(vec![0x43, 0]),
+            pending: 3,
+            error: Some("too large".into()),
+            updated_at: 1_700_000_000_000.0,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn each_user_has_a_database_of_their_own() {
+        let (alice, bob) = (fresh_user(), fresh_user());
+        let alices = Store::open_user(&alice).await.unwrap();
+        let bobs = Store::open_user(&bob).await.unwrap();
+        assert_eq!(alices.name(), user_db_name(&alice));
+        assert_eq!(alices.name(), format!("eduplatform-{alice}"));
+        assert_ne!(alices.name(), bobs.name());
+        assert_eq!(alices.version(), Some(USER_VERSION));
+        assert!(USER_STORES.contains(&DOCS));
+
+        let doc = DocId::progress(&alice, &course());
+        docs::save(&alices, &doc, &record(b"alice")).await.unwrap();
+        assert!(docs::load(&alices, &doc).await.unwrap().is_some());
+        assert_eq!(
+            docs::load(&bobs, &doc).await.unwrap(),
+            None,
+            "bob sees nothing of alice"
+        );
+        assert!(docs::all(&bobs).await.unwrap().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_doc_record_round_trips_with_its_bytes_and_state() {
+        let user = fresh_user();
+        let store = Store::open_user(&user).await.unwrap();
+        let doc = DocId::profile(&user);
+        assert_eq!(docs::load(&store, &doc).await.unwrap(), None);
+        let kept = record(&[0, 1, 2, 255, 128]);
+        docs::save(&store, &doc, &kept).await.unwrap();
+        assert_eq!(docs::load(&store, &doc).await.unwrap(), Some(kept.clone()));
+        let again = Store::open_user(&user).await.unwrap();
+        assert_eq!(docs::all(&again).await.unwrap(), vec![(doc, kept)]);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_saved_learner_document_loads_with_its_events() {
+        let user = fresh_user();
+        let store = user_database(&user).await.unwrap();
+        let doc = DocId::progress(&user, &course());
+        let mut replica = Replica::new();
+        let lesson_id = LessonId::parse("01900000-0000-7000-8000-0000000000bb").unwrap();
+        let event = Event::new(
+            EventKind::LessonCompleted { lesson_id },
+            String::from(js_sys::Date::new_0().to_iso_string()),
+        );
+        replica.append(&event).unwrap();
+        docs::save(&store, &doc, &replica.to_record(js_sys::Date::now()))
+            .await
+            .unwrap();
+
+        let loaded = docs::load(&store, &doc).await.unwrap().unwrap();
+        let back = Replica::from_record(&loaded).unwrap();
+        assert_eq!(back.events(), vec![event]);
+        assert_eq!(back.pending(), 1);
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_device_id_is_made_once_per_user_database() {
+        let (alice, bob) = (fresh_user(), fresh_user());
+        let alices = Store::open_user(&alice).await.unwrap();
+        let first = device_id(&alices).await.unwrap();
+        assert!(is_device_id(&first), "{first}");
+        assert_eq!(device_id(&alices).await.unwrap(), first);
+        let reopened = Store::open_user(&alice).await.unwrap();
+        assert_eq!(
+            device_id(&reopened).await.unwrap(),
+            first,
+            "stable across opens"
+        );
+        let bobs = Store::open_user(&bob).await.unwrap();
+        assert_ne!(device_id(&bobs).await.unwrap(), first);
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_user_database_is_opened_once_per_user() {
+        let (alice, bob) = (fresh_user(), fresh_user());
+        let first = user_database(&alice).await.unwrap();
+        assert_eq!(user_database(&alice).await.unwrap(), first);
+        let bobs = user_database(&bob).await.unwrap();
+        assert_ne!(bobs, first);
+        assert_eq!(bobs.name(), user_db_name(&bob));
     }
 }

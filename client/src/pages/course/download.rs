@@ -8,7 +8,6 @@
 use yew::prelude::*;
 
 use crate::contexts::locale::use_texts;
-use crate::contexts::store::use_store;
 use crate::error::ClientError;
 use crate::offline::{self, Progress};
 
@@ -40,18 +39,16 @@ enum State {
 #[function_component(OfflineDownload)]
 pub fn offline_download(props: &OfflineDownloadProps) -> Html {
     let texts = use_texts();
-    let store = use_store();
     let state = use_state_eq(|| State::Checking);
     // (used, quota) of the site's storage, once the browser says.
     let usage = use_state_eq(|| None::<(u64, u64)>);
 
     {
         let state = state.clone();
-        let store = store.clone();
         use_effect_with(props.course_id.clone(), move |course| {
             let course = course.to_string();
             wasm_bindgen_futures::spawn_local(async move {
-                state.set(match offline::downloaded(store.as_ref(), &course).await {
+                state.set(match offline::downloaded(&course).await {
                     Some(copy) => State::Available { bytes: copy.bytes },
                     None => State::Absent,
                 });
@@ -70,20 +67,16 @@ pub fn offline_download(props: &OfflineDownloadProps) -> Html {
         });
     }
 
-    // Without a database there is nowhere to keep a course.
-    let Some(store) = store else {
-        return Html::default();
-    };
     let on_download = {
-        let (store, course) = (store.clone(), props.course_id.to_string());
+        let course = props.course_id.to_string();
         on_click(
             &state,
             State::Downloading(Progress::default()),
             move |state| {
-                let (store, course) = (store.clone(), course.clone());
+                let course = course.clone();
                 async move {
                     let report = move |progress| state.set(State::Downloading(progress));
-                    match offline::download(&store, &course, report).await {
+                    match offline::download(&course, report).await {
                         Ok(copy) => State::Available { bytes: copy.bytes },
                         Err(error) => State::DownloadFailed(error),
                     }
@@ -92,11 +85,11 @@ pub fn offline_download(props: &OfflineDownloadProps) -> Html {
         )
     };
     let on_remove = |bytes: u64| {
-        let (store, course) = (store.clone(), props.course_id.to_string());
+        let course = props.course_id.to_string();
         on_click(&state, State::Removing { bytes }, move |_| {
-            let (store, course) = (store.clone(), course.clone());
+            let course = course.clone();
             async move {
-                match offline::remove(&store, &course).await {
+                match offline::remove(&course).await {
                     Ok(()) => State::Absent,
                     Err(error) => State::RemoveFailed { bytes, error },
                 }
