@@ -126,7 +126,10 @@ test("one device offline and one online complete different lessons; after reconn
   // "My learning" agrees on both (it reads the local documents, so it is right offline too).
   for (const { page } of [laptop, phone]) {
     await page.goto(`${env.server.url}/learning`);
-    await page.locator(`[data-testid="learning-course"][data-slug="${course.slug}"]`).waitFor();
+    const progress = page.locator(`[data-testid="learning-course"][data-slug="${course.slug}"] [data-testid="course-progress"]`);
+    await progress.waitFor();
+    assert.equal(await progress.getAttribute("data-done"), "3");
+    assert.equal(await progress.getAttribute("data-total"), "4");
   }
 
   assert.deepEqual(laptop.errors, []);
