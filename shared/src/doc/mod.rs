@@ -236,6 +236,36 @@ impl LearnerDoc {
         events
     }
 
+    /// The events added since `heads` (what a sync message brought), once each by id, in the
+    /// order their changes hold them. Reads only the new changes, so the cost follows what was
+    /// added, not the document's size. Events are append-only (the schema refuses anything else),
+    /// so these are exactly the events the document did not have at `heads`.
+    pub fn events_since(&self, heads: &[ChangeHash]) -> Vec<Event> {
+        let mut seen = HashSet::new();
+        let mut events = Vec::new();
+        for change in self.doc.get_changes(heads) {
+            let expanded = change.decode();
+            let start = expanded.start_op.get();
+            for (i, op) in expanded.operations.iter().enumerate() {
+                if !(op.insert
+                    && matches!(op.action, automerge::legacy::OpType::Make(ObjType::Map)))
+                {
+                    continue;
+                }
+                let id = format!("{}@{}", start + i as u64, expanded.actor_id);
+                let Ok(map) = self.doc.import_obj(&id) else {
+                    continue;
+                };
+                if let Some(event) = read_event(&self.doc, &map) {
+                    if seen.insert(event.id.clone()) {
+                        events.push(event);
+                    }
+                }
+            }
+        }
+        events
+    }
+
     /// The next sync message for the peer whose state is `state` (`None`: nothing to send).
     pub fn generate_sync_message(&self, state: &mut sync::State) -> Option<sync::Message> {
         self.doc.generate_sync_message(state)
