@@ -54,7 +54,11 @@ fn a_year_of_daily_use_loads_quickly() {
     load.sort_by(f64::total_cmp);
     read.sort_by(f64::total_cmp);
     let median = |v: &[f64]| v[v.len() / 2];
-    let verdict = if median(&load) <= 200.0 { "PASS" } else { "MISS" };
+    let verdict = if median(&load) <= 200.0 {
+        "PASS"
+    } else {
+        "MISS"
+    };
     console_log!(
         "wasm doc load: a year of daily use ({EVENTS} events, {:.2} MB saved): load median {:.0} ms \
          (target <= 200 ms) {verdict}; reading every event median {:.0} ms; {RUNS} runs",

@@ -95,7 +95,10 @@ impl Device {
                 None => {
                     // A fresh state re-announces our heads; only happens on a first sync.
                     self.state = State::new();
-                    self.doc.generate_sync_message(&mut self.state).unwrap().encode()
+                    self.doc
+                        .generate_sync_message(&mut self.state)
+                        .unwrap()
+                        .encode()
                 }
             };
             exchange.sent += body.len();

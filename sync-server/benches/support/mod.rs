@@ -114,7 +114,9 @@ impl Server {
 async fn sql_i64(database_url: &str, sql: &str, args: &[&str]) -> Option<i64> {
     use sqlx::Row;
     if database_url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(database_url).await.expect("SQLite");
+        let mut conn = sqlx::SqliteConnection::connect(database_url)
+            .await
+            .expect("SQLite");
         let mut query = sqlx::query(sql);
         for arg in args {
             query = query.bind(*arg);
@@ -122,7 +124,9 @@ async fn sql_i64(database_url: &str, sql: &str, args: &[&str]) -> Option<i64> {
         let row = query.fetch_optional(&mut conn).await.expect(sql);
         row.and_then(|r| r.try_get::<i64, _>(0).ok())
     } else {
-        let mut conn = PgConnection::connect(database_url).await.expect("PostgreSQL");
+        let mut conn = PgConnection::connect(database_url)
+            .await
+            .expect("PostgreSQL");
         let mut query = sqlx::query(sql);
         for arg in args {
             query = query.bind(*arg);
@@ -146,13 +150,19 @@ pub async fn learners(
     for n in 0..count {
         let id = uuid::Uuid::now_v7().to_string();
         let email = format!("bench-learner-{n}-{}@example.com", &id[24..]);
+        // Times are TEXT on SQLite and timestamptz on PostgreSQL.
+        let now = if database_url.starts_with("sqlite:") {
+            format!("'{now}'")
+        } else {
+            format!("'{now}'::timestamptz")
+        };
         sql_i64(
             database_url,
-            "INSERT INTO users (id, email, email_key, password_hash, display_name, role, \
+            &format!("INSERT INTO users (id, email, email_key, password_hash, display_name, role, \
                  locale, time_zone, email_verified_at, created_at, updated_at) \
-             SELECT $1, $2, $2, password_hash, 'Bench learner', 'student', 'en', 'UTC', $3, $3, $3 \
-             FROM users WHERE email_key = 'student@demo.local'",
-            &[&id, &email, &now],
+             SELECT $1, $2, $2, password_hash, 'Bench learner', 'student', 'en', 'UTC', {now}, {now}, {now} \
+             FROM users WHERE email_key = 'student@demo.local'"),
+            &[&id, &email],
         )
         .await;
         let res = client
