@@ -38,7 +38,8 @@ pub struct LessonPageProps {
 #[derive(Debug, Clone, PartialEq)]
 enum Loaded {
     Loading,
-    Ready(LessonView, Source),
+    /// Boxed: a lesson is large beside the other states.
+    Ready(Box<LessonView>, Source),
     Failed(ClientError),
 }
 
@@ -109,7 +110,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                         auth.forget();
                     }
                     loaded.set(match result {
-                        Ok((view, source)) => Loaded::Ready(view, source),
+                        Ok((view, source)) => Loaded::Ready(Box::new(view), source),
                         Err(error) => Loaded::Failed(error),
                     });
                 });
@@ -133,7 +134,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     }
 
     let view = match &*loaded {
-        Loaded::Ready(view, _) => Some(view.clone()),
+        Loaded::Ready(view, _) => Some(LessonView::clone(view)),
         _ => None,
     };
     // An offline copy's images: the kept bytes, through object URLs on the rendered `<img>`s.
