@@ -127,6 +127,22 @@ pub const LINK_MAX_CHARS: usize = 500;
 pub const REASON_MIN_CHARS: usize = 5;
 pub const REASON_MAX_CHARS: usize = 1000;
 
+/// Largest sync message (`POST /api/sync/{doc_id}` body) the server reads, in bytes.
+pub const SYNC_MESSAGE_MAX_BYTES: usize = 4 * 1024 * 1024;
+/// Largest a learner document may grow to on the server (its stored bytes), in bytes.
+pub const SYNC_DOC_MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Longest device id (`X-Device-Id`) accepted.
+pub const DEVICE_ID_MAX_CHARS: usize = 64;
+
+/// Whether `text` is a device id as sync accepts it in `X-Device-Id`: 1 to `DEVICE_ID_MAX_CHARS`
+/// of `A-Z`, `a-z`, `0-9`, `_` and `-`.
+pub fn is_device_id(text: &str) -> bool {
+    (1..=DEVICE_ID_MAX_CHARS).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// The bundled list of the 10,000 most common passwords (provenance in its header).
 const COMMON_PASSWORDS: &str = include_str!("validate/common-passwords.txt");
 
@@ -874,5 +890,23 @@ mod tests {
             assert!(category_slug(bad).is_err(), "{bad}");
         }
         assert_eq!(category_slug("x"), Err(Invalid::TooShort { min: 2 }));
+    }
+
+    #[test]
+    fn device_ids_are_short_and_plain() {
+        for good in ["a", "device_1-A", &"x".repeat(DEVICE_ID_MAX_CHARS)] {
+            assert!(is_device_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "a/b",
+            "..",
+            "é",
+            "a\u{0}",
+            &"x".repeat(DEVICE_ID_MAX_CHARS + 1),
+        ] {
+            assert!(!is_device_id(bad), "{bad:?}");
+        }
     }
 }

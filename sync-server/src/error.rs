@@ -86,6 +86,23 @@ pub enum Error {
     #[error("{0}")]
     UnprocessableContent(String),
 
+    /// A sync message that is not an Automerge sync message (corrupt, truncated or empty).
+    #[error("{0}")]
+    InvalidSyncMessage(String),
+
+    /// A sync message whose changes would break the learner document schema; the text says
+    /// which rule.
+    #[error("{0}")]
+    SchemaViolation(String),
+
+    /// A learner document that would grow past its size limit; nothing of the message was kept.
+    #[error(
+        "your learning record has grown past its size limit ({} MiB) and nothing new was saved; \
+         contact support to have it archived",
+        limit / (1024 * 1024)
+    )]
+    DocumentTooLarge { limit: usize },
+
     /// A dependency (the database) is not available right now.
     #[error("{0}")]
     Unavailable(String),
@@ -133,6 +150,9 @@ impl Error {
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::UnprocessableContent(_) => ErrorCode::UnprocessableContent,
+            Self::InvalidSyncMessage(_) => ErrorCode::InvalidSyncMessage,
+            Self::SchemaViolation(_) => ErrorCode::SchemaViolation,
+            Self::DocumentTooLarge { .. } => ErrorCode::DocumentTooLarge,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
             Self::Upstream { .. } => ErrorCode::UpstreamFailed,

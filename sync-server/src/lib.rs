@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod notify;
 pub mod reviews;
 pub mod search;
+pub mod sync;
 pub mod telemetry;
 
 use std::future::Future;

@@ -217,6 +217,13 @@ pub struct Enrollment {
 pub struct EnrolledCourse {
     pub course: CourseSummary,
     pub enrolled_at: super::Timestamp,
+    /// Lessons of the course the learner has completed, as the server last synced their progress
+    /// document (the client's own document may be ahead offline).
+    #[serde(default)]
+    pub lessons_completed: u32,
+    /// When the learner had completed every lesson (recorded once); null until then.
+    #[serde(default)]
+    pub completed_at: Option<super::Timestamp>,
 }
 
 #[cfg(test)]

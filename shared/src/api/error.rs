@@ -73,6 +73,14 @@ pub enum ErrorCode {
     UpstreamFailed,
     /// The action needs a payment first (enrolling in a paid course); nothing was stored.
     PaymentRequired,
+    /// A sync message that is not an Automerge sync message (corrupt, truncated or empty); the
+    /// stored document is untouched.
+    InvalidSyncMessage,
+    /// A sync message whose changes would break the learner document schema (see the README's
+    /// "Sync"); refused, the stored document is untouched.
+    SchemaViolation,
+    /// The learner document would grow past its size limit; nothing was stored.
+    DocumentTooLarge,
     /// A code this build does not know (sent by a newer server).
     #[serde(other, skip_serializing)]
     Unknown,
@@ -86,14 +94,16 @@ impl ErrorCode {
             Self::BadRequest
             | Self::ValidationFailed
             | Self::WrongPassword
-            | Self::InvalidToken => 400,
+            | Self::InvalidToken
+            | Self::InvalidSyncMessage
+            | Self::SchemaViolation => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::PaymentRequired => 402,
             Self::Forbidden | Self::Csrf | Self::EmailNotVerified => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
-            Self::PayloadTooLarge => 413,
+            Self::PayloadTooLarge | Self::DocumentTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::UnprocessableContent => 422,
             Self::RateLimited => 429,
@@ -126,6 +136,9 @@ impl ErrorCode {
             Self::Internal => "internal",
             Self::UpstreamFailed => "upstream_failed",
             Self::PaymentRequired => "payment_required",
+            Self::InvalidSyncMessage => "invalid_sync_message",
+            Self::SchemaViolation => "schema_violation",
+            Self::DocumentTooLarge => "document_too_large",
             Self::Unknown => "unknown",
         }
     }
@@ -218,6 +231,9 @@ mod tests {
             ErrorCode::Internal,
             ErrorCode::UpstreamFailed,
             ErrorCode::PaymentRequired,
+            ErrorCode::InvalidSyncMessage,
+            ErrorCode::SchemaViolation,
+            ErrorCode::DocumentTooLarge,
         ];
         for code in codes {
             let wire = serde_json::to_value(code).unwrap();

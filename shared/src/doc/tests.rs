@@ -129,6 +129,23 @@ fn incremental_saves_load_on_top_of_a_whole_save() {
 }
 
 #[test]
+fn events_since_are_only_what_a_sync_added() {
+    let mut device = LearnerDoc::with_actor(actor(1));
+    let first = completed(&new_event_id(), "2026-11-30T10:00:00Z", L1);
+    device.append(&first).unwrap();
+    let mut server = LearnerDoc::empty();
+    let empty = server.heads();
+    sync_pair(&mut device, &mut server);
+    assert_eq!(server.events_since(&empty), vec![first.clone()]);
+    let known = server.heads();
+    assert_eq!(server.events_since(&known), vec![]);
+    let second = completed(&new_event_id(), "2026-11-29T10:00:00Z", L2);
+    device.append(&second).unwrap();
+    sync_pair(&mut device, &mut server);
+    assert_eq!(server.events_since(&known), vec![second]);
+}
+
+#[test]
 fn an_empty_peer_receives_everything_by_sync() {
     let mut full = LearnerDoc::with_actor(actor(1));
     full.append(&completed(&new_event_id(), "2026-11-30T10:00:00Z", L1))

@@ -228,6 +228,14 @@ impl DocId {
         UserId(after_prefix.chars().take(UUID_LEN).collect())
     }
 
+    /// The course of a progress document; `None` for a profile document.
+    pub fn course(&self) -> Option<CourseId> {
+        let rest = self.0.strip_prefix(PROGRESS)?;
+        // `progress-{user}-{course}`: the course's id follows the owner's and a `-`.
+        rest.get(UUID_LEN + 1..)
+            .map(|course| CourseId(course.to_owned()))
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -319,6 +327,8 @@ mod tests {
         let progress = DocId::progress(&user, &course);
         assert_eq!(progress.to_string(), format!("progress-{U}-{C}"));
         assert_eq!(progress.owner(), user);
+        assert_eq!(progress.course(), Some(course.clone()));
+        assert_eq!(profile.course(), None);
         for doc in [profile, progress] {
             assert_eq!(DocId::parse(doc.as_str()).unwrap(), doc);
             let json = serde_json::to_string(&doc).unwrap();

@@ -2,7 +2,7 @@
 //!
 //! Owns the `enrollments` rows and the course's `enrollment_count`, which changes in the same
 //! transaction as the row it counts. Never takes a payment: a paid course is refused (402) with
-//! nothing stored, until payments exist. Stores no lesson progress (learner documents do).
+//! nothing stored, until payments exist. Stores no lesson progress (learner documents do; `sync::projections` derives the figures).
 
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Role;
@@ -142,8 +142,9 @@ struct EnrolledRow {
     enrolled_at: DateTime<Utc>,
 }
 
-/// "My learning": the courses `user` is enrolled in, most recently joined first. A course gone
-/// back to draft is left out (it is not readable until published again).
+/// "My learning": the courses `user` is enrolled in, most recently joined first, with the lessons
+/// completed as the sync read models hold them. A course gone back to draft is left out (it is
+/// not readable until published again).
 pub async fn my_courses(db: &Db, user: &UserId) -> Result<Vec<EnrolledCourse>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, e.created_at AS enrolled_at FROM enrollments e \
@@ -154,11 +155,16 @@ pub async fn my_courses(db: &Db, user: &UserId) -> Result<Vec<EnrolledCourse>> {
     let rows: Vec<EnrolledRow> = on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(user).fetch_all(pool).await?
     });
+    let mut progress = crate::sync::projections::progress_of(db, user).await?;
     rows.into_iter()
         .map(|row| {
+            let course = CourseSummary::try_from(row.course)?;
+            let figures = progress.remove(&course.id).unwrap_or_default();
             Ok(EnrolledCourse {
-                course: CourseSummary::try_from(row.course)?,
+                course,
                 enrolled_at: row.enrolled_at.into(),
+                lessons_completed: figures.lessons_completed,
+                completed_at: figures.completed_at.map(Into::into),
             })
         })
         .collect()

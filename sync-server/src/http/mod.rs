@@ -28,6 +28,7 @@ mod responses;
 mod reviews;
 mod search;
 mod security_headers;
+mod sync;
 mod teaching;
 
 use std::sync::Arc;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub catalog_cache: CatalogCache,
     /// Where uploaded images are kept (`EDU_MEDIA_DIR` today; any `MediaStore` tomorrow).
     pub media: Arc<dyn MediaStore>,
+    /// Learner documents loaded by this process, as of the version they were read at.
+    pub sync_docs: crate::sync::DocCache,
 }
 
 impl AppState {
@@ -85,6 +88,7 @@ impl AppState {
             client,
             catalog_cache: CatalogCache::default(),
             media,
+            sync_docs: crate::sync::DocCache::default(),
         }
     }
 }
@@ -118,6 +122,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                              for an admin. Bodies may carry a whole lesson here."),
         (name = "admin", description = "Administration: deciding teacher applications, managing \
                                          categories"),
+        (name = "sync", description = "Learner documents (Automerge): the standard sync \
+                                       protocol, one binary message per request"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
         (name = "operations", description = "Health and readiness (metrics are served on \
                                               EDU_METRICS_BIND only)"),
@@ -159,6 +165,10 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(body_limit::limit_group(
             course_import::router(),
             limits.import,
+        ))
+        .merge(body_limit::limit_group(
+            sync::router(),
+            shared::validate::SYNC_MESSAGE_MAX_BYTES,
         ))
 }
 

@@ -438,7 +438,7 @@ impl Accounts {
     }
 
     /// Deletes the account: personal data (email, name, password, sessions, tokens, applications,
-    /// notifications, IPs in the audit log) goes; the row stays as an anonymous tombstone so
+    /// notifications, learner documents, IPs in the audit log) goes; the row stays as an anonymous tombstone so
     /// aggregates that count it keep their meaning, and the address is free to register again.
     pub async fn delete_account(&self, user: &User, password: &str) -> Result<()> {
         self.confirm_password(user, password).await?;
@@ -467,6 +467,7 @@ impl Accounts {
             .rows_affected()
         });
         notify::forget_user(&mut tx, &user.id).await?;
+        crate::sync::forget_user(&mut tx, &user.id).await?;
         // No IP or user agent: the record outlives the person.
         audit::record(
             &mut tx,

@@ -24,6 +24,8 @@ pub struct AccountExport {
     pub security_events: Vec<audit::Entry>,
     /// Every in-app notification, newest first.
     pub notifications: Vec<shared::api::notifications::Notification>,
+    /// The learner documents (profile and progress), each with its events.
+    pub documents: Vec<crate::sync::ExportedDoc>,
 }
 
 impl Accounts {
@@ -37,6 +39,7 @@ impl Accounts {
             teacher_applications: super::applications::for_user(&self.db, &user.id).await?,
             security_events: audit::for_user(&self.db, &user.id).await?,
             notifications: notify::export_for_user(&self.db, &user.id).await?,
+            documents: crate::sync::export_for_user(&self.db, &user.id).await?,
         })
     }
 }

@@ -30,4 +30,5 @@ mod reviews;
 mod search;
 mod security;
 mod startup;
+mod sync;
 mod teaching;
