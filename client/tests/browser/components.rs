@@ -187,20 +187,53 @@ fn sync_pill(props: &SyncPillProps) -> Html {
 async fn the_header_pill_shows_the_sync_status_in_both_languages() {
     let cases = [
         (SyncStatus::Synced, 0, Locale::En, "synced", "Synced"),
-        (SyncStatus::Pending(3), 3, Locale::En, "pending", "3 changes pending"),
-        (SyncStatus::Pending(1), 1, Locale::Ru, "pending", "1 изменение ожидает"),
-        (SyncStatus::Offline(5), 5, Locale::Ru, "offline", "Не в сети · 5 изменений ждут"),
-        (SyncStatus::Error("too large".into()), 2, Locale::En, "error", "Sync error"),
+        (
+            SyncStatus::Pending(3),
+            3,
+            Locale::En,
+            "pending",
+            "3 changes pending",
+        ),
+        (
+            SyncStatus::Pending(1),
+            1,
+            Locale::Ru,
+            "pending",
+            "1 изменение ожидает",
+        ),
+        (
+            SyncStatus::Offline(5),
+            5,
+            Locale::Ru,
+            "offline",
+            "Не в сети · 5 изменений ждут",
+        ),
+        (
+            SyncStatus::Error("too large".into()),
+            2,
+            Locale::En,
+            "error",
+            "Sync error",
+        ),
     ];
     for (status, pending, locale, state, label) in cases {
         let report = SyncReport { status, pending };
         let app = mount::<SyncPill>(SyncPillProps { report, locale });
         let pill = app.find("[data-testid=online-status]").await;
         assert_eq!(pill.get_attribute("data-sync").as_deref(), Some(state));
-        assert_eq!(pill.get_attribute("data-pending"), Some(pending.to_string()));
+        assert_eq!(
+            pill.get_attribute("data-pending"),
+            Some(pending.to_string())
+        );
         assert_eq!(pill.text_content().unwrap(), label);
-        let retry = document().query_selector("[data-testid=sync-retry]").unwrap();
-        assert_eq!(retry.is_some(), state == "error", "{state}: Retry only on an error");
+        let retry = document()
+            .query_selector("[data-testid=sync-retry]")
+            .unwrap();
+        assert_eq!(
+            retry.is_some(),
+            state == "error",
+            "{state}: Retry only on an error"
+        );
         app.unmount();
     }
     preferences::clear_locale();
