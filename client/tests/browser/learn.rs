@@ -45,7 +45,9 @@ async fn completing_and_opening_lessons_are_events_in_the_progress_document() {
         done.into_iter().collect::<Vec<_>>(),
         vec![first.clone(), second]
     );
-    let counts = learn::completed_counts(&[course.clone()]).await.unwrap();
+    let counts = learn::completed_counts(std::slice::from_ref(&course))
+        .await
+        .unwrap();
     assert_eq!(counts.get(&course), Some(&2));
 
     // Saved in the user's own database, pending until a sync round confirms it.
