@@ -62,7 +62,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             body = ErrorBody),
         (status = 413, description = "A message over 4 MiB (`payload_too_large`), or one that \
             would grow the document past 8 MiB (`document_too_large`); nothing was stored",
-            body = ErrorBody)
+            body = ErrorBody),
+        (status = 415, description = "A `Content-Type` other than `application/octet-stream` \
+            (none is accepted too) (`unsupported_media_type`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all, fields(doc_id))]
@@ -80,6 +82,13 @@ async fn sync_doc(
         )
     })?;
     tracing::Span::current().record("doc_id", doc_id.as_str());
+    if let Some(content_type) = headers.get(CONTENT_TYPE) {
+        if content_type.as_bytes() != b"application/octet-stream" {
+            return Err(Error::UnsupportedMediaType(
+                "a sync message is sent as application/octet-stream".into(),
+            ));
+        }
+    }
     let device = headers
         .get(DEVICE_ID_HEADER)
         .and_then(|v| v.to_str().ok())

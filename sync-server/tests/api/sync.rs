@@ -507,6 +507,15 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(error_code(res, 401).await, "unauthenticated");
+        let res = app
+            .bearer(Method::POST, &format!("/api/sync/profile-{me}"), &token)
+            .header("x-device-id", "d")
+            .header("content-type", "application/json")
+            .body(hello())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(res, 415).await, "unsupported_media_type");
         for device in [None, Some(""), Some("a b"), Some(&*"x".repeat(65))] {
             let mut req = app.bearer(Method::POST, &format!("/api/sync/profile-{me}"), &token);
             if let Some(device) = device {
