@@ -783,26 +783,7 @@ both_backends!(
         let dir = tempfile::tempdir().unwrap();
         let mut server = ServerProcess::start(&database.url, dir.path());
         let http = reqwest::Client::new();
-        let sign_in: serde_json::Value = http
-            .post(format!("{}/api/auth/sign-in", server.url))
-            .json(&serde_json::json!({"email": "student@demo.local", "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = sign_in["token"].as_str().unwrap().to_owned();
-        let me: serde_json::Value = http
-            .get(format!("{}/api/me", server.url))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let doc = format!("profile-{}", me["id"].as_str().unwrap());
+        let (token, doc) = demo_student(&http, &server.url).await;
         let client = SyncClient {
             http: http.clone(),
             base: server.url.clone(),
@@ -853,5 +834,76 @@ both_backends!(
         assert_eq!(check.event_ids(), device.event_ids());
         assert_eq!(check.event_ids().len(), device.doc.events().len());
         drop(server);
+    }
+);
+
+/// Signs in to a server process as the demo student: (token, their profile document's id).
+async fn demo_student(http: &reqwest::Client, url: &str) -> (String, String) {
+    let sign_in: serde_json::Value = http
+        .post(format!("{url}/api/auth/sign-in"))
+        .json(&serde_json::json!({"email": "student@demo.local", "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = sign_in["token"].as_str().unwrap().to_owned();
+    let id = sign_in["user"]["id"].as_str().unwrap().to_owned();
+    (token, format!("profile-{id}"))
+}
+
+both_backends!(
+    async fn devices_writing_at_once_through_two_server_processes_lose_nothing(backend) {
+        let database = crate::helpers::FreshDatabase::create(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let first = ServerProcess::start(&database.url, dir.path());
+        let second = ServerProcess::start(&database.url, dir.path());
+        let http = reqwest::Client::new();
+        let (token, doc) = demo_student(&http, &first.url).await;
+        let clients: Vec<SyncClient> = [&first.url, &second.url]
+            .into_iter()
+            .map(|base| SyncClient {
+                http: http.clone(),
+                base: base.clone(),
+                token: token.clone(),
+            })
+            .collect();
+
+        // Four devices, each completing lessons and syncing after each, alternating between the
+        // processes, all at once: every write to the document is serialized by its lock, and a
+        // process's cached copy is used only while it is the current version.
+        let tasks: Vec<_> = (0..4)
+            .map(|n| {
+                let clients = clients.clone();
+                let doc = doc.clone();
+                tokio::spawn(async move {
+                    let mut device = Device::started(&format!("device-{n}"));
+                    for i in 0..12 {
+                        device.complete(
+                            "01933c5e-8000-7000-8000-000000000001",
+                            &format!("2026-11-30T1{n}:00:{i:02}Z"),
+                        );
+                        clients[(n + i) % 2].sync(&doc, &mut device).await;
+                    }
+                    device
+                })
+            })
+            .collect();
+        let mut devices = Vec::new();
+        for task in tasks {
+            devices.push(task.await.unwrap());
+        }
+        let written: BTreeSet<String> = devices.iter().flat_map(|d| d.event_ids()).collect();
+        assert_eq!(written.len(), 48);
+        for client in &clients {
+            let mut fresh = Device::empty("fresh");
+            client.sync(&doc, &mut fresh).await;
+            assert_eq!(fresh.event_ids(), written, "via {}", client.base);
+        }
+        for (i, device) in devices.iter_mut().enumerate() {
+            clients[i % 2].sync(&doc, device).await;
+            assert_eq!(device.event_ids(), written);
+        }
     }
 );
