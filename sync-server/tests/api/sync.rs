@@ -180,8 +180,21 @@ both_backends!(
         assert_eq!(phone.doc.events(), laptop.doc.events());
         assert_eq!(phone.event_ids().len(), 3);
 
-        // The server stored the document: its row and one sync state per device.
-        assert!(stored(&app, &doc).await.is_some());
+        // The server stored the document: its row, whose size counts the snapshot and the
+        // chunks, and one sync state per device.
+        let (_, bytes_total, _) = stored(&app, &doc).await.unwrap();
+        let measured: i64 = crate::on_db!(&app.db, pool => {
+            sqlx::query_scalar(
+                "SELECT CAST(length(snapshot) + COALESCE((SELECT SUM(length(data)) \
+                 FROM sync_changes c WHERE c.doc_id = d.doc_id), 0) AS BIGINT) \
+                 FROM sync_docs d WHERE doc_id = $1",
+            )
+            .bind(&doc)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+        });
+        assert_eq!(bytes_total, measured);
         assert_eq!(
             app.count("SELECT COUNT(*) FROM sync_states WHERE doc_id = $1", &doc).await,
             2
