@@ -22,6 +22,8 @@ use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ValueRef, ROOT
 pub use event::{new_event_id, rfc3339_millis, Event, EventKind};
 pub use schema::{validate, validate_changes_since, SchemaError};
 
+use schema::check_new_event;
+
 use event::{LESSON_COMPLETED, LESSON_ID, LESSON_OPENED};
 
 /// The schema version this build writes (the root's `schema`).
@@ -178,18 +180,18 @@ impl LearnerDoc {
     /// Appends `event` (a device's own action) as one change at `event.at`'s time. Refused,
     /// leaving the document as it was, if the event would break the schema (a bad `at` or id).
     pub fn append(&mut self, event: &Event) -> Result<(), DocError> {
+        // Checked before writing, so the document is changed in place (no copy of a large one).
+        check_new_event(event)?;
         if self.doc.is_empty() {
             let actor = self.doc.get_actor().clone();
             *self = Self::with_actor(actor);
         }
-        let before = self.doc.get_heads();
         let seconds = event.at_millis().unwrap_or(0).div_euclid(1000);
-        let mut next = self.doc.clone();
-        let list = match next.get(ROOT, EVENTS) {
+        let list = match self.doc.get(ROOT, EVENTS) {
             Ok(Some((automerge::Value::Object(ObjType::List), list))) => list,
             _ => return Err(SchemaError("the document has no `events` list".into()).into()),
         };
-        let result = next.transact_with(
+        let result = self.doc.transact_with(
             |_| CommitOptions::default().with_time(seconds),
             |tx| -> Result<(), automerge::AutomergeError> {
                 let index = tx.length(&list);
@@ -203,12 +205,10 @@ impl LearnerDoc {
                 Ok(())
             },
         );
-        if let Err(failure) = result {
-            return Err(DocError::Undecodable(failure.error.to_string()));
-        }
-        validate_changes_since(&next, &before)?;
-        self.doc = next;
-        Ok(())
+        // A failed transaction is rolled back by automerge: nothing was written.
+        result
+            .map(|_| ())
+            .map_err(|failure| DocError::Undecodable(failure.error.to_string()))
     }
 
     /// Every event, once each (by id, across all conflicting `events` lists), ordered by `at`
@@ -290,6 +290,19 @@ impl LearnerDoc {
             return Err(error);
         }
         Ok(())
+    }
+
+    /// Applies a sync message from a peer that checked everything it holds (the server, which
+    /// refuses any message that breaks the schema), without checking it again: a new device's
+    /// first sync of a large document costs the load, not a second validation.
+    pub fn receive_trusted_sync_message(
+        &mut self,
+        state: &mut sync::State,
+        message: sync::Message,
+    ) -> Result<(), DocError> {
+        self.doc
+            .receive_sync_message(state, message)
+            .map_err(|e| DocError::Undecodable(e.to_string()))
     }
 
     /// Returns the document to `heads` (after a refused message).

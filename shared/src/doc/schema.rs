@@ -184,3 +184,19 @@ fn check_event(doc: &Automerge, obj: &automerge::ObjId) -> Result<(), SchemaErro
     }
     Ok(())
 }
+
+/// Checks an event a device is about to append, with the same rules as `check_event`.
+pub(crate) fn check_new_event(event: &super::Event) -> Result<(), SchemaError> {
+    if !is_uuid(&event.id) {
+        return Err(refuse("an event's `id` must be a UUID"));
+    }
+    if !is_kind_name(event.kind.name()) {
+        return Err(refuse(
+            "an event's `kind` must be 1 to 64 of a-z, 0-9 and _, starting with a letter",
+        ));
+    }
+    if rfc3339_millis(&event.at).is_none() {
+        return Err(refuse("an event's `at` must be an RFC 3339 date-time"));
+    }
+    Ok(())
+}
