@@ -920,3 +920,36 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    async fn a_whole_saved_document_sent_as_one_chunk_is_merged(backend) {
+        // JS Automerge may put a whole saved document in a sync message as one change.
+        let app = TestApp::spawn(backend).await;
+        let (user, token) = student(&app, "whole@example.com").await;
+        let client = SyncClient::of(&app, &token);
+        let doc = format!("profile-{user}");
+        let mut phone = Device::started("phone");
+        phone.complete("01933c5e-8000-7000-8000-000000000001", "2026-11-30T09:00:00Z");
+        client.sync(&doc, &mut phone).await;
+
+        let mut other = LearnerDoc::new();
+        for minute in 0..3 {
+            other
+                .append(&Event::new(
+                    EventKind::LessonOpened {
+                        lesson_id: LessonId::parse("01933c5e-8000-7000-8000-000000000002").unwrap(),
+                    },
+                    format!("2026-11-30T10:0{minute}:00Z"),
+                ))
+                .unwrap();
+        }
+        let mut raw = AutoCommit::load(&other.save()).unwrap();
+        let res = client.post(&doc, "js", message_with_changes(&mut raw, &[])).await;
+        assert!(matches!(res.status().as_u16(), 200 | 204), "{}", res.status());
+
+        client.sync(&doc, &mut phone).await;
+        let sent: BTreeSet<String> = other.events().into_iter().map(|e| e.id).collect();
+        assert_eq!(phone.doc.events().len(), 4);
+        assert!(sent.is_subset(&phone.event_ids()));
+    }
+);
