@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use shared::api::ErrorBody;
 use shared::domain::DocId;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,7 +25,22 @@ use crate::sync::{self, Caller, DeviceId};
 pub const DEVICE_ID_HEADER: &str = "x-device-id";
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sync_doc))
+    OpenApiRouter::new()
+        .routes(routes!(sync_doc))
+        // An id with a `/` in it, or none, is a bad document id like any other (400), not an
+        // unknown route.
+        .route("/api/sync/", any(not_a_doc_id))
+        .route("/api/sync/{doc_id}/{*rest}", any(not_a_doc_id))
+}
+
+fn doc_id_error() -> Error {
+    Error::BadRequest(
+        "not a document id: expected profile-{user_id} or progress-{user_id}-{course_id}".into(),
+    )
+}
+
+async fn not_a_doc_id() -> Error {
+    doc_id_error()
 }
 
 /// Syncs one of the caller's learner documents: the body is one message of the standard
@@ -75,12 +91,7 @@ async fn sync_doc(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let doc_id = DocId::parse(&doc_id).map_err(|_| {
-        Error::BadRequest(
-            "not a document id: expected profile-{user_id} or progress-{user_id}-{course_id}"
-                .into(),
-        )
-    })?;
+    let doc_id = DocId::parse(&doc_id).map_err(|_| doc_id_error())?;
     tracing::Span::current().record("doc_id", doc_id.as_str());
     if let Some(content_type) = headers.get(CONTENT_TYPE) {
         if content_type.as_bytes() != b"application/octet-stream" {

@@ -564,15 +564,17 @@ both_backends!(
             assert_eq!(res.status, 400, "{path}: {}", res.body);
             assert!(res.body.contains("bad_request"), "{path}: {}", res.body);
         }
-        // A `/` in the id is another route: an API 404, never a document.
-        let res = app
-            .bearer(Method::POST, &format!("/api/sync/profile-{me}/x"), &token)
-            .header("x-device-id", "d")
-            .body(vec![0u8])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(error_code(res, 404).await, "not_found");
+        // A `/` in the id, or no id at all: 400 as well.
+        for path in [format!("/api/sync/profile-{me}/x"), "/api/sync/".to_owned()] {
+            let res = app
+                .bearer(Method::POST, &path, &token)
+                .header("x-device-id", "d")
+                .body(vec![0u8])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(error_code(res, 400).await, "bad_request", "{path}");
+        }
     }
 );
 
