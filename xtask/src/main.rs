@@ -36,6 +36,12 @@ commands:
           wrk with apt-get if missing), beside a minimal axum server with bodies of the same size
           and pgbench -S; prints req/s, p50/p99 and PASS/MISS against issue 16's targets
           (EDU_BENCH_CATALOG_SCALE=0.1 for a quick run; EDU_BENCH_SECONDS per measurement)
+  bench sync
+          the learner documents' sync through the real server on SQLite and PostgreSQL:
+          incremental sync of one new event (time and bytes), initial sync of a 10,000-event
+          document to a new device, 64 devices syncing concurrently, and the size of a year of
+          daily use (18,000 events), and the time to open that document in wasm in headless
+          Chromium (release build); prints each figure with PASS/MISS against issue 17's targets
 ";
 
 fn main() -> ExitCode {
@@ -157,8 +163,30 @@ fn bench(which: Option<&str>) -> Result<(), String> {
         Some(name @ ("auth" | "enumeration" | "catalog")) => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", name]))
         }
+        Some("sync") => {
+            run(cargo().args(["bench", "--package", "sync-server", "--bench", "sync"]))?;
+            // The wasm half: a year of daily use opened in headless Chromium, release build; the
+            // runner shows the figures the test logs (`--nocapture`).
+            let tools = tools::ensure()?;
+            tools::require_chromium()?;
+            run(tools
+                .with_path(&mut cargo())
+                .args([
+                    "test",
+                    "--package",
+                    "client",
+                    "--release",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--test",
+                    "doc_load",
+                    "--",
+                    "--nocapture",
+                ])
+                .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+        }
         _ => Err(format!(
-            "name a benchmark: auth, enumeration, catalog\n\n{USAGE}"
+            "name a benchmark: auth, enumeration, catalog, sync\n\n{USAGE}"
         )),
     }
 }

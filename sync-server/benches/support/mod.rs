@@ -107,3 +107,93 @@ impl Server {
         let _ = self.runtime.block_on(self.serving);
     }
 }
+
+/// Runs one SQL statement per call on the benchmark's database (SQLite file or PostgreSQL),
+/// returning the first column of the first row as an integer when there is one.
+#[allow(dead_code)]
+async fn sql_i64(database_url: &str, sql: &str, args: &[&str]) -> Option<i64> {
+    use sqlx::Row;
+    if database_url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(database_url)
+            .await
+            .expect("SQLite");
+        let mut query = sqlx::query(sql);
+        for arg in args {
+            query = query.bind(*arg);
+        }
+        let row = query.fetch_optional(&mut conn).await.expect(sql);
+        row.and_then(|r| r.try_get::<i64, _>(0).ok())
+    } else {
+        let mut conn = PgConnection::connect(database_url)
+            .await
+            .expect("PostgreSQL");
+        let mut query = sqlx::query(sql);
+        for arg in args {
+            query = query.bind(*arg);
+        }
+        let row = query.fetch_optional(&mut conn).await.expect(sql);
+        row.and_then(|r| r.try_get::<i64, _>(0).ok())
+    }
+}
+
+/// `count` verified learners made directly in the database (the demo student's password hash is
+/// copied, so no hashing is spent making them), each signed in: (user id, session token).
+#[allow(dead_code)]
+pub async fn learners(
+    database_url: &str,
+    base: &str,
+    count: usize,
+) -> Vec<(shared::domain::UserId, String)> {
+    let now = chrono::Utc::now().to_rfc3339();
+    let client = reqwest::Client::new();
+    let mut made = Vec::with_capacity(count);
+    for n in 0..count {
+        let id = uuid::Uuid::now_v7().to_string();
+        let email = format!("bench-learner-{n}-{}@example.com", &id[24..]);
+        // Times are TEXT on SQLite and timestamptz on PostgreSQL.
+        let now = if database_url.starts_with("sqlite:") {
+            format!("'{now}'")
+        } else {
+            format!("'{now}'::timestamptz")
+        };
+        sql_i64(
+            database_url,
+            &format!("INSERT INTO users (id, email, email_key, password_hash, display_name, role, \
+                 locale, time_zone, email_verified_at, created_at, updated_at) \
+             SELECT $1, $2, $2, password_hash, 'Bench learner', 'student', 'en', 'UTC', {now}, {now}, {now} \
+             FROM users WHERE email_key = 'student@demo.local'"),
+            &[&id, &email],
+        )
+        .await;
+        let res = client
+            .post(format!("{base}/api/auth/sign-in"))
+            .json(&serde_json::json!({"email": email, "password": sync_server::identity::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), 200, "sign in {email}");
+        let body: shared::api::accounts::SignInResponse = res.json().await.expect("sign-in body");
+        made.push((body.user.id, body.token));
+    }
+    made
+}
+
+/// The bytes the server keeps for one learner document (snapshot and incremental changes).
+#[allow(dead_code)]
+pub async fn stored_bytes(database_url: &str, doc_id: &str) -> i64 {
+    let snapshot = sql_i64(
+        database_url,
+        "SELECT CAST(COALESCE(SUM(LENGTH(snapshot)), 0) AS BIGINT) FROM sync_docs WHERE doc_id = $1",
+        &[doc_id],
+    )
+    .await
+    .unwrap_or(0);
+    let changes = sql_i64(
+        database_url,
+        "SELECT CAST(COALESCE(SUM(LENGTH(data)), 0) AS BIGINT) FROM sync_changes WHERE doc_id = $1",
+        &[doc_id],
+    )
+    .await
+    .unwrap_or(0);
+    snapshot + changes
+}

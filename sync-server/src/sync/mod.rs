@@ -110,6 +110,11 @@ pub async fn sync(
 
     let heads_before = doc.heads();
     let their_heads = message.heads.clone();
+    let their_last_sync: Vec<Vec<automerge::ChangeHash>> = message
+        .have
+        .iter()
+        .map(|have| have.last_sync.clone())
+        .collect();
     doc.receive_sync_message(&mut state, message)?;
     let changed = doc.heads() != heads_before;
     let mut row = row;
@@ -120,12 +125,22 @@ pub async fn sync(
             projections::record(&mut tx, caller.id, course, &new_events, now).await?;
         }
     }
-    // Equal heads: the device holds exactly this document, so there is nothing to send (204).
-    // Asking Automerge instead would answer with a message every time, since only the shared
-    // heads of a sync state outlive a request (`State::encode`).
+    // In sync only when the device holds exactly this document AND already knows that we do (its
+    // last-sync heads are ours): then there is nothing to send (204). Otherwise the reply, even
+    // with no changes in it, is what moves the device's shared heads forward; without it the
+    // device would summarise every change since its last acknowledged sync in each message, and
+    // its messages would grow without end. Asking Automerge alone would answer every time, since
+    // only the shared heads of a sync state outlive a request (`State::encode`).
+    let heads = doc.heads();
     let mut their_heads = their_heads;
     their_heads.sort();
-    let reply = if their_heads == doc.heads() {
+    let acknowledged = !their_last_sync.is_empty()
+        && their_last_sync.iter().all(|last_sync| {
+            let mut last_sync = last_sync.clone();
+            last_sync.sort();
+            last_sync == heads
+        });
+    let reply = if their_heads == heads && acknowledged {
         None
     } else {
         doc.generate_sync_message(&mut state)
