@@ -10,6 +10,7 @@
 //! - initial sync of a 10,000-event document to a new device (empty document, sync until done);
 //! - 64 devices (64 learners) each appending and syncing in a loop: incremental syncs per second;
 //! - a year of daily use in one document (18,000 events): the bytes the server stores for it.
+//!
 //! Load time of that document in wasm is measured in headless Chromium by the client's browser
 //! test `a_year_of_daily_use_loads_quickly` (`cargo xtask bench sync` runs both).
 //!

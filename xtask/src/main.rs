@@ -165,7 +165,8 @@ fn bench(which: Option<&str>) -> Result<(), String> {
         }
         Some("sync") => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", "sync"]))?;
-            // The wasm half: a year of daily use opened in headless Chromium, release build; the
+            // The wasm half: a year of daily use opened in headless Chromium, built as the shipped
+            // client is (the `wasm-release` profile); the
             // runner shows the figures the test logs (`--nocapture`).
             let tools = tools::ensure()?;
             tools::require_chromium()?;
@@ -175,7 +176,8 @@ fn bench(which: Option<&str>) -> Result<(), String> {
                     "test",
                     "--package",
                     "client",
-                    "--release",
+                    "--profile",
+                    "wasm-release",
                     "--target",
                     "wasm32-unknown-unknown",
                     "--test",

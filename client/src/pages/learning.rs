@@ -100,7 +100,10 @@ pub fn learning_page() -> Html {
                 { for list.iter().map(|entry| {
                     let course = &entry.course;
                     let to = Route::Course { course: course.slug.clone() };
-                    let done = completed.get(&course.id).copied().unwrap_or_default();
+                    // This device's documents, or what the server last synced when this device
+                    // has not caught up yet (a new device before its first round).
+                    let done = completed.get(&course.id).copied().unwrap_or_default()
+                        .max(entry.lessons_completed as usize);
                     let share = learn::completion(done, course.lesson_count);
                     let percent = (share * 100.0).round();
                     let caption = texts.sync.progress_lessons

@@ -1,9 +1,12 @@
 use client::components::{CourseCard, LocaleSwitch, OnlineIndicator};
 use client::contexts::locale::LocaleProvider;
 use client::contexts::online::OnlineProvider;
+use client::contexts::sync::SyncContext;
 use client::i18n::Locale;
 use client::pages::CatalogPage;
 use client::store::preferences;
+use client::sync::scheduler::SyncReport;
+use client::sync::status::SyncStatus;
 use shared::api::courses::CourseSummary;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -155,4 +158,83 @@ async fn catalog_shows_an_error_with_retry_when_the_api_fails() {
         .contains("Could not load the courses"));
     assert!(error.query_selector("button").unwrap().is_some());
     app.unmount();
+}
+
+#[derive(Properties, PartialEq)]
+struct SyncPillProps {
+    report: SyncReport,
+    locale: Locale,
+}
+
+#[function_component(SyncPill)]
+fn sync_pill(props: &SyncPillProps) -> Html {
+    let context = SyncContext {
+        report: Some(props.report.clone()),
+        retry: Callback::noop(),
+    };
+    html! {
+        <LocaleProvider initial={props.locale}>
+            <OnlineProvider>
+                <ContextProvider<SyncContext> context={context}>
+                    <OnlineIndicator />
+                </ContextProvider<SyncContext>>
+            </OnlineProvider>
+        </LocaleProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_header_pill_shows_the_sync_status_in_both_languages() {
+    let cases = [
+        (SyncStatus::Synced, 0, Locale::En, "synced", "Synced"),
+        (
+            SyncStatus::Pending(3),
+            3,
+            Locale::En,
+            "pending",
+            "3 changes pending",
+        ),
+        (
+            SyncStatus::Pending(1),
+            1,
+            Locale::Ru,
+            "pending",
+            "1 изменение ожидает",
+        ),
+        (
+            SyncStatus::Offline(5),
+            5,
+            Locale::Ru,
+            "offline",
+            "Не в сети · 5 изменений ждут",
+        ),
+        (
+            SyncStatus::Error("too large".into()),
+            2,
+            Locale::En,
+            "error",
+            "Sync error",
+        ),
+    ];
+    for (status, pending, locale, state, label) in cases {
+        let report = SyncReport { status, pending };
+        let app = mount::<SyncPill>(SyncPillProps { report, locale });
+        let pill = app.find("[data-testid=online-status]").await;
+        assert_eq!(pill.get_attribute("data-sync").as_deref(), Some(state));
+        assert_eq!(
+            pill.get_attribute("data-pending"),
+            Some(pending.to_string())
+        );
+        assert_eq!(pill.text_content().unwrap(), label);
+        let retry = document()
+            .query_selector("[data-testid=sync-retry]")
+            .unwrap();
+        assert_eq!(
+            retry.is_some(),
+            state == "error",
+            "{state}: Retry only on an error"
+        );
+        app.unmount();
+    }
+    preferences::clear_locale();
 }

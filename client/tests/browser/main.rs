@@ -13,6 +13,7 @@ mod components;
 mod dom;
 mod forms;
 mod i18n;
+mod learn;
 mod offline;
 mod store;
 mod submit;

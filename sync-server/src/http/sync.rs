@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use shared::api::ErrorBody;
 use shared::domain::DocId;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,7 +25,22 @@ use crate::sync::{self, Caller, DeviceId};
 pub const DEVICE_ID_HEADER: &str = "x-device-id";
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sync_doc))
+    OpenApiRouter::new()
+        .routes(routes!(sync_doc))
+        // An id with a `/` in it, or none, is a bad document id like any other (400), not an
+        // unknown route.
+        .route("/api/sync/", any(not_a_doc_id))
+        .route("/api/sync/{doc_id}/{*rest}", any(not_a_doc_id))
+}
+
+fn doc_id_error() -> Error {
+    Error::BadRequest(
+        "not a document id: expected profile-{user_id} or progress-{user_id}-{course_id}".into(),
+    )
+}
+
+async fn not_a_doc_id() -> Error {
+    doc_id_error()
 }
 
 /// Syncs one of the caller's learner documents: the body is one message of the standard
@@ -62,7 +78,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             body = ErrorBody),
         (status = 413, description = "A message over 4 MiB (`payload_too_large`), or one that \
             would grow the document past 8 MiB (`document_too_large`); nothing was stored",
-            body = ErrorBody)
+            body = ErrorBody),
+        (status = 415, description = "A `Content-Type` other than `application/octet-stream` \
+            (none is accepted too) (`unsupported_media_type`)", body = ErrorBody)
     )
 )]
 #[tracing::instrument(skip_all, fields(doc_id))]
@@ -73,13 +91,15 @@ async fn sync_doc(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let doc_id = DocId::parse(&doc_id).map_err(|_| {
-        Error::BadRequest(
-            "not a document id: expected profile-{user_id} or progress-{user_id}-{course_id}"
-                .into(),
-        )
-    })?;
+    let doc_id = DocId::parse(&doc_id).map_err(|_| doc_id_error())?;
     tracing::Span::current().record("doc_id", doc_id.as_str());
+    if let Some(content_type) = headers.get(CONTENT_TYPE) {
+        if content_type.as_bytes() != b"application/octet-stream" {
+            return Err(Error::UnsupportedMediaType(
+                "a sync message is sent as application/octet-stream".into(),
+            ));
+        }
+    }
     let device = headers
         .get(DEVICE_ID_HEADER)
         .and_then(|v| v.to_str().ok())

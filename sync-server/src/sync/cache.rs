@@ -105,3 +105,46 @@ impl DocCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> DocId {
+        DocId::parse(&format!("profile-01933c5e-8000-7000-8000-0000000000{n:02}")).unwrap()
+    }
+
+    #[test]
+    fn a_document_is_taken_only_at_the_version_it_was_kept_at() {
+        let cache = DocCache::default();
+        cache.put(id(1), 3, 100, LearnerDoc::new());
+        assert!(
+            cache.take(&id(1), 4).is_none(),
+            "another process wrote version 4"
+        );
+        assert!(
+            cache.take(&id(1), 3).is_none(),
+            "the stale copy was dropped"
+        );
+        cache.put(id(1), 4, 100, LearnerDoc::new());
+        assert!(cache.take(&id(1), 4).is_some());
+        assert!(cache.take(&id(1), 4).is_none(), "taken out while in use");
+    }
+
+    #[test]
+    fn past_the_budget_the_least_recently_used_documents_go() {
+        let cache = DocCache::with_budget(3 * MIN_ENTRY_BYTES);
+        for n in 0..3 {
+            cache.put(id(n), 1, 10, LearnerDoc::new());
+        }
+        cache.put(id(3), 1, 10, LearnerDoc::new());
+        assert!(cache.take(&id(0), 1).is_none());
+        assert!(cache.take(&id(3), 1).is_some());
+        cache.put(id(9), 1, i64::MAX, LearnerDoc::new());
+        assert!(
+            cache.take(&id(9), 1).is_none(),
+            "larger than the whole budget"
+        );
+        assert!(cache.take(&id(2), 1).is_some());
+    }
+}

@@ -106,7 +106,7 @@ pub async fn sync(
         Some(doc) => doc,
         None => storage::load_doc(&mut tx, doc_id).await?,
     };
-    let mut state = storage::load_state(&mut tx, doc_id, device).await?;
+    let (mut state, stored_state) = storage::load_state(&mut tx, doc_id, device).await?;
 
     let heads_before = doc.heads();
     let their_heads = message.heads.clone();
@@ -145,7 +145,12 @@ pub async fn sync(
     } else {
         doc.generate_sync_message(&mut state)
     };
-    storage::store_state(&mut tx, doc_id, device, &state, now).await?;
+    // Only the shared heads are kept, and an exchange that changed nothing leaves them as they
+    // were: then there is nothing to write.
+    let encoded = state.encode();
+    if stored_state.as_deref() != Some(encoded.as_slice()) {
+        storage::store_state(&mut tx, doc_id, device, &encoded, now).await?;
+    }
     tx.commit().await?;
     cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
     Ok(reply.map(|m| m.encode()))

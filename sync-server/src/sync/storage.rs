@@ -1,7 +1,8 @@
 //! Where learner documents live: `sync_docs` (the last snapshot, its size and version),
 //! `sync_changes` (incremental chunks appended since the snapshot) and `sync_states` (each
-//! device's Automerge sync state). Owns the row lock that serializes writes to one document and
-//! compaction. Runs no rule about who may write: `sync` decides that before calling in.
+//! device's Automerge sync state, written when it changes). Owns the row lock that serializes
+//! writes to one document, and compaction. Runs no rule about who may write: `sync` decides that
+//! before calling in.
 
 use automerge::sync::State;
 use automerge::ChangeHash;
@@ -103,13 +104,20 @@ pub(super) async fn load_doc(tx: &mut Tx, doc: &DocId) -> Result<LearnerDoc> {
     for chunk in chunks {
         bytes.extend_from_slice(&chunk);
     }
-    LearnerDoc::load_trusted(&bytes)
+    // Loading costs what the document weighs (megabytes for years of use): off the async workers.
+    tokio::task::spawn_blocking(move || LearnerDoc::load_trusted(&bytes))
+        .await
+        .map_err(|e| Error::Internal(format!("loading a document panicked: {e}")))?
         .map_err(|e| Error::Internal(format!("stored document {doc} does not load: {e}")))
 }
 
-/// The sync state of `device` for `doc`; a new one if it never synced (or its state is from an
-/// incompatible version, which only costs a longer first exchange).
-pub(super) async fn load_state(tx: &mut Tx, doc: &DocId, device: &DeviceId) -> Result<State> {
+/// The sync state of `device` for `doc`, and its stored bytes; a new one if it never synced (or
+/// its state is from an incompatible version, which only costs a longer first exchange).
+pub(super) async fn load_state(
+    tx: &mut Tx,
+    doc: &DocId,
+    device: &DeviceId,
+) -> Result<(State, Option<Vec<u8>>)> {
     let stored: Option<Vec<u8>> = on_tx!(tx, conn => {
         sqlx::query_scalar("SELECT state FROM sync_states WHERE doc_id = $1 AND device_id = $2")
             .bind(doc.as_str())
@@ -117,21 +125,22 @@ pub(super) async fn load_state(tx: &mut Tx, doc: &DocId, device: &DeviceId) -> R
             .fetch_optional(conn)
             .await?
     });
-    Ok(match stored {
+    let state = match &stored {
         None => State::new(),
-        Some(bytes) => State::decode(&bytes).unwrap_or_else(|e| {
+        Some(bytes) => State::decode(bytes).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "a stored sync state does not decode; starting over");
             State::new()
         }),
-    })
+    };
+    Ok((state, stored))
 }
 
-/// Keeps `device`'s sync state for `doc`.
+/// Keeps `device`'s sync state for `doc` (its `encode()`d bytes).
 pub(super) async fn store_state(
     tx: &mut Tx,
     doc: &DocId,
     device: &DeviceId,
-    state: &State,
+    state: &[u8],
     now: DateTime<Utc>,
 ) -> Result<()> {
     on_tx!(tx, conn => {
@@ -142,7 +151,7 @@ pub(super) async fn store_state(
         )
         .bind(doc.as_str())
         .bind(device.as_str())
-        .bind(state.encode())
+        .bind(state)
         .bind(now)
         .execute(conn)
         .await?;

@@ -20,6 +20,8 @@ struct Row {
     path: String,
     body: Box<dyn Fn(usize) -> Option<Value>>,
     bytes: Option<Box<dyn Fn(usize) -> Vec<u8>>>,
+    /// More request headers, the same for every caller.
+    headers: Vec<(&'static str, &'static str)>,
     expect: [u16; 5],
 }
 
@@ -29,6 +31,7 @@ fn row(method: Method, path: impl Into<String>, expect: [u16; 5]) -> Row {
         path: path.into(),
         body: Box::new(|_| None),
         bytes: None,
+        headers: Vec::new(),
         expect,
     }
 }
@@ -56,6 +59,7 @@ fn with_body(
         path: path.into(),
         body: Box::new(body),
         bytes: None,
+        headers: Vec::new(),
         expect,
     }
 }
@@ -235,6 +239,7 @@ both_backends!(
         ] {
             tokens.push(Some(app.token_for(email, DEMO_PASSWORD).await));
         }
+        let student_id = app.me_ok(tokens[1].as_deref().unwrap()).await.id;
         let to_approve = pending_application(&app, "applicant1@example.com").await;
         let to_reject = pending_application(&app, "applicant2@example.com").await;
         let admins_spare = spare_session(&app, "admin@demo.local").await;
@@ -309,6 +314,17 @@ both_backends!(
             }, [401, 202, 202, 202, 202]),
             row(Method::GET, "/api/me/sessions", [401, 200, 200, 200, 200]),
             row(Method::GET, "/api/me/export", [401, 200, 200, 200, 200]),
+            // Sync: only the document's owner (the student's profile here); to anyone else it
+            // does not exist.
+            Row {
+                headers: vec![("x-device-id", "matrix")],
+                ..with_bytes(Method::POST, format!("/api/sync/profile-{student_id}"), |_| {
+                    shared::doc::LearnerDoc::new()
+                        .generate_sync_message(&mut automerge::sync::State::new())
+                        .map(|m| m.encode())
+                        .unwrap_or_default()
+                }, [401, 200, 404, 404, 404])
+            },
             // Teaching.
             with_body(Method::POST, "/api/teacher-applications", |_| Some(json!({
                 "bio": "I have taught Rust at meetups for five years.",
@@ -435,6 +451,9 @@ both_backends!(
                 }
                 if let Some(bytes) = &row.bytes {
                     req = req.body(bytes(i));
+                }
+                for (name, value) in &row.headers {
+                    req = req.header(*name, *value);
                 }
                 let res = req.send().await.unwrap();
                 let status = res.status().as_u16();

@@ -173,15 +173,30 @@ both_backends!(
                 &format!("2026-11-30T10:0{minute}:00Z"),
             );
         }
-        // Each exchange ends with 204: the server has nothing more to send.
-        assert_eq!(client.sync(&doc, &mut laptop).await, 204);
+        client.sync(&doc, &mut laptop).await;
         let mut phone = Device::empty("phone");
-        assert_eq!(client.sync(&doc, &mut phone).await, 204);
+        client.sync(&doc, &mut phone).await;
         assert_eq!(phone.doc.events(), laptop.doc.events());
         assert_eq!(phone.event_ids().len(), 3);
+        // In sync, and both know it: the next session of either is answered 204 at once.
+        assert_eq!(client.sync(&doc, &mut phone).await, 204);
+        assert_eq!(client.sync(&doc, &mut laptop).await, 204);
 
-        // The server stored the document: its row and one sync state per device.
-        assert!(stored(&app, &doc).await.is_some());
+        // The server stored the document: its row, whose size counts the snapshot and the
+        // chunks, and one sync state per device.
+        let (_, bytes_total, _) = stored(&app, &doc).await.unwrap();
+        let measured: i64 = crate::on_db!(&app.db, pool => {
+            sqlx::query_scalar(
+                "SELECT CAST(length(snapshot) + COALESCE((SELECT SUM(length(data)) \
+                 FROM sync_changes c WHERE c.doc_id = d.doc_id), 0) AS BIGINT) \
+                 FROM sync_docs d WHERE doc_id = $1",
+            )
+            .bind(&doc)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+        });
+        assert_eq!(bytes_total, measured);
         assert_eq!(
             app.count("SELECT COUNT(*) FROM sync_states WHERE doc_id = $1", &doc).await,
             2
@@ -507,6 +522,15 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(error_code(res, 401).await, "unauthenticated");
+        let res = app
+            .bearer(Method::POST, &format!("/api/sync/profile-{me}"), &token)
+            .header("x-device-id", "d")
+            .header("content-type", "application/json")
+            .body(hello())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(res, 415).await, "unsupported_media_type");
         for device in [None, Some(""), Some("a b"), Some(&*"x".repeat(65))] {
             let mut req = app.bearer(Method::POST, &format!("/api/sync/profile-{me}"), &token);
             if let Some(device) = device {
@@ -542,15 +566,17 @@ both_backends!(
             assert_eq!(res.status, 400, "{path}: {}", res.body);
             assert!(res.body.contains("bad_request"), "{path}: {}", res.body);
         }
-        // A `/` in the id is another route: an API 404, never a document.
-        let res = app
-            .bearer(Method::POST, &format!("/api/sync/profile-{me}/x"), &token)
-            .header("x-device-id", "d")
-            .body(vec![0u8])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(error_code(res, 404).await, "not_found");
+        // A `/` in the id, or no id at all: 400 as well.
+        for path in [format!("/api/sync/profile-{me}/x"), "/api/sync/".to_owned()] {
+            let res = app
+                .bearer(Method::POST, &path, &token)
+                .header("x-device-id", "d")
+                .body(vec![0u8])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(error_code(res, 400).await, "bad_request", "{path}");
+        }
     }
 );
 
@@ -774,26 +800,7 @@ both_backends!(
         let dir = tempfile::tempdir().unwrap();
         let mut server = ServerProcess::start(&database.url, dir.path());
         let http = reqwest::Client::new();
-        let sign_in: serde_json::Value = http
-            .post(format!("{}/api/auth/sign-in", server.url))
-            .json(&serde_json::json!({"email": "student@demo.local", "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = sign_in["token"].as_str().unwrap().to_owned();
-        let me: serde_json::Value = http
-            .get(format!("{}/api/me", server.url))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let doc = format!("profile-{}", me["id"].as_str().unwrap());
+        let (token, doc) = demo_student(&http, &server.url).await;
         let client = SyncClient {
             http: http.clone(),
             base: server.url.clone(),
@@ -844,5 +851,109 @@ both_backends!(
         assert_eq!(check.event_ids(), device.event_ids());
         assert_eq!(check.event_ids().len(), device.doc.events().len());
         drop(server);
+    }
+);
+
+/// Signs in to a server process as the demo student: (token, their profile document's id).
+async fn demo_student(http: &reqwest::Client, url: &str) -> (String, String) {
+    let sign_in: serde_json::Value = http
+        .post(format!("{url}/api/auth/sign-in"))
+        .json(&serde_json::json!({"email": "student@demo.local", "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = sign_in["token"].as_str().unwrap().to_owned();
+    let id = sign_in["user"]["id"].as_str().unwrap().to_owned();
+    (token, format!("profile-{id}"))
+}
+
+both_backends!(
+    async fn devices_writing_at_once_through_two_server_processes_lose_nothing(backend) {
+        let database = crate::helpers::FreshDatabase::create(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let first = ServerProcess::start(&database.url, dir.path());
+        let second = ServerProcess::start(&database.url, dir.path());
+        let http = reqwest::Client::new();
+        let (token, doc) = demo_student(&http, &first.url).await;
+        let clients: Vec<SyncClient> = [&first.url, &second.url]
+            .into_iter()
+            .map(|base| SyncClient {
+                http: http.clone(),
+                base: base.clone(),
+                token: token.clone(),
+            })
+            .collect();
+
+        // Four devices, each completing lessons and syncing after each, alternating between the
+        // processes, all at once: every write to the document is serialized by its lock, and a
+        // process's cached copy is used only while it is the current version.
+        let tasks: Vec<_> = (0..4)
+            .map(|n| {
+                let clients = clients.clone();
+                let doc = doc.clone();
+                tokio::spawn(async move {
+                    let mut device = Device::started(&format!("device-{n}"));
+                    for i in 0..12 {
+                        device.complete(
+                            "01933c5e-8000-7000-8000-000000000001",
+                            &format!("2026-11-30T1{n}:00:{i:02}Z"),
+                        );
+                        clients[(n + i) % 2].sync(&doc, &mut device).await;
+                    }
+                    device
+                })
+            })
+            .collect();
+        let mut devices = Vec::new();
+        for task in tasks {
+            devices.push(task.await.unwrap());
+        }
+        let written: BTreeSet<String> = devices.iter().flat_map(|d| d.event_ids()).collect();
+        assert_eq!(written.len(), 48);
+        for client in &clients {
+            let mut fresh = Device::empty("fresh");
+            client.sync(&doc, &mut fresh).await;
+            assert_eq!(fresh.event_ids(), written, "via {}", client.base);
+        }
+        for (i, device) in devices.iter_mut().enumerate() {
+            clients[i % 2].sync(&doc, device).await;
+            assert_eq!(device.event_ids(), written);
+        }
+    }
+);
+
+both_backends!(
+    async fn a_whole_saved_document_sent_as_one_chunk_is_merged(backend) {
+        // JS Automerge may put a whole saved document in a sync message as one change.
+        let app = TestApp::spawn(backend).await;
+        let (user, token) = student(&app, "whole@example.com").await;
+        let client = SyncClient::of(&app, &token);
+        let doc = format!("profile-{user}");
+        let mut phone = Device::started("phone");
+        phone.complete("01933c5e-8000-7000-8000-000000000001", "2026-11-30T09:00:00Z");
+        client.sync(&doc, &mut phone).await;
+
+        let mut other = LearnerDoc::new();
+        for minute in 0..3 {
+            other
+                .append(&Event::new(
+                    EventKind::LessonOpened {
+                        lesson_id: LessonId::parse("01933c5e-8000-7000-8000-000000000002").unwrap(),
+                    },
+                    format!("2026-11-30T10:0{minute}:00Z"),
+                ))
+                .unwrap();
+        }
+        let mut raw = AutoCommit::load(&other.save()).unwrap();
+        let res = client.post(&doc, "js", message_with_changes(&mut raw, &[])).await;
+        assert!(matches!(res.status().as_u16(), 200 | 204), "{}", res.status());
+
+        client.sync(&doc, &mut phone).await;
+        let sent: BTreeSet<String> = other.events().into_iter().map(|e| e.id).collect();
+        assert_eq!(phone.doc.events().len(), 4);
+        assert!(sent.is_subset(&phone.event_ids()));
     }
 );
