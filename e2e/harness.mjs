@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
@@ -110,4 +111,41 @@ export function useServerAndBrowser() {
     await env.server?.cleanup();
   });
   return env;
+}
+
+/**
+ * Returns `apiAs(email)` for the server of `env`: it signs in through the API once per account
+ * (sign-ins are rate limited to five a minute per account and address) and gives a caller
+ * `call(method, path, body, { raw, expected })` that sends the session as a bearer token, JSON
+ * by default or `raw` bytes as octet-stream, asserts the status is one of `expected`, and returns
+ * the parsed JSON answer (or null when empty).
+ */
+export function apiCallers(env) {
+  const callers = new Map();
+  async function signIn(email) {
+    const response = await fetch(`${env.server.url}/api/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+    });
+    assert.equal(response.status, 200, `API sign-in of ${email}`);
+    const { token } = await response.json();
+    return async (method, path, body, { raw = false, expected = [200, 201, 204] } = {}) => {
+      const answer = await fetch(`${env.server.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": raw ? "application/octet-stream" : "application/json",
+        },
+        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+      });
+      const text = await answer.text();
+      assert.ok(expected.includes(answer.status), `${method} ${path}: ${answer.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+  }
+  return (email) => {
+    if (!callers.has(email)) callers.set(email, signIn(email));
+    return callers.get(email);
+  };
 }

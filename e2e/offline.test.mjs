@@ -5,7 +5,7 @@
 // the API as the demo accounts, as a client would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
+import { DEMO_PASSWORD, apiCallers, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -15,39 +15,7 @@ const PNG_1X1 = Buffer.from(
   "base64",
 );
 
-const apiCallers = new Map();
-
-/**
- * Signs in through the API (once per account: sign-ins are rate limited to five a minute per
- * account and address); returns a caller that sends the session as a bearer token.
- */
-function apiAs(email) {
-  if (!apiCallers.has(email)) apiCallers.set(email, apiSignIn(email));
-  return apiCallers.get(email);
-}
-
-async function apiSignIn(email) {
-  const signIn = await fetch(`${env.server.url}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  assert.equal(signIn.status, 200, `API sign-in of ${email}`);
-  const { token } = await signIn.json();
-  return async (method, path, body, { raw = false, expected = [200, 201, 204] } = {}) => {
-    const response = await fetch(`${env.server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": raw ? "application/octet-stream" : "application/json",
-      },
-      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    assert.ok(expected.includes(response.status), `${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
+const apiAs = apiCallers(env);
 
 /** A published course of three lessons, two of them showing the same uploaded image. */
 async function courseWithImages(title) {

@@ -4,30 +4,11 @@
 // lost and no device "winning". Test data is made through the API as the demo accounts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
+import { DEMO_PASSWORD, apiCallers, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
-/** Signs in through the API; returns a JSON caller that sends the session as a bearer token. */
-async function apiAs(email) {
-  const signIn = await fetch(`${env.server.url}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  assert.equal(signIn.status, 200, `API sign-in of ${email}`);
-  const { token } = await signIn.json();
-  return async (method, path, body) => {
-    const response = await fetch(`${env.server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    assert.ok([200, 201, 204].includes(response.status), `${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
+const apiAs = apiCallers(env);
 
 /** A published course of four text lessons the demo student is enrolled in. */
 async function fourLessonCourse() {
