@@ -853,10 +853,13 @@ both_backends!(
         tx.commit().await.unwrap();
         let count = "SELECT COUNT(*) FROM known_devices WHERE user_id = $1";
         // 25: a sign-in only inserts; 20 if the app's own start-up housekeeping, which runs beside
-        // the test, got there first.
+        // the test, got there first, before or during our purge (then ours finds nothing to do).
         let before = app.count(count, &id).await;
         let purged = sync_server::identity::devices::purge_expired(&app.db).await.unwrap() as i64;
-        assert_eq!((before, before - purged), (before, 20), "purged {purged}");
+        assert!(
+            purged == before - 20 || purged == 0,
+            "{before} devices, purged {purged}"
+        );
         assert_eq!(app.count(count, &id).await, 20);
     }
 );
