@@ -36,6 +36,7 @@ fn run_server() -> ExitCode {
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
     runtime.block_on(async {
+        let shutdown = shutdown_signal();
         let listener = match tokio::net::TcpListener::bind(config.http.bind).await {
             Ok(listener) => listener,
             Err(e) => {
@@ -45,7 +46,7 @@ fn run_server() -> ExitCode {
                 ))
             }
         };
-        match sync_server::serve(config, listener, shutdown_signal()).await {
+        match sync_server::serve(config, listener, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),
         }
@@ -53,26 +54,40 @@ fn run_server() -> ExitCode {
 }
 
 /// Completes on Ctrl-C or SIGTERM (what `docker stop` and orchestrators send).
-async fn shutdown_signal() {
-    let ctrl_c = async {
+///
+/// The handlers are installed when this is called, not when the future is first polled: a signal
+/// that arrived before then would meet the default action and kill the process mid-request (a test
+/// that sent SIGTERM right after a first answer saw exactly that, once). Call it inside the runtime.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |stream: Option<tokio::signal::unix::Signal>| async move {
+                match stream {
+                    Some(mut stream) => {
+                        stream.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let (interrupt, terminate) = signals;
+            tokio::select! {
+                () = wait(interrupt) => {},
+                () = wait(terminate) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
