@@ -190,15 +190,24 @@ impl Store {
         }
     }
 
-    /// The JS value kept under `key` in `store`, as it is (objects holding `Uint8Array`s).
-    pub async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, ClientError> {
+    /// A new transaction over `store` alone, and that object store in it.
+    fn open_store(
+        &self,
+        store: &str,
+        mode: TransactionMode,
+    ) -> Result<(rexie::Transaction, rexie::Store), ClientError> {
         let transaction = self
             .db
-            .transaction(&[store], TransactionMode::ReadOnly)
+            .transaction(&[store], mode)
             .map_err(|e| storage(store, e))?;
-        transaction
-            .store(store)
-            .map_err(|e| storage(store, e))?
+        let object_store = transaction.store(store).map_err(|e| storage(store, e))?;
+        Ok((transaction, object_store))
+    }
+
+    /// The JS value kept under `key` in `store`, as it is (objects holding `Uint8Array`s).
+    pub async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, ClientError> {
+        let (_transaction, object_store) = self.open_store(store, TransactionMode::ReadOnly)?;
+        object_store
             .get(JsValue::from_str(key))
             .await
             .map_err(|e| storage(store, e))
@@ -212,13 +221,8 @@ impl Store {
         key: &str,
         value: &JsValue,
     ) -> Result<(), ClientError> {
-        let transaction = self
-            .db
-            .transaction(&[store], TransactionMode::ReadWrite)
-            .map_err(|e| storage(store, e))?;
-        transaction
-            .store(store)
-            .map_err(|e| storage(store, e))?
+        let (transaction, object_store) = self.open_store(store, TransactionMode::ReadWrite)?;
+        object_store
             .put(value, Some(&JsValue::from_str(key)))
             .await
             .map_err(|e| storage(store, e))?;
@@ -228,13 +232,8 @@ impl Store {
 
     /// Every (key, value) of `store`, in key order.
     pub async fn entries(&self, store: &str) -> Result<Vec<(String, JsValue)>, ClientError> {
-        let transaction = self
-            .db
-            .transaction(&[store], TransactionMode::ReadOnly)
-            .map_err(|e| storage(store, e))?;
-        let pairs = transaction
-            .store(store)
-            .map_err(|e| storage(store, e))?
+        let (_transaction, object_store) = self.open_store(store, TransactionMode::ReadOnly)?;
+        let pairs = object_store
             .scan(None, None, None, None)
             .await
             .map_err(|e| storage(store, e))?;
@@ -246,13 +245,8 @@ impl Store {
 
     /// Removes what is kept under `key` in `store` (nothing there is fine).
     pub async fn delete(&self, store: &str, key: &str) -> Result<(), ClientError> {
-        let transaction = self
-            .db
-            .transaction(&[store], TransactionMode::ReadWrite)
-            .map_err(|e| storage(store, e))?;
-        transaction
-            .store(store)
-            .map_err(|e| storage(store, e))?
+        let (transaction, object_store) = self.open_store(store, TransactionMode::ReadWrite)?;
+        object_store
             .delete(JsValue::from_str(key))
             .await
             .map_err(|e| storage(store, e))?;
