@@ -4,7 +4,7 @@
 // student may not open the editor; the editor speaks Russian.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
+import { signedInContext, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -65,16 +65,8 @@ function zip(files) {
   return Buffer.concat([...parts, directory, end]);
 }
 
-async function signedIn(email, options = {}) {
-  const context = await env.browser.newContext(options);
-  const page = await context.newPage();
-  page.on("dialog", (dialog) => dialog.accept());
-  await page.goto(`${env.server.url}/sign-in`);
-  await page.locator("form#sign-in [name=email]").fill(email);
-  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
-  await page.locator("form#sign-in [name=password]").press("Enter");
-  await page.getByTestId("user-menu").waitFor();
-  return { context, page };
+function signedIn(email, options = {}) {
+  return signedInContext(env, email, options, (page) => page.on("dialog", (dialog) => dialog.accept()));
 }
 
 /** Creates a course from the dashboard and returns its id once the editor shows. */

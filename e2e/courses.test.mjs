@@ -3,7 +3,7 @@
 // deleting a review, a paid course "coming soon", and the course page in Russian.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, useServerAndBrowser } from "./harness.mjs";
+import { DEMO_PASSWORD, signInWithForm, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -35,11 +35,8 @@ async function cardSlugs(page) {
 }
 
 /** Signs in on the sign-in page the page is showing. */
-async function signIn(page, email) {
-  await page.locator("form#sign-in [name=email]").fill(email);
-  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
-  await page.locator("form#sign-in [name=password]").press("Enter");
-  await page.getByTestId("user-menu").waitFor();
+function signIn(page, email) {
+  return signInWithForm(page, email);
 }
 
 /** A bearer token for a demo account, for setting up data through the API. */

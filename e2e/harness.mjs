@@ -149,3 +149,24 @@ export function apiCallers(env) {
     return callers.get(email);
   };
 }
+
+/** Signs in as `email` (the demo password) on the sign-in page `page` shows; waits for the user menu. */
+export async function signInWithForm(page, email) {
+  await page.locator("form#sign-in [name=email]").fill(email);
+  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
+  await page.locator("form#sign-in [name=password]").press("Enter");
+  await page.getByTestId("user-menu").waitFor();
+}
+
+/**
+ * A new browser context (with `options`) whose page is signed in as `email` through the sign-in
+ * form; `prepare(page)` runs first, before any navigation (to attach listeners).
+ */
+export async function signedInContext(env, email, options = {}, prepare = () => {}) {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  prepare(page);
+  await page.goto(`${env.server.url}/sign-in`);
+  await signInWithForm(page, email);
+  return { context, page };
+}

@@ -3,22 +3,15 @@
 // admins' categories. Test data is made through the API as the demo accounts, as a client would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, apiCallers, useServerAndBrowser } from "./harness.mjs";
+import { apiCallers, signedInContext, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
 const apiAs = apiCallers(env);
 
 /** A browser context signed in as `email` through the sign-in form. */
-async function signedInPage(email, options = {}) {
-  const context = await env.browser.newContext(options);
-  const page = await context.newPage();
-  await page.goto(`${env.server.url}/sign-in`);
-  await page.locator("form#sign-in [name=email]").fill(email);
-  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
-  await page.locator("form#sign-in [name=password]").press("Enter");
-  await page.getByTestId("user-menu").waitFor();
-  return { context, page };
+function signedInPage(email, options = {}) {
+  return signedInContext(env, email, options);
 }
 
 /** The first lessons of a demo course, by its slug. */

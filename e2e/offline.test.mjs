@@ -5,7 +5,7 @@
 // the API as the demo accounts, as a client would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, apiCallers, useServerAndBrowser } from "./harness.mjs";
+import { apiCallers, signedInContext, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -43,15 +43,8 @@ async function courseWithImages(title) {
 }
 
 /** A browser context signed in as the demo student through the sign-in form. */
-async function studentPage(options = {}) {
-  const context = await env.browser.newContext(options);
-  const page = await context.newPage();
-  await page.goto(`${env.server.url}/sign-in`);
-  await page.locator("form#sign-in [name=email]").fill("student@demo.local");
-  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
-  await page.locator("form#sign-in [name=password]").press("Enter");
-  await page.getByTestId("user-menu").waitFor();
-  return { context, page };
+function studentPage(options = {}) {
+  return signedInContext(env, "student@demo.local", options);
 }
 
 /** How many records each offline object store of the app's databases holds (every `eduplatform*`). */

@@ -4,7 +4,7 @@
 // lost and no device "winning". Test data is made through the API as the demo accounts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD, apiCallers, useServerAndBrowser } from "./harness.mjs";
+import { apiCallers, signedInContext, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -29,15 +29,10 @@ async function fourLessonCourse() {
 
 /** A device: a browser context signed in as the demo student through the sign-in form. */
 async function device() {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
   const errors = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-  await page.goto(`${env.server.url}/sign-in`);
-  await page.locator("form#sign-in [name=email]").fill("student@demo.local");
-  await page.locator("form#sign-in [name=password]").fill(DEMO_PASSWORD);
-  await page.locator("form#sign-in [name=password]").press("Enter");
-  await page.getByTestId("user-menu").waitFor();
+  const { context, page } = await signedInContext(env, "student@demo.local", {}, (page) =>
+    page.on("pageerror", (error) => errors.push(String(error))),
+  );
   return { context, page, errors };
 }
 
