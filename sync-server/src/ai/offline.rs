@@ -5,6 +5,7 @@
 //! language model. Never invents text: every answer it gives appears in the lesson.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use shared::api::courses::CourseLanguage;
@@ -105,11 +106,9 @@ pub fn draft_questions(
     let foreign: Vec<&String> = course_terms
         .iter()
         .filter(|t| {
-            term_stems(t)
-                .iter()
-                .all(|s| !lesson_stems.contains(s.as_str()))
+            let stems = content_stems(t);
+            !stems.is_empty() && stems.iter().all(|s| !lesson_stems.contains(s.as_str()))
         })
-        .filter(|t| !normalize_answer(t).is_empty())
         .collect();
     let mut pool: Vec<String> = terms.iter().map(|t| t.surface.clone()).collect();
     pool.extend(course_terms.iter().cloned());
@@ -390,6 +389,14 @@ fn seeded(text: &str, salt: usize) -> usize {
 
 fn term_stems(text: &str) -> Vec<String> {
     words(text).map(|w| stem(&w.normal)).collect()
+}
+
+/// The stems of a text's content words (no stop words): what `Analysed::all_stems` holds.
+fn content_stems(text: &str) -> Vec<String> {
+    words(text)
+        .filter(|w| is_content_word(&w.normal))
+        .map(|w| stem(&w.normal))
+        .collect()
 }
 
 fn term_key(text: &str) -> String {
@@ -743,359 +750,17 @@ fn text_rank(sentences: &[Sentence]) -> Vec<f64> {
 }
 
 fn is_content_word(normal: &str) -> bool {
-    normal.chars().count() >= 3 && !STOP_WORDS.contains(&normal)
+    normal.chars().count() >= 3 && !STOP_WORDS.contains(normal)
 }
 
 /// Words too common to carry a lesson's meaning, English and Russian (lowercase, `ё` as `е`).
-const STOP_WORDS: &[&str] = &[
-    // English
-    "the",
-    "and",
-    "for",
-    "are",
-    "but",
-    "not",
-    "you",
-    "all",
-    "any",
-    "can",
-    "had",
-    "her",
-    "was",
-    "one",
-    "our",
-    "out",
-    "has",
-    "have",
-    "him",
-    "his",
-    "how",
-    "its",
-    "may",
-    "new",
-    "now",
-    "old",
-    "see",
-    "two",
-    "way",
-    "who",
-    "did",
-    "get",
-    "let",
-    "put",
-    "say",
-    "she",
-    "too",
-    "use",
-    "that",
-    "with",
-    "this",
-    "from",
-    "they",
-    "will",
-    "would",
-    "there",
-    "their",
-    "what",
-    "about",
-    "which",
-    "when",
-    "make",
-    "like",
-    "time",
-    "just",
-    "know",
-    "take",
-    "into",
-    "your",
-    "some",
-    "could",
-    "them",
-    "than",
-    "then",
-    "look",
-    "only",
-    "come",
-    "over",
-    "also",
-    "back",
-    "after",
-    "first",
-    "well",
-    "even",
-    "want",
-    "because",
-    "these",
-    "give",
-    "most",
-    "very",
-    "does",
-    "each",
-    "where",
-    "much",
-    "must",
-    "such",
-    "here",
-    "been",
-    "were",
-    "being",
-    "both",
-    "same",
-    "other",
-    "more",
-    "many",
-    "those",
-    "while",
-    "still",
-    "every",
-    "never",
-    "always",
-    "often",
-    "without",
-    "between",
-    "through",
-    "before",
-    "again",
-    "once",
-    "should",
-    "might",
-    "itself",
-    "yourself",
-    "whether",
-    "why",
-    "yet",
-    "own",
-    "off",
-    "per",
-    "via",
-    "etc",
-    "ever",
-    "few",
-    "less",
-    "last",
-    "next",
-    "thing",
-    "things",
-    "something",
-    "nothing",
-    "anything",
-    "everything",
-    "done",
-    "used",
-    "uses",
-    "using",
-    "gets",
-    "makes",
-    "made",
-    "instead",
-    "rather",
-    "already",
-    "almost",
-    "enough",
-    "either",
-    "longer",
-    "happens",
-    "happen",
-    "leave",
-    "leaves",
-    "which",
-    "whose",
-    "another",
-    "since",
-    "until",
-    "though",
-    "although",
-    "however",
-    "usually",
-    "simply",
-    "really",
-    "later",
-    "example",
-    "means",
-    "called",
-    "write",
-    "works",
-    "there's",
-    "below",
-    "above",
-    "along",
-    // Russian
-    "это",
-    "как",
-    "так",
-    "что",
-    "все",
-    "она",
-    "они",
-    "его",
-    "еще",
-    "уже",
-    "или",
-    "нет",
-    "был",
-    "была",
-    "было",
-    "были",
-    "быть",
-    "есть",
-    "для",
-    "при",
-    "без",
-    "над",
-    "под",
-    "про",
-    "через",
-    "после",
-    "перед",
-    "между",
-    "тоже",
-    "также",
-    "только",
-    "чтобы",
-    "если",
-    "когда",
-    "где",
-    "тут",
-    "там",
-    "здесь",
-    "вот",
-    "даже",
-    "ведь",
-    "лишь",
-    "потом",
-    "теперь",
-    "тогда",
-    "снова",
-    "очень",
-    "можно",
-    "нужно",
-    "надо",
-    "нельзя",
-    "себя",
-    "свой",
-    "своя",
-    "свои",
-    "своих",
-    "свое",
-    "этот",
-    "эта",
-    "эти",
-    "этих",
-    "этого",
-    "этой",
-    "этом",
-    "тот",
-    "той",
-    "тех",
-    "того",
-    "том",
-    "чем",
-    "кто",
-    "чего",
-    "кого",
-    "ему",
-    "ей",
-    "им",
-    "них",
-    "нее",
-    "него",
-    "ним",
-    "ней",
-    "мы",
-    "вы",
-    "ты",
-    "наш",
-    "ваш",
-    "мой",
-    "твой",
-    "один",
-    "одна",
-    "одно",
-    "два",
-    "две",
-    "три",
-    "каждый",
-    "каждая",
-    "каждое",
-    "весь",
-    "вся",
-    "всё",
-    "всего",
-    "всех",
-    "всем",
-    "сам",
-    "сама",
-    "само",
-    "самый",
-    "такой",
-    "такая",
-    "такое",
-    "такие",
-    "какой",
-    "какая",
-    "какое",
-    "какие",
-    "который",
-    "которая",
-    "которое",
-    "которые",
-    "которых",
-    "котором",
-    "которой",
-    "почему",
-    "зачем",
-    "более",
-    "менее",
-    "много",
-    "мало",
-    "другой",
-    "другая",
-    "другое",
-    "другие",
-    "других",
-    "будет",
-    "будут",
-    "может",
-    "могут",
-    "хотя",
-    "либо",
-    "ни",
-    "ли",
-    "бы",
-    "же",
-    "раз",
-    "нас",
-    "вас",
-    "нам",
-    "вам",
-    "поэтому",
-    "своей",
-    "своим",
-    "своего",
-    "стоит",
-    "значит",
-    "например",
-    "обычно",
-    "сразу",
-    "всегда",
-    "никогда",
-    "иногда",
-    "почти",
-    "просто",
-    "получается",
-    "нужна",
-    "нужен",
-    "нужны",
-    "сначала",
-    "затем",
-    "дальше",
-    "снова",
-    "пока",
-    "около",
-    "вместо",
-    "кроме",
-    "среди",
-];
+static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("stop_words.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
 
 #[cfg(test)]
 mod tests {
@@ -1108,6 +773,44 @@ mod tests {
         include_str!("../../demo/courses/algoritmy-i-struktury-dannyh/src/ch04-hesh-tablicy.md");
     const SORTING: &str =
         include_str!("../../demo/courses/algoritmy-i-struktury-dannyh/src/ch03-sortirovki.md");
+
+    /// Every demo course's lessons (Markdown, in file order) with the course's language.
+    fn demo_lessons() -> Vec<(CourseLanguage, Vec<String>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/courses");
+        let mut courses = Vec::new();
+        let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+        dirs.sort_by_key(|d| d.file_name());
+        for dir in dirs {
+            let book = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+            let language = if book.contains("language = \"ru\"") {
+                CourseLanguage::Ru
+            } else {
+                CourseLanguage::En
+            };
+            let mut files: Vec<_> = std::fs::read_dir(dir.path().join("src"))
+                .unwrap()
+                .flatten()
+                .map(|f| f.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != "SUMMARY.md"))
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .collect();
+            files.sort();
+            let lessons = files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).unwrap())
+                .collect();
+            courses.push((language, lessons));
+        }
+        courses
+    }
+
+    /// The text a prompt quotes: from its first opening quote to its last closing one.
+    fn quoted(prompt: &str) -> &str {
+        let start = prompt.find(['“', '«']).unwrap();
+        let open = prompt[start..].chars().next().unwrap().len_utf8();
+        let end = prompt.rfind(['”', '»']).unwrap();
+        &prompt[start + open..end]
+    }
 
     fn lesson(markdown: &str, language: CourseLanguage) -> LessonText<'_> {
         LessonText {
@@ -1184,54 +887,71 @@ mod tests {
             QuestionKind::ShortAnswer,
             QuestionKind::MultipleChoice,
         ];
-        for (markdown, other, language) in [
-            (OWNERSHIP, BORROWING, CourseLanguage::En),
-            (HASHING, SORTING, CourseLanguage::Ru),
-        ] {
-            let course_terms = key_terms(&lesson(other, language), 20);
-            let this = lesson(markdown, language);
-            let questions = draft_questions(&this, &course_terms, 10, &all);
-            assert_eq!(questions.len(), 10, "{questions:#?}");
-            let plain = prose(markdown).0.join(" ");
-            let kinds: HashSet<QuestionKind> = questions.iter().map(|q| q.body.kind()).collect();
-            assert_eq!(kinds.len(), 5, "{kinds:?}");
-            for question in &questions {
-                validate_question(question).unwrap_or_else(|e| panic!("{e}: {question:#?}"));
-                match &question.body {
-                    QuestionBody::Cloze { text } => {
-                        for gap in cloze_gaps(text) {
-                            assert!(plain.contains(gap[0].as_str()), "{gap:?}");
+        let courses = demo_lessons();
+        assert!(courses.len() >= 6);
+        for (language, lessons) in &courses {
+            let language = *language;
+            let terms_of: Vec<Vec<String>> = lessons
+                .iter()
+                .map(|l| key_terms(&lesson(l, language), 10))
+                .collect();
+            for (at, markdown) in lessons.iter().enumerate() {
+                let markdown = markdown.as_str();
+                let course_terms: Vec<String> = terms_of
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| *other != at)
+                    .flat_map(|(_, terms)| terms.iter().cloned())
+                    .collect();
+                let this = lesson(markdown, language);
+                let questions = draft_questions(&this, &course_terms, 10, &all);
+                assert!(questions.len() >= 8, "{questions:#?}");
+                let plain = prose(markdown).0.join(" ");
+                let kinds: HashSet<QuestionKind> =
+                    questions.iter().map(|q| q.body.kind()).collect();
+                assert!(kinds.len() >= 4, "{kinds:?}");
+                for question in &questions {
+                    validate_question(question).unwrap_or_else(|e| panic!("{e}: {question:#?}"));
+                    match &question.body {
+                        QuestionBody::Cloze { text } => {
+                            for gap in cloze_gaps(text) {
+                                assert!(plain.contains(gap[0].as_str()), "{gap:?}");
+                            }
+                            let sentence = text.replace("{{", "").replace("}}", "");
+                            assert!(plain.contains(&sentence), "{sentence}");
                         }
-                        let sentence = text.replace("{{", "").replace("}}", "");
-                        assert!(plain.contains(&sentence), "{sentence}");
-                    }
-                    QuestionBody::ShortAnswer { accepted } => {
-                        assert!(plain.contains(accepted[0].as_str()), "{accepted:?}");
-                    }
-                    QuestionBody::SingleChoice { options, correct } => {
-                        let answer = &options[*correct as usize];
-                        assert!(plain.contains(answer.as_str()), "{answer}");
-                        let blanked = question.prompt.split(['“', '«']).nth(1).unwrap();
-                        let blanked = blanked.trim_end_matches(['”', '»']);
-                        assert!(plain.contains(&blanked.replace("_____", answer)));
-                        for (i, option) in options.iter().enumerate() {
-                            if i != *correct as usize {
-                                assert_ne!(normalize_answer(option), normalize_answer(answer));
-                                assert!(!is_correct(&question.body, &Answer::Choice(i as u32)));
+                        QuestionBody::ShortAnswer { accepted } => {
+                            assert!(plain.contains(accepted[0].as_str()), "{accepted:?}");
+                        }
+                        QuestionBody::SingleChoice { options, correct } => {
+                            let answer = &options[*correct as usize];
+                            assert!(plain.contains(answer.as_str()), "{answer}");
+                            let blanked = quoted(&question.prompt);
+                            assert!(plain.contains(&blanked.replace("_____", answer)));
+                            for (i, option) in options.iter().enumerate() {
+                                if i != *correct as usize {
+                                    assert_ne!(normalize_answer(option), normalize_answer(answer));
+                                    assert!(!is_correct(&question.body, &Answer::Choice(i as u32)));
+                                }
                             }
                         }
-                    }
-                    QuestionBody::MultipleChoice { options, correct } => {
-                        let lesson_stems = &Analysed::new(markdown).all_stems;
-                        for (i, option) in options.iter().enumerate() {
-                            let uses = term_stems(option).iter().all(|s| lesson_stems.contains(s));
-                            assert_eq!(uses, correct.contains(&(i as u32)), "{option}");
+                        QuestionBody::MultipleChoice { options, correct } => {
+                            let lesson_stems = &Analysed::new(markdown).all_stems;
+                            for (i, option) in options.iter().enumerate() {
+                                let uses = content_stems(option)
+                                    .iter()
+                                    .all(|s| lesson_stems.contains(s));
+                                assert_eq!(
+                                    uses,
+                                    correct.contains(&(i as u32)),
+                                    "{option}: {question:?}"
+                                );
+                            }
                         }
-                    }
-                    QuestionBody::TrueFalse { correct } => {
-                        let statement = question.prompt.split(['“', '«']).nth(1).unwrap();
-                        let statement = statement.trim_end_matches(['”', '»']);
-                        assert_eq!(plain.contains(statement), *correct, "{statement}");
+                        QuestionBody::TrueFalse { correct } => {
+                            let statement = quoted(&question.prompt);
+                            assert_eq!(plain.contains(statement), *correct, "{statement}");
+                        }
                     }
                 }
             }
