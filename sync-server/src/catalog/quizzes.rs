@@ -102,7 +102,7 @@ pub async fn quiz_version_in(
              WHERE lesson_id = $1 AND version = $2",
         )
         .bind(lesson)
-        .bind(i64::from(version))
+        .bind(i32::try_from(version).unwrap_or(i32::MAX))
         .fetch_optional(conn)
         .await?
     });
@@ -460,7 +460,7 @@ pub async fn publish(db: &Db, course: &CourseId, lesson: &LessonId) -> Result<Qu
              VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(lesson)
-        .bind(i64::from(version))
+        .bind(i32::try_from(version).unwrap_or(i32::MAX))
         .bind(i32::from(draft.pass_mark))
         .bind(&json)
         .bind(Utc::now())
