@@ -400,27 +400,30 @@ fn quiz_attempt_fields_written_by_other_peers_must_read_as_their_rules_ask() {
         ("duration_ms", Some("99999999999999999999999")),
         ("answers", None),
     ];
-    for (bad_field, bad_text) in table {
-        let mut sender = base.clone();
-        sender.set_actor(actor(9));
-        let mut raw = AutoCommit::load(&sender.save()).unwrap();
+    // `base` with one `quiz_attempt` written by another peer: `text` answers each field's text.
+    let written = |text: &dyn Fn(&str, &str) -> Option<String>| {
+        let mut raw = AutoCommit::load(&base.save()).unwrap();
         raw.set_actor(actor(9));
         let (_, list) = raw.get(ROOT, EVENTS).unwrap().unwrap();
         let map = raw.insert_object(&list, 0, ObjType::Map).unwrap();
         raw.put(&map, "id", new_event_id()).unwrap();
         raw.put(&map, "kind", "quiz_attempt").unwrap();
         raw.put(&map, "at", "2026-11-30T10:00:00Z").unwrap();
-        for (field, text) in good {
-            let text = if field == bad_field {
-                bad_text
-            } else {
-                Some(text)
-            };
-            if let Some(text) = text {
-                raw.put(&map, field, text).unwrap();
+        for (field, good_text) in good {
+            if let Some(value) = text(field, good_text) {
+                raw.put(&map, field, value).unwrap();
             }
         }
-        let bytes = raw.save();
+        raw.save()
+    };
+    for (bad_field, bad_text) in table {
+        let bytes = written(&|field, good_text| {
+            if field == bad_field {
+                bad_text.map(str::to_owned)
+            } else {
+                Some(good_text.to_owned())
+            }
+        });
         let refused = LearnerDoc::load(&bytes);
         assert!(
             matches!(refused, Err(DocError::Schema(_))),
@@ -428,17 +431,8 @@ fn quiz_attempt_fields_written_by_other_peers_must_read_as_their_rules_ask() {
         );
     }
     // The same attempt with every field good loads.
-    let mut raw = AutoCommit::load(&base.save()).unwrap();
-    raw.set_actor(actor(9));
-    let (_, list) = raw.get(ROOT, EVENTS).unwrap().unwrap();
-    let map = raw.insert_object(&list, 0, ObjType::Map).unwrap();
-    raw.put(&map, "id", new_event_id()).unwrap();
-    raw.put(&map, "kind", "quiz_attempt").unwrap();
-    raw.put(&map, "at", "2026-11-30T10:00:00Z").unwrap();
-    for (field, text) in good {
-        raw.put(&map, field, text).unwrap();
-    }
-    let loaded = LearnerDoc::load(&raw.save()).unwrap();
+    let bytes = written(&|_, good_text| Some(good_text.to_owned()));
+    let loaded = LearnerDoc::load(&bytes).unwrap();
     assert!(matches!(
         loaded.events()[0].kind,
         EventKind::QuizAttempt(QuizAttempt {

@@ -120,9 +120,8 @@ pub async fn has_published_quiz(tx: &mut Tx, lesson: &LessonId) -> Result<bool> 
     Ok(found.is_some())
 }
 
-/// Makes sure `lesson` (of `course`) has a quiz row to edit, and claims it for this transaction
-/// (PostgreSQL: a concurrent edit of the same quiz waits). 404 when the lesson is not the course's.
-async fn claim_quiz(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result<()> {
+/// 404 unless `lesson` is a lesson of `course`.
+async fn require_lesson(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result<()> {
     let in_course: Option<i32> = on_tx!(tx, conn => {
         sqlx::query_scalar("SELECT 1 FROM lessons WHERE id = $1 AND course_id = $2")
             .bind(lesson)
@@ -130,9 +129,13 @@ async fn claim_quiz(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result
             .fetch_optional(conn)
             .await?
     });
-    if in_course.is_none() {
-        return Err(no_such_lesson());
-    }
+    in_course.map(|_| ()).ok_or_else(no_such_lesson)
+}
+
+/// Makes sure `lesson` (of `course`) has a quiz row to edit, and claims it for this transaction
+/// (PostgreSQL: a concurrent edit of the same quiz waits). 404 when the lesson is not the course's.
+async fn claim_quiz(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result<()> {
+    require_lesson(tx, course, lesson).await?;
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO quizzes (lesson_id, course_id, pass_mark, updated_at) \
@@ -164,13 +167,8 @@ async fn working_questions(tx: &mut Tx, lesson: &LessonId) -> Result<Vec<QuizQue
 
 /// The working copy as the editor shows it, read in `tx` (after a write, before commit).
 async fn draft_in(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result<QuizDraft> {
-    let (in_course, pass_mark, latest) = on_tx!(tx, conn => {
-        let in_course: Option<i32> =
-            sqlx::query_scalar("SELECT 1 FROM lessons WHERE id = $1 AND course_id = $2")
-                .bind(lesson)
-                .bind(course)
-                .fetch_optional(&mut *conn)
-                .await?;
+    require_lesson(tx, course, lesson).await?;
+    let (pass_mark, latest) = on_tx!(tx, conn => {
         let pass_mark: Option<i32> =
             sqlx::query_scalar("SELECT pass_mark FROM quizzes WHERE lesson_id = $1")
                 .bind(lesson)
@@ -180,11 +178,8 @@ async fn draft_in(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result<Q
             .bind(lesson)
             .fetch_optional(&mut *conn)
             .await?;
-        (in_course, pass_mark, latest)
+        (pass_mark, latest)
     });
-    if in_course.is_none() {
-        return Err(no_such_lesson());
-    }
     let pass_mark = pass_mark.map_or(DEFAULT_PASS_MARK, pass_mark_of);
     let questions = working_questions(tx, lesson).await?;
     let published_at = latest.as_ref().map(|row| row.created_at);
@@ -213,13 +208,18 @@ async fn draft_in(tx: &mut Tx, course: &CourseId, lesson: &LessonId) -> Result<Q
     })
 }
 
-/// The working copy of `lesson`'s quiz (an empty one with the default pass mark if it was never
-/// edited). 404 when the lesson is not the course's.
-pub async fn quiz_draft(db: &Db, course: &CourseId, lesson: &LessonId) -> Result<QuizDraft> {
-    let mut tx = db.begin().await?;
+/// Commits a write and answers the working copy as it left it.
+async fn commit_with_draft(mut tx: Tx, course: &CourseId, lesson: &LessonId) -> Result<QuizDraft> {
     let draft = draft_in(&mut tx, course, lesson).await?;
     tx.commit().await?;
     Ok(draft)
+}
+
+/// The working copy of `lesson`'s quiz (an empty one with the default pass mark if it was never
+/// edited). 404 when the lesson is not the course's.
+pub async fn quiz_draft(db: &Db, course: &CourseId, lesson: &LessonId) -> Result<QuizDraft> {
+    let tx = db.begin().await?;
+    commit_with_draft(tx, course, lesson).await
 }
 
 /// Checks a question as given, numbered from 1 in the caller's list for the message: 422 with
@@ -290,9 +290,7 @@ pub async fn add_questions(
         });
         position += 1;
     }
-    let draft = draft_in(&mut tx, course, lesson).await?;
-    tx.commit().await?;
-    Ok(draft)
+    commit_with_draft(tx, course, lesson).await
 }
 
 /// Replaces one question's content and draft flag (`draft: false` accepts a suggestion); its id,
@@ -326,9 +324,7 @@ pub async fn update_question(
     if updated == 0 {
         return Err(no_such_question());
     }
-    let draft = draft_in(&mut tx, course, lesson).await?;
-    tx.commit().await?;
-    Ok(draft)
+    commit_with_draft(tx, course, lesson).await
 }
 
 /// Removes a question from the working copy (published versions keep it).
@@ -351,9 +347,7 @@ pub async fn delete_question(
     if deleted == 0 {
         return Err(no_such_question());
     }
-    let draft = draft_in(&mut tx, course, lesson).await?;
-    tx.commit().await?;
-    Ok(draft)
+    commit_with_draft(tx, course, lesson).await
 }
 
 /// Puts the working copy's questions in the order given, which must name each of them once
@@ -396,9 +390,7 @@ pub async fn reorder_questions(
             .await?;
         });
     }
-    let draft = draft_in(&mut tx, course, lesson).await?;
-    tx.commit().await?;
-    Ok(draft)
+    commit_with_draft(tx, course, lesson).await
 }
 
 /// Sets the pass mark (0 to 100; anything else is `validation_failed` on `pass_mark`).
@@ -424,9 +416,7 @@ pub async fn change_settings(
             .execute(conn)
             .await?;
     });
-    let draft = draft_in(&mut tx, course, lesson).await?;
-    tx.commit().await?;
-    Ok(draft)
+    commit_with_draft(tx, course, lesson).await
 }
 
 /// Publishes the working copy's accepted questions (drafts stay out) as the next version, which
@@ -488,16 +478,7 @@ fn question_label(question: &Question) -> String {
 /// How learners did on `lesson`'s quiz, over every version (each attempt scored on the server).
 pub async fn quiz_stats(db: &Db, course: &CourseId, lesson: &LessonId) -> Result<QuizStats> {
     let mut tx = db.begin().await?;
-    let in_course: Option<i32> = on_tx!(tx, conn => {
-        sqlx::query_scalar("SELECT 1 FROM lessons WHERE id = $1 AND course_id = $2")
-            .bind(lesson)
-            .bind(course)
-            .fetch_optional(conn)
-            .await?
-    });
-    if in_course.is_none() {
-        return Err(no_such_lesson());
-    }
+    require_lesson(&mut tx, course, lesson).await?;
     let (attempts, versions): (Vec<(String, bool, String, i64)>, Vec<VersionRow>) = on_tx!(tx, conn => {
         let attempts = sqlx::query_as(
             "SELECT user_id, passed, results, duration_ms FROM quiz_attempts \

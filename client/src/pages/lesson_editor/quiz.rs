@@ -443,10 +443,10 @@ pub fn quiz_editor(props: &QuizEditorProps) -> Html {
             } else {
                 <ol class="quiz-editor__list">{ for rows }</ol>
             }
-            <details class="quiz-editor__add" open={loaded.questions.is_empty()}>
-                <summary>{ t.add_title }</summary>
+            <section class="quiz-editor__add" aria-labelledby="quiz-add-title">
+                <h3 id="quiz-add-title">{ t.add_title }</h3>
                 <QuestionForm initial={QuestionFields::default()} submit_label={t.add} on_submit={on_add} busy={*busy} reset=true />
-            </details>
+            </section>
             if let Some(stats) = &*stats {
                 <QuizStatsView stats={stats.clone()} />
             }
