@@ -25,6 +25,9 @@ use shared::api::courses::{
     CourseStatus, CourseSummary, EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
 use shared::api::notifications::NotificationList;
+use shared::api::quizzes::{
+    NewQuestions, QuestionInput, QuestionOrder, QuizDraft, QuizSettings, QuizStats, QuizView,
+};
 use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage};
 use shared::api::search::SearchResults;
 use shared::api::teaching::{
@@ -418,6 +421,86 @@ pub async fn reorder_outline(
 ) -> Result<Saved, ClientError> {
     let path = course_path(course.as_str(), "/outline");
     read_json(send_json("PUT", &path, Some(order)).await?).await
+}
+
+// Lesson quizzes (the teacher's working copy; learners get the published quiz in `lesson`).
+
+fn quiz_path(course: &CourseId, lesson: &LessonId, rest: &str) -> String {
+    format!("{}/quiz{rest}", lesson_path(course, lesson))
+}
+
+/// `GET /api/courses/{course}/lessons/{lesson}/quiz`: the working copy.
+pub async fn quiz_draft(course: &CourseId, lesson: &LessonId) -> Result<QuizDraft, ClientError> {
+    read_json(send(get(&quiz_path(course, lesson, ""))).await?).await
+}
+
+/// `PUT .../quiz`: the pass mark.
+pub async fn change_quiz_settings(
+    course: &CourseId,
+    lesson: &LessonId,
+    settings: &QuizSettings,
+) -> Result<QuizDraft, ClientError> {
+    read_json(send_json("PUT", &quiz_path(course, lesson, ""), Some(settings)).await?).await
+}
+
+/// `POST .../quiz/questions`: questions appended in order (drafts where they say so); the AI
+/// drafts panel adds its suggestions this way too.
+pub async fn add_quiz_questions(
+    course: &CourseId,
+    lesson: &LessonId,
+    questions: &NewQuestions,
+) -> Result<QuizDraft, ClientError> {
+    let path = quiz_path(course, lesson, "/questions");
+    read_json(send_json("POST", &path, Some(questions)).await?).await
+}
+
+/// `PUT .../quiz/questions/{id}`: a question's new content (`draft: false` accepts it).
+pub async fn update_quiz_question(
+    course: &CourseId,
+    lesson: &LessonId,
+    question: &str,
+    input: &QuestionInput,
+) -> Result<QuizDraft, ClientError> {
+    let path = quiz_path(
+        course,
+        lesson,
+        &format!("/questions/{}", path_segment(question)),
+    );
+    read_json(send_json("PUT", &path, Some(input)).await?).await
+}
+
+/// `DELETE .../quiz/questions/{id}`.
+pub async fn delete_quiz_question(
+    course: &CourseId,
+    lesson: &LessonId,
+    question: &str,
+) -> Result<QuizDraft, ClientError> {
+    let path = quiz_path(
+        course,
+        lesson,
+        &format!("/questions/{}", path_segment(question)),
+    );
+    read_json(send_json::<()>("DELETE", &path, None).await?).await
+}
+
+/// `PUT .../quiz/order`: every question id, each once.
+pub async fn reorder_quiz(
+    course: &CourseId,
+    lesson: &LessonId,
+    order: &QuestionOrder,
+) -> Result<QuizDraft, ClientError> {
+    read_json(send_json("PUT", &quiz_path(course, lesson, "/order"), Some(order)).await?).await
+}
+
+/// `POST .../quiz/versions`: publishes the accepted questions as the next version.
+pub async fn publish_quiz(course: &CourseId, lesson: &LessonId) -> Result<QuizView, ClientError> {
+    let path = quiz_path(course, lesson, "/versions");
+    read_json(send_json::<()>("POST", &path, None).await?).await
+}
+
+/// `GET .../quiz/stats`.
+pub async fn quiz_stats(course: &CourseId, lesson: &LessonId) -> Result<QuizStats, ClientError> {
+    read_json(send(get(&quiz_path(course, lesson, "/stats"))).await?).await
 }
 
 /// `POST /api/content/preview`: the sanitised HTML learners would see for `markdown`.

@@ -1,15 +1,17 @@
 //! The learner's own progress, behind narrow functions the pages call: `mark_lesson_complete`,
-//! `record_lesson_opened`, `completed_lessons` and `completed_counts`. Never renders, never calls
+//! `record_quiz_attempt`, `record_lesson_opened`, `completed_lessons` and `completed_counts`. Never renders, never calls
 //! the server: it reads and appends events of the learner's progress documents
 //! (`progress-{user_id}-{course_id}`) on this device, through `sync::documents`, which tells the
 //! sync loop. Completion is append-only: there is no "un-complete".
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use shared::api::quizzes::QuizView;
 use shared::doc::progress;
-use shared::doc::{Event, EventKind};
+use shared::doc::{Event, EventKind, QuizAttempt};
 use shared::domain::{CourseId, DocId, LessonId, UserId};
+use shared::quiz::{Answer, Score};
 
 use crate::error::ClientError;
 use crate::store::{self, session, Store};
@@ -84,6 +86,38 @@ pub async fn mark_lesson_complete(
         lesson_id: lesson_id.clone(),
     };
     documents::append(&store, &doc, &Event::new(kind, now())).await
+}
+
+/// Records the signed-in learner's finished attempt at a lesson's quiz (version `quiz.version`),
+/// scored on this device with `shared::quiz::score`, and when it passes, the lesson's completion:
+/// a lesson with a quiz is completed by passing it. Both events sync with the progress document;
+/// the server scores the answers again itself. Answers the score.
+pub async fn record_quiz_attempt(
+    course_id: &CourseId,
+    lesson_id: &LessonId,
+    quiz: &QuizView,
+    answers: &BTreeMap<String, Answer>,
+    duration_ms: u64,
+) -> Result<Score, ClientError> {
+    let score = shared::quiz::score(&quiz.questions, |id| answers.get(id), quiz.pass_mark);
+    let answers = serde_json::to_string(answers).map_err(|e| ClientError::Unexpected {
+        detail: format!("answers not written: {e}"),
+    })?;
+    let (user, store) = learner_database().await?;
+    let doc = DocId::progress(&user, course_id);
+    let attempt = EventKind::QuizAttempt(QuizAttempt {
+        lesson_id: lesson_id.clone(),
+        quiz_version: quiz.version,
+        answers,
+        score_percent: score.percent,
+        passed: score.passed,
+        duration_ms,
+    });
+    documents::append(&store, &doc, &Event::new(attempt, now())).await?;
+    if score.passed {
+        mark_lesson_complete(course_id, lesson_id).await?;
+    }
+    Ok(score)
 }
 
 /// Records that the signed-in learner opened `lesson_id` of `course_id` (once per page view).

@@ -360,6 +360,12 @@ strings! {
         remove_error, storage_used, offline_copy, offline_copy_hint, size_bytes, size_kb,
         size_mb, size_gb, decimal_separator,
     }
+
+    /// Lesson quizzes: the learner's quiz after a lesson, and the quiz editor with its statistics
+    /// in the lesson editor.
+    pub struct QuizTexts {
+        title, intro, start, question_of, check, next, finish, right, wrong, the_answer, true_label, false_label, choose_all, answer_label, gap_label, score, passed, failed, retry, record_error, completes_hint, learning_note, editor_title, editor_lead, pass_mark, add_title, kind_label, kind_single_choice, kind_multiple_choice, kind_true_false, kind_short_answer, kind_cloze, prompt, options, correct_options, statement_true, accepted, cloze_text, explanation, add, save, cancel, edit, delete, move_up, move_down, draft_badge, source_ai, source_offline, accept, discard, publish, publishing, published, not_published, unpublished, empty, error_title, stats_title, stats_attempts, stats_learners, stats_pass_rate, stats_median, stats_accuracy, stats_none,
+    }
 }
 
 /// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
@@ -386,6 +392,7 @@ pub struct Texts {
     pub authoring: AuthoringTexts,
     pub offline: OfflineTexts,
     pub sync: SyncTexts,
+    pub quiz: QuizTexts,
 }
 
 impl Texts {

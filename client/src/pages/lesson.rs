@@ -1,5 +1,6 @@
 //! `/courses/:course/lessons/:lesson`: one lesson to read, the course outline beside it (folded
-//! away on narrow screens), previous / next links (also ← / →) and "Mark complete".
+//! away on narrow screens), previous / next links (also ← / →) and "Mark complete", or for a
+//! lesson with a published quiz the quiz (`quiz`), whose passing attempt completes the lesson.
 //!
 //! The server decides who may read (enrolled learners, the course's teacher, admins); a refusal
 //! or a missing lesson is explained with a link to the course page. Completion goes through
@@ -7,6 +8,8 @@
 //! course downloaded for offline use are read through `offline` ("Offline copy" badge), and the
 //! lesson's images are shown from the kept bytes through object URLs set on the rendered `<img>`s
 //! (the sanitised HTML itself is inserted unchanged).
+
+mod quiz;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -238,6 +241,25 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             });
         })
     };
+    // A lesson with a quiz is completed by passing it, not by the button.
+    let quiz = view
+        .quiz
+        .as_ref()
+        .filter(|q| !q.questions.is_empty())
+        .map(|quiz| {
+            let on_passed = {
+                let (completed, lesson_id) = (completed.clone(), view.id.clone());
+                Callback::from(move |()| {
+                    let mut done = (*completed).clone();
+                    done.insert(lesson_id.clone());
+                    completed.set(done);
+                })
+            };
+            html! {
+                <quiz::LessonQuiz course_id={view.course_id.clone()} lesson_id={view.id.clone()}
+                    quiz={quiz.clone()} {on_passed} />
+            }
+        });
     let toggle_outline = {
         let outline_open = outline_open.clone();
         Callback::from(move |_: MouseEvent| outline_open.set(!*outline_open))
@@ -339,12 +361,19 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <div class="lesson__body lesson-content" data-testid="lesson-body">
                     { Html::from_html_unchecked(AttrValue::from(view.html.clone())) }
                 </div>
+                { quiz.clone().unwrap_or_default() }
                 <div class="lesson__complete">
+                    if quiz.is_some() {
+                        if is_done {
+                            <p class="status-line status-line--success" data-testid="quiz-lesson-completed">{ texts.lesson.completed }</p>
+                        }
+                    } else {
                     <button type="button" data-testid="mark-complete"
                         class={classes!("button", if is_done { "button--success" } else { "button--primary" })}
                         disabled={is_done || *marking} onclick={on_mark}>
                         { if is_done { texts.lesson.completed } else if *marking { texts.lesson.marking } else { texts.lesson.mark_complete } }
                     </button>
+                    }
                     if let Some(error) = &*progress_error {
                         <p class="status-line status-line--error" role="alert">
                             { format!("{}: {}", texts.lesson.progress_error, error.message(texts)) }

@@ -1,7 +1,9 @@
 //! `/teach/courses/:id/lessons/:lesson`: a lesson's editor. Title, time, video and the Markdown
 //! body save themselves (`hooks::use_autosave`, like the course editor); Preview shows the body as
 //! learners will see it (the server renders and sanitises it); images are uploaded and inserted at
-//! the cursor.
+//! the cursor. The lesson's quiz is edited below it (`quiz`).
+
+pub mod quiz;
 
 use shared::api::authoring::{LessonChanges, LessonDraft};
 use shared::domain::{CourseId, LessonId};
@@ -72,8 +74,11 @@ pub fn lesson_editor_page(props: &LessonEditorProps) -> Html {
         (Load::Failed(error), _) => html! {
             <ErrorNotice testid="lesson-editor-error" title={t.lesson_error} error={error.clone()} on_retry={load} />
         },
-        (Load::Ready(draft), Some((course, _))) => html! {
-            <LessonForm key={draft.id.as_str().to_owned()} course={course.clone()} draft={draft.clone()} />
+        (Load::Ready(draft), Some((course, lesson))) => html! {
+            <>
+                <LessonForm key={draft.id.as_str().to_owned()} course={course.clone()} draft={draft.clone()} />
+                <quiz::QuizEditor course={course.clone()} lesson={lesson.clone()} />
+            </>
         },
         (Load::Ready(_), None) => Html::default(),
     };

@@ -200,6 +200,11 @@ pub struct LessonView {
     pub lesson_count: u32,
     pub previous: Option<LessonRef>,
     pub next: Option<LessonRef>,
+    /// The lesson's quiz as last published (questions with their answers: quizzes are for
+    /// learning, not exams), `null` when it has none. Absent in lessons saved offline before
+    /// quizzes existed.
+    #[serde(default)]
+    pub quiz: Option<super::quizzes::QuizView>,
 }
 
 /// The caller's enrollment in one course (`GET`/`POST /api/courses/{course}/enrollment`).

@@ -11,19 +11,111 @@ pub enum EventKind {
     LessonOpened { lesson_id: LessonId },
     /// The learner completed a lesson (`lesson_completed`, field `lesson_id`).
     LessonCompleted { lesson_id: LessonId },
+    /// The learner finished an attempt at a lesson's quiz (`quiz_attempt`).
+    QuizAttempt(QuizAttempt),
     /// A kind this version does not know (written by a newer peer): kept, never interpreted.
     Unknown { kind: String },
 }
 
-/// The kinds this version knows, with the text fields each must carry (all strings).
-pub(crate) const KNOWN_KINDS: &[(&str, &[&str])] = &[
-    (LESSON_OPENED, &[LESSON_ID]),
-    (LESSON_COMPLETED, &[LESSON_ID]),
+/// One attempt at a lesson's quiz, as the device that took it recorded it. The server never
+/// trusts `score_percent` or `passed`: it scores `answers` again against the version named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizAttempt {
+    pub lesson_id: LessonId,
+    /// The published version the questions came from (`QuizView::version`).
+    pub quiz_version: u32,
+    /// JSON text: an object from question id to `crate::quiz::Answer`. Kept as text, so an
+    /// answer this build cannot read is carried along, never dropped; readers parse it.
+    pub answers: String,
+    /// The score the device computed, 0 to 100.
+    pub score_percent: u8,
+    /// Whether the device found it passing.
+    pub passed: bool,
+    /// How long the attempt took, in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl QuizAttempt {
+    /// The answers by question id; `None` if `answers` is not a JSON object of answers.
+    pub fn parsed_answers(
+        &self,
+    ) -> Option<std::collections::BTreeMap<String, crate::quiz::Answer>> {
+        serde_json::from_str(&self.answers).ok()
+    }
+}
+
+/// How a known field's text must read. Every field is a string in the document (any Automerge
+/// peer can write one); numbers and booleans are written in decimal and as `true`/`false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldRule {
+    /// A lowercase hyphenated UUID, as the server writes ids.
+    Id,
+    /// A decimal integer from 1 to `u32::MAX`.
+    Version,
+    /// A decimal integer from 0 to 100.
+    Percent,
+    /// `true` or `false`.
+    Flag,
+    /// A decimal integer from 0 to `u64::MAX`.
+    Millis,
+    /// Any text (its readers judge it).
+    Text,
+}
+
+impl FieldRule {
+    /// Whether `text` reads as this rule asks.
+    pub(crate) fn accepts(self, text: &str) -> bool {
+        let digits =
+            !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit());
+        match self {
+            Self::Id => LessonId::parse(text).is_ok(),
+            Self::Version => digits && text.parse::<u32>().is_ok_and(|v| v >= 1),
+            Self::Percent => digits && text.parse::<u8>().is_ok_and(|v| v <= 100),
+            Self::Flag => matches!(text, "true" | "false"),
+            Self::Millis => digits && text.parse::<u64>().is_ok(),
+            Self::Text => true,
+        }
+    }
+
+    /// What the rule asks, for a refusal's text.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Self::Id => "a lowercase UUID",
+            Self::Version => "a whole number from 1",
+            Self::Percent => "a whole number from 0 to 100",
+            Self::Flag => "`true` or `false`",
+            Self::Millis => "a whole number of milliseconds",
+            Self::Text => "text",
+        }
+    }
+}
+
+/// The kinds this version knows, with the text fields each must carry and how each reads.
+pub(crate) const KNOWN_KINDS: &[(&str, &[(&str, FieldRule)])] = &[
+    (LESSON_OPENED, &[(LESSON_ID, FieldRule::Id)]),
+    (LESSON_COMPLETED, &[(LESSON_ID, FieldRule::Id)]),
+    (
+        QUIZ_ATTEMPT,
+        &[
+            (LESSON_ID, FieldRule::Id),
+            (QUIZ_VERSION, FieldRule::Version),
+            (ANSWERS, FieldRule::Text),
+            (SCORE_PERCENT, FieldRule::Percent),
+            (PASSED, FieldRule::Flag),
+            (DURATION_MS, FieldRule::Millis),
+        ],
+    ),
 ];
 
 pub(crate) const LESSON_OPENED: &str = "lesson_opened";
 pub(crate) const LESSON_COMPLETED: &str = "lesson_completed";
+pub(crate) const QUIZ_ATTEMPT: &str = "quiz_attempt";
 pub(crate) const LESSON_ID: &str = "lesson_id";
+pub(crate) const QUIZ_VERSION: &str = "quiz_version";
+pub(crate) const ANSWERS: &str = "answers";
+pub(crate) const SCORE_PERCENT: &str = "score_percent";
+pub(crate) const PASSED: &str = "passed";
+pub(crate) const DURATION_MS: &str = "duration_ms";
 
 impl EventKind {
     /// The kind's name as stored in the document's `kind` field.
@@ -31,6 +123,7 @@ impl EventKind {
         match self {
             Self::LessonOpened { .. } => LESSON_OPENED,
             Self::LessonCompleted { .. } => LESSON_COMPLETED,
+            Self::QuizAttempt(_) => QUIZ_ATTEMPT,
             Self::Unknown { kind } => kind,
         }
     }
@@ -41,8 +134,42 @@ impl EventKind {
             Self::LessonOpened { lesson_id } | Self::LessonCompleted { lesson_id } => {
                 vec![(LESSON_ID, lesson_id.to_string())]
             }
+            Self::QuizAttempt(attempt) => vec![
+                (LESSON_ID, attempt.lesson_id.to_string()),
+                (QUIZ_VERSION, attempt.quiz_version.to_string()),
+                (ANSWERS, attempt.answers.clone()),
+                (SCORE_PERCENT, attempt.score_percent.to_string()),
+                (PASSED, attempt.passed.to_string()),
+                (DURATION_MS, attempt.duration_ms.to_string()),
+            ],
             Self::Unknown { .. } => Vec::new(),
         }
+    }
+
+    /// Reads a known kind from its fields' texts (`field` answers a field's text, if present);
+    /// `None` when a field is missing or does not read as its rule asks. Unknown names are kept
+    /// as `Unknown`.
+    pub(crate) fn read(name: &str, field: impl Fn(&str) -> Option<String>) -> Option<Self> {
+        let lesson = || LessonId::parse(&field(LESSON_ID)?).ok();
+        Some(match name {
+            LESSON_OPENED => Self::LessonOpened {
+                lesson_id: lesson()?,
+            },
+            LESSON_COMPLETED => Self::LessonCompleted {
+                lesson_id: lesson()?,
+            },
+            QUIZ_ATTEMPT => Self::QuizAttempt(QuizAttempt {
+                lesson_id: lesson()?,
+                quiz_version: field(QUIZ_VERSION)?.parse().ok()?,
+                answers: field(ANSWERS)?,
+                score_percent: field(SCORE_PERCENT)?.parse().ok()?,
+                passed: field(PASSED)?.parse().ok()?,
+                duration_ms: field(DURATION_MS)?.parse().ok()?,
+            }),
+            _ => Self::Unknown {
+                kind: name.to_owned(),
+            },
+        })
     }
 }
 

@@ -19,12 +19,10 @@ use automerge::sync::{self, SyncDoc};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ValueRef, ROOT};
 
-pub use event::{new_event_id, rfc3339_millis, Event, EventKind};
+pub use event::{new_event_id, rfc3339_millis, Event, EventKind, QuizAttempt};
 pub use schema::{validate, validate_changes_since, SchemaError};
 
 use schema::check_new_event;
-
-use event::{LESSON_COMPLETED, LESSON_ID, LESSON_OPENED};
 
 /// The schema version this build writes (the root's `schema`).
 pub const SCHEMA_VERSION: u64 = 1;
@@ -326,40 +324,16 @@ impl LearnerDoc {
 }
 
 fn read_event(doc: &Automerge, map: &automerge::ObjId) -> Option<Event> {
-    let mut id = None;
-    let mut kind = None;
-    let mut at = None;
-    let mut lesson_id = None;
+    let mut fields: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for item in doc.map_range(map, ..) {
-        let ValueRef::Scalar(automerge::ScalarValueRef::Str(text)) = item.value else {
-            continue;
-        };
-        match item.key.as_ref() {
-            "id" => id = Some(text.into_owned()),
-            "kind" => kind = Some(text.into_owned()),
-            "at" => at = Some(text.into_owned()),
-            LESSON_ID => lesson_id = Some(text.into_owned()),
-            _ => {}
+        if let ValueRef::Scalar(automerge::ScalarValueRef::Str(text)) = item.value {
+            fields.insert(item.key.into_owned(), text.into_owned());
         }
     }
-    let kind = kind?;
-    let lesson = || {
-        lesson_id
-            .as_deref()
-            .and_then(|t| crate::domain::LessonId::parse(t).ok())
-    };
-    let kind = match kind.as_str() {
-        LESSON_OPENED => EventKind::LessonOpened {
-            lesson_id: lesson()?,
-        },
-        LESSON_COMPLETED => EventKind::LessonCompleted {
-            lesson_id: lesson()?,
-        },
-        _ => EventKind::Unknown { kind },
-    };
+    let kind = EventKind::read(fields.get("kind")?, |name| fields.get(name).cloned())?;
     Some(Event {
-        id: id?,
-        at: at?,
+        id: fields.get("id")?.clone(),
+        at: fields.get("at")?.clone(),
         kind,
     })
 }

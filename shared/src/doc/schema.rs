@@ -10,7 +10,9 @@
 //! - an `events` list only receives inserted maps (new events);
 //! - anything else written goes into an object made by the same message (a new event's fields);
 //! - every new event has `id` (a UUID), `kind` (a kind name), `at` (RFC 3339) as strings, and a
-//!   known kind its own fields as strings (`lesson_id` a UUID); unknown kinds are kept as they are.
+//!   known kind its own fields as strings, each reading as its rule asks (`lesson_id` a UUID,
+//!   `quiz_version` a whole number from 1, `score_percent` 0 to 100, `passed` `true`/`false`,
+//!   `duration_ms` a whole number; `answers` any text); unknown kinds are kept as they are.
 
 use std::collections::HashSet;
 
@@ -172,14 +174,26 @@ fn check_event(doc: &Automerge, obj: &automerge::ObjId) -> Result<(), SchemaErro
     if rfc3339_millis(&text("at")?).is_none() {
         return Err(refuse("an event's `at` must be an RFC 3339 date-time"));
     }
-    if let Some((_, fields)) = KNOWN_KINDS.iter().find(|(name, _)| *name == kind) {
-        for field in *fields {
-            // Every known field is an id today, written as the server writes ids.
-            if crate::domain::LessonId::parse(&text(field)?).is_err() {
-                return Err(refuse(format!(
-                    "a `{kind}` event's `{field}` must be a lowercase UUID"
-                )));
-            }
+    check_fields(&kind, |field| text(field).map(Some))
+}
+
+/// Checks a known kind's fields (`text` answers a field's text, or why it has none).
+fn check_fields(
+    kind: &str,
+    text: impl Fn(&str) -> Result<Option<String>, SchemaError>,
+) -> Result<(), SchemaError> {
+    let Some((_, fields)) = KNOWN_KINDS.iter().find(|(name, _)| *name == kind) else {
+        return Ok(());
+    };
+    for (field, rule) in *fields {
+        let Some(value) = text(field)? else {
+            return Err(refuse(format!("a `{kind}` event must have `{field}`")));
+        };
+        if !rule.accepts(&value) {
+            return Err(refuse(format!(
+                "a `{kind}` event's `{field}` must be {}",
+                rule.describe()
+            )));
         }
     }
     Ok(())
@@ -198,5 +212,11 @@ pub(crate) fn check_new_event(event: &super::Event) -> Result<(), SchemaError> {
     if rfc3339_millis(&event.at).is_none() {
         return Err(refuse("an event's `at` must be an RFC 3339 date-time"));
     }
-    Ok(())
+    let fields = event.kind.fields();
+    check_fields(event.kind.name(), |name| {
+        Ok(fields
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| value.clone()))
+    })
 }

@@ -304,7 +304,7 @@ fn a_new_unknown_kind_is_kept_and_read_as_unknown() {
         id: new_event_id(),
         at: "2026-11-30T10:00:00Z".into(),
         kind: EventKind::Unknown {
-            kind: "quiz_attempt".into(),
+            kind: "flashcard_review".into(),
         },
     })
     .unwrap();
@@ -312,9 +312,136 @@ fn a_new_unknown_kind_is_kept_and_read_as_unknown() {
     assert_eq!(
         loaded.events()[0].kind,
         EventKind::Unknown {
-            kind: "quiz_attempt".into()
+            kind: "flashcard_review".into()
         }
     );
+}
+
+fn attempt(lesson_id: &str, score_percent: u8, passed: bool) -> QuizAttempt {
+    QuizAttempt {
+        lesson_id: lesson(lesson_id),
+        quiz_version: 2,
+        answers: r#"{"q1":1,"q2":[0,2],"q3":true,"q4":"Paris","q5":["a","b"]}"#.into(),
+        score_percent,
+        passed,
+        duration_ms: 61_500,
+    }
+}
+
+#[test]
+fn quiz_attempts_round_trip_with_their_answers_readable() {
+    let mut doc = LearnerDoc::with_actor(actor(1));
+    let event = Event::new(
+        EventKind::QuizAttempt(attempt(L1, 80, true)),
+        "2026-11-30T10:00:00Z",
+    );
+    doc.append(&event).unwrap();
+    let loaded = LearnerDoc::load(&doc.save()).unwrap();
+    assert_eq!(loaded.events(), vec![event.clone()]);
+    let EventKind::QuizAttempt(read) = &loaded.events()[0].kind else {
+        panic!("not an attempt");
+    };
+    let answers = read.parsed_answers().unwrap();
+    assert_eq!(answers["q1"], crate::quiz::Answer::Choice(1));
+    assert_eq!(answers["q3"], crate::quiz::Answer::Bool(true));
+    assert_eq!(
+        answers["q5"],
+        crate::quiz::Answer::Gaps(vec!["a".into(), "b".into()])
+    );
+    // Answers that do not read are kept (the server ignores the attempt, the sync goes on).
+    let mut odd = attempt(L1, 0, false);
+    odd.answers = "not json".into();
+    doc.append(&Event::new(
+        EventKind::QuizAttempt(odd),
+        "2026-11-30T10:01:00Z",
+    ))
+    .unwrap();
+    let events = LearnerDoc::load(&doc.save()).unwrap().events();
+    let EventKind::QuizAttempt(kept) = &events[1].kind else {
+        panic!("not an attempt");
+    };
+    assert_eq!(kept.parsed_answers(), None);
+}
+
+#[test]
+fn an_attempt_with_a_score_over_100_is_refused_on_append() {
+    let mut doc = LearnerDoc::with_actor(actor(1));
+    let heads = doc.heads();
+    let event = Event::new(
+        EventKind::QuizAttempt(attempt(L1, 101, true)),
+        "2026-11-30T10:00:00Z",
+    );
+    assert!(matches!(doc.append(&event), Err(DocError::Schema(_))));
+    assert_eq!(doc.heads(), heads);
+}
+
+#[test]
+fn quiz_attempt_fields_written_by_other_peers_must_read_as_their_rules_ask() {
+    let base = LearnerDoc::with_actor(actor(1));
+    let good: [(&str, &str); 6] = [
+        ("lesson_id", L1),
+        ("quiz_version", "3"),
+        ("answers", "{}"),
+        ("score_percent", "100"),
+        ("passed", "true"),
+        ("duration_ms", "0"),
+    ];
+    // (field, bad text), each in an otherwise good attempt; `None` leaves the field out.
+    let table: [(&str, Option<&str>); 11] = [
+        ("lesson_id", Some("../etc")),
+        ("quiz_version", Some("0")),
+        ("quiz_version", Some("-1")),
+        ("quiz_version", Some("1.5")),
+        ("score_percent", Some("101")),
+        ("score_percent", Some("")),
+        ("passed", Some("yes")),
+        ("passed", Some("True")),
+        ("duration_ms", Some("-5")),
+        ("duration_ms", Some("99999999999999999999999")),
+        ("answers", None),
+    ];
+    // `base` with one `quiz_attempt` written by another peer: `text` answers each field's text.
+    let written = |text: &dyn Fn(&str, &str) -> Option<String>| {
+        let mut raw = AutoCommit::load(&base.save()).unwrap();
+        raw.set_actor(actor(9));
+        let (_, list) = raw.get(ROOT, EVENTS).unwrap().unwrap();
+        let map = raw.insert_object(&list, 0, ObjType::Map).unwrap();
+        raw.put(&map, "id", new_event_id()).unwrap();
+        raw.put(&map, "kind", "quiz_attempt").unwrap();
+        raw.put(&map, "at", "2026-11-30T10:00:00Z").unwrap();
+        for (field, good_text) in good {
+            if let Some(value) = text(field, good_text) {
+                raw.put(&map, field, value).unwrap();
+            }
+        }
+        raw.save()
+    };
+    for (bad_field, bad_text) in table {
+        let bytes = written(&|field, good_text| {
+            if field == bad_field {
+                bad_text.map(str::to_owned)
+            } else {
+                Some(good_text.to_owned())
+            }
+        });
+        let refused = LearnerDoc::load(&bytes);
+        assert!(
+            matches!(refused, Err(DocError::Schema(_))),
+            "{bad_field} = {bad_text:?}: {refused:?}"
+        );
+    }
+    // The same attempt with every field good loads.
+    let bytes = written(&|_, good_text| Some(good_text.to_owned()));
+    let loaded = LearnerDoc::load(&bytes).unwrap();
+    assert!(matches!(
+        loaded.events()[0].kind,
+        EventKind::QuizAttempt(QuizAttempt {
+            quiz_version: 3,
+            score_percent: 100,
+            passed: true,
+            ..
+        })
+    ));
 }
 
 #[test]

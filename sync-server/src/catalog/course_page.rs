@@ -249,6 +249,7 @@ pub async fn lesson_view(
         (row, order)
     });
     let row = row.ok_or_else(no_such_lesson)?;
+    let quiz = super::quizzes::published_quiz(db, &lesson).await?;
     let index = order
         .iter()
         .position(|l| l.id == lesson)
@@ -273,5 +274,6 @@ pub async fn lesson_view(
         html: row.body_html,
         video_url: row.video_url,
         estimated_minutes: u32::try_from(row.estimated_minutes).unwrap_or(0),
+        quiz,
     })
 }

@@ -1,6 +1,7 @@
 //! Demo courses for a fresh installation (`EDU_DEMO_DATA=true`): the mdBook folders under
 //! `sync-server/demo/courses/`, compiled into the binary and imported as the demo teacher's
-//! published courses, with the categories they name.
+//! published courses, with the categories they name, and a few lessons' quizzes
+//! (`sync-server/demo/quizzes.json`, published).
 //!
 //! Owns only this sample content and the rule for loading it: into an empty catalog, through the
 //! same import every teacher uses. Never touches a catalog that already has courses.
@@ -97,9 +98,46 @@ pub async fn load_if_empty(db: &Db, images: ImageStore<'_>) -> Result<usize> {
     let mut created = 0;
     for book in books()? {
         let report = import_course(db, &teacher, &book, options, images).await?;
-        created += usize::from(report.course_id.is_some());
+        if let Some(course) = &report.course_id {
+            add_demo_quizzes(db, course).await?;
+            created += 1;
+        }
     }
     Ok(created)
+}
+
+/// A demo lesson's quiz: the lesson is named by its title.
+#[derive(serde::Deserialize)]
+struct DemoQuiz {
+    lesson: String,
+    questions: Vec<shared::api::quizzes::QuestionInput>,
+}
+
+fn demo_quizzes() -> Result<Vec<DemoQuiz>> {
+    serde_json::from_str(include_str!("../../demo/quizzes.json"))
+        .map_err(|e| Error::Internal(format!("demo quizzes: {e}")))
+}
+
+/// Adds and publishes the demo quizzes of `course`'s lessons (those whose titles they name).
+async fn add_demo_quizzes(db: &Db, course: &shared::domain::CourseId) -> Result<()> {
+    for quiz in demo_quizzes()? {
+        let lesson: Option<String> = on_pool!(db, pool => {
+            sqlx::query_scalar("SELECT id FROM lessons WHERE course_id = $1 AND title = $2")
+                .bind(course)
+                .bind(&quiz.lesson)
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(lesson) = lesson.and_then(|id| shared::domain::LessonId::parse(&id).ok()) else {
+            continue;
+        };
+        let new = shared::api::quizzes::NewQuestions {
+            questions: quiz.questions,
+        };
+        super::quizzes::add_questions(db, course, &lesson, new).await?;
+        super::quizzes::publish(db, course, &lesson).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -126,5 +164,36 @@ mod tests {
                 usize::from(parsed.content.language == shared::api::courses::CourseLanguage::Ru);
         }
         assert!(russian >= 2, "{russian} Russian courses");
+    }
+
+    #[test]
+    fn every_demo_quiz_names_a_demo_lesson_and_its_questions_are_valid() {
+        let no_images = |_: &[u8]| -> std::result::Result<(), String> { Ok(()) };
+        let titles: Vec<String> = books()
+            .unwrap()
+            .iter()
+            .flat_map(|book| {
+                let parsed = super::super::import::parse_book(book, &no_images).unwrap();
+                parsed
+                    .content
+                    .modules
+                    .into_iter()
+                    .flat_map(|m| m.lessons.into_iter().map(|l| l.title))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let quizzes = demo_quizzes().unwrap();
+        assert!(quizzes.len() >= 3);
+        for quiz in quizzes {
+            assert!(titles.contains(&quiz.lesson), "{}", quiz.lesson);
+            for input in quiz.questions {
+                let question = input.into_question("q".into());
+                assert_eq!(
+                    shared::quiz::validate_question(&question),
+                    Ok(()),
+                    "{question:?}"
+                );
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The course catalog: listing courses page by page (`listing`), the course and lesson pages
-//! (`course_page`), the in-process cache of public reads (`cache`), authoring and the demo courses.
+//! (`course_page`), the in-process cache of public reads (`cache`), authoring, lesson quizzes
+//! (`quizzes`) and the demo courses.
 //!
 //! Owns the catalog's SQL and its pagination cursor. Knows nothing of HTTP: callers get domain values
 //! and `Error`s, and decide how to present them.
@@ -11,6 +12,7 @@ pub mod course_page;
 pub mod demo;
 pub mod import;
 mod listing;
+pub mod quizzes;
 
 use shared::api::courses::{
     CourseLanguage, CourseLevel, CourseStatus, CourseSummary, Price, Rating, TeacherRef,

@@ -24,6 +24,7 @@ mod me;
 mod media;
 mod metrics;
 mod notifications;
+mod quizzes;
 mod responses;
 mod reviews;
 mod search;
@@ -157,7 +158,9 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(dev::router())
         .merge(health::router());
     // JSON that carries a lesson's Markdown: the editor's saves and its preview.
-    let content = authoring::router().merge(content::router());
+    let content = authoring::router()
+        .merge(quizzes::router())
+        .merge(content::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(body_limit::limit_group(json, limits.json))
         .merge(body_limit::limit_group(content, limits.content))

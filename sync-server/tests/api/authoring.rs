@@ -13,7 +13,7 @@ use crate::helpers::{error_code, Role, TestApp, DEMO_PASSWORD};
 const TEACHER: &str = "teacher@demo.local";
 
 /// Sends `body` (or nothing) as `token` and expects `status`; returns the JSON answer.
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     token: &str,
     method: Method,

@@ -195,6 +195,23 @@ async fn authored_course(
     (course, module, lessons)
 }
 
+/// Adds one question to `lesson`'s quiz; returns its id.
+async fn quiz_question(app: &TestApp, course: &str, lesson: &str) -> String {
+    let new: shared::api::quizzes::NewQuestions = serde_json::from_value(json!({"questions": [
+        {"prompt": "The sky is blue", "kind": "true_false", "correct": true}
+    ]}))
+    .unwrap();
+    let draft = sync_server::catalog::quizzes::add_questions(
+        &app.db,
+        &course.parse().unwrap(),
+        &lesson.parse().unwrap(),
+        new,
+    )
+    .await
+    .unwrap();
+    draft.questions[0].question.id.clone()
+}
+
 /// The current version of a course (the outline row names it).
 async fn course_version(app: &TestApp, course: &str) -> i32 {
     crate::on_db!(&app.db, pool => {
@@ -264,6 +281,10 @@ both_backends!(
         let version = course_version(&app, &course).await;
         let category = spare_category(&app, "spare").await;
         let (lesson, other_lesson) = (lessons[0].clone(), lessons[1].clone());
+        // A question in each lesson's quiz: one to edit and delete, one to reorder.
+        let question = quiz_question(&app, &course, &lesson).await;
+        let ordered = quiz_question(&app, &course, &other_lesson).await;
+        let quiz = format!("/api/courses/{course}/lessons/{lesson}/quiz");
 
         let rows: Vec<Row> = vec![
             // Operations and the catalog: open to all.
@@ -404,6 +425,23 @@ both_backends!(
                 [401, 403, 200, 403, 200]),
             with_body(Method::PATCH, format!("/api/courses/{course}/lessons/{lesson}/draft"),
                 |_| Some(json!({"body": "Edited"})), [401, 403, 200, 403, 200]),
+            // Quizzes: the course's teacher and admins.
+            row(Method::GET, quiz.clone(), [401, 403, 200, 403, 200]),
+            with_body(Method::PUT, quiz.clone(),
+                |_| Some(json!({"pass_mark": 60})), [401, 403, 200, 403, 200]),
+            with_body(Method::POST, format!("{quiz}/questions"), |_| Some(json!({"questions": [
+                {"prompt": "Sky is blue", "kind": "true_false", "correct": true, "draft": true, "source": "ai"}
+            ]})), [401, 403, 201, 403, 201]),
+            with_body(Method::PUT, format!("{quiz}/questions/{question}"), |_| Some(json!(
+                {"prompt": "2 + 2?", "kind": "single_choice", "options": ["3", "4"], "correct": 1}
+            )), [401, 403, 200, 403, 200]),
+            with_body(Method::PUT, format!("/api/courses/{course}/lessons/{other_lesson}/quiz/order"), {
+                let ordered = ordered.clone();
+                move |_| Some(json!({"questions": [ordered]}))
+            }, [401, 403, 200, 403, 200]),
+            row(Method::POST, format!("{quiz}/versions"), [401, 403, 201, 403, 201]),
+            row(Method::GET, format!("{quiz}/stats"), [401, 403, 200, 403, 200]),
+            row(Method::DELETE, format!("{quiz}/questions/{question}"), [401, 403, 200, 403, 404]),
             with_body(Method::PUT, format!("/api/courses/{course}/status"),
                 |_| Some(json!({"status": "published"})), [401, 403, 200, 403, 200]),
             row(Method::DELETE, format!("/api/courses/{doomed}/lessons/{}", doomed_lessons[0]),

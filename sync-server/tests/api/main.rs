@@ -26,6 +26,7 @@ mod media;
 mod migrations;
 mod notifications;
 mod observability;
+mod quizzes;
 mod reviews;
 mod search;
 mod security;

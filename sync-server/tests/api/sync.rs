@@ -19,16 +19,16 @@ use crate::helpers::{error_code, Backend, CourseSpec, Role, TestApp, DEMO_PASSWO
 
 /// A signed-in caller of the sync route on any server (a `TestApp` or a binary started by a test).
 #[derive(Clone)]
-struct SyncClient {
+pub(crate) struct SyncClient {
     http: reqwest::Client,
     base: String,
     token: String,
 }
 
 /// One device: its copy of a document and its sync state with the server.
-struct Device {
+pub(crate) struct Device {
     id: String,
-    doc: LearnerDoc,
+    pub(crate) doc: LearnerDoc,
     state: State,
 }
 
@@ -43,14 +43,14 @@ impl Device {
     }
 
     /// A device that started the document itself (offline).
-    fn started(id: &str) -> Self {
+    pub(crate) fn started(id: &str) -> Self {
         Self {
             doc: LearnerDoc::new(),
             ..Self::empty(id)
         }
     }
 
-    fn complete(&mut self, lesson: &str, at: &str) -> Event {
+    pub(crate) fn complete(&mut self, lesson: &str, at: &str) -> Event {
         let event = Event::new(
             EventKind::LessonCompleted {
                 lesson_id: LessonId::parse(lesson).unwrap(),
@@ -67,7 +67,7 @@ impl Device {
 }
 
 impl SyncClient {
-    fn of(app: &TestApp, token: &str) -> Self {
+    pub(crate) fn of(app: &TestApp, token: &str) -> Self {
         Self {
             http: app.client.clone(),
             base: app.url(""),
@@ -123,7 +123,7 @@ impl SyncClient {
 
     /// Syncs `device` until it has nothing more to send (the wire contract's client loop);
     /// returns the server's last status (204 once it had nothing more to send either).
-    async fn sync(&self, doc: &str, device: &mut Device) -> u16 {
+    pub(crate) async fn sync(&self, doc: &str, device: &mut Device) -> u16 {
         // A session starts from the state as persisted (Automerge keeps only the shared heads),
         // as a client that reconnects does.
         device.state = State::decode(&device.state.encode()).unwrap();
@@ -139,7 +139,7 @@ impl SyncClient {
 }
 
 /// A new student made in the database, signed in: (user id, token).
-async fn student(app: &TestApp, email: &str) -> (String, String) {
+pub(crate) async fn student(app: &TestApp, email: &str) -> (String, String) {
     let id = app.insert_user(email, Role::Student).await;
     (id, app.token_for(email, DEMO_PASSWORD).await)
 }
@@ -580,7 +580,7 @@ both_backends!(
     }
 );
 
-async fn completions(app: &TestApp, user: &str) -> Vec<(String, DateTime<Utc>)> {
+pub(crate) async fn completions(app: &TestApp, user: &str) -> Vec<(String, DateTime<Utc>)> {
     crate::on_db!(&app.db, pool => {
         sqlx::query_as(
             "SELECT lesson_id, completed_at FROM lesson_completions WHERE user_id = $1 \
