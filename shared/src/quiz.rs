@@ -114,7 +114,7 @@ pub const MAX_QUESTIONS: usize = 50;
 /// nearest `{{` before it; braces that close nothing, and empty gaps, stay plain text.
 pub fn cloze_parts(text: &str) -> Vec<ClozePart> {
     let mut parts: Vec<ClozePart> = Vec::new();
-    let mut push_text = |parts: &mut Vec<ClozePart>, piece: &str| {
+    let push_text = |parts: &mut Vec<ClozePart>, piece: &str| {
         if piece.is_empty() {
             return;
         }
