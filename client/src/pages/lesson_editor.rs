@@ -13,7 +13,7 @@ use crate::api;
 use crate::components::authoring::{problem_text, NotYours, SaveIndicator};
 use crate::components::form::TextField;
 use crate::components::NavLink;
-use crate::components::{ErrorNotice, PageLoading};
+use crate::components::{ErrorNotice, PageLoading, QuizDrafts};
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::hooks::{use_autosave, use_page_title};
@@ -72,8 +72,13 @@ pub fn lesson_editor_page(props: &LessonEditorProps) -> Html {
         (Load::Failed(error), _) => html! {
             <ErrorNotice testid="lesson-editor-error" title={t.lesson_error} error={error.clone()} on_retry={load} />
         },
-        (Load::Ready(draft), Some((course, _))) => html! {
-            <LessonForm key={draft.id.as_str().to_owned()} course={course.clone()} draft={draft.clone()} />
+        // The drafts panel sits here until the quiz editor takes it (its questions are only
+        // shown for now: there is no quiz to add them to on this page).
+        (Load::Ready(draft), Some((course, lesson))) => html! {
+            <>
+                <LessonForm key={draft.id.as_str().to_owned()} course={course.clone()} draft={draft.clone()} />
+                <QuizDrafts course={course.clone()} lesson={lesson.clone()} on_accept={Callback::noop()} />
+            </>
         },
         (Load::Ready(_), None) => Html::default(),
     };
