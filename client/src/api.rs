@@ -25,6 +25,7 @@ use shared::api::courses::{
     CourseStatus, CourseSummary, EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
 use shared::api::notifications::NotificationList;
+use shared::api::quiz_drafts::{DraftBatch, NewQuizDraft, QuizDraftCreated};
 use shared::api::quizzes::{
     NewQuestions, QuestionInput, QuestionOrder, QuizDraft, QuizSettings, QuizStats, QuizView,
 };
@@ -34,8 +35,8 @@ use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
 use shared::domain::{
-    ApplicationId, CategoryId, CourseId, DocId, LessonId, ModuleId, NotificationId, ReviewId,
-    SessionId,
+    ApplicationId, CategoryId, CourseId, DocId, LessonId, ModuleId, NotificationId, QuizDraftId,
+    ReviewId, SessionId,
 };
 use web_sys::RequestCredentials;
 
@@ -406,6 +407,51 @@ pub async fn update_lesson(
 ) -> Result<LessonDraft, ClientError> {
     let path = format!("{}/draft", lesson_path(course, lesson));
     read_json(send_json("PATCH", &path, Some(changes)).await?).await
+}
+
+// AI quiz drafts.
+
+fn quiz_drafts_path(course: &CourseId, lesson: &LessonId) -> String {
+    format!("{}/quiz-drafts", lesson_path(course, lesson))
+}
+
+/// `POST /api/courses/{course}/lessons/{lesson}/quiz-drafts`: queues a batch of draft questions
+/// (429 `rate_limited` when the caller's daily AI budget is used up).
+pub async fn create_quiz_draft(
+    course: &CourseId,
+    lesson: &LessonId,
+    new: &NewQuizDraft,
+) -> Result<QuizDraftCreated, ClientError> {
+    let path = quiz_drafts_path(course, lesson);
+    read_json(send_json("POST", &path, Some(new)).await?).await
+}
+
+/// `GET .../quiz-drafts/{draft}`: the batch's status, progress and, once done, its questions.
+pub async fn draft_batch(
+    course: &CourseId,
+    lesson: &LessonId,
+    draft: &QuizDraftId,
+) -> Result<DraftBatch, ClientError> {
+    let path = format!(
+        "{}/{}",
+        quiz_drafts_path(course, lesson),
+        path_segment(draft.as_str())
+    );
+    read_json(send(get(&path)).await?).await
+}
+
+/// `DELETE .../quiz-drafts/{draft}`: cancels a batch still in the works.
+pub async fn cancel_quiz_draft(
+    course: &CourseId,
+    lesson: &LessonId,
+    draft: &QuizDraftId,
+) -> Result<DraftBatch, ClientError> {
+    let path = format!(
+        "{}/{}",
+        quiz_drafts_path(course, lesson),
+        path_segment(draft.as_str())
+    );
+    read_json(send_json::<()>("DELETE", &path, None).await?).await
 }
 
 /// `DELETE /api/courses/{course}/lessons/{lesson}`.

@@ -68,6 +68,11 @@ pub enum Error {
     #[error("too many attempts; try again in {retry_after} s")]
     RateLimited { retry_after: u64 },
 
+    /// A daily AI budget (the caller's or the server's) is used up; the message says when it
+    /// resets, and `Retry-After` how many seconds that is.
+    #[error("{0}")]
+    BudgetExhausted(crate::ai::budget::Exhausted),
+
     /// The action needs a payment first (enrolling in a paid course); nothing was stored.
     #[error("{0}")]
     PaymentRequired(String),
@@ -144,7 +149,7 @@ impl Error {
             Self::WrongPassword => ErrorCode::WrongPassword,
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::Conflict(_) => ErrorCode::Conflict,
-            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::RateLimited { .. } | Self::BudgetExhausted(_) => ErrorCode::RateLimited,
             Self::PaymentRequired(_) => ErrorCode::PaymentRequired,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
@@ -185,6 +190,11 @@ impl IntoResponse for Error {
             Self::RateLimited { retry_after } => {
                 res.headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
+            }
+            Self::BudgetExhausted(exhausted) => {
+                let retry_after = exhausted.retry_after(chrono::Utc::now());
+                res.headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(retry_after));
             }
             Self::Unauthenticated => {
                 res.headers_mut().insert(

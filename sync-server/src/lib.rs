@@ -42,6 +42,9 @@ pub enum StartError {
     /// The mail settings (EDU_SMTP_URL, EDU_MAIL_FROM) cannot be used; the text names the variable.
     #[error("{0}")]
     Mail(String),
+    /// The AI providers (EDU_AI_*) cannot be set up.
+    #[error("cannot set up the AI providers: {0}")]
+    Ai(String),
     #[error("cannot set up accounts: {0}")]
     Accounts(String),
     /// The built client (EDU_STATIC_DIR) cannot be read into memory.
@@ -122,7 +125,8 @@ impl App {
                 .map_err(|e| StartError::Client(e.to_string()))?;
         tracing::info!(files = client.len(), "loaded the web client into memory");
         Ok(Self {
-            state: http::AppState::new(db, config, accounts, Arc::new(client), Arc::new(media)),
+            state: http::AppState::new(db, config, accounts, Arc::new(client), Arc::new(media))
+                .map_err(|e| StartError::Ai(e.to_string()))?,
             transport,
             worker_options: jobs::WorkerOptions::default(),
             job_handlers: Vec::new(),
@@ -189,6 +193,7 @@ impl App {
                 self.transport.clone(),
                 composer,
             ))
+            .with_handlers(ai_handlers(&self.state.ai))
             .with_handlers(self.job_handlers.drain(..));
         let mut worker = if self.worker_options.enabled {
             tokio::spawn(worker.run(stop.clone()))
@@ -247,6 +252,14 @@ impl App {
         self.state.db.close().await;
         result.map_err(StartError::Io)
     }
+}
+
+/// The AI service's background work: quiz drafts and lesson summaries.
+fn ai_handlers(ai: &Arc<ai::Ai>) -> Vec<Arc<dyn jobs::Handler>> {
+    vec![
+        Arc::new(ai::drafts::DraftHandler { ai: ai.clone() }),
+        Arc::new(ai::summaries::SummaryHandler { ai: ai.clone() }),
+    ]
 }
 
 /// How often expired and old rows are deleted.

@@ -1,4 +1,5 @@
-//! Prometheus metrics of one running app: HTTP request counts and latencies, database pool gauges.
+//! Prometheus metrics of one running app: HTTP request counts and latencies, database pool gauges,
+//! and the AI service's calls, tokens, estimated cost, errors, cache hits and latency.
 //!
 //! Owns the registry (one per app, never global, so tests can run several apps in one process) and
 //! the label sets. Labels are bounded: routes are axum's matched templates, never raw paths.
@@ -27,9 +28,159 @@ struct RequestLabels {
 
 type HistogramFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AiLabels {
+    provider: String,
+    model: String,
+    task: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AiTokenLabels {
+    provider: String,
+    model: String,
+    /// `input` or `output`.
+    direction: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AiErrorLabels {
+    provider: String,
+    /// `ProviderError::kind` (timeout, rate_limited, server_error, ...) or `budget`.
+    kind: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AiTaskLabels {
+    task: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AiProviderLabels {
+    provider: String,
+}
+
+/// The AI service's metrics (`edu_ai_*`). Labels are bounded: configured providers and models,
+/// the prompt templates' task names, and fixed error kinds.
+#[derive(Debug)]
+pub struct AiMetrics {
+    requests: Family<AiLabels, Counter>,
+    tokens: Family<AiTokenLabels, Counter>,
+    cost_usd: Family<AiLabels, Counter<f64, std::sync::atomic::AtomicU64>>,
+    errors: Family<AiErrorLabels, Counter>,
+    cache_hits: Family<AiTaskLabels, Counter>,
+    latency: Family<AiProviderLabels, Histogram, fn() -> Histogram>,
+}
+
+impl AiMetrics {
+    fn new() -> Self {
+        Self {
+            requests: Family::default(),
+            tokens: Family::default(),
+            cost_usd: Family::default(),
+            errors: Family::default(),
+            cache_hits: Family::default(),
+            latency: Family::new_with_constructor(duration_histogram),
+        }
+    }
+
+    fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "edu_ai_requests",
+            "Language-model calls answered, by provider, model and task",
+            self.requests.clone(),
+        );
+        registry.register(
+            "edu_ai_tokens",
+            "Tokens used by language-model calls, by provider, model and direction",
+            self.tokens.clone(),
+        );
+        registry.register(
+            "edu_ai_cost_usd",
+            "Estimated cost of language-model calls in USD, from the configured price table",
+            self.cost_usd.clone(),
+        );
+        registry.register(
+            "edu_ai_errors",
+            "Failed language-model calls (after retries) and budget refusals, by provider and kind",
+            self.errors.clone(),
+        );
+        registry.register(
+            "edu_ai_cache_hits",
+            "AI answers served from the response cache, by task",
+            self.cache_hits.clone(),
+        );
+        registry.register(
+            "edu_ai_request_duration_seconds",
+            "Time a language-model call took, retries included, by provider",
+            self.latency.clone(),
+        );
+    }
+
+    /// One answered call.
+    pub fn observe_call(
+        &self,
+        provider: &str,
+        model: &str,
+        task: &str,
+        usage: (u64, u64),
+        cost_usd: f64,
+        took: Duration,
+    ) {
+        let labels = AiLabels {
+            provider: provider.to_owned(),
+            model: model.to_owned(),
+            task: task.to_owned(),
+        };
+        self.requests.get_or_create(&labels).inc();
+        self.cost_usd.get_or_create(&labels).inc_by(cost_usd);
+        for (direction, n) in [("input", usage.0), ("output", usage.1)] {
+            self.tokens
+                .get_or_create(&AiTokenLabels {
+                    provider: provider.to_owned(),
+                    model: model.to_owned(),
+                    direction,
+                })
+                .inc_by(n);
+        }
+        self.observe_latency(provider, took);
+    }
+
+    fn observe_latency(&self, provider: &str, took: Duration) {
+        self.latency
+            .get_or_create(&AiProviderLabels {
+                provider: provider.to_owned(),
+            })
+            .observe(took.as_secs_f64());
+    }
+
+    /// One failed call (`kind` from `ProviderError::kind`, or `budget`).
+    pub fn observe_error(&self, provider: &str, kind: &'static str, took: Option<Duration>) {
+        self.errors
+            .get_or_create(&AiErrorLabels {
+                provider: provider.to_owned(),
+                kind,
+            })
+            .inc();
+        if let Some(took) = took {
+            self.observe_latency(provider, took);
+        }
+    }
+
+    pub fn observe_cache_hit(&self, task: &str) {
+        self.cache_hits
+            .get_or_create(&AiTaskLabels {
+                task: task.to_owned(),
+            })
+            .inc();
+    }
+}
+
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,
+    /// The AI service records its calls here.
+    pub ai: std::sync::Arc<AiMetrics>,
     requests: Family<RequestLabels, Counter>,
     durations: HistogramFamily,
     pool_size: Gauge,
@@ -74,8 +225,11 @@ impl Metrics {
             "Idle connections in the database pool",
             pool_idle.clone(),
         );
+        let ai = AiMetrics::new();
+        ai.register(&mut registry);
         Self {
             registry,
+            ai: std::sync::Arc::new(ai),
             requests,
             durations,
             pool_size,

@@ -4,7 +4,7 @@ use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
     ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
-use super::{CategoryTexts, LessonTexts, QuizTexts, SearchTexts, SyncTexts};
+use super::{AiTexts, CategoryTexts, LessonTexts, QuizTexts, SearchTexts, SyncTexts};
 
 pub const EN: Texts = Texts {
     plural_rule: PluralRule::English,
@@ -633,5 +633,32 @@ pub const EN: Texts = Texts {
         stats_median: "Median time",
         stats_accuracy: "Right answers per question",
         stats_none: "No attempts yet.",
+    },
+    ai: AiTexts {
+        summary_title: "Summary",
+        key_points: "Key points",
+        made_without_llm: "Made without a language model",
+        made_without_llm_hint: "Picked from the lesson's own text by the built-in summariser.",
+        drafts_title: "Draft questions",
+        drafts_lead: "Questions drafted from this lesson's text, for you to review before they go into the quiz.",
+        drafts_count: "Number of questions",
+        drafts_kinds: "Kinds of question",
+        kind_single_choice: "Single choice",
+        kind_multiple_choice: "Multiple choice",
+        kind_true_false: "True or false",
+        kind_short_answer: "Short answer",
+        kind_cloze: "Fill in the gaps",
+        generate: "Generate",
+        working: "Working… {n}%",
+        cancel: "Cancel",
+        cancelled: "Cancelled: no questions were kept.",
+        failed: "No questions were drafted",
+        no_kinds: "Choose at least one kind of question.",
+        accept: "Add these questions",
+        accepted: "Added.",
+        answer: "Answer",
+        true_label: "True",
+        false_label: "False",
+        drafts_error: "Could not draft questions",
     },
 };

@@ -280,6 +280,14 @@ strings! {
         unread_count: Plural,
     }
 
+    /// The AI features: the lesson summary block and the quiz drafts panel.
+    pub struct AiTexts {
+        summary_title, key_points, made_without_llm, made_without_llm_hint, drafts_title,
+        drafts_lead, drafts_count, drafts_kinds, kind_single_choice, kind_multiple_choice,
+        kind_true_false, kind_short_answer, kind_cloze, generate, working, cancel, cancelled,
+        failed, no_kinds, accept, accepted, answer, true_label, false_label, drafts_error,
+    }
+
     /// The learner's course pages: catalog filters and cards, the course page and its reviews,
     /// and "My learning".
     pub struct CourseTexts {
@@ -393,6 +401,7 @@ pub struct Texts {
     pub offline: OfflineTexts,
     pub sync: SyncTexts,
     pub quiz: QuizTexts,
+    pub ai: AiTexts,
 }
 
 impl Texts {

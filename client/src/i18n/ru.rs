@@ -4,7 +4,7 @@ use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
     ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
-use super::{CategoryTexts, LessonTexts, QuizTexts, SearchTexts, SyncTexts};
+use super::{AiTexts, CategoryTexts, LessonTexts, QuizTexts, SearchTexts, SyncTexts};
 
 pub const RU: Texts = Texts {
     plural_rule: PluralRule::Russian,
@@ -633,5 +633,32 @@ pub const RU: Texts = Texts {
         stats_median: "Медианное время",
         stats_accuracy: "Верные ответы по вопросам",
         stats_none: "Попыток пока нет.",
+    },
+    ai: AiTexts {
+        summary_title: "Краткое содержание",
+        key_points: "Главное",
+        made_without_llm: "Сделано без языковой модели",
+        made_without_llm_hint: "Выбрано из текста урока встроенным алгоритмом.",
+        drafts_title: "Черновики вопросов",
+        drafts_lead: "Вопросы по тексту урока: проверьте их, прежде чем добавить в тест.",
+        drafts_count: "Сколько вопросов",
+        drafts_kinds: "Типы вопросов",
+        kind_single_choice: "Один ответ",
+        kind_multiple_choice: "Несколько ответов",
+        kind_true_false: "Верно или неверно",
+        kind_short_answer: "Короткий ответ",
+        kind_cloze: "Заполните пропуски",
+        generate: "Создать",
+        working: "Работаю… {n}%",
+        cancel: "Отменить",
+        cancelled: "Отменено: вопросы не сохранены.",
+        failed: "Вопросы не созданы",
+        no_kinds: "Выберите хотя бы один тип вопросов.",
+        accept: "Добавить эти вопросы",
+        accepted: "Добавлено.",
+        answer: "Ответ",
+        true_label: "Верно",
+        false_label: "Неверно",
+        drafts_error: "Не удалось создать вопросы",
     },
 };

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use shared::api::courses::{CourseDetail, LessonRef, LessonView};
+use shared::api::courses::{CourseDetail, LessonRef, LessonSummary, LessonView};
 use shared::domain::LessonId;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -354,6 +354,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                         </a>
                     </p>
                 }
+                if let Some(summary) = &view.summary {
+                    <LessonSummaryBlock summary={summary.clone()} />
+                }
                 // Safe to insert as HTML: the server rendered this from Markdown and sanitised it
                 // with ammonia when the lesson was saved (no script, event handlers or
                 // `javascript:` links survive), and the page's CSP (`script-src 'self'`, no inline
@@ -387,6 +390,37 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <p class="lesson__hint">{ texts.lesson.keys_hint }</p>
             </article>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LessonSummaryProps {
+    summary: LessonSummary,
+}
+
+/// The lesson's summary and key points, folded open by default; labelled when no language model
+/// made it. Part of the lesson view, so it is there offline too.
+#[function_component(LessonSummaryBlock)]
+fn lesson_summary_block(props: &LessonSummaryProps) -> Html {
+    let texts = use_texts();
+    let summary = &props.summary;
+    html! {
+        <details class="lesson-summary" open={true} data-testid="lesson-summary">
+            <summary class="lesson-summary__title">{ texts.ai.summary_title }</summary>
+            <p class="lesson-summary__text">{ summary.summary.clone() }</p>
+            if !summary.key_points.is_empty() {
+                <h3 class="lesson-summary__points-title">{ texts.ai.key_points }</h3>
+                <ul class="lesson-summary__points">
+                    { for summary.key_points.iter().map(|point| html! { <li>{ point.clone() }</li> }) }
+                </ul>
+            }
+            if summary.made_without_llm {
+                <p class="lesson-summary__label" data-testid="summary-without-llm"
+                    title={texts.ai.made_without_llm_hint}>
+                    { texts.ai.made_without_llm }
+                </p>
+            }
+        </details>
     }
 }
 

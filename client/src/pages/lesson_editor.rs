@@ -6,6 +6,8 @@
 pub mod quiz;
 
 use shared::api::authoring::{LessonChanges, LessonDraft};
+use shared::api::quiz_drafts::DraftBatch;
+use shared::api::quizzes::QuestionSource;
 use shared::domain::{CourseId, LessonId};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -15,7 +17,7 @@ use crate::api;
 use crate::components::authoring::{problem_text, NotYours, SaveIndicator};
 use crate::components::form::TextField;
 use crate::components::NavLink;
-use crate::components::{ErrorNotice, PageLoading};
+use crate::components::{ErrorNotice, PageLoading, QuizDrafts};
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::hooks::{use_autosave, use_page_title};
@@ -77,7 +79,7 @@ pub fn lesson_editor_page(props: &LessonEditorProps) -> Html {
         (Load::Ready(draft), Some((course, lesson))) => html! {
             <>
                 <LessonForm key={draft.id.as_str().to_owned()} course={course.clone()} draft={draft.clone()} />
-                <quiz::QuizEditor course={course.clone()} lesson={lesson.clone()} />
+                <QuizSection course={course.clone()} lesson={lesson.clone()} />
             </>
         },
         (Load::Ready(_), None) => Html::default(),
@@ -93,6 +95,52 @@ pub fn lesson_editor_page(props: &LessonEditorProps) -> Html {
             <h1 id="lesson-editor-title" class="page-hero__title">{ t.lesson_editor_title }</h1>
             { body }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct QuizSectionProps {
+    course: CourseId,
+    lesson: LessonId,
+}
+
+/// The quiz editor and, beside it, the drafts panel whose accepted questions join the quiz as
+/// drafts ("AI suggestion", or "Suggested" when made without a language model).
+#[function_component(QuizSection)]
+fn quiz_section(props: &QuizSectionProps) -> Html {
+    let texts = use_texts();
+    let revision = use_state_eq(|| 0u32);
+    let problem = use_state_eq(|| None::<String>);
+    let on_accept = {
+        let (revision, problem) = (revision.clone(), problem.clone());
+        let (course, lesson) = (props.course.clone(), props.lesson.clone());
+        Callback::from(move |batch: DraftBatch| {
+            let (revision, problem) = (revision.clone(), problem.clone());
+            let (course, lesson) = (course.clone(), lesson.clone());
+            let source = if batch.made_without_llm {
+                QuestionSource::Offline
+            } else {
+                QuestionSource::Ai
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                match quiz::add_drafts(&course, &lesson, batch.questions, source).await {
+                    Ok(_) => {
+                        problem.set(None);
+                        revision.set(*revision + 1);
+                    }
+                    Err(error) => problem.set(Some(problem_text(&error, texts))),
+                }
+            });
+        })
+    };
+    html! {
+        <>
+            <quiz::QuizEditor course={props.course.clone()} lesson={props.lesson.clone()} revision={*revision} />
+            if let Some(problem) = &*problem {
+                <p class="field__error" role="alert" data-testid="drafts-add-error">{ problem.clone() }</p>
+            }
+            <QuizDrafts course={props.course.clone()} lesson={props.lesson.clone()} {on_accept} />
+        </>
     }
 }
 

@@ -205,6 +205,21 @@ pub struct LessonView {
     /// quizzes existed.
     #[serde(default)]
     pub quiz: Option<super::quizzes::QuizView>,
+    /// A short summary and key points, made in the background after the lesson was published or
+    /// changed; `None` until then. Travels with the lesson into the offline download.
+    #[serde(default)]
+    pub summary: Option<LessonSummary>,
+}
+
+/// A lesson's summary block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonSummary {
+    pub summary: String,
+    pub key_points: Vec<String>,
+    /// Made by the built-in offline provider (sentences picked from the lesson), not by a
+    /// language model: the page says so.
+    pub made_without_llm: bool,
 }
 
 /// The caller's enrollment in one course (`GET`/`POST /api/courses/{course}/enrollment`).

@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod courses;
 pub mod error;
 pub mod notifications;
+pub mod quiz_drafts;
 pub mod quizzes;
 pub mod reviews;
 pub mod search;

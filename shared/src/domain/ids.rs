@@ -171,6 +171,10 @@ uuid_id! {
     /// A learner's review of a course (`course_reviews.id`).
     ReviewId
 }
+uuid_id! {
+    /// A batch of AI-drafted quiz questions (`quiz_drafts.id`).
+    QuizDraftId
+}
 
 /// A learner document's id (see DESIGN.md "Sync"): `profile-{user_id}` for a user's profile,
 /// `progress-{user_id}-{course_id}` for their progress in one course. Made from typed ids or by

@@ -390,6 +390,7 @@ pub async fn create_course_with_content(
                 .execute(conn)
                 .await?;
         });
+        crate::ai::summaries::queue_course(tx, &id).await?;
     }
     touch_course(tx, &id).await?;
     Ok(id)
@@ -663,6 +664,9 @@ pub async fn change_status(db: &Db, course: &CourseId, to: CourseStatus) -> Resu
         .execute(conn)
         .await?;
     });
+    if to == Published && from != Published {
+        crate::ai::summaries::queue_course(&mut tx, course).await?;
+    }
     let saved = touch_course(&mut tx, course).await?;
     tx.commit().await?;
     Ok(saved)
@@ -948,6 +952,9 @@ pub async fn update_lesson(
     });
     if updated == 0 {
         return Err(no_such_lesson());
+    }
+    if title.is_some() || body.is_some() {
+        crate::ai::summaries::queue_if_published(&mut tx, course, lesson).await?;
     }
     touch_course(&mut tx, course).await?;
     let draft = lesson_draft_in(&mut tx, course, lesson).await?;

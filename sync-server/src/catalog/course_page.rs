@@ -207,6 +207,9 @@ struct LessonRow {
     body_html: String,
     video_url: Option<String>,
     estimated_minutes: i32,
+    summary: Option<String>,
+    key_points: Option<String>,
+    made_without_llm: Option<i32>,
 }
 
 /// A lesson as its reader sees it. Enrolled learners, the course's teacher and admins may read
@@ -230,8 +233,9 @@ pub async fn lesson_view(
         let mut tx = pool.begin().await?;
         let row = sqlx::query_as(
             "SELECT l.module_id, m.title AS module_title, l.title, l.body_html, l.video_url, \
-                    l.estimated_minutes \
+                    l.estimated_minutes, s.summary, s.key_points, s.made_without_llm \
              FROM lessons l JOIN course_modules m ON m.id = l.module_id \
+             LEFT JOIN lesson_summaries s ON s.lesson_id = l.id \
              WHERE l.id = $1 AND l.course_id = $2",
         )
         .bind(&lesson)
@@ -275,5 +279,6 @@ pub async fn lesson_view(
         video_url: row.video_url,
         estimated_minutes: u32::try_from(row.estimated_minutes).unwrap_or(0),
         quiz,
+        summary: crate::ai::summaries::view(row.summary, row.key_points, row.made_without_llm),
     })
 }

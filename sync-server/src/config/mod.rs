@@ -1,11 +1,11 @@
 //! The server's configuration: every `EDU_*` environment variable, read once at start and validated,
-//! one section per concern (`database`, `http`, `mail`, `log`, `media`, `limits`).
+//! one section per concern (`database`, `http`, `mail`, `log`, `media`, `limits`, `ai`).
 //!
 //! Owns parsing and the error line an operator sees for a bad value. Nothing else in the server reads
-//! the environment; the parsed `Config` is passed down explicitly. Room is left for the AI providers
-//! and payments: each will be one more section (its own file and field here), and an `Option` while
-//! it may be left unconfigured; none of their variables exist yet.
+//! the environment; the parsed `Config` is passed down explicitly. Room is left for payments: one
+//! more section (its own file and field here), like `ai`.
 
+mod ai;
 mod database;
 mod http;
 mod limits;
@@ -13,6 +13,7 @@ mod log;
 mod mail;
 mod media;
 
+pub use ai::{AiConfig, ApiKey, Budgets, Price, ProviderConfig, ProviderKind, Route, Tier};
 pub use database::{Backend, DatabaseConfig, DatabaseUrl, DEFAULT_DATABASE_URL};
 pub use http::{HttpConfig, PublicUrl, DEFAULT_BIND, DEFAULT_STATIC_DIR};
 pub use limits::{
@@ -30,6 +31,8 @@ pub struct Config {
     pub mail: MailConfig,
     pub log: LogConfig,
     pub media: MediaConfig,
+    /// `EDU_AI_*`: language-model providers, tier routing, budgets; none set: the offline provider.
+    pub ai: AiConfig,
     /// Not read from the environment: tests and benchmarks change them in code.
     pub limits: Limits,
     /// `EDU_DEMO_DATA`: fill an empty catalog with demo courses and create the demo accounts.
@@ -125,7 +128,9 @@ impl Config {
         let dev_mode = parse_bool("EDU_DEV_MODE", vars.get("EDU_DEV_MODE"))?;
         let mail = MailConfig::from_vars(&vars)?;
         let media = MediaConfig::from_vars(&vars)?;
+        let ai = AiConfig::from_vars(&vars)?;
         Ok(Self {
+            ai,
             database,
             http,
             mail,

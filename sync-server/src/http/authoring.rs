@@ -46,7 +46,7 @@ const NO_LESSON: &str = "no such lesson in this course";
 
 /// The course the path names, once the caller is known to be its teacher or an admin: a path id
 /// that is not an id, or names no course, is 404; someone else's course is 403.
-async fn owned_course(
+pub(super) async fn owned_course(
     state: &AppState,
     author: &RequireTeacherOrAdmin,
     course: &str,

@@ -24,6 +24,7 @@ mod me;
 mod media;
 mod metrics;
 mod notifications;
+mod quiz_drafts;
 mod quizzes;
 mod responses;
 mod reviews;
@@ -71,6 +72,8 @@ pub struct AppState {
     pub media: Arc<dyn MediaStore>,
     /// Learner documents loaded by this process, as of the version they were read at.
     pub sync_docs: crate::sync::DocCache,
+    /// The AI service: provider routing, budgets, cache, usage (`EDU_AI_*`).
+    pub ai: Arc<crate::ai::Ai>,
 }
 
 impl AppState {
@@ -80,17 +83,24 @@ impl AppState {
         accounts: Accounts,
         client: Arc<client::ClientFiles>,
         media: Arc<dyn MediaStore>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, crate::ai::provider::ProviderError> {
+        let metrics = Arc::new(Metrics::new());
+        let ai = Arc::new(crate::ai::Ai::new(
+            db.clone(),
+            &config.ai,
+            metrics.ai.clone(),
+        )?);
+        Ok(Self {
+            ai,
             db,
-            metrics: Arc::new(Metrics::new()),
+            metrics,
             config: Arc::new(config.clone()),
             accounts,
             client,
             catalog_cache: CatalogCache::default(),
             media,
             sync_docs: crate::sync::DocCache::default(),
-        }
+        })
     }
 }
 
@@ -121,6 +131,9 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                          served to anyone under the hash of their bytes"),
         (name = "authoring", description = "Writing courses: a teacher's own courses, any course \
                                              for an admin. Bodies may carry a whole lesson here."),
+        (name = "ai", description = "AI help for teachers: quiz question drafts made by a \
+                                     language model, or by the built-in offline provider when \
+                                     none is configured"),
         (name = "admin", description = "Administration: deciding teacher applications, managing \
                                          categories"),
         (name = "sync", description = "Learner documents (Automerge): the standard sync \
@@ -160,7 +173,8 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
     // JSON that carries a lesson's Markdown: the editor's saves and its preview.
     let content = authoring::router()
         .merge(quizzes::router())
-        .merge(content::router());
+        .merge(content::router())
+        .merge(quiz_drafts::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(body_limit::limit_group(json, limits.json))
         .merge(body_limit::limit_group(content, limits.content))

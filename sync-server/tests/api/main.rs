@@ -11,6 +11,7 @@ mod helpers;
 
 mod accounts;
 mod admin_cli;
+mod ai;
 mod authoring;
 mod authorization;
 mod catalog;
