@@ -4,7 +4,7 @@ use super::{
     AccountTexts, AdminTexts, AuthTexts, AuthoringTexts, CatalogTexts, CommonTexts, CourseTexts,
     ErrorTexts, FormTexts, NotificationTexts, OfflineTexts, Plural, PluralRule, TeachTexts, Texts,
 };
-use super::{CategoryTexts, LessonTexts, SearchTexts, SyncTexts};
+use super::{AiTexts, CategoryTexts, LessonTexts, SearchTexts, SyncTexts};
 
 pub const EN: Texts = Texts {
     plural_rule: PluralRule::English,

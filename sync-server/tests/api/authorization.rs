@@ -195,6 +195,21 @@ async fn authored_course(
     (course, module, lessons)
 }
 
+/// A quiz draft batch of `lesson`, queued (no job runs it), asked for by the course's teacher.
+async fn queued_quiz_draft(app: &TestApp, course: &str, lesson: &str) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    crate::on_db!(&app.db, pool => {
+        sqlx::query(
+            "INSERT INTO quiz_drafts (id, course_id, lesson_id, count, kinds, status, progress, \
+                                      made_without_llm, created_at, updated_at) \
+             VALUES ($1, $2, $3, 1, '[\"cloze\"]', 'queued', 0, 0, $4, $4)",
+        )
+        .bind(&id).bind(course).bind(lesson).bind(chrono::Utc::now())
+        .execute(pool).await.unwrap();
+    });
+    id
+}
+
 /// The current version of a course (the outline row names it).
 async fn course_version(app: &TestApp, course: &str) -> i32 {
     crate::on_db!(&app.db, pool => {
@@ -264,6 +279,7 @@ both_backends!(
         let version = course_version(&app, &course).await;
         let category = spare_category(&app, "spare").await;
         let (lesson, other_lesson) = (lessons[0].clone(), lessons[1].clone());
+        let quiz_draft = queued_quiz_draft(&app, &course, &lesson).await;
 
         let rows: Vec<Row> = vec![
             // Operations and the catalog: open to all.
@@ -404,6 +420,13 @@ both_backends!(
                 [401, 403, 200, 403, 200]),
             with_body(Method::PATCH, format!("/api/courses/{course}/lessons/{lesson}/draft"),
                 |_| Some(json!({"body": "Edited"})), [401, 403, 200, 403, 200]),
+            // AI quiz drafts: the course's teacher and admins (the batch asked for runs offline).
+            with_body(Method::POST, format!("/api/courses/{course}/lessons/{lesson}/quiz-drafts"),
+                |_| Some(json!({"count": 2, "kinds": ["cloze"]})), [401, 403, 202, 403, 202]),
+            row(Method::GET, format!("/api/courses/{course}/lessons/{lesson}/quiz-drafts/{quiz_draft}"),
+                [401, 403, 200, 403, 200]),
+            row(Method::DELETE, format!("/api/courses/{course}/lessons/{lesson}/quiz-drafts/{quiz_draft}"),
+                [401, 403, 200, 403, 200]),
             with_body(Method::PUT, format!("/api/courses/{course}/status"),
                 |_| Some(json!({"status": "published"})), [401, 403, 200, 403, 200]),
             row(Method::DELETE, format!("/api/courses/{doomed}/lessons/{}", doomed_lessons[0]),
