@@ -11,6 +11,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// Only its databases: this benchmark calls the AI service in-process, not over HTTP.
+#[allow(dead_code)]
 mod support;
 
 use std::collections::HashMap;
