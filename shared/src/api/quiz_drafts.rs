@@ -13,8 +13,10 @@ pub const MAX_DRAFT_QUESTIONS: u8 = 20;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewQuizDraft {
     /// 1 to 20.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub count: u8,
     /// At least one kind; each question is one of them.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub kinds: Vec<QuestionKind>,
 }
 

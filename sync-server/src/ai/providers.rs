@@ -274,11 +274,10 @@ impl WireFormat for AnthropicWire {
                 state.usage.input_tokens = count_at(&data, "/message/usage/input_tokens");
                 state.usage.output_tokens = count_at(&data, "/message/usage/output_tokens");
             }
-            "content_block_delta" => {
-                if text_at(&data, "/delta/type") == Some("text_delta") {
-                    if let Some(text) = text_at(&data, "/delta/text") {
-                        state.deltas.push(text.to_owned());
-                    }
+            // Only text deltas: a tool call's JSON deltas are not answer text.
+            "content_block_delta" if text_at(&data, "/delta/type") == Some("text_delta") => {
+                if let Some(text) = text_at(&data, "/delta/text") {
+                    state.deltas.push(text.to_owned());
                 }
             }
             // Its usage is cumulative for the message.

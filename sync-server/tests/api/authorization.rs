@@ -212,6 +212,21 @@ async fn quiz_question(app: &TestApp, course: &str, lesson: &str) -> String {
     draft.questions[0].question.id.clone()
 }
 
+/// A quiz draft batch of `lesson`, queued (no job runs it), asked for by the course's teacher.
+async fn queued_quiz_draft(app: &TestApp, course: &str, lesson: &str) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    crate::on_db!(&app.db, pool => {
+        sqlx::query(
+            "INSERT INTO quiz_drafts (id, course_id, lesson_id, count, kinds, status, progress, \
+                                      made_without_llm, created_at, updated_at) \
+             VALUES ($1, $2, $3, 1, '[\"cloze\"]', 'queued', 0, 0, $4, $4)",
+        )
+        .bind(&id).bind(course).bind(lesson).bind(chrono::Utc::now())
+        .execute(pool).await.unwrap();
+    });
+    id
+}
+
 /// The current version of a course (the outline row names it).
 async fn course_version(app: &TestApp, course: &str) -> i32 {
     crate::on_db!(&app.db, pool => {
@@ -285,6 +300,7 @@ both_backends!(
         let question = quiz_question(&app, &course, &lesson).await;
         let ordered = quiz_question(&app, &course, &other_lesson).await;
         let quiz = format!("/api/courses/{course}/lessons/{lesson}/quiz");
+        let quiz_draft = queued_quiz_draft(&app, &course, &lesson).await;
 
         let rows: Vec<Row> = vec![
             // Operations and the catalog: open to all.
@@ -442,6 +458,13 @@ both_backends!(
             row(Method::POST, format!("{quiz}/versions"), [401, 403, 201, 403, 201]),
             row(Method::GET, format!("{quiz}/stats"), [401, 403, 200, 403, 200]),
             row(Method::DELETE, format!("{quiz}/questions/{question}"), [401, 403, 200, 403, 404]),
+            // AI quiz drafts: the course's teacher and admins (the batch asked for runs offline).
+            with_body(Method::POST, format!("/api/courses/{course}/lessons/{lesson}/quiz-drafts"),
+                |_| Some(json!({"count": 2, "kinds": ["cloze"]})), [401, 403, 202, 403, 202]),
+            row(Method::GET, format!("/api/courses/{course}/lessons/{lesson}/quiz-drafts/{quiz_draft}"),
+                [401, 403, 200, 403, 200]),
+            row(Method::DELETE, format!("/api/courses/{course}/lessons/{lesson}/quiz-drafts/{quiz_draft}"),
+                [401, 403, 200, 403, 200]),
             with_body(Method::PUT, format!("/api/courses/{course}/status"),
                 |_| Some(json!({"status": "published"})), [401, 403, 200, 403, 200]),
             row(Method::DELETE, format!("/api/courses/{doomed}/lessons/{}", doomed_lessons[0]),
