@@ -1367,9 +1367,8 @@ both_backends!(
     }
 );
 
-/// Needs the offline provider's bodies (ai::offline on main): on this branch they return nothing.
+/// With no provider configured, drafts and summaries come from the offline provider.
 #[tokio::test]
-#[ignore = "needs ai::offline's bodies from main"]
 async fn offline_drafts_and_summaries_come_from_the_lesson_text() {
     let app = TestApp::spawn_with(
         crate::helpers::Backend::Sqlite,
