@@ -269,8 +269,7 @@ pub async fn add_questions(
         )));
     }
     let now = Utc::now();
-    let mut position = next.unwrap_or(0);
-    for (question, draft, source) in &checked {
+    for (position, (question, draft, source)) in (next.unwrap_or(0)..).zip(&checked) {
         let json = stored_json(question)?;
         on_tx!(tx, conn => {
             sqlx::query(
@@ -288,7 +287,6 @@ pub async fn add_questions(
             .execute(conn)
             .await?;
         });
-        position += 1;
     }
     commit_with_draft(tx, course, lesson).await
 }
@@ -467,6 +465,9 @@ pub async fn publish(db: &Db, course: &CourseId, lesson: &LessonId) -> Result<Qu
     })
 }
 
+/// An attempt as the statistics read it: (user, passed, results JSON, duration in ms).
+type AttemptRow = (String, bool, String, i64);
+
 /// What a question is called in the statistics: its prompt, or a cloze's text.
 fn question_label(question: &Question) -> String {
     match &question.body {
@@ -479,7 +480,7 @@ fn question_label(question: &Question) -> String {
 pub async fn quiz_stats(db: &Db, course: &CourseId, lesson: &LessonId) -> Result<QuizStats> {
     let mut tx = db.begin().await?;
     require_lesson(&mut tx, course, lesson).await?;
-    let (attempts, versions): (Vec<(String, bool, String, i64)>, Vec<VersionRow>) = on_tx!(tx, conn => {
+    let (attempts, versions): (Vec<AttemptRow>, Vec<VersionRow>) = on_tx!(tx, conn => {
         let attempts = sqlx::query_as(
             "SELECT user_id, passed, results, duration_ms FROM quiz_attempts \
              WHERE lesson_id = $1",

@@ -323,21 +323,21 @@ both_backends!(
         let doc = format!("progress-{me}-{}", course.id);
         let mut phone = Device::started("phone");
         // Wrong answers claiming 100 % and a pass, then a completion: neither counts.
-        phone.doc.append(&attempt_event(&lesson, 1, json!({q1.clone(): 0, q2.clone(): false}), true, "2026-11-30T10:00:00Z")).unwrap();
-        phone.complete(&lesson, "2026-11-30T10:00:01Z");
+        phone.doc.append(&attempt_event(&lesson, 1, json!({q1.clone(): 0, q2.clone(): false}), true, "2026-11-29T10:00:00Z")).unwrap();
+        phone.complete(&lesson, "2026-11-29T10:00:01Z");
         // Unknown version, malformed answers, a lesson of no course: ignored, the sync succeeds.
-        phone.doc.append(&attempt_event(&lesson, 9, json!({}), true, "2026-11-30T10:01:00Z")).unwrap();
-        let mut odd = attempt_event(&lesson, 1, json!({}), true, "2026-11-30T10:02:00Z");
+        phone.doc.append(&attempt_event(&lesson, 9, json!({}), true, "2026-11-29T10:01:00Z")).unwrap();
+        let mut odd = attempt_event(&lesson, 1, json!({}), true, "2026-11-29T10:02:00Z");
         if let EventKind::QuizAttempt(a) = &mut odd.kind {
             a.answers = "[not json".into();
         }
         phone.doc.append(&odd).unwrap();
-        phone.doc.append(&attempt_event(&uuid::Uuid::now_v7().to_string(), 1, json!({}), true, "2026-11-30T10:03:00Z")).unwrap();
+        phone.doc.append(&attempt_event(&uuid::Uuid::now_v7().to_string(), 1, json!({}), true, "2026-11-29T10:03:00Z")).unwrap();
         assert!(matches!(client.sync(&doc, &mut phone).await, 200 | 204));
         assert_eq!(attempts(&app, &me).await, vec![(1, 0, 2, 0, false)]);
         assert!(completions(&app, &me).await.is_empty(), "a quiz lesson needs a passing attempt");
         // The lesson without a quiz still completes by itself.
-        phone.complete(&course.lessons[1], "2026-11-30T10:04:00Z");
+        phone.complete(&course.lessons[1], "2026-11-29T10:04:00Z");
         client.sync(&doc, &mut phone).await;
         assert_eq!(completions(&app, &me).await.len(), 1);
 
@@ -349,7 +349,7 @@ both_backends!(
         assert_eq!(publish(&app, &owner, &path).await.version, 2);
 
         // An attempt taken offline on version 1 (right there, wrong on version 2) passes on 1.
-        phone.doc.append(&attempt_event(&lesson, 1, json!({q1.clone(): 1, q2.clone(): true}), false, "2026-11-30T11:00:00Z")).unwrap();
+        phone.doc.append(&attempt_event(&lesson, 1, json!({q1.clone(): 1, q2.clone(): true}), false, "2026-11-29T11:00:00Z")).unwrap();
         client.sync(&doc, &mut phone).await;
         assert_eq!(attempts(&app, &me).await[1], (1, 2, 2, 100, true));
         let done = completions(&app, &me).await;
@@ -364,8 +364,8 @@ both_backends!(
         let other_client = SyncClient::of(&app, &other_token);
         let other_doc = format!("progress-{other}-{}", course.id);
         let mut tablet = Device::started("tablet");
-        tablet.doc.append(&attempt_event(&lesson, 2, json!({q1.clone(): 0, q2.clone(): false}), false, "2026-11-30T12:00:00Z")).unwrap();
-        tablet.doc.append(&attempt_event(&lesson, 2, json!({q1.clone(): 0, q2.clone(): true}), false, "2026-11-30T12:05:00Z")).unwrap();
+        tablet.doc.append(&attempt_event(&lesson, 2, json!({q1.clone(): 0, q2.clone(): false}), false, "2026-11-29T12:00:00Z")).unwrap();
+        tablet.doc.append(&attempt_event(&lesson, 2, json!({q1.clone(): 0, q2.clone(): true}), false, "2026-11-29T12:05:00Z")).unwrap();
         other_client.sync(&other_doc, &mut tablet).await;
         assert_eq!(
             attempts(&app, &other).await,
