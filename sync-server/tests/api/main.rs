@@ -20,6 +20,7 @@ mod course_import;
 mod courses;
 mod enrollment;
 mod errors;
+mod faults;
 mod health;
 mod jobs;
 mod media;
