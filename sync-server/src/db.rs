@@ -210,6 +210,17 @@ pub enum DbError {
     },
     #[error("cannot connect to database at {url}: {reason}")]
     Connect { url: String, reason: String },
+    /// The database was migrated by a newer server: this one must not touch it.
+    #[error(
+        "the database at {url} has schema version {found}, newer than this server knows (its \
+         latest is {latest}): run the newer sync-server that migrated it, or restore a backup \
+         made by this version"
+    )]
+    SchemaNewer {
+        url: String,
+        found: i64,
+        latest: i64,
+    },
     #[error("cannot migrate database at {url}: {source}")]
     Migrate {
         url: String,
@@ -219,6 +230,15 @@ pub enum DbError {
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The latest schema version (migration) this binary knows for `backend`.
+pub fn latest_schema_version(backend: Backend) -> i64 {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
+}
 
 impl Db {
     /// Opens a pool and brings the schema up to date. Fails within about `CONNECT_TIMEOUT`.
@@ -234,11 +254,34 @@ impl Db {
             catalog: CatalogGeneration::default(),
             loss,
         };
-        db.migrate().await.map_err(|source| DbError::Migrate {
-            url: url.redacted(),
-            source,
+        db.migrate().await.map_err(|source| {
+            let latest = latest_schema_version(db.backend());
+            match source {
+                // An applied migration this binary does not have, and later than all it has.
+                sqlx::migrate::MigrateError::VersionMissing(found) if found > latest => {
+                    DbError::SchemaNewer {
+                        url: url.redacted(),
+                        found,
+                        latest,
+                    }
+                }
+                source => DbError::Migrate {
+                    url: url.redacted(),
+                    source,
+                },
+            }
         })?;
         Ok(db)
+    }
+
+    /// The latest migration applied to this database (0 when none is).
+    pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
+        let version: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success"
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(version.unwrap_or(0))
     }
 
     /// Applies the migrations of this backend that have not run yet.
