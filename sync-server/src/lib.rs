@@ -5,6 +5,7 @@
 //! background job runner (which sends mail) and of housekeeping, and shutdown. Reads no environment variable itself: `Config` comes in from
 //! the caller.
 
+pub mod backup;
 pub mod catalog;
 pub mod config;
 pub mod content;

@@ -14,7 +14,7 @@ mod proxy;
 
 pub use accounts::{token_after, Role, DEMO_PASSWORD};
 pub use courses::{minutes_ago, CourseSpec, SeededCourse};
-pub use process::ServerProcess;
+pub use process::{run_command, ServerProcess};
 pub use proxy::DbProxy;
 
 use sqlx::{Connection, Executor, PgConnection};

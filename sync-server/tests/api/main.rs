@@ -13,6 +13,7 @@ mod accounts;
 mod admin_cli;
 mod authoring;
 mod authorization;
+mod backup;
 mod catalog;
 mod categories;
 mod client;

@@ -18,13 +18,7 @@ impl ServerProcess {
     }
 
     pub fn start_with(database_url: &str, dir: &Path, vars: &[(&str, &str)]) -> Self {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sync-server"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("EDU_") {
-                cmd.env_remove(key);
-            }
-        }
-        let mut child = cmd
+        let mut child = command()
             .current_dir(dir)
             .env("EDU_DATABASE_URL", database_url)
             .env("EDU_BIND", "127.0.0.1:0")
@@ -80,4 +74,44 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Runs `sync-server <args>` on the database `url` with `stdin` piped in and more `env`, and waits
+/// for it: `(exit code, stdout, stderr)`. Blocking: call it from `spawn_blocking` in async tests.
+pub fn run_command(
+    url: &str,
+    args: &[String],
+    stdin: &str,
+    env: &[(String, String)],
+) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command()
+        .args(args)
+        .env("EDU_DATABASE_URL", url)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sync-server");
+    // The command may exit without reading (bad usage): a closed pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The `sync-server` binary with none of this process's `EDU_*` variables.
+fn command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sync-server"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("EDU_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
 }
