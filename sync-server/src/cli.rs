@@ -1,5 +1,5 @@
 //! The command line of the `sync-server` binary (clap): no arguments serve, `admin create` makes an
-//! admin. Exit codes: 0 done, 1 refused or failed (one `error: ` line on stderr), 2 bad usage.
+//! admin, `backup` / `restore` copy the SQLite database out and back. Exit codes: 0 done, 1 refused or failed (one `error: ` line on stderr), 2 bad usage.
 //!
 //! Owns arguments, usage text and the admin command's messages. Never serves requests, and never
 //! takes a password from the command line (other users can read it).
@@ -43,6 +43,7 @@ Configured by environment variables:
   EDU_SMTP_URL         unset | smtp://user:pass@host:587 | smtps://user:pass@host:465
                        (unset: mail goes to the log and, in dev mode, the dev mailbox)
   EDU_MAIL_FROM        EduPlatform <no-reply@localhost>
+  EDU_SHUTDOWN_GRACE_SECS  8 (after SIGTERM: open connections answered, work in flight finished)
 
 ",
     admin_create_about!()
@@ -71,6 +72,21 @@ enum Command {
     Course {
         #[command(subcommand)]
         command: Option<CourseCommand>,
+    },
+    /// Copy the SQLite database to FILE while the server runs (PostgreSQL: checks the database
+    /// answers and prints the pg_dump command). Uploaded media (EDU_MEDIA_DIR) are not in it.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Put the rows of a backup made by `backup` into the SQLite database (PostgreSQL: prints the
+    /// pg_restore command). Refuses a database that holds data unless --force.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+        /// Replace the data of a database that holds some.
+        #[arg(long)]
+        force: bool,
     },
     #[command(external_subcommand)]
     Unknown(Vec<String>),
@@ -134,6 +150,13 @@ pub enum Action {
         teacher: String,
         publish: bool,
     },
+    Backup {
+        to: std::path::PathBuf,
+    },
+    Restore {
+        from: std::path::PathBuf,
+        force: bool,
+    },
 }
 
 /// Parses the process's arguments; `Err` is the exit code once help or a usage error is printed.
@@ -150,6 +173,8 @@ where
     let usage = |path: &[&str], message: String| Err(usage_error(path, message));
     match cli.command {
         None => Ok(Action::Serve),
+        Some(Command::Backup { to }) => Ok(Action::Backup { to }),
+        Some(Command::Restore { from, force }) => Ok(Action::Restore { from, force }),
         Some(Command::Unknown(words)) => usage(
             &[],
             format!(
@@ -227,15 +252,18 @@ fn exit(error: &clap::Error) -> ExitCode {
 
 /// `sync-server admin create`: reads the config, then makes or promotes the admin.
 pub fn admin_create(email: &str, name: Option<&str>, force: bool) -> ExitCode {
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(e) => return fail(e),
-    };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
-    };
-    runtime.block_on(create_admin(&config, email, name, force))
+    match config_and_runtime() {
+        Ok((config, runtime)) => runtime.block_on(create_admin(&config, email, name, force)),
+        Err(code) => code,
+    }
+}
+
+/// The config from the environment and a runtime to run a command on; `Err` after saying why not.
+fn config_and_runtime() -> Result<(Config, tokio::runtime::Runtime), ExitCode> {
+    let config = Config::from_env().map_err(fail)?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| fail(format!("cannot start the async runtime: {e}")))?;
+    Ok((config, runtime))
 }
 
 async fn create_admin(config: &Config, email: &str, name: Option<&str>, force: bool) -> ExitCode {
@@ -392,6 +420,102 @@ pub fn course_import(dir: &std::path::Path, teacher: &str, publish: bool) -> Exi
                 ExitCode::SUCCESS
             }
             Err(e) => fail(sync_server::describe(&e)),
+        }
+    })
+}
+
+/// Reads the config and runs `work` on a fresh runtime; a failure is one line and exit code 1.
+fn with_config<F, Fut>(work: F) -> ExitCode
+where
+    F: FnOnce(Config) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let (config, runtime) = match config_and_runtime() {
+        Ok(ready) => ready,
+        Err(code) => return code,
+    };
+    match runtime.block_on(work(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(message),
+    }
+}
+
+const MEDIA_NOTE: &str = "uploaded images are files under EDU_MEDIA_DIR, not in the database: \
+                          copy that directory with the backup (its files never change once written)";
+
+/// For PostgreSQL, `backup` and `restore` check the database answers and print the command that
+/// does the work (pg_dump, pg_restore); exit code 1, since nothing was backed up or restored.
+async fn postgres_only_prints(config: &Config, task: &str, command: &str) -> Result<(), String> {
+    let url = &config.database.url;
+    let version = sync_server::backup::postgres_schema_version(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{url} answers (schema version {version}); {task} with:");
+    println!("  {command}");
+    println!("{MEDIA_NOTE}: {}", config.media.dir.display());
+    Err(format!(
+        "this command does not do that for PostgreSQL itself: run the {} command above",
+        command.split(' ').next().unwrap_or_default()
+    ))
+}
+
+/// `sync-server backup --to FILE`.
+pub fn backup(to: &std::path::Path) -> ExitCode {
+    use sync_server::backup;
+    use sync_server::config::Backend;
+    with_config(|config| async move {
+        let url = &config.database.url;
+        match url.backend() {
+            Backend::Sqlite => {
+                let report = backup::backup_sqlite(url, to)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "backed up {url} (schema version {}) to {} ({} bytes)",
+                    report.schema_version,
+                    to.display(),
+                    report.bytes
+                );
+                println!("{MEDIA_NOTE}: {}", config.media.dir.display());
+                Ok(())
+            }
+            Backend::Postgres => {
+                let command = format!("pg_dump --format=custom --file {} '{url}'", to.display());
+                postgres_only_prints(&config, "back it up", &command).await
+            }
+        }
+    })
+}
+
+/// `sync-server restore --from FILE [--force]`.
+pub fn restore(from: &std::path::Path, force: bool) -> ExitCode {
+    use sync_server::backup;
+    use sync_server::config::Backend;
+    with_config(|config| async move {
+        let url = &config.database.url;
+        match url.backend() {
+            Backend::Sqlite => {
+                let report = backup::restore_sqlite(url, from, force)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let rows: i64 = report.rows.iter().map(|(_, n)| n).sum();
+                println!(
+                    "restored {rows} rows in {} tables from {} into {url} (schema version {}); \
+                     restart a server that was running on it",
+                    report.rows.len(),
+                    from.display(),
+                    report.schema_version
+                );
+                println!("{MEDIA_NOTE}: {}", config.media.dir.display());
+                Ok(())
+            }
+            Backend::Postgres => {
+                let command = format!(
+                    "pg_restore --clean --if-exists --no-owner --dbname '{url}' {}",
+                    from.display()
+                );
+                postgres_only_prints(&config, "restore a pg_dump file", &command).await
+            }
         }
     })
 }

@@ -19,6 +19,63 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A pooled PostgreSQL connection idle for at least this long is pinged before it is handed out.
 pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
+/// Whether `error` says the connection to the database broke or could not be had (the server
+/// restarted, the network dropped, the pool timed out), as opposed to a statement the database
+/// refused. Such an error says nothing about the request: a read may be tried again on a fresh
+/// connection; a write may or may not have landed, so it is answered 503, never retried blindly.
+pub fn is_connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's class 08 (connection exception) and 57P01-57P03 (the server is shutting
+        // down, crashed or is starting): the session is gone, whatever it was doing.
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// When this process last saw a connection break (`Db::note_connection_lost`), in milliseconds
+/// since `epoch`. A pooled connection that went idle before then may be dead too: it is pinged
+/// before it is handed out, so a retried read gets a live connection or a new one, never a second
+/// dead one.
+#[derive(Debug, Clone)]
+struct ConnectionLoss {
+    epoch: Instant,
+    last_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl ConnectionLoss {
+    fn new() -> Self {
+        Self {
+            epoch: Instant::now(),
+            last_ms: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn note(&self) {
+        // +1: "never" is 0, and a loss in the first millisecond must still count.
+        self.last_ms
+            .store(self.now_ms() + 1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Whether a connection idle for `idle_for` went idle before the last loss.
+    fn idle_since_before_loss(&self, idle_for: Duration) -> bool {
+        let idle_ms = u64::try_from(idle_for.as_millis()).unwrap_or(u64::MAX);
+        let went_idle = self.now_ms().saturating_sub(idle_ms) + 1;
+        went_idle <= self.last_ms.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
 /// The database the server writes to, and the doorbell of this process's job runner (a
 /// transaction that queued work rings it when it commits). Cloning is cheap (shared handles).
 #[derive(Debug, Clone)]
@@ -26,6 +83,7 @@ pub struct Db {
     pool: Pool,
     jobs: Waker,
     catalog: CatalogGeneration,
+    loss: ConnectionLoss,
 }
 
 /// A counter that grows each time a committed transaction changed what the public catalog shows
@@ -152,6 +210,17 @@ pub enum DbError {
     },
     #[error("cannot connect to database at {url}: {reason}")]
     Connect { url: String, reason: String },
+    /// The database was migrated by a newer server: this one must not touch it.
+    #[error(
+        "the database at {url} has schema version {found}, newer than this server knows (its \
+         latest is {latest}): run the newer sync-server that migrated it, or restore a backup \
+         made by this version"
+    )]
+    SchemaNewer {
+        url: String,
+        found: i64,
+        latest: i64,
+    },
     #[error("cannot migrate database at {url}: {source}")]
     Migrate {
         url: String,
@@ -162,23 +231,57 @@ pub enum DbError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// The latest schema version (migration) this binary knows for `backend`.
+pub fn latest_schema_version(backend: Backend) -> i64 {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 impl Db {
     /// Opens a pool and brings the schema up to date. Fails within about `CONNECT_TIMEOUT`.
     pub async fn connect(url: &DatabaseUrl) -> Result<Self, DbError> {
+        let loss = ConnectionLoss::new();
         let pool = match url.backend() {
             Backend::Sqlite => Pool::Sqlite(connect_sqlite(url).await?),
-            Backend::Postgres => Pool::Postgres(connect_postgres(url).await?),
+            Backend::Postgres => Pool::Postgres(connect_postgres(url, loss.clone()).await?),
         };
         let db = Self {
             pool,
             jobs: Waker::new(),
             catalog: CatalogGeneration::default(),
+            loss,
         };
-        db.migrate().await.map_err(|source| DbError::Migrate {
-            url: url.redacted(),
-            source,
+        db.migrate().await.map_err(|source| {
+            let latest = latest_schema_version(db.backend());
+            match source {
+                // An applied migration this binary does not have, and later than all it has.
+                sqlx::migrate::MigrateError::VersionMissing(found) if found > latest => {
+                    DbError::SchemaNewer {
+                        url: url.redacted(),
+                        found,
+                        latest,
+                    }
+                }
+                source => DbError::Migrate {
+                    url: url.redacted(),
+                    source,
+                },
+            }
         })?;
         Ok(db)
+    }
+
+    /// The latest migration applied to this database (0 when none is).
+    pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
+        let version: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success"
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(version.unwrap_or(0))
     }
 
     /// Applies the migrations of this backend that have not run yet.
@@ -211,12 +314,25 @@ impl Db {
         }
     }
 
+    /// Notes that a connection broke just now: every connection idle since before now is pinged
+    /// before its next use (see `ConnectionLoss`).
+    pub fn note_connection_lost(&self) {
+        self.loss.note();
+    }
+
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
     /// writers queue on `busy_timeout` instead of failing when a read lock cannot be upgraded.
+    ///
+    /// A `BEGIN` that fails on a broken connection is tried once more on a fresh one: nothing of
+    /// the transaction was sent yet, so this retry cannot do anything twice.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        let conn = match &self.pool {
-            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        let conn = match self.begin_conn().await {
+            Err(e) if is_connection_lost(&e) && !matches!(e, sqlx::Error::PoolClosed) => {
+                tracing::warn!(error = %e, "a database connection broke; beginning again on a fresh one");
+                self.note_connection_lost();
+                self.begin_conn().await?
+            }
+            other => other?,
         };
         Ok(Tx {
             conn,
@@ -224,6 +340,13 @@ impl Db {
             queued_jobs: false,
             catalog: self.catalog.clone(),
             changed_catalog: false,
+        })
+    }
+
+    async fn begin_conn(&self) -> Result<TxConn, sqlx::Error> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
         })
     }
 
@@ -457,7 +580,7 @@ async fn connect_sqlite(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
     pool.connect_with(options).await.map_err(connect_error)
 }
 
-async fn connect_postgres(url: &DatabaseUrl) -> Result<PgPool, DbError> {
+async fn connect_postgres(url: &DatabaseUrl, loss: ConnectionLoss) -> Result<PgPool, DbError> {
     let connect_error = |reason: String| DbError::Connect {
         url: url.redacted(),
         reason,
@@ -496,11 +619,14 @@ async fn connect_postgres(url: &DatabaseUrl) -> Result<PgPool, DbError> {
         // sqlx pings every connection before handing it out by default: a second round trip to
         // the database for each query, and under load a second wait for a busy core. A connection
         // in steady use is known good; one that sat idle (the server may have restarted, a
-        // firewall may have dropped it) is pinged, and a dead one is replaced before use.
+        // firewall may have dropped it) is pinged, and a dead one is replaced before use. So is
+        // one that was idle when another connection was just seen to break (a restart cuts all).
         .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
+        .before_acquire(move |conn, meta| {
+            let suspect =
+                meta.idle_for >= PING_IF_IDLE_FOR || loss.idle_since_before_loss(meta.idle_for);
             Box::pin(async move {
-                if meta.idle_for >= PING_IF_IDLE_FOR {
+                if suspect {
                     conn.ping().await?;
                 }
                 Ok(true)

@@ -159,6 +159,7 @@ impl Error {
             Self::SchemaViolation(_) => ErrorCode::SchemaViolation,
             Self::DocumentTooLarge { .. } => ErrorCode::DocumentTooLarge,
             Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Database(e) if crate::db::is_connection_lost(e) => ErrorCode::Unavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
             Self::Upstream { .. } => ErrorCode::UpstreamFailed,
         }
@@ -168,14 +169,29 @@ impl Error {
     pub fn body(&self) -> ErrorBody {
         match self {
             Self::Validation { field, reason } => ErrorBody::invalid(field, reason.clone()),
+            Self::Database(e) if crate::db::is_connection_lost(e) => ErrorBody::new(
+                ErrorCode::Unavailable,
+                "the database is not reachable right now; try again in a moment".to_owned(),
+            ),
             other => ErrorBody::new(other.code(), other.to_string()),
         }
     }
 }
 
+/// Marks a response that failed because the database connection broke (not because of the
+/// request): a read that got it may be tried once more (`http::retry`). Never sent to the caller.
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseConnectionLost;
+
+/// The `Retry-After` of a 503: a database restart or failover is usually over within seconds.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 1;
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match &self {
+            Self::Database(e) if crate::db::is_connection_lost(e) => {
+                tracing::warn!(error = %e, "lost the database connection")
+            }
             Self::Database(e) => tracing::error!(error = %e, "database error"),
             Self::Internal(e) => tracing::error!(error = %e, "internal error"),
             Self::Unavailable(e) => tracing::warn!(error = %e, "dependency unavailable"),
@@ -186,6 +202,15 @@ impl IntoResponse for Error {
         }
         let body = self.body();
         let mut res = (self.status(), axum::Json(body)).into_response();
+        if let Self::Database(e) = &self {
+            if crate::db::is_connection_lost(e) {
+                res.extensions_mut().insert(DatabaseConnectionLost);
+            }
+        }
+        if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS));
+        }
         match self {
             Self::RateLimited { retry_after } => {
                 res.headers_mut()

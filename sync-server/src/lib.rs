@@ -6,6 +6,7 @@
 //! the caller.
 
 pub mod ai;
+pub mod backup;
 pub mod catalog;
 pub mod config;
 pub mod content;
@@ -65,10 +66,6 @@ pub enum StartError {
     #[error("cannot serve HTTP: {0}")]
     Io(#[from] std::io::Error),
 }
-
-/// How long shutdown waits for a job being run (a mail being sent); an unfinished one is retried
-/// after its lease.
-const WORKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long shutdown waits for a metrics scrape in flight.
 const METRICS_STOP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -179,7 +176,9 @@ impl App {
     }
 
     /// Serves (the app, and metrics if a listener was given) and delivers mail until `shutdown`
-    /// completes, lets requests in flight and the mail being sent finish, then closes the pool.
+    /// completes, then drains for `EDU_SHUTDOWN_GRACE_SECS`: no new connections, open ones
+    /// answered with `Connection: close`, requests in flight and the job being run finished (or
+    /// the job handed back to the queue); then closes the pool.
     pub async fn run(
         mut self,
         listener: TcpListener,
@@ -195,6 +194,7 @@ impl App {
             ))
             .with_handlers(ai_handlers(&self.state.ai))
             .with_handlers(self.job_handlers.drain(..));
+        let runner = worker.clone();
         let mut worker = if self.worker_options.enabled {
             tokio::spawn(worker.run(stop.clone()))
         } else {
@@ -216,18 +216,20 @@ impl App {
                     .await
             })
         });
+        // Shutdown starts the drain of connections and stops the job runner together: both have
+        // the same grace period.
+        let grace = self.state.config.http.shutdown_grace;
+        let (started_tx, started) = tokio::sync::oneshot::channel::<tokio::time::Instant>();
         let shutdown = async move {
             shutdown.await;
+            tracing::info!(grace_secs = grace.as_secs(), "shutting down: draining");
+            let _ = started_tx.send(tokio::time::Instant::now());
             let _ = stop_metrics.send(true);
+            let _ = stop_worker.send(true);
         };
 
-        // Connect info gives handlers the TCP peer (the client IP, or a trusted proxy's).
-        let service = self
-            .router()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let result = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // Connections carry the TCP peer to handlers (the client IP, or a trusted proxy's).
+        http::connections::serve(listener, self.router(), shutdown, grace).await;
 
         if let Some(metrics) = &mut metrics {
             match tokio::time::timeout(METRICS_STOP_TIMEOUT, &mut *metrics).await {
@@ -240,17 +242,32 @@ impl App {
             }
         }
 
-        let _ = stop_worker.send(true);
-        if tokio::time::timeout(WORKER_STOP_TIMEOUT, &mut worker)
+        // The job being run may finish within what is left of the grace period; if not, it and
+        // the rest of its batch go back to the queue at once rather than after the lease.
+        let deadline = started
+            .await
+            .unwrap_or_else(|_| tokio::time::Instant::now())
+            + grace;
+        if tokio::time::timeout_at(deadline, &mut worker)
             .await
             .is_err()
         {
             worker.abort();
-            tracing::warn!("job runner did not stop in time; its jobs are retried after the lease");
+            match runner.hand_back().await {
+                Ok(jobs) => tracing::warn!(
+                    jobs,
+                    "job runner did not stop within the grace period; its jobs went back to the queue"
+                ),
+                Err(e) => tracing::warn!(
+                    error = %crate::describe(&e),
+                    "job runner did not stop in time and its jobs could not be handed back; \
+                     they are retried after the lease"
+                ),
+            }
         }
         housekeeping.abort();
         self.state.db.close().await;
-        result.map_err(StartError::Io)
+        Ok(())
     }
 }
 

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
             teacher,
             publish,
         }) => cli::course_import(&dir, &teacher, publish),
+        Ok(Action::Backup { to }) => cli::backup(&to),
+        Ok(Action::Restore { from, force }) => cli::restore(&from, force),
         Err(code) => code,
     }
 }

@@ -1,11 +1,13 @@
 //! `[http]`: where the server listens and how the world reaches it: `EDU_BIND`, `EDU_PUBLIC_URL`
-//! (parsed once into a `PublicUrl`), `EDU_TRUSTED_PROXIES`, `EDU_METRICS_BIND`, `EDU_STATIC_DIR`.
+//! (parsed once into a `PublicUrl`), `EDU_TRUSTED_PROXIES`, `EDU_METRICS_BIND`, `EDU_STATIC_DIR`,
+//! `EDU_SHUTDOWN_GRACE_SECS`.
 //!
 //! Owns parsing; requests never re-parse any of it.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use ipnet::IpNet;
 
@@ -13,6 +15,9 @@ use super::{ConfigError, Vars};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_STATIC_DIR: &str = "dist";
+/// Below `docker stop`'s 10 s before SIGKILL, so the drain ends before the kill.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+const MAX_SHUTDOWN_GRACE_SECS: u64 = 600;
 
 /// The HTTP side of the configuration.
 #[derive(Debug, Clone)]
@@ -29,6 +34,9 @@ pub struct HttpConfig {
     pub metrics_bind: Option<SocketAddr>,
     /// `EDU_STATIC_DIR`: the built client (Trunk's `dist/`).
     pub static_dir: PathBuf,
+    /// `EDU_SHUTDOWN_GRACE_SECS`: after SIGTERM, how long open connections are still answered
+    /// (with `Connection: close`) and requests and jobs in flight may finish.
+    pub shutdown_grace: Duration,
 }
 
 impl HttpConfig {
@@ -90,12 +98,31 @@ impl HttpConfig {
             ));
         }
 
+        let shutdown_grace = match vars.get("EDU_SHUTDOWN_GRACE_SECS") {
+            None => DEFAULT_SHUTDOWN_GRACE,
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|secs| (1..=MAX_SHUTDOWN_GRACE_SECS).contains(secs))
+                .map(Duration::from_secs)
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "EDU_SHUTDOWN_GRACE_SECS",
+                        format!(
+                            "expected whole seconds from 1 to {MAX_SHUTDOWN_GRACE_SECS}, got {text:?}"
+                        ),
+                    )
+                })?,
+        };
+
         Ok(Self {
             bind,
             public_url,
             trusted_proxies,
             metrics_bind,
             static_dir,
+            shutdown_grace,
         })
     }
 

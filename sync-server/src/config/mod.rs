@@ -195,6 +195,9 @@ pub(crate) mod tests {
             ("EDU_LOG", "info,[=="),
             ("EDU_DEMO_DATA", "yes please"),
             ("EDU_DEV_MODE", "on"),
+            ("EDU_SHUTDOWN_GRACE_SECS", "0"),
+            ("EDU_SHUTDOWN_GRACE_SECS", "2.5"),
+            ("EDU_SHUTDOWN_GRACE_SECS", "601"),
         ];
         for (var, value) in bad {
             let err = parse(&[(var, value)]).unwrap_err();
@@ -209,8 +212,10 @@ pub(crate) mod tests {
             ("EDU_STATIC_DIR", "/srv/dist"),
             ("EDU_DEMO_DATA", "TRUE"),
             ("EDU_DEV_MODE", "1"),
+            ("EDU_SHUTDOWN_GRACE_SECS", "3"),
         ])
         .unwrap();
+        assert_eq!(good.http.shutdown_grace, std::time::Duration::from_secs(3));
         assert_eq!(good.http.bind.port(), 0);
         assert_eq!(good.log.format, LogFormat::Json);
         assert_eq!(good.log.filter, "debug");

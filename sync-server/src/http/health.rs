@@ -13,8 +13,10 @@ use utoipa_axum::routes;
 use super::AppState;
 use crate::error::{Error, Result};
 
-/// How long readiness waits for the database before saying no.
-const READY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long readiness waits for the database before saying no: a load balancer learns within a
+/// second that the database went away (a ping of a dead connection fails at once; a new
+/// connection to a database that is down is retried by the pool until this runs out).
+pub const READY_TIMEOUT: Duration = Duration::from_millis(800);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -49,6 +51,9 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Status>> {
     match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
         Ok(Ok(())) => Ok(Json(Status { status: "ready" })),
         Ok(Err(e)) => {
+            if crate::db::is_connection_lost(&e) {
+                state.db.note_connection_lost();
+            }
             // The driver's text can name hosts, users and files: it goes to the log, not the caller.
             tracing::warn!(error = %crate::describe(&e), "readiness: the database does not answer");
             Err(Error::Unavailable("the database does not answer".into()))

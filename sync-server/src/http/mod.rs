@@ -1,5 +1,6 @@
 //! The HTTP surface: builds the one `Router` from the resource modules and wraps it in the layers
-//! every request passes (request id, tracing span, security headers, metrics, compression, CSRF),
+//! every request passes (request id, tracing span, security headers, metrics, compression, CSRF,
+//! one retry of a read that met a broken database connection),
 //! the body limit of each group of routes, and the separate metrics router served on
 //! `EDU_METRICS_BIND`.
 //!
@@ -12,6 +13,7 @@ mod body_limit;
 mod categories;
 pub mod client;
 mod conditional;
+pub mod connections;
 mod content;
 mod course_import;
 mod courses;
@@ -27,6 +29,7 @@ mod notifications;
 mod quiz_drafts;
 mod quizzes;
 mod responses;
+mod retry;
 mod reviews;
 mod search;
 mod security_headers;
@@ -113,7 +116,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         description = "Catalog, accounts and learner-document sync of EduPlatform. Errors are \
                        `{\"error\": {\"code\", \"message\"}}` with a matching status. Any \
                        request whose body is over its route's size limit (64 KiB for JSON by default, 1 MiB on authoring routes) is refused with 413, and a \
-                       method a path does not offer with 405 (with `Allow`)."
+                       method a path does not offer with 405 (with `Allow`). \
+                       Any request may be answered 503 `unavailable` with `Retry-After` while \
+                       the database is unreachable; reads are retried once by the server first, \
+                       writes never (they may have landed)."
     ),
     tags(
         (name = "catalog", description = "Courses anyone can browse, and the lessons of \
@@ -272,7 +278,12 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(state.clone(), csrf::guard));
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))
+        // Innermost, so a retried read passes the outer layers (request id, metrics) once.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            retry::retry_reads,
+        ));
 
     routes.layer(layers).with_state(state)
 }

@@ -94,6 +94,8 @@ pub struct Runner {
     db: Db,
     handlers: Arc<HashMap<&'static str, Arc<dyn Handler>>>,
     options: WorkerOptions,
+    /// The claim whose jobs are being run, shared by the clones: shutdown hands its jobs back.
+    claim: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Runner {
@@ -102,6 +104,7 @@ impl Runner {
             db,
             handlers: Arc::new(HashMap::new()),
             options,
+            claim: Arc::default(),
         }
     }
 
@@ -128,7 +131,7 @@ impl Runner {
             }
             // Rings up to now are answered by this pass.
             woken.borrow_and_update();
-            match self.run_due().await {
+            match self.run_batch(Some(&stop)).await {
                 // A full batch: there may be more due right now.
                 Ok(n) if n >= self.options.batch_size as usize => continue,
                 Ok(_) => {}
@@ -145,17 +148,69 @@ impl Runner {
 
     /// Claims one batch of due jobs, runs them, and settles each. Returns how many were claimed.
     pub async fn run_due(&self) -> Result<usize> {
+        self.run_batch(None).await
+    }
+
+    /// `run_due`, handing the jobs not yet started back to the queue once `stop` turns true.
+    async fn run_batch(&self, stop: Option<&watch::Receiver<bool>>) -> Result<usize> {
         let claim_id = uuid::Uuid::now_v7().to_string();
         let claimed = self.claim(&claim_id).await?;
         let count = claimed.len();
+        self.set_claim(Some(&claim_id));
+        let ran = self.run_claimed(claimed, &claim_id, stop).await;
+        self.set_claim(None);
+        ran.map(|()| count)
+    }
+
+    fn set_claim(&self, claim_id: Option<&str>) {
+        if let Ok(mut claim) = self.claim.lock() {
+            *claim = claim_id.map(str::to_owned);
+        }
+    }
+
+    /// Gives the jobs of the claim being run back to the queue, due now, for this or another
+    /// process to run; for shutdown, once the runner task has been stopped. The job that was
+    /// running keeps its counted attempt. Returns how many jobs went back.
+    pub async fn hand_back(&self) -> Result<u64> {
+        let claim_id = self.claim.lock().ok().and_then(|mut claim| claim.take());
+        match claim_id {
+            Some(claim_id) => self.release(&claim_id, 0).await,
+            None => Ok(0),
+        }
+    }
+
+    /// Unleases the jobs `claim_id` still holds, taking `uncount` off their attempts.
+    async fn release(&self, claim_id: &str, uncount: i32) -> Result<u64> {
+        let sql = "UPDATE jobs SET locked_until_ms = NULL, claim_id = NULL, \
+                   attempts = attempts - $1 WHERE claim_id = $2 AND status = 'pending'";
+        Ok(on_pool!(&self.db, pool => sqlx::query(sql)
+            .bind(uncount)
+            .bind(claim_id)
+            .execute(pool)
+            .await?
+            .rows_affected()))
+    }
+
+    async fn run_claimed(
+        &self,
+        claimed: Vec<ClaimedRow>,
+        claim_id: &str,
+        stop: Option<&watch::Receiver<bool>>,
+    ) -> Result<()> {
         for row in claimed {
+            if stop.is_some_and(|stop| *stop.borrow()) {
+                // Not started: back to the queue, the attempt the claim counted undone.
+                let jobs = self.release(claim_id, 1).await?;
+                tracing::info!(jobs, "stopping: handed jobs not yet run back to the queue");
+                break;
+            }
             let job = Job {
                 attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
                 id: row.id,
                 kind: row.kind,
                 payload: row.payload,
                 user_id: row.user_id,
-                claim_id: claim_id.clone(),
+                claim_id: claim_id.to_owned(),
             };
             match self.handlers.get(job.kind.as_str()) {
                 Some(handler) => {
@@ -170,7 +225,7 @@ impl Runner {
                 }
             }
         }
-        Ok(count)
+        Ok(())
     }
 
     /// Takes up to `batch_size` due, unleased jobs of the kinds it handles, leases them to

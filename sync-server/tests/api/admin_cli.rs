@@ -1,15 +1,10 @@
 //! `sync-server admin create` as an operator runs it against the app's own database: the password
 //! from stdin or EDU_ADMIN_PASSWORD, never argv; clear messages and exit codes.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use shared::api::accounts::Role;
 
 use crate::both_backends;
-use crate::helpers::{TestApp, DEMO_PASSWORD};
-
-const BIN: &str = env!("CARGO_BIN_EXE_sync-server");
+use crate::helpers::{run_command, TestApp, DEMO_PASSWORD};
 
 /// Runs `sync-server admin <args>` on `app`'s database with `stdin` piped in, on the blocking
 /// pool: the app (and its mail worker, which may hold SQLite's write lock) keeps running meanwhile.
@@ -26,41 +21,10 @@ async fn admin(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    tokio::task::spawn_blocking(move || run_admin(&url, &args, &stdin, &env))
+    let args: Vec<String> = std::iter::once("admin".to_owned()).chain(args).collect();
+    tokio::task::spawn_blocking(move || run_command(&url, &args, &stdin, &env))
         .await
         .unwrap()
-}
-
-fn run_admin(
-    url: &str,
-    args: &[String],
-    stdin: &str,
-    env: &[(String, String)],
-) -> (i32, String, String) {
-    let mut cmd = Command::new(BIN);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("EDU_") {
-            cmd.env_remove(key);
-        }
-    }
-    let mut child = cmd
-        .arg("admin")
-        .args(args)
-        .env("EDU_DATABASE_URL", url)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sync-server");
-    // The command may exit without reading (bad usage): a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 both_backends!(

@@ -9,9 +9,13 @@ use std::time::Duration;
 
 mod accounts;
 mod courses;
+mod process;
+mod proxy;
 
 pub use accounts::{token_after, Role, DEMO_PASSWORD};
 pub use courses::{minutes_ago, CourseSpec, SeededCourse};
+pub use process::{run_command, ServerProcess};
+pub use proxy::DbProxy;
 
 use sqlx::{Connection, Executor, PgConnection};
 use sync_server::jobs::WorkerOptions;
@@ -99,6 +103,8 @@ pub struct TestApp {
     /// The app's media store (its directory is `config.media.dir`, inside the test's directory).
     pub media: Arc<dyn sync_server::content::media::MediaStore>,
     pub config: Config,
+    /// Between the app and PostgreSQL, when `Options::database_proxy` asked for it.
+    pub db_proxy: Option<DbProxy>,
     /// Holds the SQLite file and anything `spawn_prepared` put there (e.g. a client build).
     _dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
@@ -130,6 +136,9 @@ pub struct Options {
     pub public_url: Option<String>,
     /// Serve metrics on a second listener (`EDU_METRICS_BIND=127.0.0.1:0`).
     pub metrics: bool,
+    /// PostgreSQL only: the app reaches its database through a `DbProxy` (`TestApp::db_proxy`),
+    /// so the test can cut it off.
+    pub database_proxy: bool,
 }
 
 impl Default for Options {
@@ -146,6 +155,7 @@ impl Default for Options {
             env: Vec::new(),
             public_url: None,
             metrics: false,
+            database_proxy: false,
         }
     }
 }
@@ -169,7 +179,7 @@ impl TestApp {
         init_test_logging();
         let dir = tempfile::tempdir().expect("temporary directory");
         prepare(dir.path());
-        let (database_url, postgres) = match backend {
+        let (mut database_url, postgres) = match backend {
             Backend::Sqlite => (
                 format!("sqlite://{}", dir.path().join("test.db").display()),
                 None,
@@ -178,6 +188,29 @@ impl TestApp {
                 let db = PostgresDatabase::create().await;
                 (db.url.clone(), Some(db))
             }
+        };
+        let db_proxy = if options.database_proxy {
+            assert_eq!(
+                backend,
+                Backend::Postgres,
+                "only PostgreSQL is reached over TCP"
+            );
+            let mut url = url::Url::parse(&database_url).expect("a PostgreSQL URL");
+            let upstream = tokio::net::lookup_host((
+                url.host_str().expect("a host").to_owned(),
+                url.port().unwrap_or(5432),
+            ))
+            .await
+            .expect("resolve PostgreSQL")
+            .find(SocketAddr::is_ipv4)
+            .expect("an IPv4 address of PostgreSQL");
+            let proxy = DbProxy::start(upstream).await;
+            url.set_host(Some("127.0.0.1")).expect("host");
+            url.set_port(Some(proxy.address.port())).expect("port");
+            database_url = url.to_string();
+            Some(proxy)
+        } else {
+            None
         };
         // Bound before the config is made, so EDU_PUBLIC_URL (links in mail) names the real port.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -255,6 +288,7 @@ impl TestApp {
             db,
             media,
             config,
+            db_proxy,
             _dir: dir,
             shutdown: Some(shutdown),
             _postgres: postgres,
@@ -384,7 +418,8 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    fn parse(bytes: &[u8]) -> Option<Self> {
+    /// The response at the start of `bytes`, once it is all there.
+    pub fn parse(bytes: &[u8]) -> Option<Self> {
         let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
         let head = std::str::from_utf8(&bytes[..end]).ok()?;
         let mut lines = head.split("\r\n");

@@ -216,3 +216,54 @@ both_backends!(
         db.close().await;
     }
 );
+
+both_backends!(
+    async fn a_database_migrated_by_a_newer_server_is_refused_with_one_line(backend) {
+        let fresh = FreshDatabase::create(backend).await;
+        let url = sync_server::config::DatabaseUrl::parse(&fresh.url).unwrap();
+        let db = Db::connect(&url).await.unwrap();
+        let latest = sync_server::db::latest_schema_version(db.backend());
+        assert_eq!(db.schema_version().await.unwrap(), latest);
+        let future = 99_991_231_000_000_i64;
+        on_pool!(db.pool(), pool => sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, 'from a newer server', TRUE, $2, 0)",
+        )
+        .bind(future)
+        .bind(vec![0u8; 48])
+        .execute(pool)
+        .await
+        .map(drop)
+        .unwrap());
+        db.close().await;
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sync-server"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("EDU_") {
+                cmd.env_remove(key);
+            }
+        }
+        let out = cmd
+            .current_dir(dir.path())
+            .env("EDU_DATABASE_URL", &fresh.url)
+            .env("EDU_BIND", "127.0.0.1:0")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(out.stdout, b"", "never listened");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("error: the database at ")
+                && stderr.contains(&format!(
+                    "has schema version {future}, newer than this server knows (its latest is {latest})"
+                )),
+            "{stderr}"
+        );
+
+        // Nothing was touched: the newer server's record is still the latest.
+        let db = Db::connect(&url).await;
+        assert!(matches!(db, Err(sync_server::db::DbError::SchemaNewer { found, .. }) if found == future));
+    }
+);

@@ -15,7 +15,9 @@ use shared::doc::{new_event_id, Event, EventKind, LearnerDoc};
 use shared::domain::LessonId;
 
 use crate::both_backends;
-use crate::helpers::{error_code, Backend, CourseSpec, Role, TestApp, DEMO_PASSWORD};
+use crate::helpers::{
+    error_code, Backend, CourseSpec, Role, ServerProcess, TestApp, DEMO_PASSWORD,
+};
 
 /// A signed-in caller of the sync route on any server (a `TestApp` or a binary started by a test).
 #[derive(Clone)]
@@ -712,57 +714,6 @@ both_backends!(
         );
     }
 );
-
-/// The real `sync-server` binary on `database_url`, killed with SIGKILL when dropped.
-struct ServerProcess {
-    child: std::process::Child,
-    url: String,
-}
-
-impl ServerProcess {
-    fn start(database_url: &str, dir: &std::path::Path) -> Self {
-        use std::io::{BufRead, BufReader};
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sync-server"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("EDU_") {
-                cmd.env_remove(key);
-            }
-        }
-        let mut child = cmd
-            .current_dir(dir)
-            .env("EDU_DATABASE_URL", database_url)
-            .env("EDU_BIND", "127.0.0.1:0")
-            .env("EDU_DEMO_DATA", "true")
-            .env("EDU_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .strip_prefix("EduPlatform listening on ")
-            .and_then(|rest| rest.strip_suffix('\n'))
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Self { child, url }
-    }
-
-    /// SIGKILL: no shutdown, no flushing, whatever was in flight is cut.
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Appends events one by one from `from`, syncing after each; returns the ids the server
 /// acknowledged (every request of their session answered 200 or 204) and stops at the first

@@ -1,0 +1,168 @@
+//! `sync-server backup` and `restore` as an operator runs them on a SQLite database: online
+//! backup while the app serves, restore after the database is destroyed with every row back, and
+//! the refusals that leave the live database untouched.
+
+use std::path::Path;
+
+use sync_server::db::Pool;
+
+use crate::helpers::{run_command, Backend, TestApp, DEMO_PASSWORD};
+
+/// `sync-server <args>` on the SQLite database at `url`.
+async fn cli(url: &str, args: &[&str]) -> (i32, String, String) {
+    let url = url.to_owned();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || run_command(&url, &args, "", &[]))
+        .await
+        .unwrap()
+}
+
+/// Every application table with its row count and a digest of its rows' text.
+async fn contents(url: &str) -> Vec<(String, i64, String)> {
+    let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT LIKE '_sqlx_%' AND name NOT LIKE 'search_documents_fts%' ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for table in tables {
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                .bind(&table)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let row = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let (count, digest): (i64, Option<String>) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), group_concat(row, '|') FROM \
+             (SELECT {row} AS row FROM \"{table}\" ORDER BY row)"
+        ))
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+        out.push((table, count, digest.unwrap_or_default()));
+    }
+    pool.close().await;
+    out
+}
+
+fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn back_up_while_serving_destroy_restore_and_find_every_row() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // Rows beyond the demo data: a session, a profile change.
+    let token = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+    let res = app
+        .bearer(reqwest::Method::PATCH, "/api/me", &token)
+        .json(&serde_json::json!({"display_name": "Backed Up"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let url = app.config.database.url.expose().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edu-backup.db");
+    let file_arg = file.display().to_string();
+
+    let (code, stdout, stderr) = cli(&url, &["backup", "--to", &file_arg]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("EDU_MEDIA_DIR"),
+        "names the media: {stdout}"
+    );
+    let (code, _, stderr) = cli(&url, &["backup", "--to", &file_arg]).await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("exists already"), "{stderr}");
+
+    let before = contents(&url).await;
+    assert!(before.iter().any(|(t, n, _)| t == "sessions" && *n > 0));
+    assert!(before.iter().any(|(t, n, _)| t == "courses" && *n > 0));
+    let path = match app.db.pool() {
+        Pool::Sqlite(_) => url.trim_start_matches("sqlite://").to_owned(),
+        Pool::Postgres(_) => unreachable!(),
+    };
+    drop(app);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    remove_database(Path::new(&path));
+
+    let (code, stdout, stderr) = cli(&url, &["restore", "--from", &file_arg]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("restored "), "{stdout}");
+    assert_eq!(contents(&url).await, before, "every row is back");
+
+    // Now the database holds data: without --force a restore is refused, and changes nothing.
+    let (code, _, stderr) = cli(&url, &["restore", "--from", &file_arg]).await;
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("holds data") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = cli(&url, &["restore", "--from", &file_arg, "--force"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(contents(&url).await, before);
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_backup_or_is_from_a_newer_server_is_refused_and_nothing_changes() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let url = app.config.database.url.expose().to_owned();
+    let before = contents(&url).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(
+        &junk,
+        "this is not a database, just some text long enough to be read",
+    )
+    .unwrap();
+    let (code, _, stderr) = cli(
+        &url,
+        &["restore", "--from", &junk.display().to_string(), "--force"],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("is not a backup of this server"),
+        "{stderr}"
+    );
+
+    let newer = dir.path().join("newer.db");
+    let newer_arg = newer.display().to_string();
+    let (code, _, stderr) = cli(&url, &["backup", "--to", &newer_arg]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{newer_arg}"))
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99991231000000, 'from a newer server', TRUE, x'00', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let (code, _, stderr) = cli(&url, &["restore", "--from", &newer_arg, "--force"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("has schema version 99991231000000, newer than this server knows"),
+        "{stderr}"
+    );
+    assert_eq!(
+        contents(&url).await,
+        before,
+        "the live database is untouched"
+    );
+}
