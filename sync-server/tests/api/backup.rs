@@ -6,7 +6,7 @@ use std::path::Path;
 
 use sync_server::db::Pool;
 
-use crate::helpers::{run_command, Backend, TestApp, DEMO_PASSWORD};
+use crate::helpers::{eventually, run_command, Backend, TestApp, DEMO_PASSWORD};
 
 /// `sync-server <args>` on the SQLite database at `url`.
 async fn cli(url: &str, args: &[&str]) -> (i32, String, String) {
@@ -53,6 +53,22 @@ async fn contents(url: &str) -> Vec<(String, i64, String)> {
     out
 }
 
+/// Waits until the background jobs the demo data queued (the lessons' summaries) have run, so the
+/// rows compared do not change under the test.
+async fn settle_jobs(app: &TestApp) {
+    let db = app.db.clone();
+    eventually("the background jobs settled", || {
+        let db = db.clone();
+        async move {
+            let open: i64 = crate::on_db!(&db, pool => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM jobs WHERE status NOT IN ('done', 'failed')"
+            ).fetch_one(pool).await.unwrap());
+            open == 0
+        }
+    })
+    .await;
+}
+
 fn remove_database(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -71,6 +87,7 @@ async fn back_up_while_serving_destroy_restore_and_find_every_row() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    settle_jobs(&app).await;
     let url = app.config.database.url.expose().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("edu-backup.db");
@@ -117,6 +134,7 @@ async fn back_up_while_serving_destroy_restore_and_find_every_row() {
 #[tokio::test]
 async fn a_file_that_is_not_a_backup_or_is_from_a_newer_server_is_refused_and_nothing_changes() {
     let app = TestApp::spawn(Backend::Sqlite).await;
+    settle_jobs(&app).await;
     let url = app.config.database.url.expose().to_owned();
     let before = contents(&url).await;
     let dir = tempfile::tempdir().unwrap();
