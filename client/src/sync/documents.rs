@@ -71,6 +71,39 @@ pub async fn append(store: &Store, doc: &DocId, event: &Event) -> Result<(), Cli
     Ok(())
 }
 
+/// Records many of this device's own `events` in `doc` as one write: they are appended apart from
+/// the document in chunks of `chunk`, with `progress(done)` after each and a pause so the page can
+/// draw, and only when all are in are they taken into the document, saved and synced. When
+/// `cancelled` is set before that, nothing is written. Answers whether they were written.
+pub async fn append_all(
+    store: &Store,
+    doc: &DocId,
+    events: &[Event],
+    chunk: usize,
+    progress: impl Fn(usize),
+    cancelled: &std::cell::Cell<bool>,
+) -> Result<bool, ClientError> {
+    let replica = open(store, doc).await?;
+    let mut batch = replica.borrow().start_batch();
+    for (i, part) in events.chunks(chunk.max(1)).enumerate() {
+        for event in part {
+            batch.append(event).map_err(|e| storage(doc, e))?;
+        }
+        progress((i * chunk.max(1) + part.len()).min(events.len()));
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if cancelled.get() {
+            return Ok(false);
+        }
+    }
+    replica
+        .borrow_mut()
+        .commit(&batch)
+        .map_err(|e| storage(doc, e))?;
+    keep(store, doc, &replica).await?;
+    notify(doc);
+    Ok(true)
+}
+
 /// The events of `doc` as this device holds them (none when it has never held it).
 pub async fn events(store: &Store, doc: &DocId) -> Result<Vec<Event>, ClientError> {
     Ok(open(store, doc).await?.borrow().events())

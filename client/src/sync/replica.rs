@@ -3,7 +3,7 @@
 //! server's last refusal. Pure (no I/O, no browser), so the sync protocol's steps are tested
 //! natively; `documents` keeps and saves replicas, `run` carries their messages.
 
-use automerge::sync;
+use automerge::{sync, ActorId, ChangeHash};
 use shared::doc::{decode_message, DocError, Event, LearnerDoc};
 
 use crate::store::docs::DocRecord;
@@ -98,6 +98,31 @@ impl Replica {
         Ok(())
     }
 
+    /// A batch of this device's own events to be written all at once: appended to a copy of the
+    /// document, which nothing syncs, and taken in by `commit` (or dropped: nothing was written).
+    pub fn start_batch(&self) -> Batch {
+        let mut doc = self.doc.clone();
+        // An actor of its own, so events appended here meanwhile never share its sequence numbers.
+        doc.set_actor(ActorId::random());
+        Batch {
+            from: doc.heads(),
+            doc,
+            count: 0,
+        }
+    }
+
+    /// Takes in every event of `batch` (checked against the schema like any change), as that many
+    /// more pending changes. On a refusal the document is as it was.
+    pub fn commit(&mut self, batch: &Batch) -> Result<(), DocError> {
+        if batch.count == 0 {
+            return Ok(());
+        }
+        self.doc
+            .load_incremental(&batch.doc.save_after(&batch.from))?;
+        self.pending = self.pending.saturating_add(batch.count);
+        Ok(())
+    }
+
     /// The next message for the server, encoded (`None`: nothing to send).
     pub fn next_message(&mut self) -> Option<Vec<u8>> {
         self.doc
@@ -134,5 +159,31 @@ impl Replica {
     /// Forgets the sync state (after a round broke off midway, so the next starts cleanly).
     pub fn reset_sync(&mut self) {
         self.state = sync::State::decode(&self.state.encode()).unwrap_or_default();
+    }
+}
+
+/// Events appended apart from the document (`Replica::start_batch`), until committed.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    doc: LearnerDoc,
+    from: Vec<ChangeHash>,
+    count: u32,
+}
+
+impl Batch {
+    /// Appends one more event to the batch (the document does not see it yet).
+    pub fn append(&mut self, event: &Event) -> Result<(), DocError> {
+        self.doc.append(event)?;
+        self.count = self.count.saturating_add(1);
+        Ok(())
+    }
+
+    /// How many events the batch holds.
+    pub fn len(&self) -> u32 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
     }
 }

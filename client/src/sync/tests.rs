@@ -176,3 +176,46 @@ fn a_server_that_never_settles_stops_the_round_after_the_limit() {
         "still pending: the server never held it"
     );
 }
+
+#[test]
+fn a_batch_is_written_all_at_once_or_not_at_all() {
+    let mut replica = Replica::new();
+    replica
+        .append(&completed(1, "2026-11-10T08:00:00Z"))
+        .unwrap();
+    let mut batch = replica.start_batch();
+    for n in 2..=4 {
+        batch.append(&completed(n, "2026-11-10T09:00:00Z")).unwrap();
+    }
+    // Until committed, the document holds none of it.
+    assert_eq!(lessons_of(replica.doc()), vec![lesson(1)]);
+    // Dropped (cancelled): nothing was written.
+    drop(batch.clone());
+    assert_eq!(replica.pending(), 1);
+    // Another event recorded meanwhile keeps its place: the batch has an actor of its own.
+    replica
+        .append(&completed(5, "2026-11-10T10:00:00Z"))
+        .unwrap();
+    replica.commit(&batch).unwrap();
+    assert_eq!(
+        lessons_of(replica.doc()),
+        (1..=5).map(lesson).collect::<Vec<_>>()
+    );
+    assert_eq!(replica.pending(), 5);
+    let mut server = Server::new();
+    assert!(sync_with(&mut replica, &mut server));
+    assert_eq!(lessons_of(&server.doc).len(), 5);
+}
+
+#[test]
+fn a_batch_on_a_document_never_held_starts_it() {
+    let mut replica = Replica::new();
+    let mut batch = replica.start_batch();
+    batch.append(&completed(1, "2026-11-10T08:00:00Z")).unwrap();
+    replica.commit(&batch).unwrap();
+    assert_eq!(lessons_of(replica.doc()), vec![lesson(1)]);
+    let empty = replica.start_batch();
+    assert!(empty.is_empty());
+    replica.commit(&empty).unwrap();
+    assert_eq!(replica.pending(), 1);
+}
