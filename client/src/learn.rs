@@ -4,6 +4,8 @@
 //! (`progress-{user_id}-{course_id}`) on this device, through `sync::documents`, which tells the
 //! sync loop. Completion is append-only: there is no "un-complete".
 
+pub mod card_files;
+
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 

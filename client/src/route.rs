@@ -10,7 +10,7 @@ use crate::pages::{
     AccountPage, AdminApplicationsPage, CatalogPage, CoursePage, ForgotPasswordPage, LearningPage,
     NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
-use crate::pages::{AdminCategoriesPage, LessonPage, SearchPage};
+use crate::pages::{AdminCategoriesPage, CardsPage, LessonPage, SearchPage};
 use crate::pages::{CourseEditorPage, LessonEditorPage};
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
@@ -44,6 +44,9 @@ pub enum Route {
     /// "My learning": the signed-in user's courses.
     #[at("/learning")]
     Learning,
+    /// The learner's flashcards: their own, imported and from courses.
+    #[at("/cards")]
+    Cards,
     /// A lesson of a course (`course`: the course's id or slug), for enrolled learners, the
     /// course's teacher and admins (the server decides; the page explains a refusal).
     #[at("/courses/:course/lessons/:lesson")]
@@ -78,6 +81,7 @@ impl Route {
             Self::Account
             | Self::Teach
             | Self::Learning
+            | Self::Cards
             | Self::Lesson { .. }
             | Self::TeachCourse { .. }
             | Self::TeachLesson { .. } => Access::SignedIn,
@@ -143,6 +147,7 @@ pub fn switch(route: Route) -> Html {
         Route::AdminApplications => html! { <AdminApplicationsPage /> },
         Route::Course { course } => html! { <CoursePage {course} /> },
         Route::Learning => html! { <LearningPage /> },
+        Route::Cards => html! { <CardsPage /> },
         Route::Lesson { course, lesson } => html! { <LessonPage {course} {lesson} /> },
         Route::Search => html! { <SearchPage /> },
         Route::AdminCategories => html! { <AdminCategoriesPage /> },

@@ -22,6 +22,7 @@ pub fn nav_routes(session: &Session) -> Vec<Route> {
     let mut routes = vec![Route::Catalog];
     if session.role().is_some() {
         routes.push(Route::Learning);
+        routes.push(Route::Cards);
     }
     match session.role() {
         Some(Role::Student | Role::Teacher) => routes.push(Route::Teach),
@@ -88,12 +89,14 @@ pub fn header() -> Html {
 
     let label = |route: &Route| match route {
         Route::Learning => texts.courses.nav_learning,
+        Route::Cards => texts.cards.nav_cards,
         Route::Teach => texts.common.nav_teach,
         Route::AdminApplications => texts.common.nav_admin,
         _ => texts.common.nav_catalog,
     };
     let testid = |route: &Route| match route {
         Route::Learning => Some(AttrValue::Static("nav-learning")),
+        Route::Cards => Some(AttrValue::Static("nav-cards")),
         Route::Teach => Some(AttrValue::Static("nav-teach")),
         Route::AdminApplications => Some(AttrValue::Static("nav-admin")),
         _ => None,

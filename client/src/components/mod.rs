@@ -3,6 +3,7 @@
 pub mod application;
 pub mod auth_card;
 pub mod authoring;
+pub mod bar_chart;
 pub mod course_card;
 pub mod course_facts;
 pub mod error_notice;
@@ -24,6 +25,7 @@ pub mod user_menu;
 
 pub use application::{ApplicationItem, ApplicationStatusCard, RejectDialog};
 pub use auth_card::AuthCard;
+pub use bar_chart::{Bar, BarChart};
 pub use course_card::{CourseCard, CourseCardSkeleton};
 pub use course_facts::{CourseCover, RatingSummary, Stars};
 pub use error_notice::ErrorNotice;

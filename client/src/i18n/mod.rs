@@ -374,6 +374,12 @@ strings! {
     pub struct QuizTexts {
         title, intro, start, question_of, check, next, finish, right, wrong, the_answer, true_label, false_label, choose_all, answer_label, gap_label, score, passed, failed, retry, record_error, completes_hint, learning_note, editor_title, editor_lead, pass_mark, add_title, kind_label, kind_single_choice, kind_multiple_choice, kind_true_false, kind_short_answer, kind_cloze, prompt, options, correct_options, statement_true, accepted, cloze_text, explanation, add, save, cancel, edit, delete, move_up, move_down, draft_badge, source_ai, source_offline, accept, discard, publish, publishing, published, not_published, unpublished, empty, error_title, stats_title, stats_attempts, stats_learners, stats_pass_rate, stats_median, stats_accuracy, stats_none,
     }
+
+    /// The learner's cards page (`/cards`): own and imported cards, import, export, charts.
+    pub struct CardTexts {
+        nav_cards, title, lead, load_error, empty_title, empty_body, search_label, search_placeholder, filter_source, source_all, source_course, source_own, filter_state, state_all, state_due, state_suspended, no_matches, add, add_title, edit_title, front, back, tags, tags_hint, save, cancel, edit, suspend, resume, delete, delete_confirm, required, too_long, action_error, badge_course, badge_own, badge_import, badge_suspended, due_now, due_on, export_title, export_json, export_csv, export_reviews_csv, export_log, export_error, import, import_title, import_lead, import_choose, import_reading, import_too_large, import_not_utf8, import_looks_utf16, import_looks_single_byte, import_save_utf8, import_apkg, import_read_as_anki, import_read_as_csv, import_over_limit, import_preview, import_report, import_more_problems, line, problem_empty, problem_missing_front, problem_missing_back, problem_extra_columns, problem_unterminated, problem_too_long, import_nothing, import_progress, import_cancelled, import_error, import_another, stats_title, retention_chart, reviews_chart, forecast_chart, no_reviews, no_forecast, week_value, day_value, no_data, today, desired_retention, desired_retention_hint, retention_save, retention_saved, retention_invalid, personal_schedule, personal_schedule_hint, default_schedule,
+        count: Plural, import_ready: Plural, import_problems: Plural, import_empty: Plural, import_confirm: Plural, import_done: Plural, reviews: Plural,
+    }
 }
 
 /// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
@@ -402,6 +408,7 @@ pub struct Texts {
     pub sync: SyncTexts,
     pub quiz: QuizTexts,
     pub ai: AiTexts,
+    pub cards: CardTexts,
 }
 
 impl Texts {

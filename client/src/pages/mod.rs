@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin_applications;
 pub mod admin_categories;
+pub mod cards;
 pub mod catalog;
 pub mod course;
 pub mod course_editor;
@@ -23,6 +24,7 @@ pub mod verify_email;
 pub use account::AccountPage;
 pub use admin_applications::AdminApplicationsPage;
 pub use admin_categories::AdminCategoriesPage;
+pub use cards::CardsPage;
 pub use catalog::CatalogPage;
 pub use course::CoursePage;
 pub use course_editor::CourseEditorPage;

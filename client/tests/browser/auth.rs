@@ -155,15 +155,20 @@ fn navigation_follows_the_role() {
     // "My learning" for everyone signed in, then the role's own place.
     assert_eq!(
         nav_routes(&signed_in(Role::Student)),
-        [Route::Catalog, Route::Learning, Route::Teach]
+        [Route::Catalog, Route::Learning, Route::Cards, Route::Teach]
     );
     assert_eq!(
         nav_routes(&signed_in(Role::Teacher)),
-        [Route::Catalog, Route::Learning, Route::Teach]
+        [Route::Catalog, Route::Learning, Route::Cards, Route::Teach]
     );
     assert_eq!(
         nav_routes(&signed_in(Role::Admin)),
-        [Route::Catalog, Route::Learning, Route::AdminApplications]
+        [
+            Route::Catalog,
+            Route::Learning,
+            Route::Cards,
+            Route::AdminApplications
+        ]
     );
 }
 
