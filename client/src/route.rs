@@ -11,7 +11,7 @@ use crate::pages::{
     NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
 use crate::pages::{AdminCategoriesPage, CardsPage, LessonPage, SearchPage};
-use crate::pages::{CourseEditorPage, LessonEditorPage};
+use crate::pages::{CourseEditorPage, LessonEditorPage, ReviewPage};
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
@@ -61,6 +61,9 @@ pub enum Route {
     TeachCourse { id: String },
     #[at("/teach/courses/:id/lessons/:lesson")]
     TeachLesson { id: String, lesson: String },
+    /// The review session of due flashcards; `?course=` for one course's.
+    #[at("/review")]
+    Review,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -81,6 +84,7 @@ impl Route {
             Self::Account
             | Self::Teach
             | Self::Learning
+            | Self::Review
             | Self::Cards
             | Self::Lesson { .. }
             | Self::TeachCourse { .. }
@@ -153,6 +157,7 @@ pub fn switch(route: Route) -> Html {
         Route::AdminCategories => html! { <AdminCategoriesPage /> },
         Route::TeachCourse { id } => html! { <CourseEditorPage {id} /> },
         Route::TeachLesson { id, lesson } => html! { <LessonEditorPage course={id} {lesson} /> },
+        Route::Review => html! { <ReviewPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
     match access {

@@ -133,6 +133,16 @@ pub fn format_datetime(at: &shared::api::Timestamp, locale: Locale) -> String {
     date.to_locale_string(locale.code(), &options).into()
 }
 
+/// A day as charts and card lists show it: "12 Mar", "12 мар." (`ms` since the epoch, the
+/// browser's time zone).
+pub fn format_day(ms: i64, locale: Locale) -> String {
+    let date = js_sys::Date::new(&(ms as f64).into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"day".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"month".into(), &"short".into());
+    date.to_locale_date_string(locale.code(), &options).into()
+}
+
 /// How long ago an RFC 3339 time was, in words: "5 minutes ago", "вчера". `now_ms` is
 /// `Date.now()`; times in the future read as "now".
 pub fn format_relative(time: &shared::api::Timestamp, now_ms: f64, locale: Locale) -> String {
@@ -369,6 +379,16 @@ strings! {
         size_mb, size_gb, decimal_separator,
     }
 
+    /// Flashcard review: the session (`/review`), the header's due badge, the due counts on "My
+    /// learning", and the words of cards made from quiz mistakes.
+    pub struct ReviewTexts {
+        nav, title, lead, show_answer, space_key, again, hard, good, easy, rate_label, undo,
+        keys_hint, progress, progress_label, done_title, done_body, check_again,
+        back_to_learning, empty_title, empty_body, next_due, due_count: Plural, due_in_course: Plural,
+        review_now, error_title, wait_minutes, wait_hours, wait_days, wait_months, wait_years, true_or_false,
+        cards_made: Plural,
+    }
+
     /// Lesson quizzes: the learner's quiz after a lesson, and the quiz editor with its statistics
     /// in the lesson editor.
     pub struct QuizTexts {
@@ -377,7 +397,7 @@ strings! {
 
     /// The learner's cards page (`/cards`): own and imported cards, import, export, charts.
     pub struct CardTexts {
-        nav_cards, title, lead, load_error, empty_title, empty_body, search_label, search_placeholder, filter_source, source_all, source_course, source_own, filter_state, state_all, state_due, state_suspended, no_matches, add, add_title, edit_title, front, back, tags, tags_hint, save, cancel, edit, suspend, resume, delete, delete_confirm, required, too_long, action_error, badge_course, badge_own, badge_import, badge_suspended, due_now, due_on, export_title, export_json, export_csv, export_reviews_csv, export_log, export_error, import, import_title, import_lead, import_choose, import_reading, import_too_large, import_not_utf8, import_looks_utf16, import_looks_single_byte, import_save_utf8, import_apkg, import_read_as_anki, import_read_as_csv, import_over_limit, import_preview, import_report, import_more_problems, line, problem_empty, problem_missing_front, problem_missing_back, problem_extra_columns, problem_unterminated, problem_too_long, import_nothing, import_progress, import_cancelled, import_error, import_another, stats_title, retention_chart, reviews_chart, forecast_chart, no_reviews, no_forecast, week_value, day_value, no_data, today, desired_retention, desired_retention_hint, retention_save, retention_saved, retention_invalid, personal_schedule, personal_schedule_hint, default_schedule,
+        nav_cards, title, lead, load_error, empty_title, empty_body, search_label, search_placeholder, filter_source, source_all, source_course, source_own, filter_state, state_all, state_due, state_suspended, no_matches, add, add_title, edit_title, front, back, tags, tags_hint, save, cancel, edit, suspend, resume, delete, delete_confirm, required, too_long, action_error, badge_course, badge_own, badge_import, badge_suspended, due_now, due_on, export_title, export_json, export_csv, export_reviews_csv, export_log, export_error, import, import_title, import_lead, import_choose, import_reading, import_too_large, import_not_utf8, import_looks_utf16, import_looks_single_byte, import_save_utf8, import_apkg, import_read_as_anki, import_read_as_csv, import_over_limit, import_preview, import_report, import_more_problems, line, problem_empty, problem_missing_front, problem_missing_back, problem_extra_columns, problem_unterminated, problem_too_long, problem_tags_too_long, import_nothing, import_progress, import_cancelled, import_error, import_another, stats_title, retention_chart, reviews_chart, forecast_chart, no_reviews, no_forecast, week_value, day_value, no_data, today, desired_retention, desired_retention_hint, retention_save, retention_saved, retention_invalid, personal_schedule, personal_schedule_hint, default_schedule,
         count: Plural, import_ready: Plural, import_problems: Plural, import_empty: Plural, import_confirm: Plural, import_done: Plural, reviews: Plural,
     }
 }
@@ -408,6 +428,7 @@ pub struct Texts {
     pub sync: SyncTexts,
     pub quiz: QuizTexts,
     pub ai: AiTexts,
+    pub review: ReviewTexts,
     pub cards: CardTexts,
 }
 
