@@ -8,6 +8,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+pub use crate::doc::{CARD_TAGS_MAX_CHARS, CARD_TEXT_MAX_CHARS};
+
 /// The most cards one import adds. 5,000 cards of typical length (~300 bytes each as events) are
 /// about 1.5 MB, well under the 4 MiB sync message and 8 MiB document limits
 /// (`validate::SYNC_MESSAGE_MAX_BYTES`, `SYNC_DOC_MAX_BYTES`) with room left for their review
@@ -15,8 +17,11 @@ use std::fmt;
 /// reported (`ImportReport::over_limit`), never dropped silently; split a bigger file.
 pub const MAX_IMPORT_CARDS: usize = 5_000;
 
-/// The most characters a card's front or back may hold (a long paragraph; a card is a prompt).
-pub const MAX_CARD_TEXT_CHARS: usize = 2_000;
+/// The most text (fronts, backs and tags, in UTF-8 bytes) one import adds. The sides may be long
+/// (`CARD_TEXT_MAX_CHARS`), so the card cap alone does not bound the size: 3 MiB keeps one import's
+/// events inside the 4 MiB sync message (`validate::SYNC_MESSAGE_MAX_BYTES`). Rows past it are
+/// reported with those past `MAX_IMPORT_CARDS`.
+pub const MAX_IMPORT_TEXT_BYTES: usize = 3 * 1024 * 1024;
 
 /// How many problem rows a report lists one by one; the rest are only counted, so a file of
 /// 100,000 bad rows does not make a 100,000-entry report.
@@ -37,6 +42,11 @@ impl ImportedCard {
     /// The tags as one space-separated text, as the `card_created` event holds them.
     pub fn tags_text(&self) -> String {
         self.tags.join(" ")
+    }
+
+    /// The UTF-8 bytes of its text: front, back and tags.
+    pub fn text_bytes(&self) -> usize {
+        self.front.len() + self.back.len() + self.tags.iter().map(|t| t.len() + 1).sum::<usize>()
     }
 }
 
@@ -61,8 +71,10 @@ pub enum RowProblem {
     /// A quote opened on this row is never closed: the rest of the file (`lines` lines) was read
     /// as part of it and nothing after it could be imported.
     UnterminatedQuote { lines: usize },
-    /// A side longer than `MAX_CARD_TEXT_CHARS`.
+    /// A side longer than `CARD_TEXT_MAX_CHARS`.
     TooLong { side: Side, chars: usize },
+    /// Tags longer than `CARD_TAGS_MAX_CHARS` together (space-separated, `#tags:` included).
+    TagsTooLong { chars: usize },
 }
 
 impl fmt::Display for RowProblem {
@@ -82,11 +94,15 @@ impl fmt::Display for RowProblem {
             ),
             Self::TooLong { side, chars } => write!(
                 f,
-                "the {} has {chars} characters; at most {MAX_CARD_TEXT_CHARS}",
+                "the {} has {chars} characters; at most {CARD_TEXT_MAX_CHARS}",
                 match side {
                     Side::Front => "front",
                     Side::Back => "back",
                 }
+            ),
+            Self::TagsTooLong { chars } => write!(
+                f,
+                "the tags have {chars} characters together; at most {CARD_TAGS_MAX_CHARS}"
             ),
         }
     }
@@ -201,7 +217,8 @@ pub struct ImportReport {
     pub problem_count: usize,
     /// Of them, empty rows (skipped without harm).
     pub empty_count: usize,
-    /// Good rows past `MAX_IMPORT_CARDS`, not imported: how many, and the first one's line.
+    /// Good rows past `MAX_IMPORT_CARDS` or `MAX_IMPORT_TEXT_BYTES`, not imported: how many, and
+    /// the first one's line.
     pub over_limit: usize,
     pub first_over_limit_line: Option<usize>,
 }
@@ -215,11 +232,18 @@ impl ImportReport {
 
 /// Reads a whole file into a report (see `ImportReport`).
 pub fn import(bytes: &[u8]) -> Result<ImportReport, FileProblem> {
-    Ok(report(rows(bytes)?, MAX_IMPORT_CARDS))
+    Ok(report(
+        rows(bytes)?,
+        MAX_IMPORT_CARDS,
+        MAX_IMPORT_TEXT_BYTES,
+    ))
 }
 
-/// Collects `rows` into a report keeping at most `cap` cards.
-pub fn report(mut rows: Rows<'_>, cap: usize) -> ImportReport {
+/// Collects `rows` into a report keeping at most `cap` cards holding at most `cap_bytes` of text;
+/// once a card is past either, every later good row is past the limit too (an import is a prefix
+/// of the file, so "split the file from line N" is exact).
+pub fn report(mut rows: Rows<'_>, cap: usize, cap_bytes: usize) -> ImportReport {
+    let mut text_bytes = 0;
     let mut report = ImportReport {
         layout: rows.layout().clone(),
         rows: 0,
@@ -233,7 +257,14 @@ pub fn report(mut rows: Rows<'_>, cap: usize) -> ImportReport {
     for outcome in rows.by_ref() {
         report.rows += 1;
         match outcome {
-            RowOutcome::Card(card) if report.cards.len() < cap => report.cards.push(card),
+            RowOutcome::Card(card)
+                if report.over_limit == 0
+                    && report.cards.len() < cap
+                    && text_bytes + card.text_bytes() <= cap_bytes =>
+            {
+                text_bytes += card.text_bytes();
+                report.cards.push(card)
+            }
             RowOutcome::Card(card) => {
                 report.over_limit += 1;
                 report.first_over_limit_line.get_or_insert(card.line);
@@ -547,7 +578,7 @@ impl<'a> Rows<'a> {
         }
         for (side, text) in [(Side::Front, &front), (Side::Back, &back)] {
             let chars = text.chars().count();
-            if chars > MAX_CARD_TEXT_CHARS {
+            if chars > CARD_TEXT_MAX_CHARS {
                 return problem(RowProblem::TooLong { side, chars });
             }
         }
@@ -560,6 +591,11 @@ impl<'a> Rows<'a> {
             {
                 push_tag(&mut tags, tag);
             }
+        }
+        let chars =
+            tags.iter().map(|t| t.chars().count()).sum::<usize>() + tags.len().saturating_sub(1);
+        if chars > CARD_TAGS_MAX_CHARS {
+            return problem(RowProblem::TagsTooLong { chars });
         }
         RowOutcome::Card(ImportedCard {
             line,

@@ -155,18 +155,18 @@ fn the_layout_says_how_the_file_was_read() {
 
 #[test]
 fn long_sides_are_refused_with_their_length() {
-    let long = "я".repeat(MAX_CARD_TEXT_CHARS + 1);
+    let long = "я".repeat(CARD_TEXT_MAX_CHARS + 1);
     assert_eq!(
         outcomes(&format!("ok,{long}\n")),
         vec![problem(
             1,
             RowProblem::TooLong {
                 side: Side::Back,
-                chars: MAX_CARD_TEXT_CHARS + 1
+                chars: CARD_TEXT_MAX_CHARS + 1
             }
         )]
     );
-    let exact = "я".repeat(MAX_CARD_TEXT_CHARS);
+    let exact = "я".repeat(CARD_TEXT_MAX_CHARS);
     assert!(matches!(
         outcomes(&format!("{exact},ok\n"))[..],
         [RowOutcome::Card(_)]
@@ -229,6 +229,37 @@ fn rows_past_the_cap_are_counted_never_dropped_silently() {
         vec![(MAX_IMPORT_CARDS + 4, RowProblem::MissingBack)]
     );
     assert_eq!(report.rows, MAX_IMPORT_CARDS + 4);
+}
+
+#[test]
+fn rows_past_the_text_budget_are_counted_and_so_is_every_later_row() {
+    // Three cards of 40 bytes each under a 100-byte budget: two fit, the third and every good
+    // row after it are past the limit, even a short one that would fit on its own.
+    let side = "x".repeat(19);
+    let text = format!("{side},{side}\n{side},{side}\n{side},{side}\nq,a\n");
+    let report = report(rows(text.as_bytes()).unwrap(), 10, 100);
+    assert_eq!(report.cards.len(), 2);
+    assert_eq!(report.over_limit, 2);
+    assert_eq!(report.first_over_limit_line, Some(3));
+    assert_eq!(report.cards[0].text_bytes(), 38);
+}
+
+#[test]
+fn tags_longer_than_the_event_allows_are_a_problem() {
+    let tag = "t".repeat(CARD_TAGS_MAX_CHARS);
+    assert_eq!(
+        outcomes(&format!("q,a,{tag} more\n")),
+        vec![problem(
+            1,
+            RowProblem::TagsTooLong {
+                chars: CARD_TAGS_MAX_CHARS + 5
+            }
+        )]
+    );
+    assert!(matches!(
+        outcomes(&format!("q,a,{tag}\n"))[..],
+        [RowOutcome::Card(_)]
+    ));
 }
 
 #[test]
