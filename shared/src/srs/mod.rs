@@ -4,9 +4,10 @@
 //! following py-fsrs 6.x with its default steps: learning steps of 1 and 10 minutes, one
 //! relearning step of 10 minutes, elapsed time in whole 24-hour periods, intervals rounded to
 //! whole days from 1 to 36,500. Pure: no clock, no I/O; times are milliseconds since the epoch.
-//! Around it: reading cards from other tools' files (`import`) and what the learner's charts
-//! show (`stats`).
+//! Around it: reading cards from other tools' files (`import`), writing them out (`export`) and
+//! what the learner's charts show (`stats`).
 
+pub mod export;
 pub mod import;
 pub mod stats;
 
