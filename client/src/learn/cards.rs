@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use shared::api::quizzes::QuizView;
 use shared::doc::cards::{self as derive, Card, CardWords};
-use shared::doc::{CardSource, Event, EventKind, NewCard};
+use shared::doc::{CardSource, Event, EventKind, FittedParameters, NewCard};
 use shared::domain::{CourseId, DocId, LessonId, UserId};
 use shared::quiz::Answer;
-use shared::srs::{Rating, Schedule, Scheduler};
+use shared::srs::stats::ReviewFact;
+use shared::srs::{Params, Phase, Rating, Schedule, Scheduler};
 
 use super::{learner_database, now};
 use crate::error::ClientError;
@@ -30,6 +31,11 @@ pub struct LearnerCard {
 pub struct Deck {
     pub cards: Vec<LearnerCard>,
     pub scheduler: Scheduler,
+    /// The parameters the profile document asks for (its latest fitted weights and chosen
+    /// retention, defaults where there are none).
+    pub params: Params,
+    /// The latest parameters the server fitted to the learner's reviews, if any.
+    pub fitted: Option<FittedParameters>,
 }
 
 impl Deck {
@@ -59,9 +65,101 @@ impl Deck {
         counts
     }
 
+    /// Every review of every card, as the charts count them.
+    pub fn review_facts(&self) -> Vec<ReviewFact> {
+        self.cards
+            .iter()
+            .flat_map(|c| review_facts(&c.card))
+            .collect()
+    }
+
     /// What each rating would make of `card` at `now_ms` (for the buttons' intervals).
     pub fn preview(&self, card: &Card, now_ms: i64) -> [Schedule; 4] {
         self.scheduler.preview(&card.schedule, now_ms)
+    }
+}
+
+/// A card's reviews as the charts count them: each with whether the card was in its review phase
+/// before it (the first review of a card never is).
+pub fn review_facts(card: &Card) -> Vec<ReviewFact> {
+    let mut phase = Phase::Learning;
+    card.reviews
+        .iter()
+        .map(|review| {
+            let fact = ReviewFact {
+                at_ms: review.at_ms,
+                rating: review.rating.number(),
+                review_phase: phase == Phase::Review,
+            };
+            phase = review.outcome.schedule.phase;
+            fact
+        })
+        .collect()
+}
+
+/// Which cards the cards page lists, by where they come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SourceFilter {
+    #[default]
+    All,
+    /// Made from a course (quiz mistakes, key points, decks): in progress documents.
+    Course,
+    /// The learner's own and imported cards: in the profile document.
+    Own,
+}
+
+/// Which cards the cards page lists, by their state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StateFilter {
+    #[default]
+    All,
+    /// Due now (suspended cards never are).
+    Due,
+    Suspended,
+}
+
+/// The cards page's search and filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardFilter {
+    /// Words that must all appear (any case) in the front, back or tags.
+    pub query: String,
+    pub source: SourceFilter,
+    pub state: StateFilter,
+}
+
+impl CardFilter {
+    /// Whether `card` is listed at `now_ms`.
+    pub fn matches(&self, card: &LearnerCard, now_ms: i64) -> bool {
+        let source = match self.source {
+            SourceFilter::All => true,
+            SourceFilter::Course => card.course.is_some(),
+            SourceFilter::Own => card.course.is_none(),
+        };
+        let state = match self.state {
+            StateFilter::All => true,
+            StateFilter::Due => card.card.is_due(now_ms),
+            StateFilter::Suspended => card.card.suspended,
+        };
+        source && state && {
+            let c = &card.card;
+            let text = format!("{}\n{}\n{}", c.front, c.back, c.tags).to_lowercase();
+            self.query
+                .to_lowercase()
+                .split_whitespace()
+                .all(|word| text.contains(word))
+        }
+    }
+
+    /// The cards of `deck` it lists at `now_ms`: due first (most overdue first), then by when
+    /// they come due, suspended last.
+    pub fn apply<'a>(&self, cards: &'a [LearnerCard], now_ms: i64) -> Vec<&'a LearnerCard> {
+        let mut listed: Vec<&LearnerCard> =
+            cards.iter().filter(|c| self.matches(c, now_ms)).collect();
+        listed.sort_by(|a, b| {
+            let key = |c: &LearnerCard| (c.card.suspended, c.card.schedule.due_ms);
+            key(a).cmp(&key(b)).then_with(|| a.card.id.cmp(&b.card.id))
+        });
+        listed
     }
 }
 
@@ -91,7 +189,12 @@ async fn learner_docs(user: &UserId, store: &Store) -> Result<Vec<DocId>, Client
 pub async fn deck() -> Result<Deck, ClientError> {
     let (user, store) = learner_database().await?;
     let profile = documents::events(&store, &DocId::profile(&user)).await?;
-    let scheduler = derive::scheduler(&derive::params(&profile));
+    let params = derive::params(&profile);
+    let scheduler = derive::scheduler(&params);
+    let fitted = profile.iter().rev().find_map(|e| match &e.kind {
+        EventKind::SrsParameters(fitted) => Some(fitted.clone()),
+        _ => None,
+    });
     let now = now_ms();
     let mut cards = Vec::new();
     for doc in learner_docs(&user, &store).await? {
@@ -111,7 +214,12 @@ pub async fn deck() -> Result<Deck, ClientError> {
                 }),
         );
     }
-    Ok(Deck { cards, scheduler })
+    Ok(Deck {
+        cards,
+        scheduler,
+        params,
+        fitted,
+    })
 }
 
 /// Cards due now, in all and per course.

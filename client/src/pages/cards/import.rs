@@ -1,18 +1,20 @@
 //! The cards page's import panel: pick a file, see what it would add (counts, the first cards and
-//! every row with a problem). Reads only: nothing is written from here yet (Confirm, which writes
-//! the cards as one batch, comes with the card events).
+//! every row with a problem), then Confirm, with a progress bar and Cancel while the cards are
+//! written. Nothing is written before Confirm, and a cancelled import adds nothing.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use shared::srs::import::{EncodingGuess, FileProblem, Format, ImportReport, RowProblem, Side};
-use shared::srs::import::{MAX_CARD_TEXT_CHARS, MAX_IMPORT_CARDS};
+use shared::srs::import::{CARD_TAGS_MAX_CHARS, CARD_TEXT_MAX_CHARS};
+use shared::srs::import::{MAX_IMPORT_CARDS, MAX_IMPORT_TEXT_BYTES};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::i18n::{CardTexts, Texts};
-use crate::learn::card_files::{self, ImportRefusal, MAX_IMPORT_FILE_BYTES};
+use crate::learn::card_files::{self, ImportRefusal, ImportWritten, MAX_IMPORT_FILE_BYTES};
 
 /// How many cards the preview shows.
 const PREVIEW_CARDS: usize = 5;
@@ -24,14 +26,27 @@ enum Step {
     Refused(ImportRefusal),
     Failed(ClientError),
     Preview(Rc<ImportReport>),
+    Writing {
+        report: Rc<ImportReport>,
+        done: usize,
+    },
+    Cancelled,
+    Done(usize),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CardImportProps {
+    /// After cards were added (the page reads its cards again).
+    pub on_imported: Callback<()>,
 }
 
 #[function_component(CardImport)]
-pub fn card_import() -> Html {
+pub fn card_import(props: &CardImportProps) -> Html {
     let texts = use_texts();
     let t = &texts.cards;
     let step = use_state_eq(|| Step::Idle);
     let input = use_node_ref();
+    let cancel_flag = use_mut_ref(|| Rc::new(Cell::new(false)));
 
     let onchange = {
         let step = step.clone();
@@ -60,7 +75,53 @@ pub fn card_import() -> Html {
             step.set(Step::Idle)
         })
     };
-    let busy = matches!(*step, Step::Reading);
+    let cancel_writing = {
+        let cancel_flag = cancel_flag.clone();
+        Callback::from(move |_: MouseEvent| cancel_flag.borrow().set(true))
+    };
+    let confirm = {
+        let step = step.clone();
+        let on_imported = props.on_imported.clone();
+        let cancel_flag = cancel_flag.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Step::Preview(report) = (*step).clone() else {
+                return;
+            };
+            let cancelled = Rc::new(Cell::new(false));
+            *cancel_flag.borrow_mut() = cancelled.clone();
+            step.set(Step::Writing {
+                report: report.clone(),
+                done: 0,
+            });
+            let (step, on_imported) = (step.clone(), on_imported.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = {
+                    let (step, report) = (step.clone(), report.clone());
+                    move |done: usize| {
+                        step.set(Step::Writing {
+                            report: report.clone(),
+                            done,
+                        })
+                    }
+                };
+                match card_files::import_cards(&report.cards, progress, &cancelled).await {
+                    Ok(ImportWritten::Added(n)) => {
+                        step.set(Step::Done(n));
+                        on_imported.emit(());
+                    }
+                    Ok(ImportWritten::Cancelled) => step.set(Step::Cancelled),
+                    Err(error) => step.set(Step::Failed(error)),
+                }
+            });
+        })
+    };
+
+    let busy = matches!(*step, Step::Reading | Step::Writing { .. });
+    let again = html! {
+        <button type="button" class="button button--secondary" onclick={reset.clone()} data-testid="import-reset">
+            { t.import_another }
+        </button>
+    };
     let body = match &*step {
         Step::Idle => Html::default(),
         Step::Reading => html! {
@@ -81,14 +142,56 @@ pub fn card_import() -> Html {
             <div class="card-import__preview" data-testid="import-preview">
                 <ImportPreview report={report.clone()} />
                 <div class="form__actions">
+                    if !report.cards.is_empty() {
+                        <button type="button" class="button button--primary" data-testid="import-confirm" onclick={confirm}>
+                            { texts.count(report.cards.len() as u32, &t.import_confirm) }
+                        </button>
+                    }
                     <button type="button" class="button button--secondary" onclick={reset.clone()} data-testid="import-cancel">
                         { t.cancel }
                     </button>
                 </div>
             </div>
         },
+        Step::Writing { report, done } => {
+            let total = report.cards.len();
+            let percent = (done * 100).checked_div(total).unwrap_or(100);
+            let caption = t
+                .import_progress
+                .replace("{done}", &done.to_string())
+                .replace("{total}", &total.to_string());
+            html! {
+                <div class="card-import__progress" data-testid="import-progress">
+                    <div class="course-progress__track" role="progressbar" aria-label={t.import_title}
+                        aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={caption.clone()}>
+                        <div class="course-progress__bar" style={format!("width: {percent}%")}></div>
+                    </div>
+                    <p class="course-progress__caption" role="status">{ caption }</p>
+                    <button type="button" class="button button--secondary" onclick={cancel_writing} data-testid="import-cancel">
+                        { t.cancel }
+                    </button>
+                </div>
+            }
+        }
+        Step::Cancelled => html! {
+            <div class="card-import__result">
+                <p class="status-line" role="status" data-testid="import-cancelled">{ t.import_cancelled }</p>
+                { again }
+            </div>
+        },
+        Step::Done(n) => html! {
+            <div class="card-import__result">
+                <p class="status-line status-line--ok" role="status" data-testid="import-done">
+                    { texts.count(*n as u32, &t.import_done) }
+                </p>
+                { again }
+            </div>
+        },
     };
-    let picking = !matches!(*step, Step::Preview(_));
+    let picking = matches!(
+        *step,
+        Step::Idle | Step::Reading | Step::Refused(_) | Step::Failed(_)
+    );
     html! {
         <section class="panel card-import" aria-labelledby="card-import-title" data-testid="card-import">
             <h2 id="card-import-title" class="panel__title">{ t.import_title }</h2>
@@ -142,7 +245,8 @@ fn import_preview(props: &ImportPreviewProps) -> Html {
                         { t.import_over_limit
                             .replace("{n}", &report.over_limit.to_string())
                             .replace("{line}", &report.first_over_limit_line.unwrap_or_default().to_string())
-                            .replace("{max}", &MAX_IMPORT_CARDS.to_string()) }
+                            .replace("{max}", &MAX_IMPORT_CARDS.to_string())
+                            .replace("{size}", &texts.size(MAX_IMPORT_TEXT_BYTES as u64)) }
                     </li>
                 }
             </ul>
@@ -212,7 +316,11 @@ pub fn problem_text(t: &CardTexts, problem: &RowProblem) -> String {
                 },
             )
             .replace("{n}", &chars.to_string())
-            .replace("{max}", &MAX_CARD_TEXT_CHARS.to_string()),
+            .replace("{max}", &CARD_TEXT_MAX_CHARS.to_string()),
+        RowProblem::TagsTooLong { chars } => t
+            .problem_tags_too_long
+            .replace("{n}", &chars.to_string())
+            .replace("{max}", &CARD_TAGS_MAX_CHARS.to_string()),
     }
 }
 
