@@ -11,7 +11,7 @@ use shared::doc::{CardSource, Event, EventKind, FittedParameters, NewCard};
 use shared::domain::{CourseId, DocId, LessonId, UserId};
 use shared::quiz::Answer;
 use shared::srs::stats::ReviewFact;
-use shared::srs::{Params, Phase, Rating, Schedule, Scheduler};
+use shared::srs::{Params, Phase, Rating, Schedule, Scheduler, DESIRED_RETENTION_RANGE};
 
 use super::{learner_database, now};
 use crate::error::ClientError;
@@ -311,6 +311,22 @@ pub async fn delete_card(doc: &DocId, card_id: &str) -> Result<(), ClientError> 
         card_id: card_id.to_owned(),
     };
     documents::append(&store, doc, &Event::new(kind, now())).await
+}
+
+/// A desired retention as the learner types it, in percent (70 to 97, a `%` and a decimal comma
+/// allowed), as a probability; `None` for anything else.
+pub fn retention_from_percent(text: &str) -> Option<f32> {
+    let percent: f32 = text
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .replace(',', ".")
+        .parse()
+        .ok()?;
+    let retention = (percent * 10.0).round() / 1000.0;
+    DESIRED_RETENTION_RANGE
+        .contains(&retention)
+        .then_some(retention)
 }
 
 /// Sets the retention the learner's schedule aims at (0.70 to 0.97).

@@ -4,7 +4,7 @@
 //! all reviews as CSV, one card's review log), the import panel and the statistics. Works
 //! offline: everything goes through `learn::cards` and `learn::card_files`.
 
-mod form;
+pub mod form;
 mod import;
 mod item;
 mod stats;

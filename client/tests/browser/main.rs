@@ -8,6 +8,7 @@
 mod account_ui;
 mod api;
 mod auth;
+mod cards;
 mod catalog;
 mod components;
 mod dom;

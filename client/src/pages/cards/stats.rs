@@ -24,22 +24,6 @@ fn utc_offset_minutes() -> i32 {
     -(js_sys::Date::new_0().get_timezone_offset() as i32)
 }
 
-/// A chosen retention, in percent as the learner types it (70 to 97), as a probability; `None`
-/// outside the range the schedule accepts.
-pub fn retention_from_percent(text: &str) -> Option<f32> {
-    let percent: f32 = text
-        .trim()
-        .trim_end_matches('%')
-        .trim()
-        .replace(',', ".")
-        .parse()
-        .ok()?;
-    let retention = (percent / 100.0 * 1000.0).round() / 1000.0;
-    DESIRED_RETENTION_RANGE
-        .contains(&retention)
-        .then_some(retention)
-}
-
 #[derive(Properties)]
 pub struct CardStatsProps {
     pub deck: Rc<Deck>,
@@ -139,7 +123,7 @@ pub fn card_stats(props: &CardStatsProps) -> Html {
         let on_changed = props.on_changed.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(retention) = retention_from_percent(&percent) else {
+            let Some(retention) = cards::retention_from_percent(&percent) else {
                 status.set(Some(Err(texts.cards.retention_invalid.to_owned())));
                 return;
             };
