@@ -55,7 +55,7 @@ async function firstLessonPath(slug) {
 
 const SIGNED_IN = [
   ["student@demo.local", [["/account", "account"], ["/teach", "teach"], ["/admin/applications", "forbidden"],
-    ["/learning", "learning-empty"], ["/courses/rust-from-zero", "enroll"]]],
+    ["/learning", "learning-empty"], ["/courses/rust-from-zero", "enroll"], ["/cards", "card-add"]]],
   ["teacher@demo.local", [["/teach", "teach-courses"]]],
   [
     "admin@demo.local",
