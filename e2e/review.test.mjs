@@ -28,7 +28,7 @@ async function courseWithQuiz(title, questions) {
 async function failQuiz(page, count, choice) {
   await page.getByTestId("quiz-start").click();
   for (let i = 0; i < count; i += 1) {
-    await page.getByTestId("quiz-question").locator("label", { hasText: choice }).click();
+    await page.getByTestId("quiz-question").locator("label").filter({ hasText: new RegExp(`^\\s*${choice}\\s*$`) }).click();
     await page.getByTestId("quiz-check").click();
     await page.getByTestId("quiz-feedback").waitFor();
     await page.getByTestId("quiz-next").click();
