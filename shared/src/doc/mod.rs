@@ -19,7 +19,7 @@ use automerge::sync::{self, SyncDoc};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ValueRef, ROOT};
 
-pub use event::{new_event_id, rfc3339_millis, Event, EventKind, QuizAttempt};
+pub use event::{millis_rfc3339, new_event_id, rfc3339_millis, Event, EventKind, QuizAttempt};
 pub use schema::{validate, validate_changes_since, SchemaError};
 
 use schema::check_new_event;
