@@ -5,7 +5,7 @@
 //! relearning step of 10 minutes, elapsed time in whole 24-hour periods, intervals rounded to
 //! whole days from 1 to 36,500. Pure: no clock, no I/O; times are milliseconds since the epoch.
 
-use fsrs::{MemoryState, DEFAULT_PARAMETERS, FSRS};
+use fsrs::{FSRSItem, FSRSReview, MemoryState, DEFAULT_PARAMETERS, FSRS};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fit;
@@ -246,8 +246,26 @@ impl Scheduler {
 
     /// `card` after the learner rates it `rating` at `at_ms`.
     pub fn review(&self, card: &Schedule, rating: Rating, at_ms: i64) -> Reviewed {
-        let retrievability_before = self.retrievability(card, at_ms);
         let memory = self.next_memory(card, rating, at_ms);
+        Reviewed {
+            schedule: self.rated(card, rating, at_ms, memory),
+            retrievability_before: self.retrievability(card, at_ms),
+        }
+    }
+
+    /// What each of Again, Hard, Good and Easy would make of `card` at `at_ms` (the crate's
+    /// four next states computed once, not four reviews).
+    pub fn preview(&self, card: &Schedule, at_ms: i64) -> [Schedule; 4] {
+        let memories = self.next_memories(card, at_ms);
+        Rating::ALL.map(|rating| {
+            let memory = memories[usize::from(rating.number() - 1)];
+            self.rated(card, rating, at_ms, memory)
+        })
+    }
+
+    /// `card` rated `rating` at `at_ms`, its memory state now `memory`: the phase, step and due
+    /// time py-fsrs's rules give.
+    fn rated(&self, card: &Schedule, rating: Rating, at_ms: i64, memory: MemoryState) -> Schedule {
         let mut next = *card;
         next.stability = Some(memory.stability);
         next.difficulty = Some(memory.difficulty);
@@ -295,21 +313,43 @@ impl Scheduler {
                 next.due_ms = at_ms.saturating_add(i64::from(days) * DAY_MS);
             }
         }
-        Reviewed {
-            schedule: next,
-            retrievability_before,
-        }
-    }
-
-    /// What each of Again, Hard, Good and Easy would make of `card` at `at_ms`.
-    pub fn preview(&self, card: &Schedule, at_ms: i64) -> [Schedule; 4] {
-        Rating::ALL.map(|rating| self.review(card, rating, at_ms).schedule)
+        next
     }
 
     /// The memory state after `rating`: the initial state for a card never reviewed, the
     /// short-term formula for a review on the same day (under 24 hours, or a clock that went
-    /// back), the long-term one otherwise.
+    /// back), the long-term one otherwise. One step of the crate's model (`memory_state` from
+    /// the card's state), where `next_states` would compute all four ratings.
     fn next_memory(&self, card: &Schedule, rating: Rating, at_ms: i64) -> MemoryState {
+        let (previous, days) = self.memory_before(card, at_ms);
+        let review = FSRSReview {
+            rating: u32::from(rating.number()),
+            delta_t: days,
+        };
+        let item = FSRSItem {
+            reviews: vec![review],
+        };
+        match self.fsrs.memory_state(item, previous) {
+            Ok(memory) => memory,
+            Err(_) => self.kept(previous, rating),
+        }
+    }
+
+    /// The memory states after Again, Hard, Good and Easy (see `next_memory`).
+    fn next_memories(&self, card: &Schedule, at_ms: i64) -> [MemoryState; 4] {
+        let (previous, days) = self.memory_before(card, at_ms);
+        match self
+            .fsrs
+            .next_states(previous, self.desired_retention, days)
+        {
+            Ok(states) => [states.again, states.hard, states.good, states.easy].map(|s| s.memory),
+            Err(_) => Rating::ALL.map(|rating| self.kept(previous, rating)),
+        }
+    }
+
+    /// The card's memory state before a review at `at_ms` (`None` if never reviewed) and the
+    /// whole days since its last review (0 for a clock that went back).
+    fn memory_before(&self, card: &Schedule, at_ms: i64) -> (Option<MemoryState>, u32) {
         let previous = match (card.stability, card.difficulty) {
             (Some(stability), Some(difficulty)) => Some(MemoryState {
                 stability,
@@ -320,24 +360,16 @@ impl Scheduler {
         let days = card
             .last_review_ms
             .map_or(0, |last| whole_days(last, at_ms).max(0));
-        let days = u32::try_from(days).unwrap_or(u32::MAX);
-        match self
-            .fsrs
-            .next_states(previous, self.desired_retention, days)
-        {
-            Ok(states) => match rating {
-                Rating::Again => states.again.memory,
-                Rating::Hard => states.hard.memory,
-                Rating::Good => states.good.memory,
-                Rating::Easy => states.easy.memory,
-            },
-            // The crate refuses only a state that is not finite, which valid weights never make;
-            // keep the card as it was rather than lose it.
-            Err(_) => previous.unwrap_or(MemoryState {
-                stability: self.weights[usize::from(rating.number() - 1)],
-                difficulty: 5.0,
-            }),
-        }
+        (previous, u32::try_from(days).unwrap_or(u32::MAX))
+    }
+
+    /// The crate refuses only a state that is not finite, which valid weights never make; then
+    /// the card keeps the state it had rather than being lost.
+    fn kept(&self, previous: Option<MemoryState>, rating: Rating) -> MemoryState {
+        previous.unwrap_or(MemoryState {
+            stability: self.weights[usize::from(rating.number() - 1)],
+            difficulty: 5.0,
+        })
     }
 
     /// Phase, step and wait of a card in (re)learning `steps` at `step` after `rating`

@@ -169,3 +169,30 @@ fn ratings_read_only_from_one_to_four() {
         assert_eq!(Rating::from_number(rating.number()), Some(rating));
     }
 }
+
+#[test]
+fn preview_gives_exactly_what_each_rating_would() {
+    // Every phase, same-day and long gaps, custom weights: the one-pass preview must equal four
+    // separate reviews.
+    let custom = Params {
+        weights: DEFAULT_PARAMETERS.iter().map(|w| w * 1.1).collect(),
+        desired_retention: 0.85,
+    };
+    for scheduler in [Scheduler::default(), Scheduler::new(&custom).unwrap()] {
+        let mut card = Schedule::new(0);
+        let mut at_ms = 0;
+        for (n, rating) in [3, 1, 2, 3, 4, 1, 1, 3, 2, 4, 3].into_iter().enumerate() {
+            let preview = scheduler.preview(&card, at_ms);
+            for (i, each) in Rating::ALL.into_iter().enumerate() {
+                assert_eq!(
+                    preview[i],
+                    scheduler.review(&card, each, at_ms).schedule,
+                    "review {n}"
+                );
+            }
+            let rating = Rating::from_number(rating).unwrap();
+            card = scheduler.review(&card, rating, at_ms).schedule;
+            at_ms = card.due_ms + (n as i64 % 3) * 7 * DAY_MS;
+        }
+    }
+}
