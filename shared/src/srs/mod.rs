@@ -185,6 +185,7 @@ pub struct Scheduler {
     fsrs: FSRS,
     weights: [f32; WEIGHT_COUNT],
     desired_retention: f32,
+    curve: Curve,
 }
 
 impl Default for Scheduler {
@@ -193,6 +194,34 @@ impl Default for Scheduler {
             fsrs: FSRS::default(),
             weights: DEFAULT_PARAMETERS,
             desired_retention: DEFAULT_DESIRED_RETENTION,
+            curve: Curve::new(DEFAULT_PARAMETERS[20], DEFAULT_DESIRED_RETENTION),
+        }
+    }
+}
+
+/// The forgetting curve's constants for one decay and desired retention, worked out once: the
+/// crate would recompute them (three `powf`/`exp`) for every interval, which dominated
+/// previewing a large deck in wasm.
+#[derive(Debug, Clone, Copy)]
+struct Curve {
+    /// The curve's exponent, `-w20`, with w20 clamped to 0.1-0.8 as the crate clamps it.
+    decay: f32,
+    /// `0.9^(1/decay) - 1`, as `retrievability` has always computed it.
+    retrievability_factor: f32,
+    /// The crate's `next_interval` factor, `exp(ln 0.9 / decay) - 1`.
+    interval_factor: f32,
+    /// The crate's `desired_retention^(1/decay) - 1`.
+    interval_term: f32,
+}
+
+impl Curve {
+    fn new(w20: f32, desired_retention: f32) -> Self {
+        let decay = -w20.clamp(0.1, 0.8);
+        Self {
+            decay,
+            retrievability_factor: 0.9f32.powf(1.0 / decay) - 1.0,
+            interval_factor: (0.9f32.ln() / decay).exp() - 1.0,
+            interval_term: desired_retention.powf(1.0 / decay) - 1.0,
         }
     }
 }
@@ -225,6 +254,7 @@ impl Scheduler {
             fsrs,
             weights,
             desired_retention: r,
+            curve: Curve::new(weights[20], r),
         })
     }
 
@@ -239,9 +269,8 @@ impl Scheduler {
         let last = card.last_review_ms?;
         let stability = card.stability?;
         let days = whole_days(last, at_ms).max(0) as f32;
-        let decay = -self.weights[20];
-        let factor = 0.9f32.powf(1.0 / decay) - 1.0;
-        Some((1.0 + factor * days / stability).powf(decay))
+        let curve = self.curve;
+        Some((1.0 + curve.retrievability_factor * days / stability).powf(curve.decay))
     }
 
     /// `card` after the learner rates it `rating` at `at_ms`.
@@ -412,10 +441,8 @@ impl Scheduler {
     /// The interval in whole days for `stability` at the desired retention: rounded, at least 1,
     /// at most `MAXIMUM_INTERVAL_DAYS`.
     fn interval_days(&self, stability: f32) -> u32 {
-        let days = self
-            .fsrs
-            .next_interval(Some(stability), self.desired_retention, 3)
-            .round();
+        // The crate's `next_interval`, term for term, with its constants worked out once.
+        let days = (stability / self.curve.interval_factor * self.curve.interval_term).round();
         if days.is_nan() {
             return 1;
         }

@@ -196,3 +196,52 @@ fn preview_gives_exactly_what_each_rating_would() {
         }
     }
 }
+
+#[test]
+fn intervals_and_retrievability_equal_the_crates_own() {
+    for w20 in [0.1, 0.1542, 0.5, 0.8, 0.95] {
+        for desired_retention in [0.7, 0.8, 0.85, 0.9, 0.95, 0.97] {
+            let mut weights = DEFAULT_PARAMETERS.to_vec();
+            weights[20] = w20;
+            let scheduler = Scheduler::new(&Params {
+                weights: weights.clone(),
+                desired_retention,
+            })
+            .unwrap();
+            let fsrs = FSRS::new(&weights).unwrap();
+            let decay = w20.clamp(0.1, 0.8);
+            for i in 0..400 {
+                let stability = 0.001 * 1.05f32.powi(i);
+                let crate_days =
+                    fsrs.next_interval(Some(stability), desired_retention, 3)
+                        .round()
+                        .clamp(1.0, MAXIMUM_INTERVAL_DAYS as f32) as u32;
+                assert_eq!(
+                    scheduler.interval_days(stability),
+                    crate_days,
+                    "{w20} {desired_retention} {stability}"
+                );
+                let card = Schedule {
+                    stability: Some(stability),
+                    difficulty: Some(5.0),
+                    last_review_ms: Some(0),
+                    ..Schedule::new(0)
+                };
+                let days = (i % 50) as i64;
+                let ours = scheduler.retrievability(&card, days * DAY_MS).unwrap();
+                let theirs = fsrs::current_retrievability(
+                    MemoryState {
+                        stability,
+                        difficulty: 5.0,
+                    },
+                    days as f32,
+                    decay,
+                );
+                assert!(
+                    (ours - theirs).abs() <= 1e-6,
+                    "{w20} {stability} {days}: {ours} {theirs}"
+                );
+            }
+        }
+    }
+}
