@@ -695,5 +695,13 @@ pub const EN: Texts = Texts {
         wait_years: "{n} y",
         true_or_false: "True or false?",
         cards_made: Plural { one: "{n} new card for review", few: "{n} new cards for review", many: "{n} new cards for review" },
+        deck_title: "Flashcard deck",
+        deck_lead: "Cards your learners get to review with spaced repetition, alongside the ones made from their own mistakes.",
+        deck_empty: "No cards yet.",
+        deck_front: "Front (the question)",
+        deck_back: "Back (the answer)",
+        deck_add: "Add a card",
+        deck_remove: "Remove",
+        deck_save: "Save deck",
     },
 };

@@ -376,7 +376,8 @@ strings! {
         keys_hint, progress, progress_label, done_title, done_body, check_again,
         back_to_learning, empty_title, empty_body, next_due, due_count: Plural, due_in_course: Plural,
         review_now, error_title, wait_minutes, wait_hours, wait_days, wait_months, wait_years, true_or_false,
-        cards_made: Plural,
+        cards_made: Plural, deck_title, deck_lead, deck_empty, deck_front, deck_back, deck_add,
+        deck_remove, deck_save,
     }
 
     /// Lesson quizzes: the learner's quiz after a lesson, and the quiz editor with its statistics

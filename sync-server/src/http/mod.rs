@@ -18,6 +18,7 @@ mod content;
 mod course_import;
 mod courses;
 mod csrf;
+mod decks;
 mod dev;
 mod enrollments;
 pub mod extract;
@@ -179,6 +180,7 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
     // JSON that carries a lesson's Markdown: the editor's saves and its preview.
     let content = authoring::router()
         .merge(quizzes::router())
+        .merge(decks::router())
         .merge(content::router())
         .merge(quiz_drafts::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

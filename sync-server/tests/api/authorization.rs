@@ -394,6 +394,11 @@ both_backends!(
                 [401, 200, 200, 200, 200]),
             row(Method::GET, format!("/api/courses/{}/lessons/{}", closed.slug, closed.lessons[0]),
                 [401, 403, 200, 403, 200]),
+            // A course's flashcard deck: read like its lessons; written by its teacher and admins.
+            row(Method::GET, format!("/api/courses/{}/deck", open.slug), [401, 200, 200, 200, 200]),
+            row(Method::GET, format!("/api/courses/{}/deck", closed.slug), [401, 403, 200, 403, 200]),
+            with_body(Method::PUT, format!("/api/courses/{}/deck", closed.id),
+                |_| Some(json!({"cards": [{"front": "Q", "back": "A"}]})), [401, 403, 200, 403, 200]),
             // Reviews: public list; enrolled learners write their own (never the course's
             // teacher); the teacher (or an admin) replies once.
             row(Method::GET, format!("/api/courses/{}/reviews", open.slug), [200; 5]),

@@ -20,6 +20,7 @@ mod categories;
 mod client;
 mod course_import;
 mod courses;
+mod decks;
 mod enrollment;
 mod errors;
 mod faults;
