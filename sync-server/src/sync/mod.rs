@@ -156,6 +156,42 @@ pub async fn sync(
     Ok(reply.map(|m| m.encode()))
 }
 
+/// The actor of every change the server itself writes to a learner document (the personal FSRS
+/// parameters): devices can tell those changes from their own, and since the server writes only
+/// under the document's lock to the stored latest version, its changes never fork.
+pub const SERVER_ACTOR: [u8; 16] = *b"eduplatform-srv\0";
+
+/// Appends `event` to `doc_id` (owned by `owner`) as the server, in one transaction under the
+/// document's lock, so it is serialized with every other write to it in any process; devices get
+/// it by the normal sync. Makes the document if the owner has none yet. Refused, nothing written,
+/// when the event breaks the schema or the document would pass its size limit.
+pub async fn append_as_server(
+    db: &Db,
+    cache: &DocCache,
+    doc_id: &DocId,
+    owner: &UserId,
+    event: &shared::doc::Event,
+) -> Result<()> {
+    if doc_id.owner() != *owner {
+        return Err(Error::Internal(format!("{doc_id} is not {owner}'s")));
+    }
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let course = doc_id.course();
+    let row = storage::create_and_lock(&mut tx, doc_id, owner, course.as_ref(), now).await?;
+    let mut doc = match cache.take(doc_id, row.version) {
+        Some(doc) => doc,
+        None => storage::load_doc(&mut tx, doc_id).await?,
+    };
+    doc.set_actor(automerge::ActorId::from(SERVER_ACTOR));
+    let heads_before = doc.heads();
+    doc.append(event)?;
+    let row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+    tx.commit().await?;
+    cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
+    Ok(())
+}
+
 /// The course of a progress document (`None` for a profile document), once the caller may sync
 /// `doc_id`; 404 otherwise.
 async fn authorize(db: &Db, caller: Caller<'_>, doc_id: &DocId) -> Result<Option<CourseId>> {

@@ -33,6 +33,7 @@ mod quizzes;
 mod reviews;
 mod search;
 mod security;
+mod srs;
 mod startup;
 mod sync;
 mod teaching;
