@@ -2,7 +2,9 @@
 //! `record_quiz_attempt`, `record_lesson_opened`, `completed_lessons` and `completed_counts`. Never renders, never calls
 //! the server: it reads and appends events of the learner's progress documents
 //! (`progress-{user_id}-{course_id}`) on this device, through `sync::documents`, which tells the
-//! sync loop. Completion is append-only: there is no "un-complete".
+//! sync loop. Completion is append-only: there is no "un-complete". Flashcards are in `cards`.
+
+pub mod cards;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -11,7 +11,7 @@ use crate::pages::{
     NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
 };
 use crate::pages::{AdminCategoriesPage, LessonPage, SearchPage};
-use crate::pages::{CourseEditorPage, LessonEditorPage};
+use crate::pages::{CourseEditorPage, LessonEditorPage, ReviewPage};
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
@@ -58,6 +58,9 @@ pub enum Route {
     TeachCourse { id: String },
     #[at("/teach/courses/:id/lessons/:lesson")]
     TeachLesson { id: String, lesson: String },
+    /// The review session of due flashcards; `?course=` for one course's.
+    #[at("/review")]
+    Review,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -78,6 +81,7 @@ impl Route {
             Self::Account
             | Self::Teach
             | Self::Learning
+            | Self::Review
             | Self::Lesson { .. }
             | Self::TeachCourse { .. }
             | Self::TeachLesson { .. } => Access::SignedIn,
@@ -148,6 +152,7 @@ pub fn switch(route: Route) -> Html {
         Route::AdminCategories => html! { <AdminCategoriesPage /> },
         Route::TeachCourse { id } => html! { <CourseEditorPage {id} /> },
         Route::TeachLesson { id, lesson } => html! { <LessonEditorPage course={id} {lesson} /> },
+        Route::Review => html! { <ReviewPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     };
     match access {

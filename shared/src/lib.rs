@@ -9,4 +9,5 @@ pub mod codes;
 pub mod doc;
 pub mod domain;
 pub mod quiz;
+pub mod srs;
 pub mod validate;

@@ -15,6 +15,7 @@ use crate::contexts::locale::use_texts;
 use crate::contexts::notifications::use_notifications;
 use crate::contexts::sync::use_sync;
 use crate::error::ClientError;
+use crate::hooks::use_due_counts;
 use crate::route::Route;
 
 /// The role-dependent links of the main navigation, in order.
@@ -22,6 +23,7 @@ pub fn nav_routes(session: &Session) -> Vec<Route> {
     let mut routes = vec![Route::Catalog];
     if session.role().is_some() {
         routes.push(Route::Learning);
+        routes.push(Route::Review);
     }
     match session.role() {
         Some(Role::Student | Role::Teacher) => routes.push(Route::Teach),
@@ -38,6 +40,7 @@ pub fn header() -> Html {
     let auth = use_auth();
     let notifications = use_notifications();
     let sync = use_sync();
+    let due = use_due_counts().map_or(0, |counts| counts.total);
     let navigator = use_navigator();
     let signing_out = use_state_eq(|| false);
     let sign_out_error = use_state_eq(|| None::<ClientError>);
@@ -88,12 +91,14 @@ pub fn header() -> Html {
 
     let label = |route: &Route| match route {
         Route::Learning => texts.courses.nav_learning,
+        Route::Review => texts.review.nav,
         Route::Teach => texts.common.nav_teach,
         Route::AdminApplications => texts.common.nav_admin,
         _ => texts.common.nav_catalog,
     };
     let testid = |route: &Route| match route {
         Route::Learning => Some(AttrValue::Static("nav-learning")),
+        Route::Review => Some(AttrValue::Static("nav-review")),
         Route::Teach => Some(AttrValue::Static("nav-teach")),
         Route::AdminApplications => Some(AttrValue::Static("nav-admin")),
         _ => None,
@@ -146,6 +151,12 @@ pub fn header() -> Html {
                     { for nav_routes(&auth.session).into_iter().map(|link| html! {
                         <NavLink to={link.clone()} classes="site-nav__link" testid={testid(&link)} current={is_current(&link)}>
                             { label(&link) }
+                            if link == Route::Review && due > 0 {
+                                <span class="nav-badge" data-testid="due-badge"
+                                    aria-label={texts.count(due.min(u32::MAX as usize) as u32, &texts.review.due_count)}>
+                                    { if due > 99 { "99+".to_owned() } else { due.to_string() } }
+                                </span>
+                            }
                         </NavLink>
                     }) }
                 </nav>

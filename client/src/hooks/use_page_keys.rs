@@ -83,3 +83,14 @@ pub fn use_slash_focus(input: NodeRef) {
         move || drop(listener)
     });
 }
+
+/// Calls `on_key` with every key pressed on the page while the user is not typing (a page's own
+/// shortcuts, such as the review session's Space and 1–4).
+#[hook]
+pub fn use_page_keydown(on_key: Callback<KeyboardEvent>) {
+    use_effect_with(on_key, |on_key| {
+        let on_key = on_key.clone();
+        let listener = on_document_keydown(move |event| on_key.emit(event.clone()));
+        move || drop(listener)
+    });
+}

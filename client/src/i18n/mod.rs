@@ -369,6 +369,16 @@ strings! {
         size_mb, size_gb, decimal_separator,
     }
 
+    /// Flashcard review: the session (`/review`), the header's due badge, the due counts on "My
+    /// learning", and the words of cards made from quiz mistakes.
+    pub struct ReviewTexts {
+        nav, title, lead, show_answer, space_key, again, hard, good, easy, rate_label, undo,
+        keys_hint, progress, progress_label, done_title, done_body, check_again,
+        back_to_learning, empty_title, empty_body, next_due, due_count: Plural, due_in_course: Plural,
+        review_now, error_title, wait_minutes, wait_hours, wait_days, wait_months, wait_years, true_or_false,
+        cards_made: Plural,
+    }
+
     /// Lesson quizzes: the learner's quiz after a lesson, and the quiz editor with its statistics
     /// in the lesson editor.
     pub struct QuizTexts {
@@ -402,6 +412,7 @@ pub struct Texts {
     pub sync: SyncTexts,
     pub quiz: QuizTexts,
     pub ai: AiTexts,
+    pub review: ReviewTexts,
 }
 
 impl Texts {

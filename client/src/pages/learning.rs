@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use shared::api::courses::EnrolledCourse;
 use shared::domain::CourseId;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api;
 use crate::components::icons::BooksIcon;
@@ -16,9 +17,10 @@ use crate::contexts::auth::use_auth;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::contexts::sync::use_sync;
 use crate::error::ClientError;
-use crate::hooks::use_page_title;
+use crate::hooks::{use_due_counts, use_page_title};
 use crate::i18n::format_datetime;
 use crate::learn;
+use crate::pages::review::ReviewQuery;
 use crate::route::Route;
 use crate::store;
 
@@ -32,6 +34,7 @@ pub fn learning_page() -> Html {
     let attempt = use_state_eq(|| 0_u32);
     let user = use_auth().user().map(|me| me.id.clone());
     let sync_report = use_sync().report;
+    let due = use_due_counts();
 
     {
         let courses = courses.clone();
@@ -127,6 +130,14 @@ pub fn learning_page() -> Html {
                                     </div>
                                     <p class="course-progress__caption">{ caption }</p>
                                 </div>
+                                if let Some(n) = due.as_ref().and_then(|d| d.by_course.get(&course.id)).filter(|n| **n > 0) {
+                                    <p class="learning-item__due" data-testid="course-due">
+                                        <Link<Route, ReviewQuery> to={Route::Review}
+                                            query={Some(ReviewQuery { course: Some(course.id.to_string()) })}>
+                                            { texts.count(*n as u32, &texts.review.due_in_course) }
+                                        </Link<Route, ReviewQuery>>
+                                    </p>
+                                }
                             </div>
                             <NavLink to={to} classes="button button--primary learning-item__action" testid="continue-course">
                                 { texts.courses.continue_learning }
@@ -145,6 +156,14 @@ pub fn learning_page() -> Html {
                 <h1 id="learning-title" class="page-hero__title">{ texts.courses.learning_title }</h1>
                 <p class="page-hero__lead">{ texts.courses.learning_lead }</p>
             </header>
+            if let Some(total) = due.as_ref().map(|d| d.total).filter(|n| *n > 0) {
+                <div class="due-banner" data-testid="due-banner" role="status">
+                    <span class="due-banner__count">{ texts.count(total as u32, &texts.review.due_count) }</span>
+                    <NavLink to={Route::Review} classes="button button--primary button--small" testid="due-banner-review">
+                        { texts.review.review_now }
+                    </NavLink>
+                </div>
+            }
             { body }
         </section>
     }

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use shared::api::courses::{CourseDetail, LessonRef, LessonSummary, LessonView};
-use shared::domain::LessonId;
+use shared::domain::{CourseId, LessonId};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -216,21 +216,30 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let offline_copy = matches!(*loaded, Loaded::Ready(_, Source::OfflineCopy));
 
     let is_done = completed.contains(&view.id);
+    // A completed lesson's key points become flashcards for review.
+    let key_points: Vec<String> = view
+        .summary
+        .as_ref()
+        .map(|summary| summary.key_points.clone())
+        .unwrap_or_default();
     let on_mark = {
         let (course_id, lesson_id) = (view.course_id.clone(), view.id.clone());
         let completed = completed.clone();
         let marking = marking.clone();
         let progress_error = progress_error.clone();
+        let key_points = key_points.clone();
         Callback::from(move |_: MouseEvent| {
             let (course_id, lesson_id) = (course_id.clone(), lesson_id.clone());
             let completed = completed.clone();
             let marking = marking.clone();
             let progress_error = progress_error.clone();
+            let key_points = key_points.clone();
             marking.set(true);
             progress_error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 match learn::mark_lesson_complete(&course_id, &lesson_id).await {
                     Ok(()) => {
+                        make_key_point_cards(course_id, lesson_id.clone(), key_points);
                         let mut done = (*completed).clone();
                         done.insert(lesson_id);
                         completed.set(done);
@@ -249,7 +258,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         .map(|quiz| {
             let on_passed = {
                 let (completed, lesson_id) = (completed.clone(), view.id.clone());
+                let (course_id, key_points) = (view.course_id.clone(), key_points.clone());
                 Callback::from(move |()| {
+                    make_key_point_cards(course_id.clone(), lesson_id.clone(), key_points.clone());
                     let mut done = (*completed).clone();
                     done.insert(lesson_id.clone());
                     completed.set(done);
@@ -445,4 +456,19 @@ fn show_kept_images(urls: &[(String, String)]) {
             let _ = image.set_attribute("src", url);
         }
     }
+}
+
+/// Makes flashcards of a completed lesson's key points (in the background; a failure is logged
+/// and costs the learner nothing but those cards).
+fn make_key_point_cards(course_id: CourseId, lesson_id: LessonId, key_points: Vec<String>) {
+    if key_points.is_empty() {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(error) =
+            learn::cards::add_key_point_cards(&course_id, &lesson_id, &key_points).await
+        {
+            web_sys::console::warn_1(&format!("key point cards not made: {error}").into());
+        }
+    });
 }

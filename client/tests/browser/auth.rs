@@ -154,18 +154,23 @@ fn only_local_return_paths_are_followed_after_sign_in() {
 #[wasm_bindgen_test]
 fn navigation_follows_the_role() {
     assert_eq!(nav_routes(&Session::Anonymous), [Route::Catalog]);
-    // "My learning" for everyone signed in, then the role's own place.
+    // "My learning" and "Review" for everyone signed in, then the role's own place.
     assert_eq!(
         nav_routes(&signed_in(Role::Student)),
-        [Route::Catalog, Route::Learning, Route::Teach]
+        [Route::Catalog, Route::Learning, Route::Review, Route::Teach]
     );
     assert_eq!(
         nav_routes(&signed_in(Role::Teacher)),
-        [Route::Catalog, Route::Learning, Route::Teach]
+        [Route::Catalog, Route::Learning, Route::Review, Route::Teach]
     );
     assert_eq!(
         nav_routes(&signed_in(Role::Admin)),
-        [Route::Catalog, Route::Learning, Route::AdminApplications]
+        [
+            Route::Catalog,
+            Route::Learning,
+            Route::Review,
+            Route::AdminApplications
+        ]
     );
 }
 

@@ -3,9 +3,10 @@
 //! newer peer's events are carried along, never dropped.
 
 use crate::domain::LessonId;
+use crate::srs::Rating;
 
 /// What happened, with the kind's own fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// The learner opened a lesson (`lesson_opened`, field `lesson_id`).
     LessonOpened { lesson_id: LessonId },
@@ -13,6 +14,36 @@ pub enum EventKind {
     LessonCompleted { lesson_id: LessonId },
     /// The learner finished an attempt at a lesson's quiz (`quiz_attempt`).
     QuizAttempt(QuizAttempt),
+    /// A flashcard was made (`card_created`).
+    CardCreated(NewCard),
+    /// A card's text was changed (`card_edited`; fields `card_id`, `front`, `back`, `tags`).
+    CardEdited {
+        card_id: String,
+        front: String,
+        back: String,
+        tags: String,
+    },
+    /// A card leaves the review queue until resumed (`card_suspended`, field `card_id`).
+    CardSuspended { card_id: String },
+    /// A suspended card returns to the queue (`card_resumed`, field `card_id`).
+    CardResumed { card_id: String },
+    /// A card is gone for good (`card_deleted`, field `card_id`).
+    CardDeleted { card_id: String },
+    /// The learner rated a card (`card_reviewed`; fields `card_id`, `rating` 1 to 4, `duration_ms`).
+    CardReviewed {
+        card_id: String,
+        rating: Rating,
+        duration_ms: u64,
+    },
+    /// The learner took back one of their ratings (`card_review_undone`, field `review_id`: the
+    /// `card_reviewed` event's id); the card is scheduled as if it had never been given.
+    CardReviewUndone { review_id: String },
+    /// Personal FSRS parameters fitted by the server to the learner's reviews
+    /// (`srs_parameters`, profile document).
+    SrsParameters(FittedParameters),
+    /// The retention the learner chose for their schedule (`srs_retention`, profile document;
+    /// field `desired_retention`, 0.70 to 0.97).
+    SrsRetention { desired_retention: f32 },
     /// A kind this version does not know (written by a newer peer): kept, never interpreted.
     Unknown { kind: String },
 }
@@ -33,6 +64,95 @@ pub struct QuizAttempt {
     pub passed: bool,
     /// How long the attempt took, in milliseconds.
     pub duration_ms: u64,
+}
+
+/// A new flashcard. Cards from course material live in that course's progress document, the
+/// learner's own and imported cards in their profile document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCard {
+    /// A UUID; cards made from the same thing on two devices get the same one (`derived_card_id`).
+    pub card_id: String,
+    /// The prompt side.
+    pub front: String,
+    /// The answer side.
+    pub back: String,
+    pub source: CardSource,
+    /// The lesson the card comes from, if any.
+    pub lesson_id: Option<LessonId>,
+    /// Space-separated tags (may be empty).
+    pub tags: String,
+}
+
+/// Where a card came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardSource {
+    /// A wrong answer in a quiz.
+    Mistake,
+    /// A key point of a lesson's summary.
+    KeyPoint,
+    /// Written by the learner.
+    Own,
+    /// A deck the course's teacher attached.
+    Deck,
+    /// Imported from a file.
+    Import,
+}
+
+impl CardSource {
+    pub const ALL: [CardSource; 5] = [
+        Self::Mistake,
+        Self::KeyPoint,
+        Self::Own,
+        Self::Deck,
+        Self::Import,
+    ];
+
+    /// Its name in the document.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mistake => "mistake",
+            Self::KeyPoint => "key_point",
+            Self::Own => "own",
+            Self::Deck => "deck",
+            Self::Import => "import",
+        }
+    }
+
+    /// The source named `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Personal FSRS parameters and how much better they predict the learner's recall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedParameters {
+    /// The 21 FSRS-6 weights.
+    pub weights: Vec<f32>,
+    /// The log loss of the default parameters on the learner's reviews.
+    pub log_loss_before: f64,
+    /// The log loss of the fitted ones on the same reviews.
+    pub log_loss_after: f64,
+    /// How many reviews they were fitted to.
+    pub review_count: u64,
+}
+
+/// The longest text of a card's side, in characters.
+pub const CARD_TEXT_MAX_CHARS: usize = 10_000;
+/// The longest `tags` field, in characters.
+pub const CARD_TAGS_MAX_CHARS: usize = 500;
+
+/// A card id derived from what the card is made of (`seed`, e.g. `mistake:{lesson}:{question}`):
+/// the same on every device, so two devices making a card from the same wrong answer offline
+/// make one card, not two. Shaped as a UUID (version 8, RFC 9562's custom version).
+pub fn derived_card_id(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    uuid_text(&bytes)
 }
 
 impl QuizAttempt {
@@ -60,6 +180,22 @@ pub(crate) enum FieldRule {
     Millis,
     /// Any text (its readers judge it).
     Text,
+    /// A lowercase UUID or empty.
+    OptionalId,
+    /// A card's side: 1 to `CARD_TEXT_MAX_CHARS` characters, not only spaces.
+    CardText,
+    /// Space-separated tags, at most `CARD_TAGS_MAX_CHARS` characters.
+    Tags,
+    /// A card's source name (`mistake`, `key_point`, `own`, `deck`, `import`).
+    CardSource,
+    /// A review's rating: `1`, `2`, `3` or `4`.
+    Rating,
+    /// 21 finite decimal numbers separated by commas.
+    Weights,
+    /// A finite decimal number from 0.
+    Decimal,
+    /// A desired retention, a decimal from 0.70 to 0.97.
+    Retention,
 }
 
 impl FieldRule {
@@ -74,6 +210,17 @@ impl FieldRule {
             Self::Flag => matches!(text, "true" | "false"),
             Self::Millis => digits && text.parse::<u64>().is_ok(),
             Self::Text => true,
+            Self::OptionalId => text.is_empty() || LessonId::parse(text).is_ok(),
+            Self::CardText => {
+                !text.trim().is_empty() && text.chars().count() <= CARD_TEXT_MAX_CHARS
+            }
+            Self::Tags => text.chars().count() <= CARD_TAGS_MAX_CHARS,
+            Self::CardSource => CardSource::parse(text).is_some(),
+            Self::Rating => matches!(text, "1" | "2" | "3" | "4"),
+            Self::Weights => parse_weights(text).is_some(),
+            Self::Decimal => parse_decimal(text).is_some_and(|v| v >= 0.0),
+            Self::Retention => parse_decimal(text)
+                .is_some_and(|v| crate::srs::DESIRED_RETENTION_RANGE.contains(&(v as f32))),
         }
     }
 
@@ -86,8 +233,38 @@ impl FieldRule {
             Self::Flag => "`true` or `false`",
             Self::Millis => "a whole number of milliseconds",
             Self::Text => "text",
+            Self::OptionalId => "a lowercase UUID or empty",
+            Self::CardText => "1 to 10,000 characters, not only spaces",
+            Self::Tags => "at most 500 characters",
+            Self::CardSource => "one of mistake, key_point, own, deck, import",
+            Self::Rating => "1, 2, 3 or 4",
+            Self::Weights => "21 finite numbers separated by commas",
+            Self::Decimal => "a finite number from 0",
+            Self::Retention => "a number from 0.70 to 0.97",
         }
     }
+}
+
+/// A finite decimal number (`0.9`, `12`, `-1.5e-3`); `None` for anything else.
+pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
+    if text.is_empty() || text.len() > 40 {
+        return None;
+    }
+    let allowed = |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E');
+    if !text.bytes().all(allowed) {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// 21 finite numbers separated by commas; `None` for anything else.
+pub(crate) fn parse_weights(text: &str) -> Option<Vec<f32>> {
+    let weights: Vec<f32> = text
+        .split(',')
+        .map(|part| parse_decimal(part.trim()).map(|v| v as f32))
+        .collect::<Option<_>>()?;
+    (weights.len() == crate::srs::WEIGHT_COUNT && weights.iter().all(|w| w.is_finite()))
+        .then_some(weights)
 }
 
 /// The kinds this version knows, with the text fields each must carry and how each reads.
@@ -105,6 +282,48 @@ pub(crate) const KNOWN_KINDS: &[(&str, &[(&str, FieldRule)])] = &[
             (DURATION_MS, FieldRule::Millis),
         ],
     ),
+    (
+        CARD_CREATED,
+        &[
+            (CARD_ID, FieldRule::Id),
+            (FRONT, FieldRule::CardText),
+            (BACK, FieldRule::CardText),
+            (SOURCE, FieldRule::CardSource),
+            (LESSON_ID, FieldRule::OptionalId),
+            (TAGS, FieldRule::Tags),
+        ],
+    ),
+    (
+        CARD_EDITED,
+        &[
+            (CARD_ID, FieldRule::Id),
+            (FRONT, FieldRule::CardText),
+            (BACK, FieldRule::CardText),
+            (TAGS, FieldRule::Tags),
+        ],
+    ),
+    (CARD_SUSPENDED, &[(CARD_ID, FieldRule::Id)]),
+    (CARD_RESUMED, &[(CARD_ID, FieldRule::Id)]),
+    (CARD_DELETED, &[(CARD_ID, FieldRule::Id)]),
+    (CARD_REVIEW_UNDONE, &[(REVIEW_ID, FieldRule::Id)]),
+    (
+        CARD_REVIEWED,
+        &[
+            (CARD_ID, FieldRule::Id),
+            (RATING, FieldRule::Rating),
+            (DURATION_MS, FieldRule::Millis),
+        ],
+    ),
+    (
+        SRS_PARAMETERS,
+        &[
+            (WEIGHTS, FieldRule::Weights),
+            (LOG_LOSS_BEFORE, FieldRule::Decimal),
+            (LOG_LOSS_AFTER, FieldRule::Decimal),
+            (REVIEW_COUNT, FieldRule::Millis),
+        ],
+    ),
+    (SRS_RETENTION, &[(DESIRED_RETENTION, FieldRule::Retention)]),
 ];
 
 pub(crate) const LESSON_OPENED: &str = "lesson_opened";
@@ -116,6 +335,27 @@ pub(crate) const ANSWERS: &str = "answers";
 pub(crate) const SCORE_PERCENT: &str = "score_percent";
 pub(crate) const PASSED: &str = "passed";
 pub(crate) const DURATION_MS: &str = "duration_ms";
+pub(crate) const CARD_CREATED: &str = "card_created";
+pub(crate) const CARD_EDITED: &str = "card_edited";
+pub(crate) const CARD_SUSPENDED: &str = "card_suspended";
+pub(crate) const CARD_RESUMED: &str = "card_resumed";
+pub(crate) const CARD_DELETED: &str = "card_deleted";
+pub(crate) const CARD_REVIEWED: &str = "card_reviewed";
+pub(crate) const CARD_REVIEW_UNDONE: &str = "card_review_undone";
+pub(crate) const REVIEW_ID: &str = "review_id";
+pub(crate) const SRS_PARAMETERS: &str = "srs_parameters";
+pub(crate) const SRS_RETENTION: &str = "srs_retention";
+pub(crate) const CARD_ID: &str = "card_id";
+pub(crate) const FRONT: &str = "front";
+pub(crate) const BACK: &str = "back";
+pub(crate) const SOURCE: &str = "source";
+pub(crate) const TAGS: &str = "tags";
+pub(crate) const RATING: &str = "rating";
+pub(crate) const WEIGHTS: &str = "weights";
+pub(crate) const LOG_LOSS_BEFORE: &str = "log_loss_before";
+pub(crate) const LOG_LOSS_AFTER: &str = "log_loss_after";
+pub(crate) const REVIEW_COUNT: &str = "review_count";
+pub(crate) const DESIRED_RETENTION: &str = "desired_retention";
 
 impl EventKind {
     /// The kind's name as stored in the document's `kind` field.
@@ -124,6 +364,15 @@ impl EventKind {
             Self::LessonOpened { .. } => LESSON_OPENED,
             Self::LessonCompleted { .. } => LESSON_COMPLETED,
             Self::QuizAttempt(_) => QUIZ_ATTEMPT,
+            Self::CardCreated(_) => CARD_CREATED,
+            Self::CardEdited { .. } => CARD_EDITED,
+            Self::CardSuspended { .. } => CARD_SUSPENDED,
+            Self::CardResumed { .. } => CARD_RESUMED,
+            Self::CardDeleted { .. } => CARD_DELETED,
+            Self::CardReviewed { .. } => CARD_REVIEWED,
+            Self::CardReviewUndone { .. } => CARD_REVIEW_UNDONE,
+            Self::SrsParameters(_) => SRS_PARAMETERS,
+            Self::SrsRetention { .. } => SRS_RETENTION,
             Self::Unknown { kind } => kind,
         }
     }
@@ -142,6 +391,61 @@ impl EventKind {
                 (PASSED, attempt.passed.to_string()),
                 (DURATION_MS, attempt.duration_ms.to_string()),
             ],
+            Self::CardCreated(card) => vec![
+                (CARD_ID, card.card_id.clone()),
+                (FRONT, card.front.clone()),
+                (BACK, card.back.clone()),
+                (SOURCE, card.source.name().to_owned()),
+                (
+                    LESSON_ID,
+                    card.lesson_id
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                ),
+                (TAGS, card.tags.clone()),
+            ],
+            Self::CardEdited {
+                card_id,
+                front,
+                back,
+                tags,
+            } => vec![
+                (CARD_ID, card_id.clone()),
+                (FRONT, front.clone()),
+                (BACK, back.clone()),
+                (TAGS, tags.clone()),
+            ],
+            Self::CardSuspended { card_id }
+            | Self::CardResumed { card_id }
+            | Self::CardDeleted { card_id } => vec![(CARD_ID, card_id.clone())],
+            Self::CardReviewed {
+                card_id,
+                rating,
+                duration_ms,
+            } => vec![
+                (CARD_ID, card_id.clone()),
+                (RATING, rating.number().to_string()),
+                (DURATION_MS, duration_ms.to_string()),
+            ],
+            Self::CardReviewUndone { review_id } => vec![(REVIEW_ID, review_id.clone())],
+            Self::SrsParameters(fitted) => vec![
+                (
+                    WEIGHTS,
+                    fitted
+                        .weights
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                (LOG_LOSS_BEFORE, fitted.log_loss_before.to_string()),
+                (LOG_LOSS_AFTER, fitted.log_loss_after.to_string()),
+                (REVIEW_COUNT, fitted.review_count.to_string()),
+            ],
+            Self::SrsRetention { desired_retention } => {
+                vec![(DESIRED_RETENTION, desired_retention.to_string())]
+            }
             Self::Unknown { .. } => Vec::new(),
         }
     }
@@ -151,6 +455,10 @@ impl EventKind {
     /// as `Unknown`.
     pub(crate) fn read(name: &str, field: impl Fn(&str) -> Option<String>) -> Option<Self> {
         let lesson = || LessonId::parse(&field(LESSON_ID)?).ok();
+        let card_id = || {
+            let text = field(CARD_ID)?;
+            LessonId::parse(&text).ok().map(|_| text)
+        };
         Some(match name {
             LESSON_OPENED => Self::LessonOpened {
                 lesson_id: lesson()?,
@@ -166,6 +474,57 @@ impl EventKind {
                 passed: field(PASSED)?.parse().ok()?,
                 duration_ms: field(DURATION_MS)?.parse().ok()?,
             }),
+            CARD_CREATED => {
+                let lesson_text = field(LESSON_ID)?;
+                let lesson_id = if lesson_text.is_empty() {
+                    None
+                } else {
+                    Some(LessonId::parse(&lesson_text).ok()?)
+                };
+                Self::CardCreated(NewCard {
+                    card_id: card_id()?,
+                    front: field(FRONT)?,
+                    back: field(BACK)?,
+                    source: CardSource::parse(&field(SOURCE)?)?,
+                    lesson_id,
+                    tags: field(TAGS)?,
+                })
+            }
+            CARD_EDITED => Self::CardEdited {
+                card_id: card_id()?,
+                front: field(FRONT)?,
+                back: field(BACK)?,
+                tags: field(TAGS)?,
+            },
+            CARD_SUSPENDED => Self::CardSuspended {
+                card_id: card_id()?,
+            },
+            CARD_RESUMED => Self::CardResumed {
+                card_id: card_id()?,
+            },
+            CARD_DELETED => Self::CardDeleted {
+                card_id: card_id()?,
+            },
+            CARD_REVIEWED => Self::CardReviewed {
+                card_id: card_id()?,
+                rating: Rating::from_number(field(RATING)?.parse().ok()?)?,
+                duration_ms: field(DURATION_MS)?.parse().ok()?,
+            },
+            CARD_REVIEW_UNDONE => Self::CardReviewUndone {
+                review_id: {
+                    let text = field(REVIEW_ID)?;
+                    LessonId::parse(&text).ok().map(|_| text)?
+                },
+            },
+            SRS_PARAMETERS => Self::SrsParameters(FittedParameters {
+                weights: parse_weights(&field(WEIGHTS)?)?,
+                log_loss_before: parse_decimal(&field(LOG_LOSS_BEFORE)?)?,
+                log_loss_after: parse_decimal(&field(LOG_LOSS_AFTER)?)?,
+                review_count: field(REVIEW_COUNT)?.parse().ok()?,
+            }),
+            SRS_RETENTION => Self::SrsRetention {
+                desired_retention: parse_decimal(&field(DESIRED_RETENTION)?)? as f32,
+            },
             _ => Self::Unknown {
                 kind: name.to_owned(),
             },
@@ -174,7 +533,7 @@ impl EventKind {
 }
 
 /// One event of a learner document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// A UUID made by the device that recorded the event; the same event is never counted twice.
     pub id: String,
@@ -208,6 +567,11 @@ pub fn new_event_id() -> String {
     let _ = getrandom::fill(&mut bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    uuid_text(&bytes)
+}
+
+/// Sixteen bytes as a lowercase hyphenated UUID.
+fn uuid_text(bytes: &[u8; 16]) -> String {
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!(
         "{}-{}-{}-{}-{}",

@@ -9,6 +9,7 @@
 //! own fields. A root with an empty `events` list is the minimal valid document. Events are only
 //! ever appended; derived state is recomputed from the merged events, ordered by `at` then `id`.
 
+pub mod cards;
 pub mod event;
 pub mod progress;
 mod schema;
@@ -19,7 +20,10 @@ use automerge::sync::{self, SyncDoc};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ValueRef, ROOT};
 
-pub use event::{new_event_id, rfc3339_millis, Event, EventKind, QuizAttempt};
+pub use event::{
+    derived_card_id, new_event_id, rfc3339_millis, CardSource, Event, EventKind, FittedParameters,
+    NewCard, QuizAttempt, CARD_TAGS_MAX_CHARS, CARD_TEXT_MAX_CHARS,
+};
 pub use schema::{validate, validate_changes_since, SchemaError};
 
 use schema::check_new_event;

@@ -6,17 +6,20 @@
 use std::collections::BTreeMap;
 
 use shared::api::quizzes::QuizView;
+use shared::doc::cards::CardWords;
 use shared::domain::{CourseId, LessonId};
 use shared::quiz::{
     cloze_gaps, cloze_parts, is_correct, Answer, ClozePart, Question, QuestionBody, Score,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
 use crate::i18n::Texts;
 use crate::learn;
+use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonQuizProps {
@@ -74,6 +77,8 @@ enum Stage {
     Done {
         score: Score,
         error: Option<ClientError>,
+        /// New flashcards made from the questions got wrong.
+        new_cards: usize,
     },
 }
 
@@ -181,6 +186,24 @@ pub fn lesson_quiz(props: &LessonQuizProps) -> Html {
                 let recorded =
                     learn::record_quiz_attempt(&course, &lesson, &quiz, &current.answers, duration)
                         .await;
+                let words = CardWords {
+                    true_word: texts.quiz.true_label,
+                    false_word: texts.quiz.false_label,
+                    true_or_false: texts.review.true_or_false,
+                };
+                // Every wrong answer becomes a card for review (once, on any device).
+                let new_cards = learn::cards::add_mistake_cards(
+                    &course,
+                    &lesson,
+                    &quiz,
+                    &current.answers,
+                    words,
+                )
+                .await
+                .unwrap_or_else(|error| {
+                    web_sys::console::warn_1(&format!("mistake cards not made: {error}").into());
+                    0
+                });
                 let (score, error) = match recorded {
                     Ok(score) => (score, None),
                     // Scored here all the same; only keeping it failed.
@@ -197,7 +220,11 @@ pub fn lesson_quiz(props: &LessonQuizProps) -> Html {
                     on_passed.emit(());
                 }
                 run.set(Run {
-                    stage: Stage::Done { score, error },
+                    stage: Stage::Done {
+                        score,
+                        error,
+                        new_cards,
+                    },
                     ..current
                 });
                 saving.set(false);
@@ -254,7 +281,11 @@ pub fn lesson_quiz(props: &LessonQuizProps) -> Html {
                 </button>
             </>
         },
-        Stage::Done { score, error } => {
+        Stage::Done {
+            score,
+            error,
+            new_cards,
+        } => {
             let retry = start.clone();
             html! {
                 <div class="quiz__result" data-testid="quiz-result" data-passed={score.passed.to_string()}>
@@ -274,6 +305,13 @@ pub fn lesson_quiz(props: &LessonQuizProps) -> Html {
                     if let Some(error) = error {
                         <p class="status-line status-line--error" role="alert">
                             { format!("{}: {}", t.record_error, error.message(texts)) }
+                        </p>
+                    }
+                    if *new_cards > 0 {
+                        <p class="quiz__cards" data-testid="quiz-new-cards">
+                            { texts.count(*new_cards as u32, &texts.review.cards_made) }
+                            { " · " }
+                            <Link<Route> to={Route::Review}>{ texts.review.review_now }</Link<Route>>
                         </p>
                     }
                     <button type="button" class="button button--secondary" data-testid="quiz-retry" onclick={retry}>
