@@ -120,10 +120,11 @@ pub async fn sync(
     let mut row = row;
     if changed {
         row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+        let new_events = doc.events_since(&heads_before);
         if let Some(course) = &course {
-            let new_events = doc.events_since(&heads_before);
             projections::record(&mut tx, caller.id, course, &new_events, now).await?;
         }
+        crate::srs::cards::record(&mut tx, caller.id, doc_id, &doc, &new_events, now).await?;
     }
     // In sync only when the device holds exactly this document AND already knows that we do (its
     // last-sync heads are ours): then there is nothing to send (204). Otherwise the reply, even
@@ -187,9 +188,29 @@ pub async fn append_as_server(
     let heads_before = doc.heads();
     doc.append(event)?;
     let row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+    crate::srs::cards::record(
+        &mut tx,
+        owner,
+        doc_id,
+        &doc,
+        std::slice::from_ref(event),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
     Ok(())
+}
+
+/// The events of the stored document `doc_id`, read in `tx`; `None` when there is none.
+pub(crate) async fn stored_events(
+    tx: &mut crate::db::Tx,
+    doc_id: &DocId,
+) -> Result<Option<Vec<shared::doc::Event>>> {
+    if !storage::exists_in(tx, doc_id).await? {
+        return Ok(None);
+    }
+    Ok(Some(storage::load_doc(tx, doc_id).await?.events()))
 }
 
 /// The course of a progress document (`None` for a profile document), once the caller may sync

@@ -69,6 +69,15 @@ impl Device {
 }
 
 impl SyncClient {
+    /// A caller of the server at `base` (a `ServerProcess`'s URL).
+    pub(crate) fn at(base: &str, token: &str) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: base.to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
     pub(crate) fn of(app: &TestApp, token: &str) -> Self {
         Self {
             http: app.client.clone(),
