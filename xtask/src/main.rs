@@ -1,9 +1,10 @@
-//! Developer commands for EduPlatform: `cargo xtask dev | test | dist`.
+//! Developer commands for EduPlatform: `cargo xtask dev | test | dist | bench | srs`.
 //!
 //! Owns tool installation (wasm32 target, Trunk, wasm-bindgen, wasm-opt) and the order in which the
 //! project is built and checked. Never holds product logic: it only runs cargo, trunk, npm and node.
 
 mod fuzz;
+mod srs;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,14 @@ commands:
           the offline provider's time for a summary plus ten questions of a 2,000-word lesson
           (English and Russian; target 20 ms) and the p99 of an answer from the AI response
           cache on SQLite and PostgreSQL (target 2 ms); prints medians, p99 and PASS/MISS
+  srs replay [FILE]
+          replays review sequences (JSON lines with id, params?, desired_retention? and
+          reviews [{t: RFC 3339, rating: 1-4}], from FILE or stdin) through the client's
+          scheduler and prints per line the id and the card after each review (results), or
+          the id and an error
+  srs fit FILE.csv
+          fits FSRS weights to a review log (card_id,review_time,rating; RFC 3339) through the
+          server's fit and prints them with the log loss before and after
 ";
 
 fn main() -> ExitCode {
@@ -58,6 +67,7 @@ fn main() -> ExitCode {
             run(cargo().args(["build", "--package", "sync-server"])).and_then(|()| fuzz::api_fuzz())
         }
         Some("bench") => bench(args.get(1).map(String::as_str)),
+        Some("srs") => srs::command(&args[1..]),
         Some("e2e") => tools::ensure().and_then(|tools| {
             build_client(&tools)?;
             run(cargo().args(["build", "--package", "sync-server"]))?;

@@ -7,6 +7,10 @@
 
 use fsrs::{MemoryState, DEFAULT_PARAMETERS, FSRS};
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fit;
+pub mod sequences;
+
 /// One minute and one day in milliseconds.
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
