@@ -213,6 +213,10 @@ impl App {
                 self.state.unsubscribe_key.clone(),
                 self.state.config.http.public_url.base(),
             ))
+            .with_handler(Arc::new(srs::fit::FitHandler {
+                db: self.state.db.clone(),
+                docs: self.state.sync_docs.clone(),
+            }))
             .with_handlers(self.job_handlers.drain(..));
         let runner = worker.clone();
         // A process that runs jobs also rings for the reminder sweeps (their unique keys keep

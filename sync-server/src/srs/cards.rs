@@ -173,7 +173,7 @@ pub async fn record(
         }
     }
     if reviews_added > 0 {
-        tracing::debug!(user_id = %user, reviews_added, "card reviews recorded");
+        super::fit::queue_if_due(tx, user, now_ms).await?;
     }
     Ok(())
 }

@@ -6,4 +6,5 @@
 //! every device runs), so the server's due times are the devices' due times.
 
 pub mod cards;
+pub mod fit;
 pub mod reminders;

@@ -481,3 +481,79 @@ both_backends!(
         assert_eq!(projected_reviews(&app, &user).await, log);
     }
 );
+
+both_backends!(
+    async fn enough_synced_reviews_bring_personal_parameters_to_every_device(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (user, token) = student(&app, "fit@example.com").await;
+        let doc = format!("profile-{user}");
+        let client = SyncClient::of(&app, &token);
+        let mut laptop = Device::started("laptop");
+        // 250 cards reviewed 9 times each over a year: 2,250 reviews, past the threshold.
+        let start = Utc::now() - Duration::days(400);
+        let gaps = [0, 1, 3, 7, 14, 30, 60, 120, 240];
+        for i in 0..250i64 {
+            let created = start + Duration::hours(i);
+            let card = add_card(&mut laptop, &rfc3339(created));
+            for (k, gap) in gaps.iter().enumerate() {
+                let rating = match (i * 7 + k as i64 * 3) % 10 {
+                    0 => Rating::Again,
+                    1 => Rating::Hard,
+                    2 => Rating::Easy,
+                    _ => Rating::Good,
+                };
+                let at = created + Duration::days(*gap) + Duration::minutes(5);
+                append(&mut laptop, EventKind::CardReviewed { card_id: card.clone(), rating, duration_ms: 3000 }, &rfc3339(at));
+            }
+        }
+        assert!(250 * gaps.len() >= shared::srs::fit::MIN_REVIEWS);
+        client.sync(&doc, &mut laptop).await;
+        assert_eq!(projected_reviews(&app, &user).await.len(), 2250);
+
+        // The job fits them and writes the parameters into the profile document as the server.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        loop {
+            let done = app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'srs_fit' AND status = 'done' AND user_id = $1", &user).await;
+            if done == 1 {
+                break;
+            }
+            let failed = app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'srs_fit' AND status = 'failed' AND user_id = $1", &user).await;
+            assert_eq!(failed, 0, "the fit failed");
+            assert!(std::time::Instant::now() < deadline, "no fit within 300 s");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let fitted = |device: &Device| -> Vec<shared::doc::FittedParameters> {
+            device.doc.events().into_iter().filter_map(|e| match e.kind {
+                EventKind::SrsParameters(fitted) => Some(fitted),
+                _ => None,
+            }).collect()
+        };
+        // A device syncing afterwards gets them, and so does the one that sent the reviews.
+        let mut phone = Device::empty("phone");
+        client.sync(&doc, &mut phone).await;
+        let on_phone = fitted(&phone);
+        assert_eq!(on_phone.len(), 1, "{on_phone:?}");
+        assert_eq!(on_phone[0].review_count, 2250);
+        assert_eq!(on_phone[0].weights.len(), 21);
+        assert!(on_phone[0].log_loss_after <= on_phone[0].log_loss_before, "{:?}", on_phone[0]);
+        client.sync(&doc, &mut laptop).await;
+        assert_eq!(fitted(&laptop), on_phone);
+        assert_eq!(shared::doc::cards::params(&laptop.doc.events()).weights, on_phone[0].weights);
+        // Written by the server's own actor, not a device's.
+        let server_actor = automerge::ActorId::from(sync_server::sync::SERVER_ACTOR);
+        let authors: Vec<_> = phone
+            .doc
+            .automerge()
+            .get_changes(&[])
+            .into_iter()
+            .map(|c| c.actor_id().clone())
+            .collect();
+        assert!(authors.contains(&server_actor));
+
+        // More reviews this week queue no second fit.
+        let card = add_card(&mut laptop, &rfc3339(Utc::now()));
+        append(&mut laptop, EventKind::CardReviewed { card_id: card, rating: Rating::Good, duration_ms: 1000 }, &rfc3339(Utc::now()));
+        client.sync(&doc, &mut laptop).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'srs_fit' AND user_id = $1", &user).await, 1);
+    }
+);
