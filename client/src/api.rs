@@ -58,6 +58,16 @@ pub async fn verify_email(token: &str) -> Result<Me, ClientError> {
     read_json(send_json("POST", "/api/auth/verify-email", Some(&body)).await?).await
 }
 
+/// `POST /api/reminders/unsubscribe?token=`: turns off "cards are due" reminders, with the token
+/// of the reminder mail's link (no session needed).
+pub async fn unsubscribe_reminders(token: &str) -> Result<(), ClientError> {
+    let path = format!(
+        "/api/reminders/unsubscribe?token={}",
+        path_segment(token.trim())
+    );
+    write::<()>("POST", &path, None).await
+}
+
 /// `POST /api/auth/resend-verification`: answered 202 whether or not the address has an account.
 pub async fn resend_verification(email: &str) -> Result<(), ClientError> {
     let body = EmailRequest {

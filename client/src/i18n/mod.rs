@@ -255,6 +255,9 @@ strings! {
         sessions_lead, sessions_error, session_revoke, session_last_active, this_device,
         unknown_device, export_title, export_lead, export_submit, delete_title,
         delete_warning_title, delete_warning_body, delete_password_label, delete_submit,
+        reminders_title, reminders_lead, reminders_enabled, reminders_hour, unsubscribe_title,
+        unsubscribe_lead, unsubscribe_confirm, unsubscribe_done, unsubscribe_done_body,
+        unsubscribe_failed,
     }
 
     /// Applying to teach and the application's status.

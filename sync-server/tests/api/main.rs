@@ -34,6 +34,7 @@ mod quizzes;
 mod reviews;
 mod search;
 mod security;
+mod srs;
 mod startup;
 mod sync;
 mod teaching;
