@@ -24,6 +24,7 @@ use shared::api::courses::{
     Category, CategoryInput, CourseDetail, CourseLanguage, CourseLevel, CoursePage, CourseSort,
     CourseStatus, CourseSummary, EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
+use shared::api::decks::{CourseDeck, DeckInput};
 use shared::api::notifications::NotificationList;
 use shared::api::quiz_drafts::{DraftBatch, NewQuizDraft, QuizDraftCreated};
 use shared::api::quizzes::{
@@ -55,6 +56,16 @@ pub async fn verify_email(token: &str) -> Result<Me, ClientError> {
         token: token.to_owned(),
     };
     read_json(send_json("POST", "/api/auth/verify-email", Some(&body)).await?).await
+}
+
+/// `POST /api/reminders/unsubscribe?token=`: turns off "cards are due" reminders, with the token
+/// of the reminder mail's link (no session needed).
+pub async fn unsubscribe_reminders(token: &str) -> Result<(), ClientError> {
+    let path = format!(
+        "/api/reminders/unsubscribe?token={}",
+        path_segment(token.trim())
+    );
+    write::<()>("POST", &path, None).await
 }
 
 /// `POST /api/auth/resend-verification`: answered 202 whether or not the address has an account.
@@ -298,6 +309,18 @@ pub async fn list_courses(
 pub async fn lesson(course: &str, lesson: &str) -> Result<LessonView, ClientError> {
     let rest = format!("/lessons/{}", path_segment(lesson));
     read_json(send(get(&course_path(course, &rest))).await?).await
+}
+
+/// `GET /api/courses/{course}/deck`: the course's flashcard deck (enrolled learners, its teacher,
+/// admins).
+pub async fn course_deck(course: &str) -> Result<CourseDeck, ClientError> {
+    read_json(send(get(&course_path(course, "/deck"))).await?).await
+}
+
+/// `PUT /api/courses/{course}/deck`: replaces the deck (the course's teacher or an admin).
+pub async fn replace_deck(course: &CourseId, input: &DeckInput) -> Result<CourseDeck, ClientError> {
+    let path = course_path(course.as_str(), "/deck");
+    read_json(send_json("PUT", &path, Some(input)).await?).await
 }
 
 /// `GET /api/search?q=&language=`: course and lesson hits, best first.

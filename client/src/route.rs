@@ -8,7 +8,8 @@ use crate::components::Guard;
 use crate::contexts::auth::Session;
 use crate::pages::{
     AccountPage, AdminApplicationsPage, CatalogPage, CoursePage, ForgotPasswordPage, LearningPage,
-    NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, VerifyEmailPage,
+    NotFoundPage, ResetPasswordPage, SignInPage, SignUpPage, TeachPage, UnsubscribePage,
+    VerifyEmailPage,
 };
 use crate::pages::{AdminCategoriesPage, CardsPage, LessonPage, SearchPage};
 use crate::pages::{CourseEditorPage, LessonEditorPage, ReviewPage};
@@ -29,6 +30,9 @@ pub enum Route {
     VerifyEmail,
     #[at("/forgot-password")]
     ForgotPassword,
+    /// `?token=` from a reminder mail: turns its reminders off, signed in or not.
+    #[at("/unsubscribe")]
+    Unsubscribe,
     /// `?token=` from the password-reset mail.
     #[at("/reset-password")]
     ResetPassword,
@@ -145,6 +149,7 @@ pub fn switch(route: Route) -> Html {
         Route::SignIn => html! { <SignInPage /> },
         Route::VerifyEmail => html! { <VerifyEmailPage /> },
         Route::ForgotPassword => html! { <ForgotPasswordPage /> },
+        Route::Unsubscribe => html! { <UnsubscribePage /> },
         Route::ResetPassword => html! { <ResetPasswordPage /> },
         Route::Account => html! { <AccountPage /> },
         Route::Teach => html! { <TeachPage /> },

@@ -302,6 +302,18 @@ pub fn time_zone(input: &str) -> Result<String, Invalid> {
     Ok(trimmed.to_owned())
 }
 
+/// The hour of the day reminders come at when the learner chose none (18:00 local time).
+pub const REMINDER_HOUR_DEFAULT: u8 = 18;
+
+/// A reminder hour: a whole hour of the local day, 0 to 23.
+pub fn reminder_hour(hour: u8) -> Result<u8, Invalid> {
+    if hour <= 23 {
+        Ok(hour)
+    } else {
+        Err(Invalid::OutOfRange { min: 0, max: 23 })
+    }
+}
+
 /// A teacher applicant's bio: 20 to 2000 characters after trimming; several lines allowed.
 pub fn bio(input: &str) -> Result<String, Invalid> {
     multi_line(input, BIO_MIN_CHARS, BIO_MAX_CHARS)
@@ -646,6 +658,20 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(display_name(&input).map_err(|_| ()), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn reminder_hours_are_the_hours_of_a_day() {
+        for hour in 0..=23 {
+            assert_eq!(reminder_hour(hour), Ok(hour));
+        }
+        for hour in [24, 25, 255] {
+            assert_eq!(
+                reminder_hour(hour),
+                Err(Invalid::OutOfRange { min: 0, max: 23 })
+            );
+        }
+        assert_eq!(reminder_hour(REMINDER_HOUR_DEFAULT), Ok(18));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod notify;
 pub mod reviews;
 pub mod search;
+pub mod srs;
 pub mod sync;
 pub mod telemetry;
 
@@ -48,6 +49,9 @@ pub enum StartError {
     Ai(String),
     #[error("cannot set up accounts: {0}")]
     Accounts(String),
+    /// The key that signs unsubscribe links cannot be read or made.
+    #[error("cannot set up reminders: {0}")]
+    Reminders(String),
     /// The built client (EDU_STATIC_DIR) cannot be read into memory.
     #[error("EDU_STATIC_DIR: {0}")]
     Client(String),
@@ -114,6 +118,9 @@ impl App {
             }
         }
         let transport = notify::transport::from_config(config, &db).map_err(StartError::Mail)?;
+        let unsubscribe_key = srs::reminders::UnsubscribeKey::load(&db)
+            .await
+            .map_err(|e| StartError::Reminders(describe(&e)))?;
         let static_dir = config.http.static_dir.clone();
         let client =
             tokio::task::spawn_blocking(move || http::client::ClientFiles::load(&static_dir))
@@ -122,8 +129,15 @@ impl App {
                 .map_err(|e| StartError::Client(e.to_string()))?;
         tracing::info!(files = client.len(), "loaded the web client into memory");
         Ok(Self {
-            state: http::AppState::new(db, config, accounts, Arc::new(client), Arc::new(media))
-                .map_err(|e| StartError::Ai(e.to_string()))?,
+            state: http::AppState::new(
+                db,
+                config,
+                accounts,
+                Arc::new(client),
+                Arc::new(media),
+                unsubscribe_key,
+            )
+            .map_err(|e| StartError::Ai(e.to_string()))?,
             transport,
             worker_options: jobs::WorkerOptions::default(),
             job_handlers: Vec::new(),
@@ -193,8 +207,29 @@ impl App {
                 composer,
             ))
             .with_handlers(ai_handlers(&self.state.ai))
+            .with_handlers(srs::reminders::handlers(
+                &self.state.db,
+                self.transport.clone(),
+                self.state.unsubscribe_key.clone(),
+                self.state.config.http.public_url.base(),
+            ))
+            .with_handler(Arc::new(srs::fit::FitHandler {
+                db: self.state.db.clone(),
+                docs: self.state.sync_docs.clone(),
+            }))
             .with_handlers(self.job_handlers.drain(..));
         let runner = worker.clone();
+        // A process that runs jobs also rings for the reminder sweeps (their unique keys keep
+        // them to one per period however many processes ring).
+        let sweeping = if self.worker_options.enabled {
+            tokio::spawn(srs::reminders::keep_sweeping(
+                self.state.db.clone(),
+                self.state.config.mail.reminder_sweep,
+                stop.clone(),
+            ))
+        } else {
+            tokio::spawn(async {})
+        };
         let mut worker = if self.worker_options.enabled {
             tokio::spawn(worker.run(stop.clone()))
         } else {
@@ -266,6 +301,7 @@ impl App {
             }
         }
         housekeeping.abort();
+        sweeping.abort();
         self.state.db.close().await;
         Ok(())
     }

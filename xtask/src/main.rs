@@ -1,9 +1,10 @@
-//! Developer commands for EduPlatform: `cargo xtask dev | test | dist`.
+//! Developer commands for EduPlatform: `cargo xtask dev | test | dist | bench | srs`.
 //!
 //! Owns tool installation (wasm32 target, Trunk, wasm-bindgen, wasm-opt) and the order in which the
 //! project is built and checked. Never holds product logic: it only runs cargo, trunk, npm and node.
 
 mod fuzz;
+mod srs;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,18 @@ commands:
           the offline provider's time for a summary plus ten questions of a 2,000-word lesson
           (English and Russian; target 20 ms) and the p99 of an answer from the AI response
           cache on SQLite and PostgreSQL (target 2 ms); prints medians, p99 and PASS/MISS
+  bench srs
+          the FSRS parameter fit on a simulated 10,000-review log (release build; target 2 s) and
+          the due queue and next states of 10,000 cards in wasm in headless Chromium (built as the
+          shipped client; target 20 ms); prints medians and PASS/MISS
+  srs replay [FILE]
+          replays review sequences (JSON lines with id, params?, desired_retention? and
+          reviews [{t: RFC 3339, rating: 1-4}], from FILE or stdin) through the client's
+          scheduler and prints per line the id and the card after each review (results), or
+          the id and an error
+  srs fit FILE.csv
+          fits FSRS weights to a review log (card_id,review_time,rating; RFC 3339) through the
+          server's fit and prints them with the log loss before and after
 ";
 
 fn main() -> ExitCode {
@@ -58,6 +71,7 @@ fn main() -> ExitCode {
             run(cargo().args(["build", "--package", "sync-server"])).and_then(|()| fuzz::api_fuzz())
         }
         Some("bench") => bench(args.get(1).map(String::as_str)),
+        Some("srs") => srs::command(&args[1..]),
         Some("e2e") => tools::ensure().and_then(|tools| {
             build_client(&tools)?;
             run(cargo().args(["build", "--package", "sync-server"]))?;
@@ -169,32 +183,43 @@ fn bench(which: Option<&str>) -> Result<(), String> {
         }
         Some("sync") => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", "sync"]))?;
-            // The wasm half: a year of daily use opened in headless Chromium, built as the shipped
-            // client is (the `wasm-release` profile); the
-            // runner shows the figures the test logs (`--nocapture`).
-            let tools = tools::ensure()?;
-            tools::require_chromium()?;
-            run(tools
-                .with_path(&mut cargo())
-                .args([
-                    "test",
-                    "--package",
-                    "client",
-                    "--profile",
-                    "wasm-release",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "--test",
-                    "doc_load",
-                    "--",
-                    "--nocapture",
-                ])
-                .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+            // The wasm half: a year of daily use opened in headless Chromium.
+            wasm_bench("doc_load")
+        }
+        Some("srs") => {
+            // The fit the server's job runs, on 10,000 simulated reviews (release build).
+            run(cargo().args(["bench", "--package", "shared", "--bench", "srs"]))?;
+            // The client's half: 10,000 cards' due queue and next states in headless Chromium.
+            wasm_bench("srs_queue")
         }
         _ => Err(format!(
-            "name a benchmark: auth, enumeration, catalog, sync, ai\n\n{USAGE}"
+            "name a benchmark: auth, enumeration, catalog, sync, ai, srs\n\n{USAGE}"
         )),
     }
+}
+
+/// Runs the client's browser benchmark `test` (a `[[test]]` kept out of plain `cargo test`) in
+/// headless Chromium, built as the shipped client is (the `wasm-release` profile); the runner
+/// shows the figures the test logs (`--nocapture`).
+fn wasm_bench(test: &str) -> Result<(), String> {
+    let tools = tools::ensure()?;
+    tools::require_chromium()?;
+    run(tools
+        .with_path(&mut cargo())
+        .args([
+            "test",
+            "--package",
+            "client",
+            "--profile",
+            "wasm-release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            test,
+            "--",
+            "--nocapture",
+        ])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER))
 }
 
 /// One named step of `cargo xtask test`, timed for the summary.

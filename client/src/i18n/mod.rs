@@ -265,6 +265,9 @@ strings! {
         sessions_lead, sessions_error, session_revoke, session_last_active, this_device,
         unknown_device, export_title, export_lead, export_submit, delete_title,
         delete_warning_title, delete_warning_body, delete_password_label, delete_submit,
+        reminders_title, reminders_lead, reminders_enabled, reminders_hour, unsubscribe_title,
+        unsubscribe_lead, unsubscribe_confirm, unsubscribe_done, unsubscribe_done_body,
+        unsubscribe_failed,
     }
 
     /// Applying to teach and the application's status.
@@ -386,7 +389,8 @@ strings! {
         keys_hint, progress, progress_label, done_title, done_body, check_again,
         back_to_learning, empty_title, empty_body, next_due, due_count: Plural, due_in_course: Plural,
         review_now, error_title, wait_minutes, wait_hours, wait_days, wait_months, wait_years, true_or_false,
-        cards_made: Plural,
+        cards_made: Plural, deck_title, deck_lead, deck_empty, deck_front, deck_back, deck_add,
+        deck_remove, deck_save,
     }
 
     /// Lesson quizzes: the learner's quiz after a lesson, and the quiz editor with its statistics

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use shared::api::decks::CourseDeck;
 use shared::api::quizzes::QuizView;
 use shared::doc::cards::{self as derive, Card, CardWords};
-use shared::doc::{CardSource, Event, EventKind, FittedParameters, NewCard};
+use shared::doc::{derived_card_id, CardSource, Event, EventKind, FittedParameters, NewCard};
 use shared::domain::{CourseId, DocId, LessonId, UserId};
 use shared::quiz::Answer;
 use shared::srs::stats::ReviewFact;
@@ -375,6 +376,26 @@ pub async fn add_mistake_cards(
         .map(|q| derive::mistake_card(lesson_id, q, words))
         .collect();
     add_missing(&store, &DocId::progress(&user, course_id), wrong).await
+}
+
+/// Copies the cards of `course_id`'s teacher deck the learner does not have yet into the
+/// course's progress document (once per deck card, on any device); answers how many were added.
+pub async fn add_deck_cards(course_id: &CourseId, deck: &CourseDeck) -> Result<usize, ClientError> {
+    let (user, store) = learner_database().await?;
+    let cards = deck
+        .cards
+        .iter()
+        .filter(|card| !card.front.trim().is_empty() && !card.back.trim().is_empty())
+        .map(|card| NewCard {
+            card_id: derived_card_id(&format!("deck:{course_id}:{}", card.id)),
+            front: card.front.clone(),
+            back: card.back.clone(),
+            source: CardSource::Deck,
+            lesson_id: None,
+            tags: String::new(),
+        })
+        .collect();
+    add_missing(&store, &DocId::progress(&user, course_id), cards).await
 }
 
 /// Makes a card of each of a lesson's key points, in the course's progress document; answers

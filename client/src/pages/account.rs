@@ -8,6 +8,7 @@ mod danger;
 mod email;
 pub mod password;
 mod profile;
+mod reminders;
 mod sessions;
 
 use yew::prelude::*;
@@ -49,6 +50,7 @@ pub fn account_page() -> Html {
             </header>
             <div class="account__sections">
                 <profile::ProfileSection me={me.clone()} />
+                <reminders::RemindersSection me={me.clone()} />
                 <password::PasswordSection email={me.email.clone()} />
                 <email::EmailSection email={me.email.clone()} />
                 <sessions::SessionsSection />

@@ -134,6 +134,14 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                             .await
                             .unwrap_or_default(),
                     );
+                    // The teacher's deck joins the learner's cards (online only; copied once).
+                    if let Ok(deck) = crate::api::course_deck(course_id.as_str()).await {
+                        if let Err(error) =
+                            crate::learn::cards::add_deck_cards(&course_id, &deck).await
+                        {
+                            web_sys::console::warn_1(&format!("deck not copied: {error}").into());
+                        }
+                    }
                 });
             }
         });

@@ -5,6 +5,7 @@
 //! Only the course's teacher or an admin gets past the loading state: the server says 403 to
 //! anyone else, and the page says so.
 
+mod deck;
 mod outline;
 
 use std::cell::Cell;
@@ -96,7 +97,10 @@ pub fn course_editor_page(props: &CourseEditorProps) -> Html {
             <ErrorNotice testid="editor-error" title={t.editor_error} error={error.clone()} on_retry={load} />
         },
         Loaded::Ready(draft) => html! {
-            <CourseForm key={*generation} draft={draft.clone()} {on_conflict} />
+            <>
+                <CourseForm key={*generation} draft={draft.clone()} {on_conflict} />
+                <deck::DeckEditor course={draft.summary.id.clone()} />
+            </>
         },
     };
     html! {

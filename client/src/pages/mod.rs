@@ -20,6 +20,7 @@ pub mod search;
 pub mod sign_in;
 pub mod sign_up;
 pub mod teach;
+pub mod unsubscribe;
 pub mod verify_email;
 
 pub use account::AccountPage;
@@ -40,4 +41,5 @@ pub use search::SearchPage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use teach::TeachPage;
+pub use unsubscribe::UnsubscribePage;
 pub use verify_email::VerifyEmailPage;

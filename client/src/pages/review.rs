@@ -129,25 +129,24 @@ fn next_due(deck: &Deck, course: Option<&CourseId>) -> Option<i64> {
 /// A wait as the rating buttons show it: "1 min", "10 min", "3 h", "4 d", "2 mo", "1.5 y".
 pub fn format_wait(texts: &Texts, ms: i64) -> String {
     let t = &texts.review;
+    // Each unit from the rounded figure of the one below, so 23 h 59 min reads "1 d", not "24 h".
     let minutes = (ms as f64 / 60_000.0).round().max(1.0);
     if minutes < 60.0 {
         return t.wait_minutes.replace("{n}", &minutes.to_string());
     }
-    let hours = ms as f64 / 3_600_000.0;
+    let hours = (minutes / 60.0).round();
     if hours < 24.0 {
-        return t.wait_hours.replace("{n}", &hours.round().to_string());
+        return t.wait_hours.replace("{n}", &hours.to_string());
     }
-    let days = (ms as f64 / 86_400_000.0).round();
+    let days = (hours / 24.0).round();
     if days < 31.0 {
         return t.wait_days.replace("{n}", &days.to_string());
     }
+    let one_decimal = |n: f64| format!("{n:.1}").replace(".0", "");
     if days < 365.0 {
-        return t
-            .wait_months
-            .replace("{n}", &format!("{:.1}", days / 30.4).replace(".0", ""));
+        return t.wait_months.replace("{n}", &one_decimal(days / 30.4));
     }
-    t.wait_years
-        .replace("{n}", &format!("{:.1}", days / 365.0).replace(".0", ""))
+    t.wait_years.replace("{n}", &one_decimal(days / 365.0))
 }
 
 fn rating_label(texts: &Texts, rating: Rating) -> &'static str {
@@ -546,5 +545,35 @@ pub fn review_page() -> Html {
             </header>
             { body }
         </section>
+    }
+}
+
+// Native tests (`cargo test -p client --lib`): how waits read needs no browser.
+#[cfg(test)]
+mod tests {
+    use super::format_wait;
+    use crate::i18n::{EN, RU};
+
+    #[test]
+    fn waits_read_in_the_largest_whole_unit() {
+        let minute = 60_000;
+        let day = 1_440 * minute;
+        let table = [
+            (0, "1 min"),
+            (minute, "1 min"),
+            (330_000, "6 min"),
+            (10 * minute, "10 min"),
+            (59 * minute, "59 min"),
+            (90 * minute, "2 h"),
+            (day - minute, "1 d"),
+            (3 * day, "3 d"),
+            (60 * day, "2 mo"),
+            (400 * day, "1.1 y"),
+            (36_500 * day, "100 y"),
+        ];
+        for (ms, expected) in table {
+            assert_eq!(format_wait(&EN, ms), expected, "{ms}");
+        }
+        assert_eq!(format_wait(&RU, 3 * day), "3 дн");
     }
 }

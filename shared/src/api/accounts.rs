@@ -122,6 +122,13 @@ pub struct UpdateProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(example = "Europe/Moscow"))]
     pub time_zone: Option<String>,
+    /// The local hour, 0 to 23 in `time_zone`, at which a "cards are due" reminder may come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = 18, minimum = 0, maximum = 23))]
+    pub reminder_hour: Option<u8>,
+    /// Whether "cards are due" reminders (mail and in-app) are sent; false opts out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_reminders: Option<bool>,
 }
 
 /// The signed-in user as they see themselves (`GET /api/me`).
@@ -134,9 +141,25 @@ pub struct Me {
     pub role: Role,
     pub locale: Locale,
     pub time_zone: String,
+    /// The local hour (0 to 23, in `time_zone`) at which a "cards are due" reminder may come.
+    #[cfg_attr(feature = "openapi", schema(example = 18, minimum = 0, maximum = 23))]
+    #[serde(default = "default_reminder_hour")]
+    pub reminder_hour: u8,
+    /// Whether "cards are due" reminders are sent (at most one a day, only with cards due).
+    #[serde(default = "default_true")]
+    pub card_reminders: bool,
     pub email_verified: bool,
     /// RFC 3339, UTC.
     pub created_at: super::Timestamp,
+}
+
+// A `Me` saved by an older client (before reminders) still reads, with the defaults.
+fn default_reminder_hour() -> u8 {
+    crate::validate::REMINDER_HOUR_DEFAULT
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// One signed-in device or browser (`GET /api/me/sessions`).

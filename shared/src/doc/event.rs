@@ -694,9 +694,55 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Milliseconds since the Unix epoch as RFC 3339 in UTC with milliseconds and a `Z`
+/// (`2026-11-30T08:15:00.000Z`, the wire format): the inverse of [`rfc3339_millis`] for years
+/// 0 to 9999 (times outside them are clamped to its ends).
+pub fn millis_rfc3339(ms: i64) -> String {
+    // 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
+    let ms = ms.clamp(-62_167_219_200_000, 253_402_300_799_999);
+    let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
+    let (second, millis) = (in_day / 1_000 % 60, in_day % 1_000);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
+}
+
+/// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's algorithm,
+/// the inverse of `days_from_civil`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_milliseconds_write_as_rfc3339_and_read_back() {
+        let table = [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+            (1_796_028_917_123, "2026-11-30T08:55:17.123Z"),
+            (4_107_542_400_000, "2100-03-01T00:00:00.000Z"),
+            (i64::MAX, "9999-12-31T23:59:59.999Z"),
+        ];
+        for (ms, text) in table {
+            assert_eq!(millis_rfc3339(ms), text, "{ms}");
+        }
+        for ms in (0_i64..100_000).map(|i| -62_000_000_000_000 + i * 3_000_000_007) {
+            assert_eq!(rfc3339_millis(&millis_rfc3339(ms)), Some(ms), "{ms}");
+        }
+    }
 
     #[test]
     fn rfc3339_times_read_as_epoch_milliseconds() {

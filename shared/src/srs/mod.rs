@@ -11,7 +11,11 @@ pub mod export;
 pub mod import;
 pub mod stats;
 
-use fsrs::{MemoryState, DEFAULT_PARAMETERS, FSRS};
+use fsrs::{FSRSItem, FSRSReview, MemoryState, DEFAULT_PARAMETERS, FSRS};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fit;
+pub mod sequences;
 
 /// One minute and one day in milliseconds.
 const MINUTE_MS: i64 = 60_000;
@@ -187,6 +191,7 @@ pub struct Scheduler {
     fsrs: FSRS,
     weights: [f32; WEIGHT_COUNT],
     desired_retention: f32,
+    curve: Curve,
 }
 
 impl Default for Scheduler {
@@ -195,6 +200,34 @@ impl Default for Scheduler {
             fsrs: FSRS::default(),
             weights: DEFAULT_PARAMETERS,
             desired_retention: DEFAULT_DESIRED_RETENTION,
+            curve: Curve::new(DEFAULT_PARAMETERS[20], DEFAULT_DESIRED_RETENTION),
+        }
+    }
+}
+
+/// The forgetting curve's constants for one decay and desired retention, worked out once: the
+/// crate would recompute them (three `powf`/`exp`) for every interval, which dominated
+/// previewing a large deck in wasm.
+#[derive(Debug, Clone, Copy)]
+struct Curve {
+    /// The curve's exponent, `-w20`, with w20 clamped to 0.1-0.8 as the crate clamps it.
+    decay: f32,
+    /// `0.9^(1/decay) - 1`, as `retrievability` has always computed it.
+    retrievability_factor: f32,
+    /// The crate's `next_interval` factor, `exp(ln 0.9 / decay) - 1`.
+    interval_factor: f32,
+    /// The crate's `desired_retention^(1/decay) - 1`.
+    interval_term: f32,
+}
+
+impl Curve {
+    fn new(w20: f32, desired_retention: f32) -> Self {
+        let decay = -w20.clamp(0.1, 0.8);
+        Self {
+            decay,
+            retrievability_factor: 0.9f32.powf(1.0 / decay) - 1.0,
+            interval_factor: (0.9f32.ln() / decay).exp() - 1.0,
+            interval_term: desired_retention.powf(1.0 / decay) - 1.0,
         }
     }
 }
@@ -227,6 +260,7 @@ impl Scheduler {
             fsrs,
             weights,
             desired_retention: r,
+            curve: Curve::new(weights[20], r),
         })
     }
 
@@ -241,15 +275,32 @@ impl Scheduler {
         let last = card.last_review_ms?;
         let stability = card.stability?;
         let days = whole_days(last, at_ms).max(0) as f32;
-        let decay = -self.weights[20];
-        let factor = 0.9f32.powf(1.0 / decay) - 1.0;
-        Some((1.0 + factor * days / stability).powf(decay))
+        let curve = self.curve;
+        Some((1.0 + curve.retrievability_factor * days / stability).powf(curve.decay))
     }
 
     /// `card` after the learner rates it `rating` at `at_ms`.
     pub fn review(&self, card: &Schedule, rating: Rating, at_ms: i64) -> Reviewed {
-        let retrievability_before = self.retrievability(card, at_ms);
         let memory = self.next_memory(card, rating, at_ms);
+        Reviewed {
+            schedule: self.rated(card, rating, at_ms, memory),
+            retrievability_before: self.retrievability(card, at_ms),
+        }
+    }
+
+    /// What each of Again, Hard, Good and Easy would make of `card` at `at_ms` (the crate's
+    /// four next states computed once, not four reviews).
+    pub fn preview(&self, card: &Schedule, at_ms: i64) -> [Schedule; 4] {
+        let memories = self.next_memories(card, at_ms);
+        Rating::ALL.map(|rating| {
+            let memory = memories[usize::from(rating.number() - 1)];
+            self.rated(card, rating, at_ms, memory)
+        })
+    }
+
+    /// `card` rated `rating` at `at_ms`, its memory state now `memory`: the phase, step and due
+    /// time py-fsrs's rules give.
+    fn rated(&self, card: &Schedule, rating: Rating, at_ms: i64, memory: MemoryState) -> Schedule {
         let mut next = *card;
         next.stability = Some(memory.stability);
         next.difficulty = Some(memory.difficulty);
@@ -297,21 +348,43 @@ impl Scheduler {
                 next.due_ms = at_ms.saturating_add(i64::from(days) * DAY_MS);
             }
         }
-        Reviewed {
-            schedule: next,
-            retrievability_before,
-        }
-    }
-
-    /// What each of Again, Hard, Good and Easy would make of `card` at `at_ms`.
-    pub fn preview(&self, card: &Schedule, at_ms: i64) -> [Schedule; 4] {
-        Rating::ALL.map(|rating| self.review(card, rating, at_ms).schedule)
+        next
     }
 
     /// The memory state after `rating`: the initial state for a card never reviewed, the
     /// short-term formula for a review on the same day (under 24 hours, or a clock that went
-    /// back), the long-term one otherwise.
+    /// back), the long-term one otherwise. One step of the crate's model (`memory_state` from
+    /// the card's state), where `next_states` would compute all four ratings.
     fn next_memory(&self, card: &Schedule, rating: Rating, at_ms: i64) -> MemoryState {
+        let (previous, days) = self.memory_before(card, at_ms);
+        let review = FSRSReview {
+            rating: u32::from(rating.number()),
+            delta_t: days,
+        };
+        let item = FSRSItem {
+            reviews: vec![review],
+        };
+        match self.fsrs.memory_state(item, previous) {
+            Ok(memory) => memory,
+            Err(_) => self.kept(previous, rating),
+        }
+    }
+
+    /// The memory states after Again, Hard, Good and Easy (see `next_memory`).
+    fn next_memories(&self, card: &Schedule, at_ms: i64) -> [MemoryState; 4] {
+        let (previous, days) = self.memory_before(card, at_ms);
+        match self
+            .fsrs
+            .next_states(previous, self.desired_retention, days)
+        {
+            Ok(states) => [states.again, states.hard, states.good, states.easy].map(|s| s.memory),
+            Err(_) => Rating::ALL.map(|rating| self.kept(previous, rating)),
+        }
+    }
+
+    /// The card's memory state before a review at `at_ms` (`None` if never reviewed) and the
+    /// whole days since its last review (0 for a clock that went back).
+    fn memory_before(&self, card: &Schedule, at_ms: i64) -> (Option<MemoryState>, u32) {
         let previous = match (card.stability, card.difficulty) {
             (Some(stability), Some(difficulty)) => Some(MemoryState {
                 stability,
@@ -322,24 +395,16 @@ impl Scheduler {
         let days = card
             .last_review_ms
             .map_or(0, |last| whole_days(last, at_ms).max(0));
-        let days = u32::try_from(days).unwrap_or(u32::MAX);
-        match self
-            .fsrs
-            .next_states(previous, self.desired_retention, days)
-        {
-            Ok(states) => match rating {
-                Rating::Again => states.again.memory,
-                Rating::Hard => states.hard.memory,
-                Rating::Good => states.good.memory,
-                Rating::Easy => states.easy.memory,
-            },
-            // The crate refuses only a state that is not finite, which valid weights never make;
-            // keep the card as it was rather than lose it.
-            Err(_) => previous.unwrap_or(MemoryState {
-                stability: self.weights[usize::from(rating.number() - 1)],
-                difficulty: 5.0,
-            }),
-        }
+        (previous, u32::try_from(days).unwrap_or(u32::MAX))
+    }
+
+    /// The crate refuses only a state that is not finite, which valid weights never make; then
+    /// the card keeps the state it had rather than being lost.
+    fn kept(&self, previous: Option<MemoryState>, rating: Rating) -> MemoryState {
+        previous.unwrap_or(MemoryState {
+            stability: self.weights[usize::from(rating.number() - 1)],
+            difficulty: 5.0,
+        })
     }
 
     /// Phase, step and wait of a card in (re)learning `steps` at `step` after `rating`
@@ -382,10 +447,8 @@ impl Scheduler {
     /// The interval in whole days for `stability` at the desired retention: rounded, at least 1,
     /// at most `MAXIMUM_INTERVAL_DAYS`.
     fn interval_days(&self, stability: f32) -> u32 {
-        let days = self
-            .fsrs
-            .next_interval(Some(stability), self.desired_retention, 3)
-            .round();
+        // The crate's `next_interval`, term for term, with its constants worked out once.
+        let days = (stability / self.curve.interval_factor * self.curve.interval_term).round();
         if days.is_nan() {
             return 1;
         }

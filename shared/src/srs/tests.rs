@@ -169,3 +169,79 @@ fn ratings_read_only_from_one_to_four() {
         assert_eq!(Rating::from_number(rating.number()), Some(rating));
     }
 }
+
+#[test]
+fn preview_gives_exactly_what_each_rating_would() {
+    // Every phase, same-day and long gaps, custom weights: the one-pass preview must equal four
+    // separate reviews.
+    let custom = Params {
+        weights: DEFAULT_PARAMETERS.iter().map(|w| w * 1.1).collect(),
+        desired_retention: 0.85,
+    };
+    for scheduler in [Scheduler::default(), Scheduler::new(&custom).unwrap()] {
+        let mut card = Schedule::new(0);
+        let mut at_ms = 0;
+        for (n, rating) in [3, 1, 2, 3, 4, 1, 1, 3, 2, 4, 3].into_iter().enumerate() {
+            let preview = scheduler.preview(&card, at_ms);
+            for (i, each) in Rating::ALL.into_iter().enumerate() {
+                assert_eq!(
+                    preview[i],
+                    scheduler.review(&card, each, at_ms).schedule,
+                    "review {n}"
+                );
+            }
+            let rating = Rating::from_number(rating).unwrap();
+            card = scheduler.review(&card, rating, at_ms).schedule;
+            at_ms = card.due_ms + (n as i64 % 3) * 7 * DAY_MS;
+        }
+    }
+}
+
+#[test]
+fn intervals_and_retrievability_equal_the_crates_own() {
+    for w20 in [0.1, 0.1542, 0.5, 0.8, 0.95] {
+        for desired_retention in [0.7, 0.8, 0.85, 0.9, 0.95, 0.97] {
+            let mut weights = DEFAULT_PARAMETERS.to_vec();
+            weights[20] = w20;
+            let scheduler = Scheduler::new(&Params {
+                weights: weights.clone(),
+                desired_retention,
+            })
+            .unwrap();
+            let fsrs = FSRS::new(&weights).unwrap();
+            let decay = w20.clamp(0.1, 0.8);
+            for i in 0..400 {
+                let stability = 0.001 * 1.05f32.powi(i);
+                let crate_days =
+                    fsrs.next_interval(Some(stability), desired_retention, 3)
+                        .round()
+                        .clamp(1.0, MAXIMUM_INTERVAL_DAYS as f32) as u32;
+                assert_eq!(
+                    scheduler.interval_days(stability),
+                    crate_days,
+                    "{w20} {desired_retention} {stability}"
+                );
+                let card = Schedule {
+                    stability: Some(stability),
+                    difficulty: Some(5.0),
+                    last_review_ms: Some(0),
+                    ..Schedule::new(0)
+                };
+                let days = (i % 50) as i64;
+                let ours = scheduler.retrievability(&card, days * DAY_MS).unwrap();
+                let theirs = fsrs::current_retrievability(
+                    MemoryState {
+                        stability,
+                        difficulty: 5.0,
+                    },
+                    days as f32,
+                    decay,
+                );
+                assert!(
+                    (ours - theirs).abs() <= 1e-6,
+                    "{w20} {stability} {days}: {ours} {theirs}"
+                );
+            }
+        }
+    }
+}

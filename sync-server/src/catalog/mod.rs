@@ -9,6 +9,7 @@ pub mod authoring;
 pub mod cache;
 pub mod categories;
 pub mod course_page;
+pub mod decks;
 pub mod demo;
 pub mod import;
 mod listing;

@@ -98,23 +98,12 @@ impl HttpConfig {
             ));
         }
 
-        let shutdown_grace = match vars.get("EDU_SHUTDOWN_GRACE_SECS") {
-            None => DEFAULT_SHUTDOWN_GRACE,
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|secs| (1..=MAX_SHUTDOWN_GRACE_SECS).contains(secs))
-                .map(Duration::from_secs)
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        "EDU_SHUTDOWN_GRACE_SECS",
-                        format!(
-                            "expected whole seconds from 1 to {MAX_SHUTDOWN_GRACE_SECS}, got {text:?}"
-                        ),
-                    )
-                })?,
-        };
+        let shutdown_grace = super::parse_seconds(
+            vars,
+            "EDU_SHUTDOWN_GRACE_SECS",
+            DEFAULT_SHUTDOWN_GRACE,
+            MAX_SHUTDOWN_GRACE_SECS,
+        )?;
 
         Ok(Self {
             bind,

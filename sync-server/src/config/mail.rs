@@ -1,12 +1,18 @@
-//! `[mail]`: `EDU_SMTP_URL` and `EDU_MAIL_FROM`, validated; the SMTP password never shows.
+//! `[mail]`: `EDU_SMTP_URL`, `EDU_MAIL_FROM` and `EDU_REMINDER_SWEEP_SECS`, validated; the SMTP
+//! password never shows.
 //!
 //! Owns parsing only; choosing and building the transport is `notify::transport`'s.
 
 use std::fmt;
+use std::time::Duration;
 
 use super::{redact, ConfigError, Vars};
 
 pub const DEFAULT_MAIL_FROM: &str = "EduPlatform <no-reply@localhost>";
+/// Every quarter of an hour: zones a half or three quarters of an hour off UTC (India, Nepal)
+/// start their hours at :30 and :45.
+pub const DEFAULT_REMINDER_SWEEP: Duration = Duration::from_secs(15 * 60);
+const MAX_REMINDER_SWEEP_SECS: u64 = 15 * 60;
 
 /// How mail leaves the server.
 #[derive(Debug, Clone)]
@@ -15,6 +21,9 @@ pub struct MailConfig {
     pub smtp_url: Option<SmtpUrl>,
     /// `EDU_MAIL_FROM`: the sender of every mail, e.g. `EduPlatform <no-reply@example.org>`.
     pub from: String,
+    /// `EDU_REMINDER_SWEEP_SECS`: how often "cards are due" reminders are looked for (each user
+    /// gets theirs in the first sweep of their chosen local hour). 1 to 900 seconds.
+    pub reminder_sweep: Duration,
 }
 
 impl MailConfig {
@@ -29,7 +38,17 @@ impl MailConfig {
             .map(|v| v.trim().to_owned())
             .unwrap_or_else(|| DEFAULT_MAIL_FROM.into());
         check_mailbox(&from).map_err(|m| ConfigError::new("EDU_MAIL_FROM", m))?;
-        Ok(Self { smtp_url, from })
+        let reminder_sweep = super::parse_seconds(
+            vars,
+            "EDU_REMINDER_SWEEP_SECS",
+            DEFAULT_REMINDER_SWEEP,
+            MAX_REMINDER_SWEEP_SECS,
+        )?;
+        Ok(Self {
+            smtp_url,
+            from,
+            reminder_sweep,
+        })
     }
 }
 
@@ -150,6 +169,22 @@ mod tests {
         assert!(!format!("{config:?} {url}").contains("hunter2"));
         let err = parse(&[("EDU_SMTP_URL", "imap://mailer:hunter2@mail.example.org")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn reminder_sweep_table() {
+        assert_eq!(
+            parse(&[]).unwrap().mail.reminder_sweep,
+            std::time::Duration::from_secs(900)
+        );
+        for (text, secs) in [("1", Some(1)), ("60", Some(60)), ("900", Some(900))] {
+            let got = parse(&[("EDU_REMINDER_SWEEP_SECS", text)]).unwrap();
+            assert_eq!(got.mail.reminder_sweep.as_secs(), secs.unwrap());
+        }
+        for text in ["0", "901", "1.5", "soon"] {
+            let err = parse(&[("EDU_REMINDER_SWEEP_SECS", text)]).unwrap_err();
+            assert_eq!(err.var, "EDU_REMINDER_SWEEP_SECS", "{text}");
+        }
     }
 
     #[test]

@@ -81,6 +81,29 @@ fn parse_bool(var: &'static str, value: Option<String>) -> Result<bool, ConfigEr
     }
 }
 
+/// Reads `var` as whole seconds from 1 to `max`; unset is `default`.
+fn parse_seconds(
+    vars: &Vars<'_>,
+    var: &'static str,
+    default: std::time::Duration,
+    max: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let Some(text) = vars.get(var) else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|secs| (1..=max).contains(secs))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            ConfigError::new(
+                var,
+                format!("expected whole seconds from 1 to {max}, got {text:?}"),
+            )
+        })
+}
+
 /// Hides the password of a URL (`postgres://user:***@host/db`); leaves other URLs alone.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {

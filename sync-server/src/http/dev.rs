@@ -166,6 +166,7 @@ mod tests {
             subject: "<Hi>".into(),
             text: "see https://x.org/a".into(),
             html: String::new(),
+            list_unsubscribe: None,
             created_at: shared::api::Timestamp::parse("2025-01-01T00:00:00.000Z").unwrap(),
         };
         let page = render_page(&[message], None);

@@ -18,6 +18,7 @@ mod content;
 mod course_import;
 mod courses;
 mod csrf;
+mod decks;
 mod dev;
 mod enrollments;
 pub mod extract;
@@ -28,6 +29,7 @@ mod metrics;
 mod notifications;
 mod quiz_drafts;
 mod quizzes;
+mod reminders;
 mod responses;
 mod retry;
 mod reviews;
@@ -77,6 +79,8 @@ pub struct AppState {
     pub sync_docs: crate::sync::DocCache,
     /// The AI service: provider routing, budgets, cache, usage (`EDU_AI_*`).
     pub ai: Arc<crate::ai::Ai>,
+    /// Signs and checks the one-click unsubscribe links of reminder mail.
+    pub unsubscribe_key: crate::srs::reminders::UnsubscribeKey,
 }
 
 impl AppState {
@@ -86,6 +90,7 @@ impl AppState {
         accounts: Accounts,
         client: Arc<client::ClientFiles>,
         media: Arc<dyn MediaStore>,
+        unsubscribe_key: crate::srs::reminders::UnsubscribeKey,
     ) -> Result<Self, crate::ai::provider::ProviderError> {
         let metrics = Arc::new(Metrics::new());
         let ai = Arc::new(crate::ai::Ai::new(
@@ -103,6 +108,7 @@ impl AppState {
             catalog_cache: CatalogCache::default(),
             media,
             sync_docs: crate::sync::DocCache::default(),
+            unsubscribe_key,
         })
     }
 }
@@ -145,6 +151,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "sync", description = "Learner documents (Automerge): the standard sync \
                                        protocol, one binary message per request"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
+        (name = "reminders", description = "\"Cards are due\" reminders: the one-click unsubscribe \
+                                             link of their mail (the settings are in PATCH /api/me)"),
         (name = "operations", description = "Health and readiness (metrics are served on \
                                               EDU_METRICS_BIND only)"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
@@ -174,11 +182,13 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(teaching::router())
         .merge(notifications::router())
+        .merge(reminders::router())
         .merge(dev::router())
         .merge(health::router());
     // JSON that carries a lesson's Markdown: the editor's saves and its preview.
     let content = authoring::router()
         .merge(quizzes::router())
+        .merge(decks::router())
         .merge(content::router())
         .merge(quiz_drafts::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -392,18 +392,26 @@ impl Accounts {
             .map(validate::time_zone)
             .transpose()
             .map_err(invalid("time_zone"))?;
+        let reminder_hour = req
+            .reminder_hour
+            .map(validate::reminder_hour)
+            .transpose()
+            .map_err(invalid("reminder_hour"))?;
         let mut tx = self.db.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query(
                 "UPDATE users SET display_name = COALESCE($2, display_name), \
                      locale = COALESCE($3, locale), time_zone = COALESCE($4, time_zone), \
-                     updated_at = $5 \
+                     reminder_hour = COALESCE($5, reminder_hour), \
+                     card_reminders = COALESCE($6, card_reminders), updated_at = $7 \
                  WHERE id = $1 AND deleted_at IS NULL",
             )
             .bind(&user.id)
             .bind(display_name)
             .bind(req.locale.map(|l| l.code()))
             .bind(time_zone)
+            .bind(reminder_hour.map(i32::from))
+            .bind(req.card_reminders)
             .bind(Utc::now())
             .execute(conn)
             .await?
@@ -457,7 +465,8 @@ impl Accounts {
             sqlx::query(
                 "UPDATE users SET email = NULL, email_key = NULL, password_hash = NULL, \
                      display_name = NULL, locale = 'en', time_zone = 'UTC', \
-                     email_verified_at = NULL, updated_at = $2, deleted_at = $2 \
+                     reminder_hour = 18, card_reminders = FALSE, email_verified_at = NULL, \
+                     updated_at = $2, deleted_at = $2 \
                  WHERE id = $1",
             )
             .bind(&user.id)
@@ -468,6 +477,7 @@ impl Accounts {
         });
         notify::forget_user(&mut tx, &user.id).await?;
         crate::sync::forget_user(&mut tx, &user.id).await?;
+        crate::srs::cards::forget_user(&mut tx, &user.id).await?;
         // No IP or user agent: the record outlives the person.
         audit::record(
             &mut tx,

@@ -22,6 +22,10 @@ pub struct User {
     pub role: Role,
     pub locale: Locale,
     pub time_zone: String,
+    /// The local hour (0-23) "cards are due" reminders come at.
+    pub reminder_hour: u8,
+    /// Whether "cards are due" reminders are sent.
+    pub card_reminders: bool,
     pub email_verified: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -35,6 +39,8 @@ impl User {
             role: self.role,
             locale: self.locale,
             time_zone: self.time_zone.clone(),
+            reminder_hour: self.reminder_hour,
+            card_reminders: self.card_reminders,
             email_verified: self.email_verified,
             created_at: Timestamp::from(self.created_at),
         }
@@ -53,7 +59,7 @@ impl User {
 
 /// The columns `UserRow` reads, for `SELECT {USER_COLUMNS} FROM users u ...`.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.locale, \
-     u.time_zone, u.email_verified_at, u.created_at";
+     u.time_zone, u.reminder_hour, u.card_reminders, u.email_verified_at, u.created_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -63,6 +69,8 @@ pub(crate) struct UserRow {
     role: String,
     locale: String,
     time_zone: String,
+    reminder_hour: i32,
+    card_reminders: bool,
     email_verified_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
@@ -83,6 +91,11 @@ impl TryFrom<UserRow> for User {
             locale: Locale::from_code(&row.locale).ok_or_else(|| corrupt("locale"))?,
             email_verified: row.email_verified_at.is_some(),
             time_zone: row.time_zone,
+            reminder_hour: u8::try_from(row.reminder_hour)
+                .ok()
+                .filter(|h| *h <= 23)
+                .ok_or_else(|| corrupt("reminder hour"))?,
+            card_reminders: row.card_reminders,
             created_at: row.created_at,
             id: row.id,
         })

@@ -94,6 +94,7 @@ impl Handler for MailHandler {
                 subject: payload.subject,
                 text: payload.text,
                 html: payload.html,
+                list_unsubscribe: None,
             };
             send(self.transport.as_ref(), &mail).await
         })
@@ -144,6 +145,7 @@ impl TokenMailHandler {
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,
+            list_unsubscribe: None,
         }))
     }
 }

@@ -14,6 +14,9 @@ pub struct MailboxMessage {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The one-click unsubscribe address (`List-Unsubscribe`) of a subscription mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_unsubscribe: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: shared::api::Timestamp,
 }
@@ -25,6 +28,7 @@ struct MailboxRow {
     subject: String,
     body_text: String,
     body_html: String,
+    list_unsubscribe: Option<String>,
     created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -35,7 +39,8 @@ pub const MAILBOX_LIMIT: i64 = 200;
 pub async fn list(db: &Db, to: Option<&str>) -> Result<Vec<MailboxMessage>> {
     let rows: Vec<MailboxRow> = on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT id, to_email, subject, body_text, body_html, created_at FROM dev_mailbox \
+            "SELECT id, to_email, subject, body_text, body_html, list_unsubscribe, created_at \
+             FROM dev_mailbox \
              WHERE $1 IS NULL OR lower(to_email) = lower($1) ORDER BY id DESC LIMIT $2",
         )
         .bind(to)
@@ -51,6 +56,7 @@ pub async fn list(db: &Db, to: Option<&str>) -> Result<Vec<MailboxMessage>> {
             subject: row.subject,
             text: row.body_text,
             html: row.body_html,
+            list_unsubscribe: row.list_unsubscribe,
             created_at: row.created_at.into(),
         })
         .collect())

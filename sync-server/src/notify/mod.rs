@@ -27,7 +27,7 @@ use delivery::{MailPayload, TokenMailPayload, MAIL, TOKEN_MAIL};
 
 pub use delivery::handlers as mail_handlers;
 pub use in_app::{export_for_user, list_for_user, mark_all_read, mark_read};
-pub use template::{escape_html, escape_html_into, InApp, Rendered};
+pub use template::{escape_html, escape_html_into, InApp, Rendered, REVIEW_PATH};
 pub use transport::{DeliveryError, Mail, Transport};
 
 /// Who a mail goes to. `user_id` is `None` for an address with no account behind it.
@@ -66,6 +66,13 @@ pub enum Template {
     TeacherApplicationRejected {
         reason: String,
     },
+    /// "Cards are due" (mail and in-app): `count` cards waiting, a link to review them and the
+    /// one-click unsubscribe link (also in the mail's `List-Unsubscribe` header).
+    CardsDue {
+        count: u32,
+        review_link: String,
+        unsubscribe_link: String,
+    },
 }
 
 /// Renders the template in the recipient's locale (subject, text, html) and queues it in the same
@@ -73,7 +80,6 @@ pub enum Template {
 /// notification. The job runner is woken when `tx` commits.
 pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<()> {
     let rendered = template.render(to.locale, &to.display_name);
-    let now = chrono::Utc::now();
     let payload = MailPayload {
         to_email: to.email.to_string(),
         to_name: to.display_name.clone(),
@@ -89,14 +95,23 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
     };
     jobs::enqueue(tx, MAIL, &payload, options).await?;
     if let (Some(in_app), Some(user_id)) = (&rendered.in_app, &to.user_id) {
-        on_tx!(tx, conn => {
+        add_in_app(tx, user_id, template.code(), in_app).await?;
+    }
+    tracing::debug!(template = template.code(), "mail queued");
+    Ok(())
+}
+
+/// Adds an in-app notification (the bell's entry) for `user_id`, of kind `code`, in `tx`.
+pub async fn add_in_app(tx: &mut Tx, user_id: &UserId, code: &str, in_app: &InApp) -> Result<()> {
+    let now = chrono::Utc::now();
+    on_tx!(tx, conn => {
             sqlx::query(
                 "INSERT INTO notifications (id, user_id, kind, title, body, link, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(NotificationId::new())
             .bind(user_id)
-            .bind(template.code())
+            .bind(code)
             .bind(&in_app.title)
             .bind(&in_app.body)
             .bind(&in_app.link)
@@ -104,9 +119,7 @@ pub async fn enqueue(tx: &mut Tx, to: &Recipient, template: Template) -> Result<
             .execute(conn)
             .await
             .map(drop)?
-        });
-    }
-    tracing::debug!(template = template.code(), "mail queued");
+    });
     Ok(())
 }
 

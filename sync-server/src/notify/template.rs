@@ -43,6 +43,7 @@ impl Template {
             Self::EmailChanged { .. } => "email_changed",
             Self::TeacherApplicationApproved => "teacher_application_approved",
             Self::TeacherApplicationRejected { .. } => "teacher_application_rejected",
+            Self::CardsDue { .. } => "cards_due",
         }
     }
 
@@ -204,6 +205,34 @@ impl Template {
                     link: Some("/teach".into()),
                 }),
             ),
+            Self::CardsDue {
+                count,
+                review_link,
+                unsubscribe_link,
+            } => {
+                let cards = if *count == 1 { "card is" } else { "cards are" };
+                let body = format!("{count} {cards} due for review.");
+                (
+                    format!("{count} {cards} due for review"),
+                    vec![
+                        Text(format!(
+                            "{body} A few minutes now keeps them in your memory:"
+                        )),
+                        Link(review_link.clone()),
+                        Text(
+                            "You get at most one such reminder a day. To stop them, open this \
+                             link (or change it on your account page):"
+                                .into(),
+                        ),
+                        Link(unsubscribe_link.clone()),
+                    ],
+                    Some(InApp {
+                        title: "Cards are due".into(),
+                        body,
+                        link: Some(REVIEW_PATH.into()),
+                    }),
+                )
+            }
         }
     }
 
@@ -301,7 +330,49 @@ impl Template {
                     link: Some("/teach".into()),
                 }),
             ),
+            Self::CardsDue {
+                count,
+                review_link,
+                unsubscribe_link,
+            } => {
+                let cards = russian_plural(*count, "карточка", "карточки", "карточек");
+                let body = format!("Пора повторить: {count} {cards}.");
+                (
+                    format!("Пора повторить: {count} {cards}"),
+                    vec![
+                        Text(format!(
+                            "{body} Несколько минут сейчас сохранят их в памяти:"
+                        )),
+                        Link(review_link.clone()),
+                        Text(
+                            "Такое напоминание приходит не чаще раза в день. Чтобы отключить \
+                             его, откройте эту ссылку (или измените настройку на странице \
+                             учётной записи):"
+                                .into(),
+                        ),
+                        Link(unsubscribe_link.clone()),
+                    ],
+                    Some(InApp {
+                        title: "Пора повторить карточки".into(),
+                        body,
+                        link: Some(REVIEW_PATH.into()),
+                    }),
+                )
+            }
         }
+    }
+}
+
+/// The client's page where due cards are reviewed (the in-app notification's link).
+pub const REVIEW_PATH: &str = "/review";
+
+/// The Russian form of a noun after `n`: one (1, 21, 101), few (2-4, 22-24) or many (the rest,
+/// 11-14 included).
+fn russian_plural<'a>(n: u32, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (1, h) if h != 11 => one,
+        (2..=4, h) if !(12..=14).contains(&h) => few,
+        _ => many,
     }
 }
 
@@ -348,6 +419,11 @@ mod tests {
             Template::TeacherApplicationApproved,
             Template::TeacherApplicationRejected {
                 reason: "Please add a sample lesson.".into(),
+            },
+            Template::CardsDue {
+                count: 3,
+                review_link: "https://edu.example.org/review".into(),
+                unsubscribe_link: "https://edu.example.org/unsubscribe?token=a.b".into(),
             },
         ]
     }
@@ -439,7 +515,9 @@ mod tests {
         for template in every_template() {
             let expected = matches!(
                 template,
-                Template::TeacherApplicationApproved | Template::TeacherApplicationRejected { .. }
+                Template::TeacherApplicationApproved
+                    | Template::TeacherApplicationRejected { .. }
+                    | Template::CardsDue { .. }
             );
             for locale in [Locale::En, Locale::Ru] {
                 assert_eq!(
@@ -449,6 +527,38 @@ mod tests {
                     template.code()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn cards_due_counts_in_both_languages_and_links_to_unsubscribe() {
+        let unsubscribe = "https://edu.example.org/unsubscribe?token=a.b";
+        let cases = [
+            (1, Locale::En, "1 card is due for review"),
+            (2, Locale::En, "2 cards are due for review"),
+            (1, Locale::Ru, "Пора повторить: 1 карточка"),
+            (3, Locale::Ru, "Пора повторить: 3 карточки"),
+            (11, Locale::Ru, "Пора повторить: 11 карточек"),
+            (21, Locale::Ru, "Пора повторить: 21 карточка"),
+            (25, Locale::Ru, "Пора повторить: 25 карточек"),
+        ];
+        for (count, locale, subject) in cases {
+            let r = Template::CardsDue {
+                count,
+                review_link: "https://edu.example.org/review".into(),
+                unsubscribe_link: unsubscribe.into(),
+            }
+            .render(locale, "Ada");
+            assert_eq!(r.subject, subject);
+            assert!(r.text.contains(unsubscribe), "{}", r.text);
+            assert!(
+                r.html.contains("https://edu.example.org/review"),
+                "{}",
+                r.html
+            );
+            let in_app = r.in_app.expect("an in-app notification");
+            assert_eq!(in_app.link.as_deref(), Some(REVIEW_PATH));
+            assert!(!in_app.body.contains("token"), "{}", in_app.body);
         }
     }
 

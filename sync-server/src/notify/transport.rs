@@ -12,6 +12,7 @@ use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -30,6 +31,9 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// A one-click unsubscribe address (RFC 8058): sent as `List-Unsubscribe` with
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`. Mail that is not a subscription has none.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Why a mail did not leave: the job's own error, since a delivery is a mail job's work.
@@ -86,10 +90,22 @@ impl SmtpTransport {
             ))
         })?;
         let to = Mailbox::new(Some(mail.to_name.clone()), address);
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.clone())
+            .subject(mail.subject.clone());
+        if let Some(url) = &mail.list_unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        builder
             .multipart(MultiPart::alternative_plain_html(
                 mail.text.clone(),
                 mail.html.clone(),
@@ -144,7 +160,8 @@ impl Transport for DevMailbox {
     fn send<'a>(&'a self, mail: &'a Mail) -> SendFuture<'a> {
         Box::pin(async move {
             let sql = "INSERT INTO dev_mailbox (id, job_id, user_id, to_email, subject, \
-                       body_text, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+                       body_text, body_html, created_at, list_unsubscribe) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
             let inserted = on_pool!(&self.db, pool => {
                 sqlx::query(sql)
                     .bind(uuid::Uuid::now_v7().to_string())
@@ -155,6 +172,7 @@ impl Transport for DevMailbox {
                     .bind(if self.keep_bodies { mail.text.as_str() } else { "" })
                     .bind(if self.keep_bodies { mail.html.as_str() } else { "" })
                     .bind(chrono::Utc::now())
+                    .bind(&mail.list_unsubscribe)
                     .execute(pool)
                     .await
                     .map(drop)
@@ -202,4 +220,51 @@ pub fn from_config(config: &Config, db: &Db) -> Result<std::sync::Arc<dyn Transp
             std::sync::Arc::new(DevMailbox::new(db.clone(), false))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(list_unsubscribe: Option<&str>) -> Mail {
+        Mail {
+            job_id: JobId::new(),
+            user_id: None,
+            to_email: "ada@example.org".into(),
+            to_name: "Ada".into(),
+            template: "cards_due".into(),
+            subject: "Cards are due".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+            list_unsubscribe: list_unsubscribe.map(str::to_owned),
+        }
+    }
+
+    fn transport() -> SmtpTransport {
+        let url = crate::config::SmtpUrl::parse("smtp://127.0.0.1:2525").unwrap();
+        SmtpTransport::new(&url, "EduPlatform <no-reply@example.org>".parse().unwrap()).unwrap()
+    }
+
+    // The SMTP pool is built on the Tokio runtime.
+    #[tokio::test]
+    async fn subscription_mail_carries_one_click_unsubscribe_headers() {
+        let url = "https://edu.example.org/api/reminders/unsubscribe?token=abc.def";
+        let formatted = transport().message(&mail(Some(url))).unwrap().formatted();
+        let text = String::from_utf8_lossy(&formatted);
+        assert!(
+            text.contains(&format!("List-Unsubscribe: <{url}>\r\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            "{text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn other_mail_has_no_unsubscribe_headers() {
+        let formatted = transport().message(&mail(None)).unwrap().formatted();
+        let text = String::from_utf8_lossy(&formatted);
+        assert!(!text.contains("List-Unsubscribe"), "{text}");
+    }
 }

@@ -120,10 +120,11 @@ pub async fn sync(
     let mut row = row;
     if changed {
         row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+        let new_events = doc.events_since(&heads_before);
         if let Some(course) = &course {
-            let new_events = doc.events_since(&heads_before);
             projections::record(&mut tx, caller.id, course, &new_events, now).await?;
         }
+        crate::srs::cards::record(&mut tx, caller.id, doc_id, &doc, &new_events, now).await?;
     }
     // In sync only when the device holds exactly this document AND already knows that we do (its
     // last-sync heads are ours): then there is nothing to send (204). Otherwise the reply, even
@@ -154,6 +155,62 @@ pub async fn sync(
     tx.commit().await?;
     cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
     Ok(reply.map(|m| m.encode()))
+}
+
+/// The actor of every change the server itself writes to a learner document (the personal FSRS
+/// parameters): devices can tell those changes from their own, and since the server writes only
+/// under the document's lock to the stored latest version, its changes never fork.
+pub const SERVER_ACTOR: [u8; 16] = *b"eduplatform-srv\0";
+
+/// Appends `event` to `doc_id` (owned by `owner`) as the server, in one transaction under the
+/// document's lock, so it is serialized with every other write to it in any process; devices get
+/// it by the normal sync. Makes the document if the owner has none yet. Refused, nothing written,
+/// when the event breaks the schema or the document would pass its size limit.
+pub async fn append_as_server(
+    db: &Db,
+    cache: &DocCache,
+    doc_id: &DocId,
+    owner: &UserId,
+    event: &shared::doc::Event,
+) -> Result<()> {
+    if doc_id.owner() != *owner {
+        return Err(Error::Internal(format!("{doc_id} is not {owner}'s")));
+    }
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let course = doc_id.course();
+    let row = storage::create_and_lock(&mut tx, doc_id, owner, course.as_ref(), now).await?;
+    let mut doc = match cache.take(doc_id, row.version) {
+        Some(doc) => doc,
+        None => storage::load_doc(&mut tx, doc_id).await?,
+    };
+    doc.set_actor(automerge::ActorId::from(SERVER_ACTOR));
+    let heads_before = doc.heads();
+    doc.append(event)?;
+    let row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+    crate::srs::cards::record(
+        &mut tx,
+        owner,
+        doc_id,
+        &doc,
+        std::slice::from_ref(event),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
+    Ok(())
+}
+
+/// The events of the stored document `doc_id`, read in `tx`; `None` when there is none.
+pub(crate) async fn stored_events(
+    tx: &mut crate::db::Tx,
+    doc_id: &DocId,
+) -> Result<Option<Vec<shared::doc::Event>>> {
+    if !storage::exists_in(tx, doc_id).await? {
+        return Ok(None);
+    }
+    Ok(Some(storage::load_doc(tx, doc_id).await?.events()))
 }
 
 /// The course of a progress document (`None` for a profile document), once the caller may sync

@@ -40,6 +40,17 @@ pub(super) async fn exists(db: &Db, doc: &DocId) -> Result<bool> {
     Ok(found.is_some())
 }
 
+/// Whether the document exists, read in `tx`.
+pub(super) async fn exists_in(tx: &mut Tx, doc: &DocId) -> Result<bool> {
+    let found: Option<i32> = on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT 1 FROM sync_docs WHERE doc_id = $1")
+            .bind(doc.as_str())
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(found.is_some())
+}
+
 /// Makes the document's row if it has none (an empty document) and locks it until `tx` ends.
 /// PostgreSQL locks the row (`FOR UPDATE`), across server processes too; SQLite's transaction
 /// already holds the database's write lock (`Db::begin` is `BEGIN IMMEDIATE`).

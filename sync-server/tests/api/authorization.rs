@@ -301,6 +301,18 @@ both_backends!(
         let ordered = quiz_question(&app, &course, &other_lesson).await;
         let quiz = format!("/api/courses/{course}/lessons/{lesson}/quiz");
         let quiz_draft = queued_quiz_draft(&app, &course, &lesson).await;
+        // A reminder mail's unsubscribe token (the signer's), signed with the server's key, and
+        // the same token altered.
+        let signer = app.me_ok(&app.token_for("signer@example.com", DEMO_PASSWORD).await).await.id;
+        let unsubscribe = sync_server::srs::reminders::UnsubscribeKey::load(&app.db)
+            .await
+            .unwrap()
+            .token(&signer);
+        let forged_unsubscribe = {
+            let (user, signature) = unsubscribe.split_once('.').unwrap();
+            let first = if signature.starts_with('B') { 'C' } else { 'B' };
+            format!("{user}.{first}{}", &signature[1..])
+        };
 
         let rows: Vec<Row> = vec![
             // Operations and the catalog: open to all.
@@ -325,6 +337,10 @@ both_backends!(
                 let token = bogus_token.clone();
                 move |_| Some(json!({"token": token}))
             }, [400; 5]),
+            // The reminder mail's one-click unsubscribe: no session needed, only a signed token.
+            row(Method::POST, format!("/api/reminders/unsubscribe?token={unsubscribe}"), [204; 5]),
+            row(Method::POST, format!("/api/reminders/unsubscribe?token={forged_unsubscribe}"), [400; 5]),
+            row(Method::POST, "/api/reminders/unsubscribe", [400; 5]),
             with_body(Method::POST, "/api/auth/resend-verification",
                 |_| Some(json!({"email": "someone@example.com"})), [202; 5]),
             with_body(Method::POST, "/api/auth/sign-in",
@@ -394,6 +410,11 @@ both_backends!(
                 [401, 200, 200, 200, 200]),
             row(Method::GET, format!("/api/courses/{}/lessons/{}", closed.slug, closed.lessons[0]),
                 [401, 403, 200, 403, 200]),
+            // A course's flashcard deck: read like its lessons; written by its teacher and admins.
+            row(Method::GET, format!("/api/courses/{}/deck", open.slug), [401, 200, 200, 200, 200]),
+            row(Method::GET, format!("/api/courses/{}/deck", closed.slug), [401, 403, 200, 403, 200]),
+            with_body(Method::PUT, format!("/api/courses/{}/deck", closed.id),
+                |_| Some(json!({"cards": [{"front": "Q", "back": "A"}]})), [401, 403, 200, 403, 200]),
             // Reviews: public list; enrolled learners write their own (never the course's
             // teacher); the teacher (or an admin) replies once.
             row(Method::GET, format!("/api/courses/{}/reviews", open.slug), [200; 5]),

@@ -36,7 +36,7 @@ pub(crate) struct Device {
 
 impl Device {
     /// A device that has never seen the document.
-    fn empty(id: &str) -> Self {
+    pub(crate) fn empty(id: &str) -> Self {
         Self {
             id: id.to_owned(),
             doc: LearnerDoc::empty(),
@@ -69,6 +69,15 @@ impl Device {
 }
 
 impl SyncClient {
+    /// A caller of the server at `base` (a `ServerProcess`'s URL).
+    pub(crate) fn at(base: &str, token: &str) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: base.to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
     pub(crate) fn of(app: &TestApp, token: &str) -> Self {
         Self {
             http: app.client.clone(),
@@ -806,7 +815,7 @@ both_backends!(
 );
 
 /// Signs in to a server process as the demo student: (token, their profile document's id).
-async fn demo_student(http: &reqwest::Client, url: &str) -> (String, String) {
+pub(crate) async fn demo_student(http: &reqwest::Client, url: &str) -> (String, String) {
     let sign_in: serde_json::Value = http
         .post(format!("{url}/api/auth/sign-in"))
         .json(&serde_json::json!({"email": "student@demo.local", "password": DEMO_PASSWORD}))

@@ -32,6 +32,7 @@ pub fn profile_changes(me: &Me, form: &FormState) -> UpdateProfileRequest {
         display_name: (name != me.display_name).then(|| name.to_owned()),
         locale: locale.filter(|l| *l != me.locale),
         time_zone: (zone != me.time_zone).then(|| zone.to_owned()),
+        ..UpdateProfileRequest::default()
     }
 }
 
