@@ -27,8 +27,9 @@ fn actor(n: u8) -> ActorId {
     ActorId::from([n; 16])
 }
 
-/// Runs the sync protocol between two documents until neither has anything to send.
-fn sync_pair(a: &mut LearnerDoc, b: &mut LearnerDoc) {
+/// Runs the sync protocol between two documents until neither has anything to send (the card
+/// tests use it too).
+pub(crate) fn sync_pair(a: &mut LearnerDoc, b: &mut LearnerDoc) {
     let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
     for _ in 0..20 {
         let to_b = a.generate_sync_message(&mut sa);

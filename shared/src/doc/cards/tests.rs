@@ -1,8 +1,8 @@
-use automerge::sync;
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ReadDoc, ROOT};
 
 use super::*;
+use crate::doc::tests::sync_pair;
 use crate::doc::{new_event_id, DocError, LearnerDoc, EVENTS};
 use crate::quiz::Question;
 use crate::srs::{Phase, Rating};
@@ -60,24 +60,6 @@ fn reviewed(card_id: &str, rating: Rating) -> EventKind {
         rating,
         duration_ms: 1500,
     }
-}
-
-fn sync_pair(a: &mut LearnerDoc, b: &mut LearnerDoc) {
-    let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
-    for _ in 0..20 {
-        let to_b = a.generate_sync_message(&mut sa);
-        let to_a = b.generate_sync_message(&mut sb);
-        if to_b.is_none() && to_a.is_none() {
-            return;
-        }
-        if let Some(m) = to_b {
-            b.receive_sync_message(&mut sb, m).unwrap();
-        }
-        if let Some(m) = to_a {
-            a.receive_sync_message(&mut sa, m).unwrap();
-        }
-    }
-    panic!("sync did not settle");
 }
 
 #[test]
