@@ -212,29 +212,8 @@ fn csv_row(fields: impl IntoIterator<Item = String>) -> String {
     row
 }
 
-/// Milliseconds since the epoch as RFC 3339 in UTC with milliseconds
-/// (`2026-03-02T08:15:00.000Z`): the inverse of `doc::rfc3339_millis`.
-pub fn millis_rfc3339(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1_000 % 60,
-        in_day % 1_000
-    )
-}
+/// Times in exports are RFC 3339 in UTC with milliseconds, the inverse of `doc::rfc3339_millis`.
+pub use crate::doc::millis_rfc3339;
 
 #[cfg(test)]
 mod tests;
