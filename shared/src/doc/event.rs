@@ -44,6 +44,9 @@ pub enum EventKind {
     /// The retention the learner chose for their schedule (`srs_retention`, profile document;
     /// field `desired_retention`, 0.70 to 0.97).
     SrsRetention { desired_retention: f32 },
+    /// The daily XP goal the learner chose (`daily_goal_set`, profile document; field `xp`:
+    /// 10, 20 or 50). It applies from the day of its `at` on; the latest one wins.
+    DailyGoalSet { xp: crate::rules::xp::DailyGoal },
     /// A kind this version does not know (written by a newer peer): kept, never interpreted.
     Unknown { kind: String },
 }
@@ -196,6 +199,8 @@ pub(crate) enum FieldRule {
     Decimal,
     /// A desired retention, a decimal from 0.70 to 0.97.
     Retention,
+    /// A daily XP goal: `10`, `20` or `50`.
+    Goal,
 }
 
 impl FieldRule {
@@ -221,6 +226,7 @@ impl FieldRule {
             Self::Decimal => parse_decimal(text).is_some_and(|v| v >= 0.0),
             Self::Retention => parse_decimal(text)
                 .is_some_and(|v| crate::srs::DESIRED_RETENTION_RANGE.contains(&(v as f32))),
+            Self::Goal => crate::rules::xp::DailyGoal::parse(text).is_some(),
         }
     }
 
@@ -241,6 +247,7 @@ impl FieldRule {
             Self::Weights => "21 finite numbers separated by commas",
             Self::Decimal => "a finite number from 0",
             Self::Retention => "a number from 0.70 to 0.97",
+            Self::Goal => "10, 20 or 50",
         }
     }
 }
@@ -324,6 +331,7 @@ pub(crate) const KNOWN_KINDS: &[(&str, &[(&str, FieldRule)])] = &[
         ],
     ),
     (SRS_RETENTION, &[(DESIRED_RETENTION, FieldRule::Retention)]),
+    (DAILY_GOAL_SET, &[(XP, FieldRule::Goal)]),
 ];
 
 pub(crate) const LESSON_OPENED: &str = "lesson_opened";
@@ -356,6 +364,8 @@ pub(crate) const LOG_LOSS_BEFORE: &str = "log_loss_before";
 pub(crate) const LOG_LOSS_AFTER: &str = "log_loss_after";
 pub(crate) const REVIEW_COUNT: &str = "review_count";
 pub(crate) const DESIRED_RETENTION: &str = "desired_retention";
+pub(crate) const DAILY_GOAL_SET: &str = "daily_goal_set";
+pub(crate) const XP: &str = "xp";
 
 impl EventKind {
     /// The kind's name as stored in the document's `kind` field.
@@ -373,6 +383,7 @@ impl EventKind {
             Self::CardReviewUndone { .. } => CARD_REVIEW_UNDONE,
             Self::SrsParameters(_) => SRS_PARAMETERS,
             Self::SrsRetention { .. } => SRS_RETENTION,
+            Self::DailyGoalSet { .. } => DAILY_GOAL_SET,
             Self::Unknown { kind } => kind,
         }
     }
@@ -446,6 +457,7 @@ impl EventKind {
             Self::SrsRetention { desired_retention } => {
                 vec![(DESIRED_RETENTION, desired_retention.to_string())]
             }
+            Self::DailyGoalSet { xp } => vec![(XP, xp.xp().to_string())],
             Self::Unknown { .. } => Vec::new(),
         }
     }
@@ -524,6 +536,9 @@ impl EventKind {
             }),
             SRS_RETENTION => Self::SrsRetention {
                 desired_retention: parse_decimal(&field(DESIRED_RETENTION)?)? as f32,
+            },
+            DAILY_GOAL_SET => Self::DailyGoalSet {
+                xp: crate::rules::xp::DailyGoal::parse(&field(XP)?)?,
             },
             _ => Self::Unknown {
                 kind: name.to_owned(),
@@ -684,7 +699,7 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -709,7 +724,7 @@ pub fn millis_rfc3339(ms: i64) -> String {
 
 /// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's algorithm,
 /// the inverse of `days_from_civil`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
