@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod courses;
 pub mod decks;
 pub mod error;
+pub mod motivation;
 pub mod notifications;
 pub mod quiz_drafts;
 pub mod quizzes;
