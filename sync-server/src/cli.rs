@@ -88,6 +88,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the configuration, the database (reachable, schema version), mail (the SMTP server
+    /// answers; a test mail with --to) and free disk for SQLite and media, one line each. Changes
+    /// nothing; exit code 1 if anything fails.
+    Doctor {
+        /// Also send a test mail to this address.
+        #[arg(long, value_name = "EMAIL")]
+        to: Option<String>,
+    },
     #[command(external_subcommand)]
     Unknown(Vec<String>),
 }
@@ -157,6 +165,9 @@ pub enum Action {
         from: std::path::PathBuf,
         force: bool,
     },
+    Doctor {
+        to: Option<String>,
+    },
 }
 
 /// Parses the process's arguments; `Err` is the exit code once help or a usage error is printed.
@@ -175,6 +186,7 @@ where
         None => Ok(Action::Serve),
         Some(Command::Backup { to }) => Ok(Action::Backup { to }),
         Some(Command::Restore { from, force }) => Ok(Action::Restore { from, force }),
+        Some(Command::Doctor { to }) => Ok(Action::Doctor { to }),
         Some(Command::Unknown(words)) => usage(
             &[],
             format!(
@@ -457,6 +469,31 @@ async fn postgres_only_prints(config: &Config, task: &str, command: &str) -> Res
         "this command does not do that for PostgreSQL itself: run the {} command above",
         command.split(' ').next().unwrap_or_default()
     ))
+}
+
+/// `sync-server doctor [--to EMAIL]`: one line per finding; exit code 1 if any check fails.
+pub fn doctor(to: Option<&str>) -> ExitCode {
+    use sync_server::doctor::{examine, Status};
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            println!("FAIL  configuration: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    let findings = runtime.block_on(examine(&config, to));
+    for finding in &findings {
+        println!("{finding}");
+    }
+    if findings.iter().any(|f| f.status == Status::Fail) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `sync-server backup --to FILE`.

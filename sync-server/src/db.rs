@@ -360,6 +360,11 @@ impl Db {
         on_pool!(self, pool => pool.size())
     }
 
+    /// The most connections the pool may hold (what saturation is measured against).
+    pub fn pool_max(&self) -> u32 {
+        on_pool!(self, pool => pool.options().get_max_connections())
+    }
+
     /// Connections waiting in the pool for work.
     pub fn pool_idle(&self) -> usize {
         on_pool!(self, pool => pool.num_idle())

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod db;
+pub mod doctor;
 pub mod enrollment;
 pub mod error;
 pub mod http;

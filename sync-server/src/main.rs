@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         }) => cli::course_import(&dir, &teacher, publish),
         Ok(Action::Backup { to }) => cli::backup(&to),
         Ok(Action::Restore { from, force }) => cli::restore(&from, force),
+        Ok(Action::Doctor { to }) => cli::doctor(to.as_deref()),
         Err(code) => code,
     }
 }

@@ -1,5 +1,5 @@
 //! Prometheus metrics of one running app: HTTP request counts and latencies, database pool gauges,
-//! and the AI service's calls, tokens, estimated cost, errors, cache hits and latency.
+//! the job queue's depth, age and failures by kind, and the AI service's calls, tokens, estimated cost, errors, cache hits and latency.
 //!
 //! Owns the registry (one per app, never global, so tests can run several apps in one process) and
 //! the label sets. Labels are bounded: routes are axum's matched templates, never raw paths.
@@ -58,6 +58,67 @@ struct AiTaskLabels {
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AiProviderLabels {
     provider: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    kind: String,
+}
+
+/// The job queue's gauges (`edu_jobs_*`), read from the `jobs` table at each scrape.
+#[derive(Debug, Default)]
+struct JobMetrics {
+    pending: Family<JobLabels, Gauge>,
+    retrying: Family<JobLabels, Gauge>,
+    failed: Family<JobLabels, Gauge>,
+    oldest_due: Family<JobLabels, Gauge>,
+}
+
+impl JobMetrics {
+    fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "edu_jobs_pending",
+            "Background jobs waiting to run, by kind",
+            self.pending.clone(),
+        );
+        registry.register(
+            "edu_jobs_retrying",
+            "Pending background jobs that failed at least once, by kind",
+            self.retrying.clone(),
+        );
+        registry.register(
+            "edu_jobs_failed",
+            "Background jobs failed for good and not yet purged, by kind (mail: undelivered mail)",
+            self.failed.clone(),
+        );
+        registry.register(
+            "edu_jobs_oldest_due_age_seconds",
+            "How long the oldest due job of each kind has waited past its run time",
+            self.oldest_due.clone(),
+        );
+    }
+
+    fn set(&self, stats: &[crate::jobs::KindStats]) {
+        for family in [
+            &self.pending,
+            &self.retrying,
+            &self.failed,
+            &self.oldest_due,
+        ] {
+            family.clear();
+        }
+        for s in stats {
+            let labels = JobLabels {
+                kind: s.kind.clone(),
+            };
+            self.pending.get_or_create(&labels).set(s.pending);
+            self.retrying.get_or_create(&labels).set(s.retrying);
+            self.failed.get_or_create(&labels).set(s.failed);
+            self.oldest_due
+                .get_or_create(&labels)
+                .set(s.oldest_due_seconds);
+        }
+    }
 }
 
 /// The AI service's metrics (`edu_ai_*`). Labels are bounded: configured providers and models,
@@ -185,6 +246,8 @@ pub struct Metrics {
     durations: HistogramFamily,
     pool_size: Gauge,
     pool_idle: Gauge,
+    pool_max: Gauge,
+    jobs: JobMetrics,
 }
 
 fn duration_histogram() -> Histogram {
@@ -205,6 +268,7 @@ impl Metrics {
         let durations: HistogramFamily = Family::new_with_constructor(duration_histogram);
         let pool_size = Gauge::default();
         let pool_idle = Gauge::default();
+        let pool_max = Gauge::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by method, route template and status",
@@ -225,6 +289,13 @@ impl Metrics {
             "Idle connections in the database pool",
             pool_idle.clone(),
         );
+        registry.register(
+            "db_pool_max_connections",
+            "The most connections the database pool may hold",
+            pool_max.clone(),
+        );
+        let jobs = JobMetrics::default();
+        jobs.register(&mut registry);
         let ai = AiMetrics::new();
         ai.register(&mut registry);
         Self {
@@ -234,7 +305,14 @@ impl Metrics {
             durations,
             pool_size,
             pool_idle,
+            pool_max,
+            jobs,
         }
+    }
+
+    /// Sets the job queue gauges to `stats` (kinds absent from it are dropped).
+    pub fn set_job_stats(&self, stats: &[crate::jobs::KindStats]) {
+        self.jobs.set(stats);
     }
 
     /// Records one answered request.
@@ -253,6 +331,7 @@ impl Metrics {
     /// The text exposition of every metric, with the pool gauges read now.
     pub fn render(&self, db: &Db) -> Result<String, std::fmt::Error> {
         self.pool_size.set(i64::from(db.pool_size()));
+        self.pool_max.set(i64::from(db.pool_max()));
         self.pool_idle
             .set(i64::try_from(db.pool_idle()).unwrap_or(i64::MAX));
         let mut out = String::new();

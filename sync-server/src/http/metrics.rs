@@ -14,8 +14,16 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use crate::error::{Error, Result};
 
-/// Prometheus metrics (OpenMetrics text).
+/// Prometheus metrics (OpenMetrics text). The job queue's gauges are read from the database now;
+/// if it does not answer, they are left out and the rest is still served.
 pub async fn metrics(State(state): State<AppState>) -> Result<Response> {
+    match crate::jobs::stats(&state.db, chrono::Utc::now()).await {
+        Ok(stats) => state.metrics.set_job_stats(&stats),
+        Err(e) => {
+            tracing::warn!(error = %e, "job queue metrics not read");
+            state.metrics.set_job_stats(&[]);
+        }
+    }
     let text = state
         .metrics
         .render(&state.db)

@@ -82,6 +82,16 @@ impl SmtpTransport {
         })
     }
 
+    /// Whether the SMTP server answers and accepts this client (greeting, TLS, login), sending
+    /// nothing: for `sync-server doctor`.
+    pub async fn check(&self) -> Result<(), String> {
+        match self.mailer.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("the server did not accept a connection".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     fn message(&self, mail: &Mail) -> Result<Message, DeliveryError> {
         let address = mail.to_email.parse().map_err(|e| {
             DeliveryError::permanent(format!(

@@ -307,20 +307,20 @@ both_backends!(
 
 /// Mail received by `SmtpSink`: the envelope recipients and the raw message.
 #[derive(Debug, Clone)]
-struct Received {
-    rcpt_to: Vec<String>,
-    data: String,
+pub(crate) struct Received {
+    pub(crate) rcpt_to: Vec<String>,
+    pub(crate) data: String,
 }
 
 /// A real SMTP server on 127.0.0.1, speaking just enough of the protocol for one client.
-struct SmtpSink {
-    port: u16,
+pub(crate) struct SmtpSink {
+    pub(crate) port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl SmtpSink {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -395,7 +395,7 @@ impl SmtpSink {
         }
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 }
