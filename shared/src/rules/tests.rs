@@ -305,10 +305,13 @@ fn streak_of(events: &[Event], now: &str) -> super::streak::Streak {
     streak(&l.days, today, ms(now))
 }
 
+/// One streak case: what, the goal reached at, now, then the current and longest streak and
+/// whether it is at risk.
+type StreakCase<'a> = (&'a str, &'a [&'a str], &'a str, u32, u32, bool);
+
 #[test]
 fn streak_edge_cases() {
-    // (what, the goal reached at, now, current, longest, at risk)
-    let table: &[(&str, &[&str], &str, u32, u32, bool)] = &[
+    let table: &[StreakCase] = &[
         (
             "three days in a row, today reached",
             &[

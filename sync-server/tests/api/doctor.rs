@@ -104,7 +104,7 @@ database_free!(
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("edu.db").display());
         let smtp = ("EDU_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port));
-        let (code, out) = doctor(&url, &[], &[smtp.clone()]).await;
+        let (code, out) = doctor(&url, &[], std::slice::from_ref(&smtp)).await;
         assert_eq!(code, 0, "{out}");
         assert!(line(&out, "ok", "mail").contains("answers"), "{out}");
         assert!(sink.received().is_empty());
