@@ -141,7 +141,11 @@ pub async fn backup_sqlite(url: &DatabaseUrl, to: &Path) -> Result<BackupReport,
     let version = match finished {
         Ok(version) => version,
         Err(e) => {
-            let _ = std::fs::remove_file(&partial);
+            // SQLite may leave the copy's rollback journal (or WAL files) beside it when the
+            // disk fills mid-copy: a failed backup leaves nothing behind.
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+            }
             return Err(e);
         }
     };

@@ -184,3 +184,123 @@ async fn a_file_that_is_not_a_backup_or_is_from_a_newer_server_is_refused_and_no
         "the live database is untouched"
     );
 }
+
+/// A tiny file system (tmpfs, `size` bytes) mounted on a fresh folder, unmounted when dropped.
+/// Needs root, as the tests run here and in CI.
+struct TinyDisk {
+    dir: tempfile::TempDir,
+}
+
+impl TinyDisk {
+    fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("run mount");
+        assert!(
+            status.success(),
+            "mounting a {size} tmpfs failed: this test needs root (CAP_SYS_ADMIN) to make a full disk"
+        );
+        Self { dir }
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_backup_onto_a_full_disk_fails_clearly_leaves_no_file_and_the_database_untouched() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    settle_jobs(&app).await;
+    let url = app.config.database.url.expose().to_owned();
+    let before = contents(&url).await;
+    let size = std::fs::metadata(url.trim_start_matches("sqlite://"))
+        .unwrap()
+        .len();
+    // Far smaller than the database: the copy runs out of space part way.
+    assert!(size > 256 * 1024, "{size}");
+    let disk = TinyDisk::mount("128k");
+    let file = disk.dir.path().join("edu-backup.db");
+
+    let (code, stdout, stderr) = cli(&url, &["backup", "--to", &file.display().to_string()]).await;
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("full") || stderr.contains("space"),
+        "names the cause: {stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(disk.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "no backup and no partial copy left: {left:?}"
+    );
+    assert_eq!(
+        contents(&url).await,
+        before,
+        "the live database is untouched"
+    );
+    // The server still serves and writes.
+    let token = app.token_for("student@demo.local", DEMO_PASSWORD).await;
+    app.me_ok(&token).await;
+}
+
+#[tokio::test]
+async fn on_postgres_backup_and_restore_check_the_database_print_the_commands_and_hide_the_password(
+) {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    // Trust authentication ignores the password, so the check still connects with one in the URL.
+    let url = app.config.database.url.expose().replacen(
+        "postgres://postgres@",
+        "postgres://postgres:hunter2@",
+        1,
+    );
+    assert!(url.contains("hunter2"), "{url}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edu.dump").display().to_string();
+
+    let (code, stdout, stderr) = cli(&url, &["backup", "--to", &file]).await;
+    assert_eq!(code, 1, "nothing was backed up: {stdout}{stderr}");
+    assert!(stdout.contains("answers (schema version 2"), "{stdout}");
+    assert!(
+        stdout.contains("pg_dump --format=custom --file"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("EDU_MEDIA_DIR") || stdout.contains("media"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+    let (code, stdout, stderr) = cli(&url, &["restore", "--from", &file]).await;
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("pg_restore --clean --if-exists"),
+        "{stdout}"
+    );
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains("hunter2"),
+            "the password never shows: {text}"
+        );
+    }
+    assert!(!Path::new(&file).exists());
+
+    // A database that does not answer: one clear line.
+    let (code, _, stderr) = cli(
+        "postgres://postgres:hunter2@127.0.0.1:1/test",
+        &["backup", "--to", &file],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
