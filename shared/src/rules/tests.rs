@@ -255,6 +255,41 @@ fn the_goal_bonus_comes_once_when_the_goal_is_reached() {
     }
 }
 
+fn goal_set(at: &str, xp: DailyGoal) -> Event {
+    event(at, EventKind::DailyGoalSet { xp })
+}
+
+#[test]
+fn a_reached_day_stays_reached_when_the_goal_is_raised_and_a_lowered_goal_counts_when_set() {
+    let events = [
+        completed("2026-11-30T09:00:00Z", 1),
+        completed("2026-11-30T09:30:00Z", 2),
+    ];
+    let earned = earn(&events);
+    // 20 XP by 09:30 reach the default goal of 20; raising it to 50 at 12:00 takes nothing back.
+    let raised = Goals::from_events(&[goal_set("2026-11-30T12:00:00Z", DailyGoal::Intense)]);
+    let day = &ledger(&earned, &raised).days[0];
+    assert_eq!(day.reached_ms, Some(ms("2026-11-30T09:30:00Z")));
+    assert_eq!((day.goal, day.total()), (DailyGoal::Intense, 25));
+    // A 50 XP goal not reached; lowered to 10 at 12:00, the day is reached then.
+    let lowered = Goals::from_events(&[
+        goal_set("2026-11-29T08:00:00Z", DailyGoal::Intense),
+        goal_set("2026-11-30T12:00:00Z", DailyGoal::Light),
+    ]);
+    let day = &ledger(&earned, &lowered).days[0];
+    assert_eq!(day.reached_ms, Some(ms("2026-11-30T12:00:00Z")));
+    assert_eq!(day.goal_bonus, 5);
+    // Before the change that day, the earlier goal was in force.
+    assert_eq!(
+        lowered.at(day.day, ms("2026-11-30T11:59:00Z")),
+        DailyGoal::Intense
+    );
+    assert_eq!(
+        lowered.at(day.day, ms("2026-11-30T12:00:00Z")),
+        DailyGoal::Light
+    );
+}
+
 #[test]
 fn a_goal_applies_from_the_day_it_is_set_and_the_latest_wins() {
     let profile = [

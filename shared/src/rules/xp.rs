@@ -245,7 +245,9 @@ impl DailyGoal {
 }
 
 /// The daily goals a learner chose over time (the profile document's `daily_goal_set` events).
-/// A goal applies from the day it was set; on a day with two, the later one wins.
+/// A day is reached when its XP reaches the goal in force at that moment (a goal set today
+/// counts from its `at`; a day without one takes the last one set before it), and a reached day
+/// stays reached: raising the goal later that day takes nothing back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Goals {
     /// (day, at, goal), ordered.
@@ -273,7 +275,26 @@ impl Goals {
         }
     }
 
-    /// The goal in force on `day`.
+    /// The goal in force at the instant `at_ms` on `day`: the latest set that day at or before
+    /// `at_ms`, else the latest set on an earlier day.
+    pub fn at(&self, day: Day, at_ms: i64) -> DailyGoal {
+        let upto = self
+            .changes
+            .partition_point(|(d, at, _)| *d < day || (*d == day && *at <= at_ms));
+        upto.checked_sub(1)
+            .map(|i| self.changes[i].2)
+            .unwrap_or_default()
+    }
+
+    /// The changes made on `day`, in time order (at, goal).
+    fn during(&self, day: Day) -> impl Iterator<Item = (i64, DailyGoal)> + '_ {
+        self.changes
+            .iter()
+            .filter(move |(d, _, _)| *d == day)
+            .map(|(_, at, goal)| (*at, *goal))
+    }
+
+    /// The goal shown for `day`: the last one in force that day.
     pub fn on(&self, day: Day) -> DailyGoal {
         let upto = self.changes.partition_point(|(d, _, _)| *d <= day);
         upto.checked_sub(1)
@@ -405,9 +426,27 @@ pub fn ledger(earnings: &[Earning], goals: &Goals) -> Ledger {
             .min(kind.daily_cap().saturating_sub(*slot));
         *slot += gain;
         awarded[i] = gain;
-        if day.reached_ms.is_none() && day.activity_xp() >= day.goal.xp() {
+        let goal = goals.at(earning.day, earning.at_ms);
+        if day.reached_ms.is_none() && day.activity_xp() >= goal.xp() {
             day.reached_ms = Some(earning.at_ms);
             day.goal_bonus = GOAL_BONUS;
+        }
+    }
+    // A goal lowered during a day is reached the moment it is set if the XP earned by then meets
+    // it.
+    for day in days.values_mut().filter(|d| d.reached_ms.is_none()) {
+        for (at_ms, goal) in goals.during(day.day) {
+            let earned_by_then: u32 = earnings
+                .iter()
+                .zip(&awarded)
+                .filter(|(e, _)| e.day == day.day && e.at_ms <= at_ms)
+                .map(|(_, xp)| *xp)
+                .sum();
+            if earned_by_then >= goal.xp() {
+                day.reached_ms = Some(at_ms.max(day.first_ms));
+                day.goal_bonus = GOAL_BONUS;
+                break;
+            }
         }
     }
     Ledger {
