@@ -6,6 +6,8 @@
 
 pub mod cards;
 
+pub mod motivation;
+
 pub mod card_files;
 
 use std::cell::RefCell;
