@@ -86,7 +86,11 @@ pub fn leaderboard(props: &LeaderboardProps) -> Html {
                 change.set(Some(match result {
                     Ok(answer) if answer.joined => Change::Joined,
                     Ok(_) => Change::Left,
-                    Err(error) => Change::Failed(error),
+                    Err(error) => {
+                        // The board's answer did not change, so nothing would put the box back.
+                        input.set_checked(!joined);
+                        Change::Failed(error)
+                    }
                 }));
                 version.set(*version + 1);
             });
