@@ -131,7 +131,7 @@ pub fn motivation_meter(props: &MotivationMeterProps) -> Html {
     let xp_words = t.xp_total.replace("{n}", &total.to_string());
     let streak_words = if days > 0 {
         format!(
-            "{}: {}",
+            "{}. {}",
             texts.count(days, &t.streak_days),
             state.words(texts)
         )

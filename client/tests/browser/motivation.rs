@@ -1,16 +1,25 @@
 //! `learn::motivation` on the learner's own documents in the browser: a lesson completed today
 //! moves the XP, the week and (once the goal is reached) the streak; the goal is a
 //! `daily_goal_set` event in the profile document; every event's `at` is written in local time
-//! with the browser's offset, on the learner's own day.
+//! with the browser's offset, on the learner's own day. The header's meter reads a streak at risk.
 
-use client::learn::{self, motivation};
+use std::rc::Rc;
+
+use client::components::MotivationMeter;
+use client::contexts::locale::LocaleProvider;
+use client::i18n::Locale;
+use client::learn::motivation::{self, Figures};
+use client::learn::{self};
 use client::store::user_database;
 use client::sync::documents;
-use shared::doc::EventKind;
+use shared::doc::{Event, EventKind};
 use shared::domain::{CourseId, DocId, LessonId};
-use shared::rules::day::{offset_minutes, Day};
+use shared::rules::day::{local_rfc3339, offset_minutes, Day, DAY_MS};
 use shared::rules::xp::DailyGoal;
 use wasm_bindgen_test::wasm_bindgen_test;
+use yew::prelude::*;
+
+use crate::dom::mount;
 
 fn uuid(n: u8) -> String {
     format!("01900000-0000-7000-8000-0000000003{n:02x}")
@@ -76,4 +85,67 @@ async fn nobody_signed_in_has_no_figures() {
         motivation::motivation().await,
         Err(client::error::ClientError::Unauthorized)
     );
+}
+
+#[derive(Properties, PartialEq)]
+struct MeterProps {
+    locale: Locale,
+    figures: Rc<Figures>,
+}
+
+#[function_component(MeterIn)]
+fn meter_in(props: &MeterProps) -> Html {
+    html! {
+        <LocaleProvider initial={props.locale}>
+            <MotivationMeter figures={props.figures.clone()} />
+        </LocaleProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_header_meter_marks_a_streak_at_risk_and_says_it_all_in_russian() {
+    // The 10 XP goal reached yesterday, nothing yet today.
+    let now = js_sys::Date::now() as i64;
+    let offset = learn::utc_offset_minutes();
+    let profile = vec![Event::new(
+        EventKind::DailyGoalSet {
+            xp: DailyGoal::Light,
+        },
+        local_rfc3339(now - 2 * DAY_MS, offset),
+    )];
+    let yesterday = vec![Event::new(
+        EventKind::LessonCompleted {
+            lesson_id: LessonId::parse(&uuid(3)).unwrap(),
+        },
+        local_rfc3339(now - DAY_MS, offset),
+    )];
+    let course = CourseId::parse(&uuid(4)).unwrap();
+    let figures = motivation::figures(&profile, &[(course, yesterday, None)], now, offset);
+    let app = mount::<MeterIn>(MeterProps {
+        locale: Locale::Ru,
+        figures: Rc::new(figures),
+    });
+    let streak = app.find("[data-testid=header-streak]").await;
+    assert_eq!(
+        streak.get_attribute("data-state").as_deref(),
+        Some("at-risk")
+    );
+    assert_eq!(streak.get_attribute("data-days").as_deref(), Some("1"));
+    let xp = app.find("[data-testid=header-xp]").await;
+    assert_eq!(xp.get_attribute("data-xp").as_deref(), Some("15"));
+    let ring = app.find("[data-testid=header-goal-ring]").await;
+    assert_eq!(ring.get_attribute("data-share").as_deref(), Some("0.00"));
+    let link = app.find("[data-testid=motivation-meter]").await;
+    let title = link.get_attribute("title").unwrap();
+    assert_eq!(
+        title,
+        "Всего заработано 15 XP. Серия: 1 день. Под угрозой: достигните сегодняшней цели до \
+         полуночи, чтобы сохранить серию. Сегодня: 0 из 10 XP."
+    );
+    assert_eq!(link.get_attribute("href").as_deref(), Some("/learning"));
+    assert!(
+        link.text_content().unwrap().contains(&title),
+        "read aloud too"
+    );
+    app.unmount();
 }
