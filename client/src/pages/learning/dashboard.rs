@@ -186,9 +186,12 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
     let t = &texts.motivation;
     let saving = use_state_eq(|| false);
     let outcome = use_state_eq(|| None::<Result<(), ClientError>>);
+    // Bumped when a choice was not saved: the radios are drawn afresh, back on the goal in force.
+    let redraw = use_state_eq(|| 0_u32);
     let onchange = {
         let saving = saving.clone();
         let outcome = outcome.clone();
+        let redraw = redraw.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
             let Some(goal) = DailyGoal::parse(&input.value()) else {
@@ -198,9 +201,13 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
             outcome.set(None);
             let saving = saving.clone();
             let outcome = outcome.clone();
+            let redraw = redraw.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = motivation::set_daily_goal(goal).await;
                 saving.set(false);
+                if result.is_err() {
+                    redraw.set(*redraw + 1);
+                }
                 outcome.set(Some(result));
             });
         })
@@ -212,7 +219,7 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
     };
     html! {
         <div class="motivation-card">
-            <fieldset class="goal-chooser" data-testid="goal-chooser" data-goal={props.goal.xp().to_string()}
+            <fieldset key={redraw.to_string()} class="goal-chooser" data-testid="goal-chooser" data-goal={props.goal.xp().to_string()}
                 aria-busy={saving.to_string()}>
                 <legend class="goal-chooser__legend">{ t.goal_title }</legend>
                 <p class="goal-chooser__lead">{ t.goal_lead }</p>
