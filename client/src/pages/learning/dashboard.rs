@@ -186,12 +186,18 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
     let t = &texts.motivation;
     let saving = use_state_eq(|| false);
     let outcome = use_state_eq(|| None::<Result<(), ClientError>>);
-    // Bumped when a choice was not saved: the radios are drawn afresh, back on the goal in force.
-    let redraw = use_state_eq(|| 0_u32);
+    // The goal just picked, shown until the documents say so too (or back on the goal in force
+    // when it was not saved).
+    let picked = use_state_eq(|| None::<DailyGoal>);
+    {
+        let picked = picked.clone();
+        use_effect_with(props.goal, move |_| picked.set(None));
+    }
+    let shown = picked.unwrap_or(props.goal);
     let onchange = {
         let saving = saving.clone();
         let outcome = outcome.clone();
-        let redraw = redraw.clone();
+        let picked = picked.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
             let Some(goal) = DailyGoal::parse(&input.value()) else {
@@ -199,14 +205,15 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
             };
             saving.set(true);
             outcome.set(None);
+            picked.set(Some(goal));
             let saving = saving.clone();
             let outcome = outcome.clone();
-            let redraw = redraw.clone();
+            let picked = picked.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = motivation::set_daily_goal(goal).await;
                 saving.set(false);
                 if result.is_err() {
-                    redraw.set(*redraw + 1);
+                    picked.set(None);
                 }
                 outcome.set(Some(result));
             });
@@ -219,7 +226,7 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
     };
     html! {
         <div class="motivation-card">
-            <fieldset key={redraw.to_string()} class="goal-chooser" data-testid="goal-chooser" data-goal={props.goal.xp().to_string()}
+            <fieldset class="goal-chooser" data-testid="goal-chooser" data-goal={props.goal.xp().to_string()}
                 aria-busy={saving.to_string()}>
                 <legend class="goal-chooser__legend">{ t.goal_title }</legend>
                 <p class="goal-chooser__lead">{ t.goal_lead }</p>
@@ -227,9 +234,9 @@ fn goal_chooser(props: &GoalChooserProps) -> Html {
                     let value = goal.xp().to_string();
                     let id = format!("daily-goal-{value}");
                     html! {
-                        <label class={classes!("goal-chooser__option", (goal == props.goal).then_some("is-chosen"))} for={id.clone()}>
+                        <label class={classes!("goal-chooser__option", (goal == shown).then_some("is-chosen"))} for={id.clone()}>
                             <input type="radio" name="daily-goal" id={id} value={value.clone()}
-                                checked={goal == props.goal} disabled={*saving} onchange={onchange.clone()}
+                                checked={goal == shown} disabled={*saving} onchange={onchange.clone()}
                                 data-testid={format!("goal-{value}")} />
                             <span class="goal-chooser__name">{ name(goal) }</span>
                             <span class="goal-chooser__xp">{ t.goal_option.replace("{n}", &value) }</span>
