@@ -55,7 +55,8 @@ async function firstLessonPath(slug) {
 
 const SIGNED_IN = [
   ["student@demo.local", [["/account", "account"], ["/teach", "teach"], ["/admin/applications", "forbidden"],
-    ["/learning", "learning-empty"], ["/courses/rust-from-zero", "enroll"], ["/cards", "card-add"]]],
+    ["/learning", "learning-empty"],
+    ["/learning", "badge-shelf"], ["/courses/rust-from-zero", "enroll"], ["/cards", "card-add"]]],
   ["teacher@demo.local", [["/teach", "teach-courses"]]],
   [
     "admin@demo.local",

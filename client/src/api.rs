@@ -25,6 +25,7 @@ use shared::api::courses::{
     CourseStatus, CourseSummary, EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
 use shared::api::decks::{CourseDeck, DeckInput};
+use shared::api::motivation::{LeaderboardMembership, LeaderboardView};
 use shared::api::notifications::NotificationList;
 use shared::api::quiz_drafts::{DraftBatch, NewQuizDraft, QuizDraftCreated};
 use shared::api::quizzes::{
@@ -682,6 +683,23 @@ pub async fn reply_to_review(
 }
 
 /// `/api/courses/{course}` followed by `rest`, the course's id or slug made safe for a path.
+/// `GET /api/courses/{course}/leaderboard`: this week's XP in the course of the learners who
+/// joined its leaderboard (enrolled learners only).
+pub async fn leaderboard(course: &str) -> Result<LeaderboardView, ClientError> {
+    read_json(send(get(&course_path(course, "/leaderboard"))).await?).await
+}
+
+/// `PUT /api/courses/{course}/leaderboard/membership`: joins (`true`) or leaves the course's
+/// leaderboard; leaving takes the caller off it at once.
+pub async fn set_leaderboard_membership(
+    course: &str,
+    joined: bool,
+) -> Result<LeaderboardMembership, ClientError> {
+    let path = course_path(course, "/leaderboard/membership");
+    let body = LeaderboardMembership { joined };
+    read_json(send_json("PUT", &path, Some(&body)).await?).await
+}
+
 fn course_path(course: &str, rest: &str) -> String {
     format!("/api/courses/{}{rest}", path_segment(course))
 }

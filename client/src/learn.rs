@@ -6,6 +6,8 @@
 
 pub mod cards;
 
+pub mod motivation;
+
 pub mod card_files;
 
 use std::cell::RefCell;
@@ -41,9 +43,16 @@ async fn learner_database() -> Result<(UserId, Store), ClientError> {
     Ok((user, store))
 }
 
-/// The time now as RFC 3339 (the browser's clock: it only orders derived state).
-fn now() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string())
+/// The browser's offset from UTC now, in minutes east (Moscow +180, New York -300 or -240).
+pub fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// The time now as an event's `at`: RFC 3339 in the learner's local time with its UTC offset
+/// (`2026-11-30T23:15:00.000+03:00`), so the motivation rules count it on the learner's own
+/// calendar day. Every event this device writes takes its `at` from here.
+pub fn now() -> String {
+    shared::rules::day::local_rfc3339(js_sys::Date::now() as i64, utc_offset_minutes())
 }
 
 /// Moves `user`'s completions kept the old way (app database, `store::progress`) into their

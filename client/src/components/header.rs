@@ -1,5 +1,5 @@
-//! The top bar: brand, navigation for the user's role, notifications, the user's menu (or sign-in
-//! links), network status and language switch.
+//! The top bar: brand, navigation for the user's role, the learner's XP, streak and daily goal,
+//! notifications, the user's menu (or sign-in links), network status and language switch.
 
 use shared::api::accounts::Role;
 use shared::api::notifications::Notification;
@@ -8,14 +8,15 @@ use yew_router::prelude::*;
 
 use crate::components::authoring::confirm;
 use crate::components::{
-    LocaleSwitch, Logo, NavLink, NotificationBell, OnlineIndicator, SearchBox, UserMenu,
+    LocaleSwitch, Logo, MotivationMeter, NavLink, NotificationBell, OnlineIndicator, SearchBox,
+    UserMenu,
 };
 use crate::contexts::auth::{use_auth, Session};
 use crate::contexts::locale::use_texts;
 use crate::contexts::notifications::use_notifications;
 use crate::contexts::sync::use_sync;
 use crate::error::ClientError;
-use crate::hooks::use_due_counts;
+use crate::hooks::{use_due_counts, use_motivation};
 use crate::route::Route;
 
 /// The role-dependent links of the main navigation, in order.
@@ -42,6 +43,7 @@ pub fn header() -> Html {
     let notifications = use_notifications();
     let sync = use_sync();
     let due = use_due_counts().map_or(0, |counts| counts.total);
+    let motivation = use_motivation();
     let navigator = use_navigator();
     let signing_out = use_state_eq(|| false);
     let sign_out_error = use_state_eq(|| None::<ClientError>);
@@ -166,6 +168,11 @@ pub fn header() -> Html {
                 <div class="site-header__search">
                     <SearchBox />
                 </div>
+                if let (Some(figures), Session::SignedIn { .. }) = (&motivation, &auth.session) {
+                    <div class="site-header__motivation">
+                        <MotivationMeter figures={figures.clone()} current={route == Some(Route::Learning)} />
+                    </div>
+                }
                 <div class="site-header__status">
                     <OnlineIndicator />
                 </div>

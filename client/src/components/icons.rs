@@ -136,3 +136,30 @@ pub fn user_icon() -> Html {
         html! { <><circle cx="12" cy="8.5" r="3.8" /><path d="M4.5 20a7.5 7.5 0 0 1 15 0" /></> },
     )
 }
+
+/// XP: a lightning bolt.
+#[function_component(BoltIcon)]
+pub fn bolt_icon() -> Html {
+    icon(
+        "icon--bolt",
+        html! { <path d="M13 3 5 13.5h6L10 21l8-10.5h-6z" /> },
+    )
+}
+
+/// A daily streak: a flame.
+#[function_component(FlameIcon)]
+pub fn flame_icon() -> Html {
+    icon(
+        "icon--flame",
+        html! { <path d="M12 21c-3.9 0-6.5-2.6-6.5-6.2 0-3.3 2.3-5.3 3.6-7.6.4 1.6 1.2 2.7 2.3 3.3C11.3 7 12.6 4.6 14.8 3c-.3 2.8.9 4.6 2.2 6.3 1 1.4 1.5 2.9 1.5 4.8C18.5 18.2 15.9 21 12 21z" /> },
+    )
+}
+
+/// A badge: a medal on its ribbon.
+#[function_component(MedalIcon)]
+pub fn medal_icon() -> Html {
+    icon(
+        "icon--medal",
+        html! { <><path d="M8 3h8l-2.5 6h-3z" /><circle cx="12" cy="15" r="5.5" /><path d="m12 12.3.9 1.8 2 .3-1.45 1.4.35 2-1.8-.95-1.8.95.35-2L9.1 14.4l2-.3z" /></> },
+    )
+}

@@ -17,6 +17,9 @@ pub struct NavLinkProps {
     /// Marked as the current page (`aria-current="page"`, class `is-active`).
     #[prop_or_default]
     pub current: bool,
+    /// A tooltip (`title`).
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
     /// Also called on click (e.g. to close a menu).
     #[prop_or_default]
     pub onclick: Callback<()>,
@@ -48,6 +51,7 @@ pub fn nav_link(props: &NavLinkProps) -> Html {
             href={props.to.to_path()}
             class={classes!(props.classes.clone(), props.current.then_some("is-active"))}
             data-testid={props.testid.clone()}
+            title={props.title.clone()}
             aria-current={props.current.then_some("page")}
             {onclick}
         >

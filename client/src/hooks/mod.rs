@@ -6,6 +6,7 @@ mod use_dropdown;
 mod use_due_counts;
 mod use_focus_first_problem;
 mod use_mailed_token;
+mod use_motivation;
 mod use_page_keys;
 mod use_page_title;
 mod use_resend_verification;
@@ -16,6 +17,7 @@ pub use use_dropdown::use_dropdown;
 pub use use_due_counts::use_due_counts;
 pub use use_focus_first_problem::use_focus_first_problem;
 pub use use_mailed_token::use_mailed_token;
+pub use use_motivation::use_motivation;
 pub use use_page_keys::{
     is_typing_or_shortcut, use_arrow_navigation, use_page_keydown, use_slash_focus,
 };

@@ -143,6 +143,15 @@ pub fn format_day(ms: i64, locale: Locale) -> String {
     date.to_locale_date_string(locale.code(), &options).into()
 }
 
+/// A date as the user reads it: "Nov 30, 2026", "30 нояб. 2026 г." (`ms` since the epoch, the
+/// browser's time zone).
+pub fn format_date(ms: i64, locale: Locale) -> String {
+    let date = js_sys::Date::new(&(ms as f64).into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_date_string(locale.code(), &options).into()
+}
+
 /// How long ago an RFC 3339 time was, in words: "5 minutes ago", "вчера". `now_ms` is
 /// `Date.now()`; times in the future read as "now".
 pub fn format_relative(time: &shared::api::Timestamp, now_ms: f64, locale: Locale) -> String {
@@ -404,6 +413,26 @@ strings! {
         nav_cards, title, lead, load_error, empty_title, empty_body, search_label, search_placeholder, filter_source, source_all, source_course, source_own, filter_state, state_all, state_due, state_suspended, no_matches, add, add_title, edit_title, front, back, tags, tags_hint, save, cancel, edit, suspend, resume, delete, delete_confirm, required, too_long, action_error, badge_course, badge_own, badge_import, badge_suspended, due_now, due_on, export_title, export_json, export_csv, export_reviews_csv, export_log, export_error, import, import_title, import_lead, import_choose, import_reading, import_too_large, import_not_utf8, import_looks_utf16, import_looks_single_byte, import_save_utf8, import_apkg, import_read_as_anki, import_read_as_csv, import_over_limit, import_preview, import_report, import_more_problems, line, problem_empty, problem_missing_front, problem_missing_back, problem_extra_columns, problem_unterminated, problem_too_long, problem_tags_too_long, import_nothing, import_progress, import_cancelled, import_error, import_another, stats_title, retention_chart, reviews_chart, forecast_chart, no_reviews, no_forecast, week_value, day_value, no_data, today, desired_retention, desired_retention_hint, retention_save, retention_saved, retention_invalid, personal_schedule, personal_schedule_hint, default_schedule,
         count: Plural, import_ready: Plural, import_problems: Plural, import_empty: Plural, import_confirm: Plural, import_done: Plural, reviews: Plural,
     }
+
+    /// XP, streaks, the daily goal and badges (the header's meter and the dashboard on "My
+    /// learning"), and a course's weekly leaderboard. `{goal}` is the daily goal's XP, `{total}`
+    /// how many there are, `{day}` a day.
+    pub struct MotivationTexts {
+        meter_label, xp_total, today_of_goal, goal_reached, streak_none, streak_broken,
+        streak_at_risk, streak_kept, dashboard_title, dashboard_lead, new_title, new_body,
+        week_chart, week_empty, day_value, stat_total, stat_today, stat_streak, stat_longest,
+        stat_freezes, freezes_hint, counted_here, goal_title, goal_lead, goal_option,
+        goal_light, goal_steady, goal_intense, goal_saved, goal_error, badges_title,
+        badges_count, badge_earned, badge_locked, badge_first_lesson, badge_first_lesson_how,
+        badge_first_course, badge_first_course_how, badge_streak_7, badge_streak_7_how,
+        badge_streak_30, badge_streak_30_how, badge_reviews_100, badge_reviews_100_how,
+        badge_reviews_1000, badge_reviews_1000_how, badge_perfect_quiz, badge_perfect_quiz_how,
+        leaderboard_title, leaderboard_lead, leaderboard_join, leaderboard_privacy,
+        leaderboard_joined, leaderboard_left, leaderboard_offline, leaderboard_error,
+        leaderboard_empty, leaderboard_week, leaderboard_rank, leaderboard_name, leaderboard_xp,
+        leaderboard_you, leaderboard_your_place, leaderboard_join_to_appear,
+        streak_days: Plural, days: Plural, xp: Plural,
+    }
 }
 
 /// All UI strings of one language, one struct per feature (`texts.auth.sign_in_title`).
@@ -434,6 +463,7 @@ pub struct Texts {
     pub ai: AiTexts,
     pub review: ReviewTexts,
     pub cards: CardTexts,
+    pub motivation: MotivationTexts,
 }
 
 impl Texts {

@@ -176,7 +176,7 @@ fn now_ms() -> i64 {
 }
 
 /// The learner's documents on this device: the profile first, then every progress document.
-async fn learner_docs(user: &UserId, store: &Store) -> Result<Vec<DocId>, ClientError> {
+pub(super) async fn learner_docs(user: &UserId, store: &Store) -> Result<Vec<DocId>, ClientError> {
     let mut docs = vec![DocId::profile(user)];
     for (doc, _, _) in documents::summaries(store).await? {
         if doc.owner() == *user && !docs.contains(&doc) {

@@ -1,6 +1,6 @@
 //! A course's page (`/courses/:course`, by id or slug): cover, facts, description, syllabus, the
 //! one action that fits the visitor (sign in, enroll, start or continue, "coming soon" for a paid
-//! course, edit for its teacher) and the reviews.
+//! course, edit for its teacher), the weekly leaderboard for enrolled learners and the reviews.
 //!
 //! Reads through `api::course` and `api::enrollment`, and from the copy downloaded for offline
 //! use (`offline`) when the network is unavailable, with an "Offline copy" badge; `download` offers
@@ -8,6 +8,7 @@
 //! (`/courses/:course/lessons/:lesson`): the lesson page is not this module's.
 
 mod download;
+mod leaderboard;
 mod reviews;
 
 use serde::Serialize;
@@ -31,6 +32,7 @@ use crate::error::ClientError;
 use crate::offline::{self, Source};
 use crate::route::Route;
 use download::OfflineDownload;
+use leaderboard::Leaderboard;
 use reviews::Reviews;
 
 #[derive(Properties, PartialEq)]
@@ -228,6 +230,9 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                 <Syllabus modules={detail.modules.clone()} course={summary.slug.clone()} {readable}
                     completed={(*completed).clone()} />
             </div>
+            if enrolled {
+                <Leaderboard course_id={AttrValue::from(summary.id.to_string())} />
+            }
             <Reviews course={props.course.clone()} rating={summary.rating.clone()} me={me}
                 {is_teacher} {enrolled} on_changed={reload} />
         </article>

@@ -1,7 +1,9 @@
-//! "My learning" (`/learning`, signed in): the courses the user is enrolled in, most recently
-//! joined first, each with its progress bar and a way back in; an empty state points to the
+//! "My learning" (`/learning`, signed in): the learner's XP, streak, daily goal and badges
+//! (`dashboard`), then the courses the user is enrolled in, most recently joined first, each with its progress bar and a way back in; an empty state points to the
 //! catalog. Progress comes from the learner's documents on this device, and the list falls back to
 //! the one kept on the device, so the page is right offline too.
+
+mod dashboard;
 
 use std::collections::HashMap;
 
@@ -23,6 +25,7 @@ use crate::learn;
 use crate::pages::review::ReviewQuery;
 use crate::route::Route;
 use crate::store;
+use dashboard::MotivationDashboard;
 
 #[function_component(LearningPage)]
 pub fn learning_page() -> Html {
@@ -164,6 +167,7 @@ pub fn learning_page() -> Html {
                     </NavLink>
                 </div>
             }
+            <MotivationDashboard />
             { body }
         </section>
     }

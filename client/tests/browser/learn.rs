@@ -11,7 +11,7 @@ use shared::domain::{CourseId, DocId, LessonId, UserId};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// Signs in (as far as `learn` can tell) a user no other test run shares.
-fn sign_in_fresh_user() -> UserId {
+pub fn sign_in_fresh_user() -> UserId {
     let id = UserId::parse(&shared::doc::new_event_id()).unwrap();
     let me = Me {
         id: id.clone(),

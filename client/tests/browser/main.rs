@@ -15,6 +15,7 @@ mod dom;
 mod forms;
 mod i18n;
 mod learn;
+mod motivation;
 mod offline;
 mod store;
 mod submit;

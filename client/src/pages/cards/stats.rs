@@ -14,15 +14,11 @@ use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
 use crate::i18n::format_day;
 use crate::learn::cards::{self, Deck};
+use crate::learn::utc_offset_minutes;
 
 /// How many weeks of retention and days of reviews and forecast the charts show.
 const WEEKS: usize = 12;
 const DAYS: usize = 30;
-
-/// The browser's offset from UTC in minutes (east positive), as `stats` takes it.
-fn utc_offset_minutes() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
-}
 
 #[derive(Properties)]
 pub struct CardStatsProps {
