@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod authoring;
 pub mod courses;
 pub mod decks;
+pub mod discussions;
 pub mod error;
 pub mod notifications;
 pub mod quiz_drafts;
