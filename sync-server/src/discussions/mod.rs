@@ -717,7 +717,8 @@ mod tests {
         let now = at(60);
         // Newest first, as the query reads them.
         let five: Vec<_> = [50, 40, 30, 20, 10].into_iter().map(at).collect();
-        let cases: [(&[DateTime<Utc>], u32, Option<u64>); 5] = [
+        type Case<'a> = (&'a [DateTime<Utc>], u32, Option<u64>);
+        let cases: [Case<'_>; 5] = [
             (&five, 5, Some(10)),
             (&five[..4], 5, None),
             (&five[..2], 2, Some(40)),
