@@ -26,6 +26,9 @@ use shared::api::courses::{
 };
 use shared::api::decks::{CourseDeck, DeckInput};
 use shared::api::motivation::{LeaderboardMembership, LeaderboardView};
+use shared::api::discussions::{
+    Moderation, NewPost, NewReport, Post, PostEdit, PostReportPage, Thread, ThreadPage,
+};
 use shared::api::notifications::NotificationList;
 use shared::api::quiz_drafts::{DraftBatch, NewQuizDraft, QuizDraftCreated};
 use shared::api::quizzes::{
@@ -37,8 +40,8 @@ use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
 use shared::domain::{
-    ApplicationId, CategoryId, CourseId, DocId, LessonId, ModuleId, NotificationId, QuizDraftId,
-    ReviewId, SessionId,
+    ApplicationId, CategoryId, CourseId, DocId, LessonId, ModuleId, NotificationId, PostId,
+    QuizDraftId, ReviewId, SessionId,
 };
 use web_sys::RequestCredentials;
 
@@ -680,6 +683,58 @@ pub async fn reply_to_review(
 ) -> Result<Review, ClientError> {
     let rest = format!("/reviews/{}/reply", path_segment(review.as_str()));
     read_json(send_json("PUT", &course_path(course, &rest), Some(input)).await?).await
+}
+
+// Lesson discussions.
+
+/// `GET /api/lessons/{lesson}/posts`: one page of threads, pinned first.
+pub async fn lesson_threads(
+    lesson: &LessonId,
+    cursor: Option<&str>,
+) -> Result<ThreadPage, ClientError> {
+    let mut request = get(&format!(
+        "/api/lessons/{}/posts",
+        path_segment(lesson.as_str())
+    ));
+    if let Some(cursor) = cursor {
+        request = request.query([("cursor", cursor)]);
+    }
+    read_json(send(request).await?).await
+}
+
+/// `POST /api/lessons/{lesson}/posts`: a new thread, or a reply (`parent_id`).
+pub async fn create_post(lesson: &LessonId, input: &NewPost) -> Result<Post, ClientError> {
+    let path = format!("/api/lessons/{}/posts", path_segment(lesson.as_str()));
+    read_json(send_json("POST", &path, Some(input)).await?).await
+}
+
+fn post_path(post: &PostId, rest: &str) -> String {
+    format!("/api/posts/{}{rest}", path_segment(post.as_str()))
+}
+
+/// `PATCH /api/posts/{post}`: the author's new text.
+pub async fn edit_post(post: &PostId, input: &PostEdit) -> Result<Post, ClientError> {
+    read_json(send_json("PATCH", &post_path(post, ""), Some(input)).await?).await
+}
+
+/// `DELETE /api/posts/{post}`: the author's own post.
+pub async fn delete_post(post: &PostId) -> Result<(), ClientError> {
+    write::<()>("DELETE", &post_path(post, ""), None).await
+}
+
+/// `PUT /api/posts/{post}/moderation`: pin, hide, mark the answer (the course's teacher, admins).
+pub async fn moderate_post(post: &PostId, input: &Moderation) -> Result<Thread, ClientError> {
+    read_json(send_json("PUT", &post_path(post, "/moderation"), Some(input)).await?).await
+}
+
+/// `POST /api/posts/{post}/reports`.
+pub async fn report_post(post: &PostId, input: &NewReport) -> Result<(), ClientError> {
+    write("POST", &post_path(post, "/reports"), Some(input)).await
+}
+
+/// `GET /api/courses/{course}/reports`: reports of the course's posts (its teacher, admins).
+pub async fn course_reports(course: &str) -> Result<PostReportPage, ClientError> {
+    read_json(send(get(&course_path(course, "/reports"))).await?).await
 }
 
 /// `/api/courses/{course}` followed by `rest`, the course's id or slug made safe for a path.

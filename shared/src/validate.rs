@@ -383,6 +383,10 @@ pub const CATEGORY_NAME_MAX_CHARS: usize = 60;
 pub const REVIEW_MAX_CHARS: usize = 4_000;
 /// Teacher's reply to a review: 1 to 4,000 characters.
 pub const REPLY_MAX_CHARS: usize = 4_000;
+/// A discussion post (a thread's first post or a reply), in Markdown.
+pub const POST_MAX_CHARS: usize = 10_000;
+/// Why a discussion post is reported.
+pub const POST_REPORT_MAX_CHARS: usize = 1_000;
 /// Search query: 1 to 200 characters.
 pub const SEARCH_QUERY_MAX_CHARS: usize = 200;
 
@@ -524,6 +528,17 @@ pub fn review_body(input: &str) -> Result<String, Invalid> {
 /// A teacher's reply to a review. Returns it trimmed.
 pub fn reply_body(input: &str) -> Result<String, Invalid> {
     multi_line(input, 1, REPLY_MAX_CHARS)
+}
+
+/// A discussion post's Markdown: 1 to `POST_MAX_CHARS` characters after trimming. Returns it
+/// trimmed.
+pub fn post_body(input: &str) -> Result<String, Invalid> {
+    multi_line(input, 1, POST_MAX_CHARS)
+}
+
+/// Why a post is reported: 1 to `POST_REPORT_MAX_CHARS` characters after trimming.
+pub fn post_report_reason(input: &str) -> Result<String, Invalid> {
+    multi_line(input, 1, POST_REPORT_MAX_CHARS)
 }
 
 /// A search query. Returns it trimmed.

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod db;
+pub mod discussions;
 pub mod doctor;
 pub mod enrollment;
 pub mod error;
@@ -212,6 +213,11 @@ impl App {
                 &self.state.db,
                 self.transport.clone(),
                 self.state.unsubscribe_key.clone(),
+                self.state.config.http.public_url.base(),
+            ))
+            .with_handler(discussions::digest::handler(
+                &self.state.db,
+                self.transport.clone(),
                 self.state.config.http.public_url.base(),
             ))
             .with_handler(Arc::new(srs::fit::FitHandler {

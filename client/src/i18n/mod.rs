@@ -276,7 +276,16 @@ strings! {
         delete_warning_title, delete_warning_body, delete_password_label, delete_submit,
         reminders_title, reminders_lead, reminders_enabled, reminders_hour, unsubscribe_title,
         unsubscribe_lead, unsubscribe_confirm, unsubscribe_done, unsubscribe_done_body,
-        unsubscribe_failed,
+        unsubscribe_failed, digest_enabled,
+    }
+
+    /// A lesson's discussion under the lesson page: threads, replies, moderation and reports.
+    pub struct DiscussionTexts {
+        title, lead, empty_title, empty_body, load_error, load_more, new_label, new_placeholder,
+        post, posting, reply, reply_label, send_reply, edit, save, cancel, delete, deleting,
+        deleted, hidden_badge, pinned_badge, answer_badge, pin, unpin, hide, unhide, mark_answer,
+        unmark_answer, report, report_reason, report_send, reported, offline, offline_kept,
+        edited, markdown_hint, action_error, too_long, reports_title,
     }
 
     /// Applying to teach and the application's status.
@@ -454,6 +463,7 @@ pub struct Texts {
     pub notifications: NotificationTexts,
     pub courses: CourseTexts,
     pub lesson: LessonTexts,
+    pub discussion: DiscussionTexts,
     pub search: SearchTexts,
     pub categories: CategoryTexts,
     pub authoring: AuthoringTexts,

@@ -7,7 +7,8 @@
 //! `learn`, never straight to storage. When the network is unavailable the lesson and outline of a
 //! course downloaded for offline use are read through `offline` ("Offline copy" badge), and the
 //! lesson's images are shown from the kept bytes through object URLs set on the rendered `<img>`s
-//! (the sanitised HTML itself is inserted unchanged).
+//! (the sanitised HTML itself is inserted unchanged). The lesson's discussion follows it
+//! (`components::discussion`).
 
 mod quiz;
 
@@ -22,7 +23,7 @@ use yew_router::prelude::*;
 
 use crate::components::icons::{CheckIcon, LockIcon};
 use crate::components::NavLink;
-use crate::components::{ErrorNotice, OfflineCopyBadge, PageLoading};
+use crate::components::{Discussion, ErrorNotice, OfflineCopyBadge, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
@@ -399,6 +400,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                     { neighbour_link(view.next.as_ref(), texts.lesson.next, "next").unwrap_or_default() }
                 </nav>
                 <p class="lesson__hint">{ texts.lesson.keys_hint }</p>
+                <Discussion lesson_id={view.id.clone()} />
             </article>
         </div>
     }

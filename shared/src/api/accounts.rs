@@ -129,6 +129,9 @@ pub struct UpdateProfileRequest {
     /// Whether "cards are due" reminders (mail and in-app) are sent; false opts out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_reminders: Option<bool>,
+    /// Whether the daily mail digest of replies in one's discussions is sent; false opts out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussion_digest: Option<bool>,
 }
 
 /// The signed-in user as they see themselves (`GET /api/me`).
@@ -148,6 +151,9 @@ pub struct Me {
     /// Whether "cards are due" reminders are sent (at most one a day, only with cards due).
     #[serde(default = "default_true")]
     pub card_reminders: bool,
+    /// Whether the daily mail digest of new replies in one's lesson discussions is sent.
+    #[serde(default = "default_true")]
+    pub discussion_digest: bool,
     pub email_verified: bool,
     /// RFC 3339, UTC.
     pub created_at: super::Timestamp,

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod authoring;
 pub mod courses;
 pub mod decks;
+pub mod discussions;
 pub mod error;
 pub mod motivation;
 pub mod notifications;

@@ -175,6 +175,14 @@ uuid_id! {
     /// A batch of AI-drafted quiz questions (`quiz_drafts.id`).
     QuizDraftId
 }
+uuid_id! {
+    /// A post of a lesson's discussion: a thread's first post or a reply (`lesson_posts.id`).
+    PostId
+}
+uuid_id! {
+    /// A report of a discussion post (`post_reports.id`).
+    PostReportId
+}
 
 /// A learner document's id (see DESIGN.md "Sync"): `profile-{user_id}` for a user's profile,
 /// `progress-{user_id}-{course_id}` for their progress in one course. Made from typed ids or by

@@ -12,5 +12,5 @@ mod ids;
 
 pub use ids::{
     ApplicationId, CategoryId, CourseId, DocId, JobId, LessonId, ModuleId, NotAnId, NotificationId,
-    QuizDraftId, ReviewId, SessionId, UserId,
+    PostId, PostReportId, QuizDraftId, ReviewId, SessionId, UserId,
 };

@@ -15,6 +15,8 @@ pub struct Limits {
     pub password_hash_permits: usize,
     /// Largest request body per group of routes.
     pub body: BodyLimits,
+    /// How many discussion posts one account may write.
+    pub posts: PostLimits,
 }
 
 impl Default for Limits {
@@ -27,6 +29,25 @@ impl Default for Limits {
                 .map(|n| usize::from(n).saturating_sub(1).max(1))
                 .unwrap_or(1),
             body: BodyLimits::default(),
+            posts: PostLimits::default(),
+        }
+    }
+}
+
+/// How many discussion posts (threads and replies, deleted ones included) one account may write
+/// in the last minute and the last 24 hours; counted in the database (`discussions`), so the
+/// limit holds across replicas. 0 means unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostLimits {
+    pub per_minute: u32,
+    pub per_day: u32,
+}
+
+impl Default for PostLimits {
+    fn default() -> Self {
+        Self {
+            per_minute: 5,
+            per_day: 50,
         }
     }
 }

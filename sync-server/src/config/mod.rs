@@ -17,7 +17,7 @@ pub use ai::{AiConfig, ApiKey, Budgets, Price, ProviderConfig, ProviderKind, Rou
 pub use database::{Backend, DatabaseConfig, DatabaseUrl, DEFAULT_DATABASE_URL};
 pub use http::{HttpConfig, PublicUrl, DEFAULT_BIND, DEFAULT_STATIC_DIR};
 pub use limits::{
-    BodyLimits, Limits, RateLimits, DEFAULT_CONTENT_BODY_BYTES, DEFAULT_JSON_BODY_BYTES,
+    BodyLimits, Limits, PostLimits, RateLimits, DEFAULT_CONTENT_BODY_BYTES, DEFAULT_JSON_BODY_BYTES,
 };
 pub use log::{LogConfig, LogFormat, DEFAULT_LOG_FILTER};
 pub use mail::{MailConfig, SmtpUrl, DEFAULT_MAIL_FROM};

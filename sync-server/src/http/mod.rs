@@ -20,6 +20,7 @@ mod courses;
 mod csrf;
 mod decks;
 mod dev;
+mod discussions;
 mod enrollments;
 pub mod extract;
 mod health;
@@ -138,6 +139,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
                                             user's own account. Signed-in routes take the \
                                             `edu_session` cookie (`__Host-edu_session` when \
                                             served over https) or `Authorization: Bearer`."),
+        (name = "discussions", description = "Lesson discussions: threads and one level of \
+                                               replies by enrolled learners and the course's \
+                                               teacher, moderated by the teacher and admins, \
+                                               with reports and a per-user rate limit"),
         (name = "teaching", description = "Applying to teach"),
         (name = "media", description = "Images of courses and lessons: uploaded by teachers, \
                                          served to anyone under the hash of their bytes"),
@@ -177,6 +182,7 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(categories::router())
         .merge(enrollments::router())
         .merge(reviews::router())
+        .merge(discussions::router())
         .merge(search::router())
         .merge(auth::router())
         .merge(me::router())

@@ -403,7 +403,8 @@ impl Accounts {
                 "UPDATE users SET display_name = COALESCE($2, display_name), \
                      locale = COALESCE($3, locale), time_zone = COALESCE($4, time_zone), \
                      reminder_hour = COALESCE($5, reminder_hour), \
-                     card_reminders = COALESCE($6, card_reminders), updated_at = $7 \
+                     card_reminders = COALESCE($6, card_reminders), updated_at = $7, \
+                     discussion_digest = COALESCE($8, discussion_digest) \
                  WHERE id = $1 AND deleted_at IS NULL",
             )
             .bind(&user.id)
@@ -413,6 +414,7 @@ impl Accounts {
             .bind(reminder_hour.map(i32::from))
             .bind(req.card_reminders)
             .bind(Utc::now())
+            .bind(req.discussion_digest)
             .execute(conn)
             .await?
             .rows_affected()
@@ -458,6 +460,7 @@ impl Accounts {
                 "DELETE FROM account_tokens WHERE user_id = $1",
                 "DELETE FROM known_devices WHERE user_id = $1",
                 "DELETE FROM teacher_applications WHERE user_id = $1",
+                "DELETE FROM post_digest_entries WHERE user_id = $1",
                 "UPDATE audit_log SET ip = NULL, user_agent = NULL, detail = NULL WHERE user_id = $1",
             ] {
                 sqlx::query(sql).bind(&user.id).execute(&mut *conn).await?.rows_affected();
@@ -465,7 +468,8 @@ impl Accounts {
             sqlx::query(
                 "UPDATE users SET email = NULL, email_key = NULL, password_hash = NULL, \
                      display_name = NULL, locale = 'en', time_zone = 'UTC', \
-                     reminder_hour = 18, card_reminders = FALSE, email_verified_at = NULL, \
+                     reminder_hour = 18, card_reminders = FALSE, discussion_digest = FALSE, \
+                     email_verified_at = NULL, \
                      updated_at = $2, deleted_at = $2 \
                  WHERE id = $1",
             )

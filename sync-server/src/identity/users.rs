@@ -26,6 +26,8 @@ pub struct User {
     pub reminder_hour: u8,
     /// Whether "cards are due" reminders are sent.
     pub card_reminders: bool,
+    /// Whether the daily digest of discussion replies is mailed.
+    pub discussion_digest: bool,
     pub email_verified: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -41,6 +43,7 @@ impl User {
             time_zone: self.time_zone.clone(),
             reminder_hour: self.reminder_hour,
             card_reminders: self.card_reminders,
+            discussion_digest: self.discussion_digest,
             email_verified: self.email_verified,
             created_at: Timestamp::from(self.created_at),
         }
@@ -59,7 +62,7 @@ impl User {
 
 /// The columns `UserRow` reads, for `SELECT {USER_COLUMNS} FROM users u ...`.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.locale, \
-     u.time_zone, u.reminder_hour, u.card_reminders, u.email_verified_at, u.created_at";
+     u.time_zone, u.reminder_hour, u.card_reminders, u.discussion_digest, u.email_verified_at, u.created_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -71,6 +74,7 @@ pub(crate) struct UserRow {
     time_zone: String,
     reminder_hour: i32,
     card_reminders: bool,
+    discussion_digest: bool,
     email_verified_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
@@ -96,6 +100,7 @@ impl TryFrom<UserRow> for User {
                 .filter(|h| *h <= 23)
                 .ok_or_else(|| corrupt("reminder hour"))?,
             card_reminders: row.card_reminders,
+            discussion_digest: row.discussion_digest,
             created_at: row.created_at,
             id: row.id,
         })

@@ -73,6 +73,19 @@ pub enum Template {
         review_link: String,
         unsubscribe_link: String,
     },
+    /// In-app only (the bell): `author` replied in a discussion of `lesson_title` that the
+    /// recipient takes part in; `link` is the lesson page's path.
+    DiscussionReply {
+        author: String,
+        lesson_title: String,
+        link: String,
+    },
+    /// The daily mail digest of replies the recipient has not seen: one line per reply
+    /// ("author in lesson: excerpt"), and the account page where the digest is turned off.
+    DiscussionDigest {
+        lines: Vec<String>,
+        account_link: String,
+    },
 }
 
 /// Renders the template in the recipient's locale (subject, text, html) and queues it in the same

@@ -44,6 +44,8 @@ impl Template {
             Self::TeacherApplicationApproved => "teacher_application_approved",
             Self::TeacherApplicationRejected { .. } => "teacher_application_rejected",
             Self::CardsDue { .. } => "cards_due",
+            Self::DiscussionReply { .. } => "discussion_reply",
+            Self::DiscussionDigest { .. } => "discussion_digest",
         }
     }
 
@@ -233,6 +235,44 @@ impl Template {
                     }),
                 )
             }
+            Self::DiscussionReply {
+                author,
+                lesson_title,
+                link,
+            } => {
+                let body = format!("{author} replied in the discussion of \"{lesson_title}\".");
+                (
+                    format!("New reply in \"{lesson_title}\""),
+                    vec![Text(body.clone())],
+                    Some(InApp {
+                        title: "New reply in a discussion".into(),
+                        body,
+                        link: Some(link.clone()),
+                    }),
+                )
+            }
+            Self::DiscussionDigest {
+                lines,
+                account_link,
+            } => {
+                let count = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+                let replies = if count == 1 { "reply" } else { "replies" };
+                let mut parts = vec![Text(format!(
+                    "{count} new {replies} in lesson discussions you take part in:"
+                ))];
+                parts.extend(lines.iter().map(|line| Text(format!("• {line}"))));
+                parts.push(Text(
+                    "You get at most one such digest a day. To stop it, turn off \"Daily digest \
+                     of discussion replies\" on your account page:"
+                        .into(),
+                ));
+                parts.push(Link(account_link.clone()));
+                (
+                    format!("{count} new {replies} in your discussions"),
+                    parts,
+                    None,
+                )
+            }
         }
     }
 
@@ -359,6 +399,44 @@ impl Template {
                     }),
                 )
             }
+            Self::DiscussionReply {
+                author,
+                lesson_title,
+                link,
+            } => {
+                let body = format!("{author} ответил(а) в обсуждении урока «{lesson_title}».");
+                (
+                    format!("Новый ответ: «{lesson_title}»"),
+                    vec![Text(body.clone())],
+                    Some(InApp {
+                        title: "Новый ответ в обсуждении".into(),
+                        body,
+                        link: Some(link.clone()),
+                    }),
+                )
+            }
+            Self::DiscussionDigest {
+                lines,
+                account_link,
+            } => {
+                let count = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+                let replies = russian_plural(count, "новый ответ", "новых ответа", "новых ответов");
+                let mut parts = vec![Text(format!(
+                    "В обсуждениях уроков, где вы участвуете, {count} {replies}:"
+                ))];
+                parts.extend(lines.iter().map(|line| Text(format!("• {line}"))));
+                parts.push(Text(
+                    "Такая сводка приходит не чаще раза в день. Чтобы отключить её, снимите \
+                     флажок «Ежедневная сводка ответов в обсуждениях» на странице учётной записи:"
+                        .into(),
+                ));
+                parts.push(Link(account_link.clone()));
+                (
+                    format!("Обсуждения: {count} {replies}"),
+                    parts,
+                    None,
+                )
+            }
         }
     }
 }
@@ -424,6 +502,15 @@ mod tests {
                 count: 3,
                 review_link: "https://edu.example.org/review".into(),
                 unsubscribe_link: "https://edu.example.org/unsubscribe?token=a.b".into(),
+            },
+            Template::DiscussionReply {
+                author: "Bob".into(),
+                lesson_title: "Loops".into(),
+                link: "/courses/c/lessons/l".into(),
+            },
+            Template::DiscussionDigest {
+                lines: vec!["Bob in Loops: try a while loop".into()],
+                account_link: "https://edu.example.org/account".into(),
             },
         ]
     }
@@ -511,13 +598,14 @@ mod tests {
     }
 
     #[test]
-    fn only_teacher_application_decisions_make_in_app_notifications() {
+    fn only_decisions_reminders_and_replies_make_in_app_notifications() {
         for template in every_template() {
             let expected = matches!(
                 template,
                 Template::TeacherApplicationApproved
                     | Template::TeacherApplicationRejected { .. }
                     | Template::CardsDue { .. }
+                    | Template::DiscussionReply { .. }
             );
             for locale in [Locale::En, Locale::Ru] {
                 assert_eq!(

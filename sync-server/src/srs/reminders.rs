@@ -129,7 +129,7 @@ pub async fn unsubscribe(db: &Db, key: &UnsubscribeKey, token: &str) -> Result<(
 
 /// The time zone an account names; an unknown name (the server's tz database may be older than
 /// a client's) is read as UTC.
-fn zone(name: &str) -> chrono_tz::Tz {
+pub(crate) fn zone(name: &str) -> chrono_tz::Tz {
     name.parse().unwrap_or_else(|_| {
         tracing::warn!(time_zone = name, "unknown time zone; reminders use UTC");
         chrono_tz::UTC

@@ -285,6 +285,15 @@ both_backends!(
         app.enroll(&reviewer, &open.slug).await;
         let review: Value = app.put_review(&reviewer, &open.slug, 4, "Good").await.json().await.unwrap();
         let review_id = review["id"].as_str().unwrap().to_owned();
+        // A discussion post by that learner under the open course's first lesson.
+        let res = app
+            .bearer(Method::POST, &format!("/api/lessons/{}/posts", open.lessons[0]), &reviewer)
+            .json(&json!({"body": "A question"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let learners_post = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         let cover = stored_image(&app).await;
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
@@ -424,6 +433,25 @@ both_backends!(
             with_body(Method::PUT, format!("/api/courses/{}/reviews/{review_id}/reply", open.slug),
                 |_| Some(json!({"body": "Thank you"})), [401, 403, 200, 403, 409]),
             row(Method::DELETE, format!("/api/courses/{}/reviews/mine", open.slug), [401, 204, 404, 204, 204]),
+            // Discussions: read and written by enrolled learners, the course's teacher and admins
+            // (every caller is enrolled in the open course by now, the other teacher too); a
+            // post is edited and deleted by its author only; moderation and reports are the
+            // teacher's and admins'; anyone who may read may report.
+            row(Method::GET, format!("/api/lessons/{}/posts", open.lessons[0]), [401, 200, 200, 200, 200]),
+            row(Method::GET, format!("/api/lessons/{}/posts", closed.lessons[0]), [401, 403, 200, 403, 200]),
+            with_body(Method::POST, format!("/api/lessons/{}/posts", closed.lessons[0]),
+                |_| Some(json!({"body": "Hello"})), [401, 403, 201, 403, 201]),
+            with_body(Method::POST, format!("/api/lessons/{}/posts", open.lessons[0]),
+                { let parent = learners_post.clone(); move |_| Some(json!({"body": "Hello", "parent_id": parent})) },
+                [401, 201, 201, 201, 201]),
+            with_body(Method::PATCH, format!("/api/posts/{learners_post}"),
+                |_| Some(json!({"body": "Changed"})), [401, 403, 403, 403, 403]),
+            with_body(Method::PUT, format!("/api/posts/{learners_post}/moderation"),
+                |_| Some(json!({"pinned": true})), [401, 403, 200, 403, 200]),
+            with_body(Method::POST, format!("/api/posts/{learners_post}/reports"),
+                |_| Some(json!({"reason": "Off topic"})), [401, 204, 204, 204, 204]),
+            row(Method::GET, format!("/api/courses/{}/reports", open.slug), [401, 403, 200, 403, 200]),
+            row(Method::DELETE, format!("/api/posts/{learners_post}"), [401, 403, 403, 403, 403]),
             row(Method::DELETE, format!("/api/courses/{}/enrollment", open.slug), [401, 204, 204, 204, 204]),
             // Media: teachers and admins upload (each caller their own image), anyone reads.
             with_bytes(Method::POST, "/api/media",

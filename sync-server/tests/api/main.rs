@@ -21,6 +21,7 @@ mod client;
 mod course_import;
 mod courses;
 mod decks;
+mod discussions;
 mod doctor;
 mod enrollment;
 mod errors;

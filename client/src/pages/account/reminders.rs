@@ -1,5 +1,6 @@
-//! "Cards are due" reminders: whether they come, and at which hour of the learner's own time zone
-//! (the profile's). Saved with the profile (`PATCH /api/me`), only what changed.
+//! Mail the learner chose: "cards are due" reminders (whether they come, and at which hour of the
+//! learner's own time zone, the profile's) and the daily digest of replies in their lesson
+//! discussions. Saved with the profile (`PATCH /api/me`), only what changed.
 
 use shared::api::accounts::{Me, UpdateProfileRequest};
 use yew::prelude::*;
@@ -19,10 +20,11 @@ pub struct RemindersSectionProps {
 }
 
 /// What the form sends: only the settings that differ from `me`.
-pub fn reminder_changes(me: &Me, enabled: bool, hour: u8) -> UpdateProfileRequest {
+pub fn reminder_changes(me: &Me, enabled: bool, hour: u8, digest: bool) -> UpdateProfileRequest {
     UpdateProfileRequest {
         card_reminders: (enabled != me.card_reminders).then_some(enabled),
         reminder_hour: (hour != me.reminder_hour).then_some(hour),
+        discussion_digest: (digest != me.discussion_digest).then_some(digest),
         ..UpdateProfileRequest::default()
     }
 }
@@ -45,6 +47,7 @@ pub fn reminders_section(props: &RemindersSectionProps) -> Html {
     let auth = use_auth();
     let enabled = use_state(|| props.me.card_reminders);
     let hour = use_state(|| props.me.reminder_hour);
+    let digest = use_state(|| props.me.discussion_digest);
     let busy = use_state(|| false);
     let saved = use_state(|| false);
     let error = use_state(|| None::<ClientError>);
@@ -55,6 +58,16 @@ pub fn reminders_section(props: &RemindersSectionProps) -> Html {
         Callback::from(move |e: Event| {
             if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 enabled.set(input.checked());
+                saved.set(false);
+            }
+        })
+    };
+    let on_digest = {
+        let digest = digest.clone();
+        let saved = saved.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                digest.set(input.checked());
                 saved.set(false);
             }
         })
@@ -71,9 +84,10 @@ pub fn reminders_section(props: &RemindersSectionProps) -> Html {
     };
     let onsubmit = {
         let me = props.me.clone();
-        let (enabled, hour, busy, saved, error) = (
+        let (enabled, hour, digest, busy, saved, error) = (
             enabled.clone(),
             hour.clone(),
+            digest.clone(),
             busy.clone(),
             saved.clone(),
             error.clone(),
@@ -83,7 +97,7 @@ pub fn reminders_section(props: &RemindersSectionProps) -> Html {
             if *busy {
                 return;
             }
-            let changes = reminder_changes(&me, *enabled, *hour);
+            let changes = reminder_changes(&me, *enabled, *hour, *digest);
             if changes == UpdateProfileRequest::default() {
                 saved.set(true);
                 return;
@@ -121,6 +135,11 @@ pub fn reminders_section(props: &RemindersSectionProps) -> Html {
                 <SelectField form={FORM_ID} name="reminder_hour" label={texts.account.reminders_hour}
                     value={AttrValue::from(hour.to_string())} options={hour_options()}
                     onchange={on_hour} />
+                <label class="checkbox">
+                    <input type="checkbox" name="discussion_digest" data-testid="digest-enabled"
+                        checked={*digest} onchange={on_digest} />
+                    { texts.account.digest_enabled }
+                </label>
                 <div class="form__actions">
                     <SubmitButton label={texts.common.save} busy_label={texts.common.saving} busy={*busy}
                         testid="reminders-save" />
@@ -150,13 +169,18 @@ mod tests {
     fn only_changed_settings_are_sent() {
         let me = me();
         assert_eq!(
-            reminder_changes(&me, true, 18),
+            reminder_changes(&me, true, 18, true),
             UpdateProfileRequest::default()
         );
-        let off = reminder_changes(&me, false, 18);
+        let off = reminder_changes(&me, false, 18, true);
         assert_eq!((off.card_reminders, off.reminder_hour), (Some(false), None));
-        let early = reminder_changes(&me, true, 7);
+        let early = reminder_changes(&me, true, 7, true);
         assert_eq!((early.card_reminders, early.reminder_hour), (None, Some(7)));
+        let quiet = reminder_changes(&me, true, 18, false);
+        assert_eq!(
+            (quiet.discussion_digest, quiet.card_reminders),
+            (Some(false), None)
+        );
     }
 
     #[test]
