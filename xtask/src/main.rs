@@ -51,6 +51,11 @@ commands:
           the FSRS parameter fit on a simulated 10,000-review log (release build; target 2 s) and
           the due queue and next states of 10,000 cards in wasm in headless Chromium (built as the
           shipped client; target 20 ms); prints medians and PASS/MISS
+  bench faults
+          requests lost across one real PostgreSQL restart (a private cluster made with initdb,
+          restarted with pg_ctl; needs root) and one SIGTERM, each under 64 keep-alive
+          connections, on SQLite and PostgreSQL, and the time until ready again (target 0
+          unanswered, 0 5xx for reads)
   srs replay [FILE]
           replays review sequences (JSON lines with id, params?, desired_retention? and
           reviews [{t: RFC 3339, rating: 1-4}], from FILE or stdin) through the client's
@@ -178,7 +183,7 @@ fn dist() -> Result<(), String> {
 /// they are never timed tests, since these machines are noisy.
 fn bench(which: Option<&str>) -> Result<(), String> {
     match which {
-        Some(name @ ("auth" | "enumeration" | "catalog" | "ai")) => {
+        Some(name @ ("auth" | "enumeration" | "catalog" | "ai" | "faults")) => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", name]))
         }
         Some("sync") => {
@@ -193,7 +198,7 @@ fn bench(which: Option<&str>) -> Result<(), String> {
             wasm_bench("srs_queue")
         }
         _ => Err(format!(
-            "name a benchmark: auth, enumeration, catalog, sync, ai, srs\n\n{USAGE}"
+            "name a benchmark: auth, enumeration, catalog, sync, ai, srs, faults\n\n{USAGE}"
         )),
     }
 }
