@@ -26,6 +26,10 @@ pub struct User {
     pub reminder_hour: u8,
     /// Whether "cards are due" reminders are sent.
     pub card_reminders: bool,
+    /// The local evening hour (0-23) "streak at risk" reminders come at.
+    pub streak_reminder_hour: u8,
+    /// Whether "streak at risk" reminders are sent.
+    pub streak_reminders: bool,
     pub email_verified: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -41,6 +45,8 @@ impl User {
             time_zone: self.time_zone.clone(),
             reminder_hour: self.reminder_hour,
             card_reminders: self.card_reminders,
+            streak_reminder_hour: self.streak_reminder_hour,
+            streak_reminders: self.streak_reminders,
             email_verified: self.email_verified,
             created_at: Timestamp::from(self.created_at),
         }
@@ -59,7 +65,8 @@ impl User {
 
 /// The columns `UserRow` reads, for `SELECT {USER_COLUMNS} FROM users u ...`.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.locale, \
-     u.time_zone, u.reminder_hour, u.card_reminders, u.email_verified_at, u.created_at";
+     u.time_zone, u.reminder_hour, u.card_reminders, u.streak_reminder_hour, \
+     u.streak_reminders, u.email_verified_at, u.created_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -71,6 +78,8 @@ pub(crate) struct UserRow {
     time_zone: String,
     reminder_hour: i32,
     card_reminders: bool,
+    streak_reminder_hour: i32,
+    streak_reminders: bool,
     email_verified_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
@@ -96,6 +105,11 @@ impl TryFrom<UserRow> for User {
                 .filter(|h| *h <= 23)
                 .ok_or_else(|| corrupt("reminder hour"))?,
             card_reminders: row.card_reminders,
+            streak_reminder_hour: u8::try_from(row.streak_reminder_hour)
+                .ok()
+                .filter(|h| *h <= 23)
+                .ok_or_else(|| corrupt("streak reminder hour"))?,
+            streak_reminders: row.streak_reminders,
             created_at: row.created_at,
             id: row.id,
         })
