@@ -51,6 +51,10 @@ commands:
           the FSRS parameter fit on a simulated 10,000-review log (release build; target 2 s) and
           the due queue and next states of 10,000 cards in wasm in headless Chromium (built as the
           shipped client; target 20 ms); prints medians and PASS/MISS
+  bench motivation
+          recomputing XP, streak and badges from a year of one learner's events (release build;
+          target 5 ms) and the weekly leaderboard of a course with 100,000 enrolled members over
+          HTTP on SQLite and PostgreSQL (target p99 20 ms); prints medians, p50/p99 and PASS/MISS
   srs replay [FILE]
           replays review sequences (JSON lines with id, params?, desired_retention? and
           reviews [{t: RFC 3339, rating: 1-4}], from FILE or stdin) through the client's
@@ -186,6 +190,12 @@ fn bench(which: Option<&str>) -> Result<(), String> {
             // The wasm half: a year of daily use opened in headless Chromium.
             wasm_bench("doc_load")
         }
+        Some("motivation") => {
+            // XP, streak and badges from a year of events (pure rules, release build).
+            run(cargo().args(["bench", "--package", "shared", "--bench", "motivation"]))?;
+            // The weekly leaderboard of 100,000 members over HTTP, on SQLite and PostgreSQL.
+            run(cargo().args(["bench", "--package", "sync-server", "--bench", "motivation"]))
+        }
         Some("srs") => {
             // The fit the server's job runs, on 10,000 simulated reviews (release build).
             run(cargo().args(["bench", "--package", "shared", "--bench", "srs"]))?;
@@ -193,7 +203,7 @@ fn bench(which: Option<&str>) -> Result<(), String> {
             wasm_bench("srs_queue")
         }
         _ => Err(format!(
-            "name a benchmark: auth, enumeration, catalog, sync, ai, srs\n\n{USAGE}"
+            "name a benchmark: auth, enumeration, catalog, sync, ai, srs, motivation\n\n{USAGE}"
         )),
     }
 }
