@@ -126,7 +126,7 @@ pub async fn board(
         let top = sqlx::query_as(
             "SELECT x.user_id, x.xp, u.display_name FROM xp_weeks x \
              JOIN users u ON u.id = x.user_id \
-             WHERE x.course_id = $1 AND x.week_start = $2 AND x.member \
+             WHERE x.course_id = $1 AND x.week_start = $2 AND x.member = TRUE \
              ORDER BY x.xp DESC, x.user_id LIMIT $3",
         )
         .bind(&course.id)
@@ -175,7 +175,7 @@ pub async fn board(
         let ahead: i64 = on_pool!(db, pool => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM xp_weeks \
-                 WHERE course_id = $1 AND week_start = $2 AND member AND xp > $3",
+                 WHERE course_id = $1 AND week_start = $2 AND member = TRUE AND xp > $3",
             )
             .bind(&course.id)
             .bind(&week)
