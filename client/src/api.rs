@@ -25,10 +25,10 @@ use shared::api::courses::{
     CourseStatus, CourseSummary, EnrolledCourse, Enrollment, LessonView, PriceFilter,
 };
 use shared::api::decks::{CourseDeck, DeckInput};
-use shared::api::motivation::{LeaderboardMembership, LeaderboardView};
 use shared::api::discussions::{
     Moderation, NewPost, NewReport, Post, PostEdit, PostReportPage, Thread, ThreadPage,
 };
+use shared::api::motivation::{LeaderboardMembership, LeaderboardView};
 use shared::api::notifications::NotificationList;
 use shared::api::quiz_drafts::{DraftBatch, NewQuizDraft, QuizDraftCreated};
 use shared::api::quizzes::{

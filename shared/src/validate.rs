@@ -305,6 +305,10 @@ pub fn time_zone(input: &str) -> Result<String, Invalid> {
 /// The hour of the day reminders come at when the learner chose none (18:00 local time).
 pub const REMINDER_HOUR_DEFAULT: u8 = 18;
 
+/// The evening hour a "streak at risk" reminder comes at when the learner chose none (19:00
+/// local time; checked with `reminder_hour`).
+pub const STREAK_REMINDER_HOUR_DEFAULT: u8 = 19;
+
 /// A reminder hour: a whole hour of the local day, 0 to 23.
 pub fn reminder_hour(hour: u8) -> Result<u8, Invalid> {
     if hour <= 23 {

@@ -19,6 +19,7 @@ pub mod http;
 pub mod identity;
 pub mod jobs;
 pub mod metrics;
+pub mod motivation;
 pub mod notify;
 pub mod reviews;
 pub mod search;
@@ -220,6 +221,15 @@ impl App {
                 self.transport.clone(),
                 self.state.config.http.public_url.base(),
             ))
+            .with_handlers(motivation::reminders::handlers(
+                &self.state.db,
+                self.transport.clone(),
+                self.state.unsubscribe_key.clone(),
+                self.state.config.http.public_url.base(),
+            ))
+            .with_handler(Arc::new(motivation::RefreshHandler {
+                db: self.state.db.clone(),
+            }))
             .with_handler(Arc::new(srs::fit::FitHandler {
                 db: self.state.db.clone(),
                 docs: self.state.sync_docs.clone(),

@@ -56,6 +56,10 @@ commands:
           restarted with pg_ctl; needs root) and one SIGTERM, each under 64 keep-alive
           connections, on SQLite and PostgreSQL, and the time until ready again (target 0
           unanswered, 0 5xx for reads)
+  bench motivation
+          recomputing XP, streak and badges from a year of one learner's events (release build;
+          target 5 ms) and the weekly leaderboard of a course with 100,000 enrolled members over
+          HTTP on SQLite and PostgreSQL (target p99 20 ms); prints medians, p50/p99 and PASS/MISS
   srs replay [FILE]
           replays review sequences (JSON lines with id, params?, desired_retention? and
           reviews [{t: RFC 3339, rating: 1-4}], from FILE or stdin) through the client's
@@ -191,6 +195,12 @@ fn bench(which: Option<&str>) -> Result<(), String> {
             // The wasm half: a year of daily use opened in headless Chromium.
             wasm_bench("doc_load")
         }
+        Some("motivation") => {
+            // XP, streak and badges from a year of events (pure rules, release build).
+            run(cargo().args(["bench", "--package", "shared", "--bench", "motivation"]))?;
+            // The weekly leaderboard of 100,000 members over HTTP, on SQLite and PostgreSQL.
+            run(cargo().args(["bench", "--package", "sync-server", "--bench", "motivation"]))
+        }
         Some("srs") => {
             // The fit the server's job runs, on 10,000 simulated reviews (release build).
             run(cargo().args(["bench", "--package", "shared", "--bench", "srs"]))?;
@@ -198,7 +208,7 @@ fn bench(which: Option<&str>) -> Result<(), String> {
             wasm_bench("srs_queue")
         }
         _ => Err(format!(
-            "name a benchmark: auth, enumeration, catalog, sync, ai, srs, faults\n\n{USAGE}"
+            "name a benchmark: auth, enumeration, catalog, sync, ai, srs, faults, motivation\n\n{USAGE}"
         )),
     }
 }

@@ -24,6 +24,8 @@ pub fn me(role: Role) -> Me {
         reminder_hour: 18,
         card_reminders: true,
         discussion_digest: true,
+        streak_reminder_hour: 19,
+        streak_reminders: true,
         email_verified: true,
         created_at: shared::api::Timestamp::parse("2026-01-02T03:04:05.000Z").unwrap(),
     }

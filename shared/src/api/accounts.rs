@@ -132,6 +132,14 @@ pub struct UpdateProfileRequest {
     /// Whether the daily mail digest of replies in one's discussions is sent; false opts out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discussion_digest: Option<bool>,
+    /// The local evening hour, 0 to 23 in `time_zone`, at which a "streak at risk" reminder may
+    /// come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = 19, minimum = 0, maximum = 23))]
+    pub streak_reminder_hour: Option<u8>,
+    /// Whether "streak at risk" reminders (mail and in-app) are sent; false opts out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streak_reminders: Option<bool>,
 }
 
 /// The signed-in user as they see themselves (`GET /api/me`).
@@ -154,6 +162,14 @@ pub struct Me {
     /// Whether the daily mail digest of new replies in one's lesson discussions is sent.
     #[serde(default = "default_true")]
     pub discussion_digest: bool,
+    /// The local evening hour (0 to 23, in `time_zone`) at which a "streak at risk" reminder may
+    /// come (when the streak would break tonight).
+    #[cfg_attr(feature = "openapi", schema(example = 19, minimum = 0, maximum = 23))]
+    #[serde(default = "default_streak_reminder_hour")]
+    pub streak_reminder_hour: u8,
+    /// Whether "streak at risk" reminders are sent (at most one a day).
+    #[serde(default = "default_true")]
+    pub streak_reminders: bool,
     pub email_verified: bool,
     /// RFC 3339, UTC.
     pub created_at: super::Timestamp,
@@ -162,6 +178,10 @@ pub struct Me {
 // A `Me` saved by an older client (before reminders) still reads, with the defaults.
 fn default_reminder_hour() -> u8 {
     crate::validate::REMINDER_HOUR_DEFAULT
+}
+
+fn default_streak_reminder_hour() -> u8 {
+    crate::validate::STREAK_REMINDER_HOUR_DEFAULT
 }
 
 fn default_true() -> bool {

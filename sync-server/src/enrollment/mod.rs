@@ -131,6 +131,8 @@ pub async fn leave(db: &Db, reference: &str, user: &UserId, role: Role) -> Resul
     if removed == 1 {
         tx.changed_catalog();
     }
+    // Leaving the course takes the learner off its leaderboard at once.
+    crate::motivation::leaderboard::leave_in(&mut tx, &course.id, user).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -27,6 +27,7 @@ mod health;
 mod me;
 mod media;
 mod metrics;
+mod motivation;
 mod notifications;
 mod quiz_drafts;
 mod quizzes;
@@ -156,8 +157,12 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "sync", description = "Learner documents (Automerge): the standard sync \
                                        protocol, one binary message per request"),
         (name = "notifications", description = "The signed-in user's in-app notifications (the bell)"),
-        (name = "reminders", description = "\"Cards are due\" reminders: the one-click unsubscribe \
-                                             link of their mail (the settings are in PATCH /api/me)"),
+        (name = "reminders", description = "\"Cards are due\" and \"streak at risk\" reminders: \
+                                             the one-click unsubscribe link of their mail (the \
+                                             settings are in PATCH /api/me)"),
+        (name = "motivation", description = "XP, daily streaks and badges from the server's \
+                                              projections, and the opt-in weekly course \
+                                              leaderboards"),
         (name = "operations", description = "Health and readiness (metrics are served on \
                                               EDU_METRICS_BIND only)"),
         (name = "development", description = "Only with EDU_DEV_MODE=true; 404 otherwise")
@@ -189,6 +194,7 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(teaching::router())
         .merge(notifications::router())
         .merge(reminders::router())
+        .merge(motivation::router())
         .merge(dev::router())
         .merge(health::router());
     // JSON that carries a lesson's Markdown: the editor's saves and its preview.

@@ -397,6 +397,11 @@ impl Accounts {
             .map(validate::reminder_hour)
             .transpose()
             .map_err(invalid("reminder_hour"))?;
+        let streak_reminder_hour = req
+            .streak_reminder_hour
+            .map(validate::reminder_hour)
+            .transpose()
+            .map_err(invalid("streak_reminder_hour"))?;
         let mut tx = self.db.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query(
@@ -404,7 +409,9 @@ impl Accounts {
                      locale = COALESCE($3, locale), time_zone = COALESCE($4, time_zone), \
                      reminder_hour = COALESCE($5, reminder_hour), \
                      card_reminders = COALESCE($6, card_reminders), updated_at = $7, \
-                     discussion_digest = COALESCE($8, discussion_digest) \
+                     discussion_digest = COALESCE($8, discussion_digest), \
+                     streak_reminder_hour = COALESCE($9, streak_reminder_hour), \
+                     streak_reminders = COALESCE($10, streak_reminders) \
                  WHERE id = $1 AND deleted_at IS NULL",
             )
             .bind(&user.id)
@@ -415,6 +422,8 @@ impl Accounts {
             .bind(req.card_reminders)
             .bind(Utc::now())
             .bind(req.discussion_digest)
+            .bind(streak_reminder_hour.map(i32::from))
+            .bind(req.streak_reminders)
             .execute(conn)
             .await?
             .rows_affected()
@@ -469,7 +478,7 @@ impl Accounts {
                 "UPDATE users SET email = NULL, email_key = NULL, password_hash = NULL, \
                      display_name = NULL, locale = 'en', time_zone = 'UTC', \
                      reminder_hour = 18, card_reminders = FALSE, discussion_digest = FALSE, \
-                     email_verified_at = NULL, \
+                     streak_reminder_hour = 19, streak_reminders = FALSE, email_verified_at = NULL, \
                      updated_at = $2, deleted_at = $2 \
                  WHERE id = $1",
             )
@@ -482,6 +491,7 @@ impl Accounts {
         notify::forget_user(&mut tx, &user.id).await?;
         crate::sync::forget_user(&mut tx, &user.id).await?;
         crate::srs::cards::forget_user(&mut tx, &user.id).await?;
+        crate::motivation::forget_user(&mut tx, &user.id).await?;
         // No IP or user agent: the record outlives the person.
         audit::record(
             &mut tx,

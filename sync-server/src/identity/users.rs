@@ -28,6 +28,10 @@ pub struct User {
     pub card_reminders: bool,
     /// Whether the daily digest of discussion replies is mailed.
     pub discussion_digest: bool,
+    /// The local evening hour (0-23) "streak at risk" reminders come at.
+    pub streak_reminder_hour: u8,
+    /// Whether "streak at risk" reminders are sent.
+    pub streak_reminders: bool,
     pub email_verified: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -44,6 +48,8 @@ impl User {
             reminder_hour: self.reminder_hour,
             card_reminders: self.card_reminders,
             discussion_digest: self.discussion_digest,
+            streak_reminder_hour: self.streak_reminder_hour,
+            streak_reminders: self.streak_reminders,
             email_verified: self.email_verified,
             created_at: Timestamp::from(self.created_at),
         }
@@ -62,7 +68,8 @@ impl User {
 
 /// The columns `UserRow` reads, for `SELECT {USER_COLUMNS} FROM users u ...`.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.locale, \
-     u.time_zone, u.reminder_hour, u.card_reminders, u.discussion_digest, u.email_verified_at, u.created_at";
+     u.time_zone, u.reminder_hour, u.card_reminders, u.discussion_digest, \
+     u.streak_reminder_hour, u.streak_reminders, u.email_verified_at, u.created_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -75,6 +82,8 @@ pub(crate) struct UserRow {
     reminder_hour: i32,
     card_reminders: bool,
     discussion_digest: bool,
+    streak_reminder_hour: i32,
+    streak_reminders: bool,
     email_verified_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
@@ -101,6 +110,11 @@ impl TryFrom<UserRow> for User {
                 .ok_or_else(|| corrupt("reminder hour"))?,
             card_reminders: row.card_reminders,
             discussion_digest: row.discussion_digest,
+            streak_reminder_hour: u8::try_from(row.streak_reminder_hour)
+                .ok()
+                .filter(|h| *h <= 23)
+                .ok_or_else(|| corrupt("streak reminder hour"))?,
+            streak_reminders: row.streak_reminders,
             created_at: row.created_at,
             id: row.id,
         })

@@ -27,7 +27,7 @@ use delivery::{MailPayload, TokenMailPayload, MAIL, TOKEN_MAIL};
 
 pub use delivery::handlers as mail_handlers;
 pub use in_app::{export_for_user, list_for_user, mark_all_read, mark_read};
-pub use template::{escape_html, escape_html_into, InApp, Rendered, REVIEW_PATH};
+pub use template::{escape_html, escape_html_into, InApp, Rendered, LEARN_PATH, REVIEW_PATH};
 pub use transport::{DeliveryError, Mail, Transport};
 
 /// Who a mail goes to. `user_id` is `None` for an address with no account behind it.
@@ -85,6 +85,13 @@ pub enum Template {
     DiscussionDigest {
         lines: Vec<String>,
         account_link: String,
+    },
+    /// "Your streak is at risk" (mail and in-app): a `streak`-day streak breaks tonight unless
+    /// today's goal is reached; a link to learn and the one-click unsubscribe link.
+    StreakAtRisk {
+        streak: u32,
+        learn_link: String,
+        unsubscribe_link: String,
     },
 }
 

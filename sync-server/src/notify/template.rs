@@ -46,6 +46,7 @@ impl Template {
             Self::CardsDue { .. } => "cards_due",
             Self::DiscussionReply { .. } => "discussion_reply",
             Self::DiscussionDigest { .. } => "discussion_digest",
+            Self::StreakAtRisk { .. } => "streak_at_risk",
         }
     }
 
@@ -273,6 +274,32 @@ impl Template {
                     None,
                 )
             }
+            Self::StreakAtRisk {
+                streak,
+                learn_link,
+                unsubscribe_link,
+            } => {
+                let body =
+                    format!("Your {streak}-day streak ends tonight unless you reach today's goal.");
+                (
+                    format!("Your {streak}-day streak is at risk"),
+                    vec![
+                        Text(format!("{body} A lesson or a few cards will do:")),
+                        Link(learn_link.clone()),
+                        Text(
+                            "You get at most one such reminder a day. To stop them, open this \
+                             link (or change it on your account page):"
+                                .into(),
+                        ),
+                        Link(unsubscribe_link.clone()),
+                    ],
+                    Some(InApp {
+                        title: "Your streak is at risk".into(),
+                        body,
+                        link: Some(LEARN_PATH.into()),
+                    }),
+                )
+            }
         }
     }
 
@@ -437,12 +464,46 @@ impl Template {
                     None,
                 )
             }
+            Self::StreakAtRisk {
+                streak,
+                learn_link,
+                unsubscribe_link,
+            } => {
+                let days = russian_plural(*streak, "день", "дня", "дней");
+                let body = format!(
+                    "Серия в {streak} {days} прервётся сегодня, если не выполнить дневную цель."
+                );
+                (
+                    format!("Серия в {streak} {days} под угрозой"),
+                    vec![
+                        Text(format!(
+                            "{body} Хватит одного урока или нескольких карточек:"
+                        )),
+                        Link(learn_link.clone()),
+                        Text(
+                            "Такое напоминание приходит не чаще раза в день. Чтобы отключить \
+                             его, откройте эту ссылку (или измените настройку на странице \
+                             учётной записи):"
+                                .into(),
+                        ),
+                        Link(unsubscribe_link.clone()),
+                    ],
+                    Some(InApp {
+                        title: "Серия под угрозой".into(),
+                        body,
+                        link: Some(LEARN_PATH.into()),
+                    }),
+                )
+            }
         }
     }
 }
 
 /// The client's page where due cards are reviewed (the in-app notification's link).
 pub const REVIEW_PATH: &str = "/review";
+
+/// The client's page of the learner's courses (the streak reminder's link).
+pub const LEARN_PATH: &str = "/learning";
 
 /// The Russian form of a noun after `n`: one (1, 21, 101), few (2-4, 22-24) or many (the rest,
 /// 11-14 included).
@@ -511,6 +572,11 @@ mod tests {
             Template::DiscussionDigest {
                 lines: vec!["Bob in Loops: try a while loop".into()],
                 account_link: "https://edu.example.org/account".into(),
+            },
+            Template::StreakAtRisk {
+                streak: 12,
+                learn_link: "https://edu.example.org/learning".into(),
+                unsubscribe_link: "https://edu.example.org/unsubscribe?token=a.streak.b".into(),
             },
         ]
     }
@@ -606,6 +672,7 @@ mod tests {
                     | Template::TeacherApplicationRejected { .. }
                     | Template::CardsDue { .. }
                     | Template::DiscussionReply { .. }
+                    | Template::StreakAtRisk { .. }
             );
             for locale in [Locale::En, Locale::Ru] {
                 assert_eq!(

@@ -37,6 +37,35 @@ const UNSUBSCRIBE_KEY: &str = "unsubscribe";
 /// What an unsubscribe token signs besides the user id, so a signature made for any other purpose
 /// with the same key can never pass as one.
 const UNSUBSCRIBE_PURPOSE: &str = "eduplatform unsubscribe card_reminders ";
+/// The same for the "streak at risk" reminders' tokens.
+const STREAK_UNSUBSCRIBE_PURPOSE: &str = "eduplatform unsubscribe streak_reminders ";
+
+/// The reminders a token turns off. A "cards are due" token is `{user_id}.{signature}`; every
+/// other list names itself: `{user_id}.{list}.{signature}`, so one unsubscribe route serves all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderList {
+    /// "Cards are due" (`users.card_reminders`).
+    Cards,
+    /// "Your streak is at risk" (`users.streak_reminders`).
+    Streak,
+}
+
+impl ReminderList {
+    fn purpose(self) -> &'static str {
+        match self {
+            Self::Cards => UNSUBSCRIBE_PURPOSE,
+            Self::Streak => STREAK_UNSUBSCRIBE_PURPOSE,
+        }
+    }
+
+    /// Its name inside a token (none for cards, the first list).
+    fn tag(self) -> Option<&'static str> {
+        match self {
+            Self::Cards => None,
+            Self::Streak => Some("streak"),
+        }
+    }
+}
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -80,40 +109,72 @@ impl UnsubscribeKey {
         Ok(Self { key: key.into() })
     }
 
-    fn mac(&self, user: &str) -> HmacSha256 {
+    fn mac(&self, user: &str, list: ReminderList) -> HmacSha256 {
         // HMAC takes a key of any length.
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC accepts any key length");
-        mac.update(UNSUBSCRIBE_PURPOSE.as_bytes());
+        mac.update(list.purpose().as_bytes());
         mac.update(user.as_bytes());
         mac
     }
 
-    /// The token that turns `user`'s reminders off.
+    /// The token that turns `user`'s "cards are due" reminders off.
     pub fn token(&self, user: &UserId) -> String {
-        let signature = self.mac(user.as_str()).finalize().into_bytes();
-        format!("{user}.{}", URL_SAFE_NO_PAD.encode(signature))
+        self.token_for(user, ReminderList::Cards)
     }
 
-    /// The user a token was made for, if this server made it (compared in constant time).
+    /// The token that turns `user`'s reminders of `list` off.
+    pub fn token_for(&self, user: &UserId, list: ReminderList) -> String {
+        let signature = self.mac(user.as_str(), list).finalize().into_bytes();
+        let signature = URL_SAFE_NO_PAD.encode(signature);
+        match list.tag() {
+            None => format!("{user}.{signature}"),
+            Some(tag) => format!("{user}.{tag}.{signature}"),
+        }
+    }
+
+    /// The user a "cards are due" token was made for, if this server made it.
     pub fn verify(&self, token: &str) -> Option<UserId> {
-        let (user, signature) = token.split_once('.')?;
+        match self.verify_any(token)? {
+            (user, ReminderList::Cards) => Some(user),
+            _ => None,
+        }
+    }
+
+    /// The user and the list a token was made for, if this server made it (compared in constant
+    /// time).
+    pub fn verify_any(&self, token: &str) -> Option<(UserId, ReminderList)> {
+        let (head, signature) = token.rsplit_once('.')?;
+        let (user, list) = match head.split_once('.') {
+            None => (head, ReminderList::Cards),
+            Some((user, "streak")) => (user, ReminderList::Streak),
+            Some(_) => return None,
+        };
         let user = UserId::parse(user).ok()?;
         let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-        self.mac(user.as_str()).verify_slice(&signature).ok()?;
-        Some(user)
+        self.mac(user.as_str(), list)
+            .verify_slice(&signature)
+            .ok()?;
+        Some((user, list))
     }
 }
 
-/// Turns off the reminders of the user `token` was made for, without a session (the mail's
-/// link, or a mail client's one-click POST). `InvalidToken` for a token this server did not sign,
-/// or whose account is gone. Turning them off again is fine.
+/// Turns off the reminders (of the list it names) of the user `token` was made for, without a
+/// session (the mail's link, or a mail client's one-click POST). `InvalidToken` for a token this
+/// server did not sign, or whose account is gone. Turning them off again is fine.
 pub async fn unsubscribe(db: &Db, key: &UnsubscribeKey, token: &str) -> Result<()> {
-    let user = key.verify(token.trim()).ok_or(Error::InvalidToken)?;
-    let changed = on_pool!(db, pool => {
-        sqlx::query(
+    let (user, list) = key.verify_any(token.trim()).ok_or(Error::InvalidToken)?;
+    let sql = match list {
+        ReminderList::Cards => {
             "UPDATE users SET card_reminders = FALSE, updated_at = $2 \
-             WHERE id = $1 AND deleted_at IS NULL",
-        )
+             WHERE id = $1 AND deleted_at IS NULL"
+        }
+        ReminderList::Streak => {
+            "UPDATE users SET streak_reminders = FALSE, updated_at = $2 \
+             WHERE id = $1 AND deleted_at IS NULL"
+        }
+    };
+    let changed = on_pool!(db, pool => {
+        sqlx::query(sql)
         .bind(&user)
         .bind(Utc::now())
         .execute(pool)
@@ -123,7 +184,7 @@ pub async fn unsubscribe(db: &Db, key: &UnsubscribeKey, token: &str) -> Result<(
     if changed == 0 {
         return Err(Error::InvalidToken);
     }
-    tracing::info!(user_id = %user, "card reminders turned off by an unsubscribe link");
+    tracing::info!(user_id = %user, ?list, "reminders turned off by an unsubscribe link");
     Ok(())
 }
 
@@ -145,24 +206,37 @@ pub fn local_hour_and_date(now: DateTime<Utc>, time_zone: &str) -> (u32, String)
 /// Queues the sweep of the period `now` falls in (periods of `every`, counted from the Unix
 /// epoch); every process does, and the unique key keeps it to one.
 pub async fn queue_sweep(db: &Db, now: DateTime<Utc>, every: Duration) -> Result<()> {
+    queue_sweep_of(db, SWEEP, now, every).await
+}
+
+/// Queues the sweep job of `kind` (this module's, or the streak reminders') for the period `now`
+/// falls in.
+pub async fn queue_sweep_of(
+    db: &Db,
+    kind: &str,
+    now: DateTime<Utc>,
+    every: Duration,
+) -> Result<()> {
     let every_ms = i64::try_from(every.as_millis()).unwrap_or(i64::MAX).max(1);
     let period = now.timestamp_millis().div_euclid(every_ms);
     let mut tx = db.begin().await?;
     let options = jobs::Options {
-        unique_key: Some(format!("{SWEEP}:{}:{period}", every.as_secs())),
+        unique_key: Some(format!("{kind}:{}:{period}", every.as_secs())),
         ..jobs::Options::default()
     };
-    jobs::enqueue(&mut tx, SWEEP, &serde_json::json!({}), options).await?;
+    jobs::enqueue(&mut tx, kind, &serde_json::json!({}), options).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Queues a sweep every `every` until `stop` turns true; a failing database is logged and tried
-/// again at the next period.
+/// Queues the sweeps of both reminders ("cards are due" and "streak at risk") every `every` until
+/// `stop` turns true; a failing database is logged and tried again at the next period.
 pub async fn keep_sweeping(db: Db, every: Duration, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(e) = queue_sweep(&db, Utc::now(), every).await {
-            tracing::warn!(error = %e, "cannot queue the reminder sweep");
+        for kind in [SWEEP, crate::motivation::reminders::SWEEP] {
+            if let Err(e) = queue_sweep_of(&db, kind, Utc::now(), every).await {
+                tracing::warn!(error = %e, kind, "cannot queue the reminder sweep");
+            }
         }
         tokio::select! {
             changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },
@@ -417,6 +491,36 @@ mod tests {
         for garbage in ["", ".", "x.y", user.as_ref(), &format!("{user}."), "é.é"] {
             assert_eq!(key(1).verify(garbage), None, "{garbage:?}");
         }
+    }
+
+    #[test]
+    fn a_streak_token_names_its_list_and_never_passes_for_another() {
+        let user = UserId::parse("01933c5e-7f2a-7b3c-9d4e-5f6a7b8c9d0e").unwrap();
+        let streak = key(1).token_for(&user, ReminderList::Streak);
+        let cards = key(1).token(&user);
+        assert!(streak.starts_with(&format!("{user}.streak.")), "{streak}");
+        assert_eq!(
+            key(1).verify_any(&streak),
+            Some((user.clone(), ReminderList::Streak))
+        );
+        assert_eq!(
+            key(1).verify_any(&cards),
+            Some((user.clone(), ReminderList::Cards))
+        );
+        assert_eq!(key(1).verify(&streak), None, "not a cards token");
+        // The cards signature relabelled as a streak one, and the other way round.
+        let (_, cards_sig) = cards.rsplit_once('.').unwrap();
+        let (_, streak_sig) = streak.rsplit_once('.').unwrap();
+        assert_eq!(
+            key(1).verify_any(&format!("{user}.streak.{cards_sig}")),
+            None
+        );
+        assert_eq!(key(1).verify_any(&format!("{user}.{streak_sig}")), None);
+        assert_eq!(
+            key(1).verify_any(&format!("{user}.other.{streak_sig}")),
+            None
+        );
+        assert_eq!(key(2).verify_any(&streak), None);
     }
 
     #[test]

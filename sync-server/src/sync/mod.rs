@@ -125,6 +125,10 @@ pub async fn sync(
             projections::record(&mut tx, caller.id, course, &new_events, now).await?;
         }
         crate::srs::cards::record(&mut tx, caller.id, doc_id, &doc, &new_events, now).await?;
+        if !new_events.is_empty() {
+            // The clock as the transaction is about to commit names the refresh's window.
+            crate::motivation::queue_refresh(&mut tx, caller.id, Utc::now()).await?;
+        }
     }
     // In sync only when the device holds exactly this document AND already knows that we do (its
     // last-sync heads are ours): then there is nothing to send (204). Otherwise the reply, even

@@ -317,6 +317,10 @@ both_backends!(
             .await
             .unwrap()
             .token(&signer);
+        let streak_unsubscribe = sync_server::srs::reminders::UnsubscribeKey::load(&app.db)
+            .await
+            .unwrap()
+            .token_for(&signer, sync_server::srs::reminders::ReminderList::Streak);
         let forged_unsubscribe = {
             let (user, signature) = unsubscribe.split_once('.').unwrap();
             let first = if signature.starts_with('B') { 'C' } else { 'B' };
@@ -350,6 +354,7 @@ both_backends!(
             row(Method::POST, format!("/api/reminders/unsubscribe?token={unsubscribe}"), [204; 5]),
             row(Method::POST, format!("/api/reminders/unsubscribe?token={forged_unsubscribe}"), [400; 5]),
             row(Method::POST, "/api/reminders/unsubscribe", [400; 5]),
+            row(Method::POST, format!("/api/reminders/unsubscribe?token={streak_unsubscribe}"), [204; 5]),
             with_body(Method::POST, "/api/auth/resend-verification",
                 |_| Some(json!({"email": "someone@example.com"})), [202; 5]),
             with_body(Method::POST, "/api/auth/sign-in",
@@ -414,6 +419,16 @@ both_backends!(
             row(Method::POST, format!("/api/courses/{}/enrollment", open.slug), [401, 201, 201, 201, 201]),
             row(Method::GET, format!("/api/courses/{}/enrollment", open.slug), [401, 200, 200, 200, 200]),
             row(Method::GET, "/api/me/courses", [401, 200, 200, 200, 200]),
+            // Motivation: everyone signed in has figures. A course's leaderboard: its enrolled
+            // learners join it (everyone is enrolled in `open`, nobody in `closed`, not even its
+            // teacher); they, its teacher and admins read it.
+            row(Method::GET, "/api/me/motivation", [401, 200, 200, 200, 200]),
+            with_body(Method::PUT, format!("/api/courses/{}/leaderboard/membership", open.slug),
+                |_| Some(json!({"joined": true})), [401, 200, 200, 200, 200]),
+            row(Method::GET, format!("/api/courses/{}/leaderboard", open.slug), [401, 200, 200, 200, 200]),
+            with_body(Method::PUT, format!("/api/courses/{}/leaderboard/membership", closed.slug),
+                |_| Some(json!({"joined": true})), [401, 403, 403, 403, 403]),
+            row(Method::GET, format!("/api/courses/{}/leaderboard", closed.slug), [401, 403, 200, 403, 200]),
             // Lessons: enrolled learners, the course's teacher, admins.
             row(Method::GET, format!("/api/courses/{}/lessons/{}", open.slug, open.lessons[0]),
                 [401, 200, 200, 200, 200]),

@@ -30,6 +30,7 @@ mod health;
 mod jobs;
 mod media;
 mod migrations;
+mod motivation;
 mod notifications;
 mod observability;
 mod quizzes;

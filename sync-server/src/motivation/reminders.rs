@@ -1,0 +1,250 @@
+//! "Your streak is at risk" reminders: at the learner's chosen evening hour in their own time
+//! zone, if their streak is above 0 and today's goal is not reached yet (the read models,
+//! recomputed as of now), one reminder that day: in-app, and by mail unless they opted out.
+//!
+//! The card reminders' pattern (`crate::srs::reminders`): every process rings a sweep job per
+//! period; the sweep claims `streak_reminders (user, local date)` with `ON CONFLICT DO NOTHING`
+//! in the transaction that adds the bell's entry and queues the mail, so two processes on one
+//! PostgreSQL never send two. The mail is composed when sent: not to someone who opted out or
+//! reached their goal meanwhile; its signed unsubscribe link is never stored.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use shared::domain::UserId;
+
+use crate::db::{on_pool, on_tx, Db};
+use crate::error::Result;
+use crate::identity::users::user_in;
+use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
+use crate::notify::{self, Mail, Template, Transport};
+use crate::srs::reminders::{local_hour_and_date, ReminderList, UnsubscribeKey};
+
+/// The job kind of a sweep (finding whose streak is at risk at their hour).
+pub const SWEEP: &str = "streak_reminder_sweep";
+/// The job kind of one learner's reminder mail.
+pub const REMINDER: &str = "streak_reminder";
+
+/// Claims and queues the reminder of everyone who, at `now`, is at their streak reminder hour,
+/// wants these reminders, has a streak that breaks tonight and had none today. How many it
+/// queued.
+pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u32> {
+    let zones: Vec<String> = on_pool!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT DISTINCT time_zone FROM users WHERE deleted_at IS NULL AND streak_reminders",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let mut queued = 0;
+    for time_zone in zones {
+        let (hour, date) = local_hour_and_date(now, &time_zone);
+        let candidates: Vec<UserId> = on_pool!(db, pool => {
+            sqlx::query_scalar(
+                "SELECT u.id FROM users u \
+                 WHERE u.deleted_at IS NULL AND u.streak_reminders AND u.time_zone = $1 \
+                   AND u.streak_reminder_hour = $2 \
+                   AND EXISTS (SELECT 1 FROM xp_days d WHERE d.user_id = u.id \
+                               AND d.reached_ms IS NOT NULL) \
+                   AND NOT EXISTS (SELECT 1 FROM streak_reminders r \
+                                   WHERE r.user_id = u.id AND r.local_date = $3)",
+            )
+            .bind(&time_zone)
+            .bind(i32::try_from(hour).unwrap_or(0))
+            .bind(&date)
+            .fetch_all(pool)
+            .await?
+        });
+        let today = super::today_in(&time_zone, now);
+        for user in candidates {
+            let streak = super::streak_now(db, &user, today, now).await?;
+            if !streak.at_risk {
+                continue;
+            }
+            if claim(db, &user, &date, streak.current, now).await? {
+                queued += 1;
+            }
+        }
+    }
+    if queued > 0 {
+        tracing::info!(queued, "streak reminders queued");
+    }
+    Ok(queued)
+}
+
+/// What a reminder job carries: whose and which day's; nothing secret.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct ReminderPayload {
+    user_id: UserId,
+    local_date: String,
+}
+
+/// In one transaction: takes `user`'s reminder of `date` (none if another process or an earlier
+/// sweep did), adds the bell's entry and queues the mail. Whether this call took it.
+async fn claim(
+    db: &Db,
+    user_id: &UserId,
+    date: &str,
+    streak: u32,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let claimed = on_tx!(&mut tx, conn => {
+        sqlx::query(
+            "INSERT INTO streak_reminders (user_id, local_date, streak, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, local_date) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(date)
+        .bind(i32::try_from(streak).unwrap_or(i32::MAX))
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    if claimed == 0 {
+        return Ok(false);
+    }
+    let Some(user) = user_in(&mut tx, user_id).await? else {
+        return Ok(false);
+    };
+    let template = Template::StreakAtRisk {
+        streak,
+        learn_link: String::new(),
+        unsubscribe_link: String::new(),
+    };
+    if let Some(in_app) = template.render(user.locale, &user.display_name).in_app {
+        notify::add_in_app(&mut tx, &user.id, template.code(), &in_app).await?;
+    }
+    let payload = ReminderPayload {
+        user_id: user.id.clone(),
+        local_date: date.to_owned(),
+    };
+    let options = jobs::Options {
+        unique_key: Some(format!("{REMINDER}:{}:{date}", user.id)),
+        user_id: Some(user.id.clone()),
+        run_at: None,
+    };
+    jobs::enqueue(&mut tx, REMINDER, &payload, options).await?;
+    tx.commit().await?;
+    tracing::debug!(user_id = %user.id, date, streak, "streak reminder claimed");
+    Ok(true)
+}
+
+/// The handlers of both kinds: the sweep, and the reminder mail sent through `transport`.
+pub fn handlers(
+    db: &Db,
+    transport: Arc<dyn Transport>,
+    key: UnsubscribeKey,
+    public_base: &str,
+) -> [Arc<dyn Handler>; 2] {
+    [
+        Arc::new(SweepHandler { db: db.clone() }),
+        Arc::new(ReminderHandler {
+            db: db.clone(),
+            transport,
+            key,
+            public_base: public_base.to_owned(),
+        }),
+    ]
+}
+
+#[derive(Debug)]
+struct SweepHandler {
+    db: Db,
+}
+
+impl Handler for SweepHandler {
+    fn kind(&self) -> &'static str {
+        SWEEP
+    }
+
+    fn run<'a>(&'a self, _job: &'a Job) -> RunFuture<'a> {
+        Box::pin(async move {
+            sweep(&self.db, Utc::now())
+                .await
+                .map(|_| Outcome::Done)
+                .map_err(|e| JobError::transient(format!("streak reminder sweep: {e}")))
+        })
+    }
+}
+
+#[derive(Debug)]
+struct ReminderHandler {
+    db: Db,
+    transport: Arc<dyn Transport>,
+    key: UnsubscribeKey,
+    public_base: String,
+}
+
+impl ReminderHandler {
+    /// The mail to send now, or `None` when there is nothing to send any more (the job was
+    /// withdrawn, the account is gone or unconfirmed, these reminders were turned off, the goal
+    /// was reached meanwhile).
+    async fn compose(&self, job: &Job, payload: &ReminderPayload) -> Result<Option<Mail>> {
+        let mut tx = self.db.begin().await?;
+        if !job.hold(&mut tx).await? {
+            return Ok(None);
+        }
+        let Some(user) = user_in(&mut tx, &payload.user_id).await? else {
+            return Ok(None);
+        };
+        tx.commit().await?;
+        if !user.streak_reminders || !user.email_verified {
+            return Ok(None);
+        }
+        let now = Utc::now();
+        let today = super::today_in(&user.time_zone, now);
+        let streak = super::streak_now(&self.db, &user.id, today, now).await?;
+        if !streak.at_risk {
+            return Ok(None);
+        }
+        let token = self.key.token_for(&user.id, ReminderList::Streak);
+        let base = &self.public_base;
+        let template = Template::StreakAtRisk {
+            streak: streak.current,
+            learn_link: format!("{base}{}", notify::LEARN_PATH),
+            unsubscribe_link: format!("{base}/unsubscribe?token={token}"),
+        };
+        let rendered = template.render(user.locale, &user.display_name);
+        Ok(Some(Mail {
+            job_id: job.id.clone(),
+            user_id: Some(user.id.clone()),
+            to_email: user.email.to_string(),
+            to_name: user.display_name.clone(),
+            template: template.code().to_owned(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+            list_unsubscribe: Some(format!("{base}/api/reminders/unsubscribe?token={token}")),
+        }))
+    }
+}
+
+impl Handler for ReminderHandler {
+    fn kind(&self) -> &'static str {
+        REMINDER
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> RunFuture<'a> {
+        Box::pin(async move {
+            let payload: ReminderPayload = job.payload()?;
+            match self.compose(job, &payload).await {
+                Ok(Some(mail)) => self
+                    .transport
+                    .send(&mail)
+                    .await
+                    .map(|()| Outcome::Done)
+                    .inspect_err(|e| {
+                        tracing::warn!(
+                            to = %notify::mask_email(&mail.to_email),
+                            error = %e,
+                            "streak reminder not sent"
+                        );
+                    }),
+                Ok(None) => Ok(Outcome::Discarded),
+                Err(e) => Err(JobError::transient(format!("cannot compose: {e}"))),
+            }
+        })
+    }
+}
