@@ -1,7 +1,8 @@
 // Motivation journeys: a learner completes lessons and sees the header's XP counter, streak flame
 // and goal ring move, online and offline (the figures come from the documents on the device);
 // the dashboard on "My learning" shows the week's XP, the streak, the daily goal chooser and the
-// badge shelf, in English and Russian; the course page's leaderboard says it needs a connection.
+// badge shelf, in English and Russian; the course page's leaderboard: joining and leaving it, and
+// that it says it needs a connection offline.
 // Test data is made through the API as the demo accounts, as a client would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -148,4 +149,93 @@ test("the course page's leaderboard is for enrolled learners and says it needs a
   await page.getByTestId("enroll").waitFor();
   assert.equal(await page.getByTestId("leaderboard").count(), 0);
   await context.close();
+});
+
+/** Reloads the course page until the leaderboard's row of the caller shows `xp` (the server's XP
+ * refresh runs at the end of a 10-second window after the device syncs; until then a member's
+ * own row shows 0), then returns that row. */
+async function ownLeaderboardRow(page, course, xp) {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    await page.goto(`${env.server.url}/courses/${course}`);
+    await page.getByTestId("leaderboard-join").waitFor();
+    const mine = page.locator('[data-testid="leaderboard-row"][data-me="true"]');
+    if ((await mine.count()) > 0 && (await mine.first().innerText()).endsWith(`\t${xp}`)) return mine;
+    if (Date.now() > deadline) throw new Error("the learner's row never reached the leaderboard");
+    await page.waitForTimeout(2_000);
+  }
+}
+
+test("a learner joins a course's leaderboard, sees their row and XP in English and Russian, and leaving takes them off at once", async () => {
+  const course = await courseWithLessons("Leaderboard online", 1);
+  const { context, page } = await signedInContext(env, "student@demo.local", { locale: "en-US" });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await completeLesson(page, course.id, course.lessons[0]);
+
+  // Off by default: the switch explains who sees what, and the board does not show the learner.
+  await page.goto(`${env.server.url}/courses/${course.id}`);
+  const join = page.getByTestId("leaderboard-join");
+  await join.waitFor();
+  assert.equal(await join.isChecked(), false, "off by default");
+  assert.match(await page.locator("#leaderboard-privacy").innerText(), /never your email/);
+  assert.equal(await page.locator('[data-testid="leaderboard-row"][data-me="true"]').count(), 0);
+
+  // Turned on with the keyboard.
+  await join.focus();
+  await page.keyboard.press("Space");
+  await page.getByTestId("leaderboard-status").filter({ hasText: "You are on this course's leaderboard." }).waitFor();
+  const mine = await ownLeaderboardRow(page, course.id, 10);
+  assert.equal(await page.getByTestId("leaderboard-join").isChecked(), true);
+  assert.match(await mine.innerText(), /^1\s+Demo Student \(you\)\s+10$/);
+  assert.equal(await mine.getAttribute("aria-current"), "true");
+  assert.match(await page.getByTestId("leaderboard-table").locator("caption").innerText(), /^Week of /);
+
+  // The same board in Russian.
+  const ru = await signedInContext(env, "student@demo.local", { locale: "ru-RU" });
+  await ru.page.goto(`${env.server.url}/courses/${course.id}`);
+  await ru.page.getByTestId("locale-switch").selectOption("ru");
+  await ru.page.locator("#leaderboard-title").filter({ hasText: "Рейтинг недели" }).waitFor();
+  const mineRu = ru.page.locator('[data-testid="leaderboard-row"][data-me="true"]');
+  await mineRu.waitFor();
+  assert.match(await mineRu.innerText(), /\(вы\)/);
+  await ru.context.close();
+
+  // Leaving takes the learner off at once: the board is empty again.
+  const left = page.waitForResponse((r) => r.url().endsWith("/leaderboard/membership") && r.request().method() === "PUT", { timeout: 60_000 });
+  await page.getByTestId("leaderboard-join").click();
+  assert.equal((await left).status(), 200);
+  await page.getByTestId("leaderboard-status").filter({ hasText: "You are no longer on this course's leaderboard." }).waitFor();
+  await page.getByTestId("leaderboard-empty").waitFor();
+  await page.reload();
+  await page.getByTestId("leaderboard-empty").waitFor();
+  assert.equal(await page.getByTestId("leaderboard-join").isChecked(), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the unsubscribe page names the mail its link turns off, asks first, and says when a link does not work", async () => {
+  const user = "01933c5e-7f2a-7b3c-9d4e-5f6a7b8c9d0e";
+  const context = await env.browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  const titles = [
+    [`${user}.c2lnbmF0dXJl`, "Stop card reminders?"],
+    [`${user}.streak.c2lnbmF0dXJl`, "Stop streak reminders?"],
+    [`${user}.digest.c2lnbmF0dXJl`, "Stop the discussion digest?"],
+  ];
+  for (const [token, title] of titles) {
+    await page.goto(`${env.server.url}/unsubscribe?token=${token}`);
+    await page.locator("h1").filter({ hasText: title }).waitFor();
+    await page.waitForFunction((expected) => document.title === expected, `${title} · EduPlatform`);
+  }
+  // A signature this server did not make: nothing changes, and the page says so.
+  await page.getByTestId("unsubscribe-confirm").click();
+  await page.getByTestId("unsubscribe-failed").waitFor();
+  await context.close();
+
+  const ru = await env.browser.newContext({ locale: "ru-RU" });
+  const pageRu = await ru.newPage();
+  await pageRu.goto(`${env.server.url}/unsubscribe?token=${user}.digest.c2lnbmF0dXJl`);
+  await pageRu.locator("h1").filter({ hasText: "Отключить сводку обсуждений?" }).waitFor();
+  await ru.close();
 });

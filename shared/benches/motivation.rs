@@ -12,7 +12,7 @@ use shared::doc::{new_event_id, Event, EventKind, QuizAttempt};
 use shared::domain::{CourseId, LessonId};
 use shared::rules::badges::History;
 use shared::rules::day::{local_rfc3339, Day, DAY_MS};
-use shared::rules::xp::{device_judge, earnings, Goals};
+use shared::rules::xp::{device_judge, earnings_into, Goals};
 use shared::rules::{count_perfect_quizzes, motivation};
 use shared::srs::Rating;
 
@@ -87,8 +87,9 @@ fn main() {
     for _ in 0..RUNS {
         let started = Instant::now();
         let goals = Goals::from_events(&profile);
-        let mut all = earnings(&progress, Some(&course), &device_judge, now_ms);
-        all.extend(earnings(&profile, None, &device_judge, now_ms));
+        let mut all = Vec::new();
+        earnings_into(&mut all, &progress, Some(&course), &device_judge, now_ms);
+        earnings_into(&mut all, &profile, None, &device_judge, now_ms);
         let mut history = History::default();
         count_perfect_quizzes(&mut history, &progress, &device_judge, now_ms);
         reading.push(started.elapsed().as_secs_f64() * 1e3);

@@ -219,6 +219,7 @@ impl App {
             .with_handler(discussions::digest::handler(
                 &self.state.db,
                 self.transport.clone(),
+                self.state.unsubscribe_key.clone(),
                 self.state.config.http.public_url.base(),
             ))
             .with_handlers(motivation::reminders::handlers(

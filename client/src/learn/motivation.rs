@@ -108,7 +108,7 @@ pub fn figures(
     let mut earnings = xp::earnings(profile, None, &judge, now_ms);
     let mut extra = History::default();
     for (course, events, lessons) in courses {
-        earnings.extend(xp::earnings(events, Some(course), &judge, now_ms));
+        xp::earnings_into(&mut earnings, events, Some(course), &judge, now_ms);
         rules::count_perfect_quizzes(&mut extra, events, &judge, now_ms);
         let completed = lessons
             .as_ref()

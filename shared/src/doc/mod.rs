@@ -21,8 +21,9 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ValueRef, ROOT};
 
 pub use event::{
-    derived_card_id, millis_rfc3339, new_event_id, rfc3339_millis, CardSource, Event, EventKind,
-    FittedParameters, NewCard, QuizAttempt, CARD_TAGS_MAX_CHARS, CARD_TEXT_MAX_CHARS,
+    derived_card_id, millis_rfc3339, new_event_id, rfc3339_millis, rfc3339_parts, CardSource,
+    Event, EventKind, FittedParameters, NewCard, QuizAttempt, CARD_TAGS_MAX_CHARS,
+    CARD_TEXT_MAX_CHARS,
 };
 pub use schema::{validate, validate_changes_since, SchemaError};
 

@@ -105,7 +105,7 @@ impl History {
     }
 
     /// Counts the lessons and reviews among `earnings`, and the streak's lengths.
-    pub fn from_earnings(earnings: &[Earning], streak: &Streak) -> Self {
+    pub fn from_earnings(earnings: &[Earning<'_>], streak: &Streak) -> Self {
         let mut history = Self::default();
         for earning in earnings {
             match earning.activity {
@@ -132,16 +132,18 @@ impl History {
         }
     }
 
-    /// When `measure` first reached `threshold`, if it did.
+    /// Puts each counted measure's times in order (what [`History::reached`] reads).
+    fn sort(&mut self) {
+        for times in self.counts.values_mut() {
+            times.sort_unstable();
+        }
+    }
+
+    /// When `measure` first reached `threshold`, if it did ([`History::sort`] first).
     fn reached(&self, measure: Measure, threshold: u64) -> Option<i64> {
         let from_counts = self.counts.get(&measure).and_then(|times| {
             let index = usize::try_from(threshold.checked_sub(1)?).ok()?;
-            if index >= times.len() {
-                return None;
-            }
-            let mut times = times.clone();
-            times.select_nth_unstable(index);
-            Some(times[index])
+            times.get(index).copied()
         });
         let from_levels = self.levels.get(&measure).and_then(|levels| {
             levels
@@ -158,7 +160,8 @@ impl History {
 }
 
 /// The badges `history` earns, each once with the time it was earned, in [`BADGES`] order.
-pub fn awards(history: &History) -> Vec<Award> {
+pub fn awards(mut history: History) -> Vec<Award> {
+    history.sort();
     BADGES
         .iter()
         .filter_map(|rule| {

@@ -4,7 +4,7 @@
 //! offset beyond ±14:00 (no place on Earth has one) is not believed: the day is then the UTC date.
 
 use crate::doc::event::{civil_from_days, days_from_civil};
-use crate::doc::rfc3339_millis;
+use crate::doc::rfc3339_parts;
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
@@ -19,9 +19,19 @@ impl Day {
     /// The day an event at `at` (RFC 3339) happened for the learner: the date written in it when
     /// its offset is a real one, else the UTC date. `None` when `at` is not RFC 3339.
     pub fn of_at(at: &str) -> Option<Self> {
-        let ms = rfc3339_millis(at)?;
-        let offset = offset_minutes(at).filter(|m| m.abs() <= MAX_OFFSET_MINUTES);
-        Some(Self::of_millis(ms, offset.unwrap_or(0)))
+        let (ms, offset) = rfc3339_parts(at)?;
+        Some(Self::of_written(ms, offset))
+    }
+
+    /// The day of the instant `ms` written with the UTC offset `offset_minutes`: the date in it
+    /// when the offset is a real one, else the UTC date (what [`Day::of_at`] reads).
+    pub fn of_written(ms: i64, offset_minutes: i32) -> Self {
+        let offset = if offset_minutes.abs() <= MAX_OFFSET_MINUTES {
+            offset_minutes
+        } else {
+            0
+        };
+        Self::of_millis(ms, offset)
     }
 
     /// The day of the instant `ms` at a UTC offset of `offset_minutes`.

@@ -37,7 +37,7 @@ impl Motivation {
 /// the goals they set and what else badges count (`extra`: courses completed, perfect quizzes),
 /// as of `now_ms` on the learner's day `today`.
 pub fn motivation(
-    earnings: &[Earning],
+    earnings: &[Earning<'_>],
     goals: &Goals,
     mut extra: History,
     today: Day,
@@ -47,7 +47,7 @@ pub fn motivation(
     let streak = streak::streak(&ledger.days, today, now_ms);
     extra.merge(History::from_earnings(earnings, &streak));
     Motivation {
-        badges: badges::awards(&extra),
+        badges: badges::awards(extra),
         ledger,
         streak,
     }

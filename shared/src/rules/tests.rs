@@ -62,7 +62,7 @@ fn attempt(at: &str, n: u8, score: u8, passed: bool) -> Event {
 
 const FAR_FUTURE: i64 = i64::MAX / 2;
 
-fn earn(events: &[Event]) -> Vec<Earning> {
+fn earn(events: &[Event]) -> Vec<Earning<'_>> {
     earnings(events, None, &device_judge, FAR_FUTURE)
 }
 
@@ -202,12 +202,8 @@ fn an_undone_review_and_a_future_event_earn_nothing() {
     );
     let future = completed("2026-12-01T10:00:00Z", 3);
     let now = ms("2026-11-30T12:00:00Z");
-    let earned = earnings(
-        &[kept.clone(), undone, undo, future],
-        None,
-        &device_judge,
-        now,
-    );
+    let events = [kept.clone(), undone, undo, future];
+    let earned = earnings(&events, None, &device_judge, now);
     assert_eq!(earned.len(), 1);
     assert_eq!(earned[0].event_id, kept.id);
 }
@@ -467,7 +463,7 @@ fn two_devices_offline_on_the_same_day_count_it_once() {
     let s = streak_of(&merged, "2026-11-30T22:00:00+03:00");
     assert_eq!((s.current, s.longest), (2, 2));
     // The same event seen twice (two documents, a resent message) earns once.
-    let twice: Vec<Earning> = earn(&phone).into_iter().chain(earn(&phone)).collect();
+    let twice: Vec<Earning<'_>> = earn(&phone).into_iter().chain(earn(&phone)).collect();
     assert_eq!(ledger(&twice, &Goals::default()).total(), 20);
 }
 

@@ -10,7 +10,9 @@
 //! | a card reviewed (an undone rating earns nothing) | 1 | 60 |
 //! | the daily goal reached | 5 | 5 |
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::day::{Day, DAY_MS};
 use crate::doc::{Event, EventKind, QuizAttempt};
@@ -107,14 +109,16 @@ impl Activity {
 }
 
 /// One action that earns XP: the event it comes from, when and on which of the learner's days.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Earning {
+/// It borrows the event's id and the course from the events read (a year of events is ~30,000
+/// earnings: two string copies each were a third of the time to derive the figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Earning<'a> {
     /// The id of the event that earned it (the same on every device).
-    pub event_id: String,
+    pub event_id: &'a str,
     pub at_ms: i64,
     pub day: Day,
     /// The course whose progress document holds it (`None`: the profile document).
-    pub course: Option<CourseId>,
+    pub course: Option<&'a CourseId>,
     pub activity: Activity,
 }
 
@@ -138,32 +142,65 @@ pub fn device_judge(_: &Event, attempt: &QuizAttempt) -> Option<u8> {
 /// The actions in one document's `events` that earn XP: each lesson's first completion, each
 /// lesson quiz's first passing attempt (by `judge`), each card review not undone. An event dated
 /// more than [`FUTURE_TOLERANCE_MS`] after `now_ms` earns nothing.
-pub fn earnings(
-    events: &[Event],
-    course: Option<&CourseId>,
+pub fn earnings<'a>(
+    events: &'a [Event],
+    course: Option<&'a CourseId>,
     judge: &impl QuizJudge,
     now_ms: i64,
-) -> Vec<Earning> {
-    let mut ordered: Vec<(i64, &Event)> = events
+) -> Vec<Earning<'a>> {
+    let mut out = Vec::new();
+    earnings_into(&mut out, events, course, judge, now_ms);
+    out
+}
+
+/// [`earnings`], appended to `out`: a learner's documents go into one list without copying
+/// each document's list into it.
+pub fn earnings_into<'a>(
+    out: &mut Vec<Earning<'a>>,
+    events: &'a [Event],
+    course: Option<&'a CourseId>,
+    judge: &impl QuizJudge,
+    now_ms: i64,
+) {
+    // Each event's time is read once: the instant orders and filters, the offset gives the day.
+    let mut ordered: Vec<(i64, Day, &Event)> = events
         .iter()
-        .filter_map(|e| Some((e.at_millis()?, e)))
-        .filter(|(ms, _)| *ms <= now_ms.saturating_add(FUTURE_TOLERANCE_MS))
+        .filter_map(|e| {
+            let (ms, offset) = e.at_parts()?;
+            Some((ms, Day::of_written(ms, offset), e))
+        })
+        .filter(|(ms, _, _)| *ms <= now_ms.saturating_add(FUTURE_TOLERANCE_MS))
         .collect();
-    ordered.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
-    let undone: HashSet<&str> = ordered
+    // Devices append in time order, so this is mostly runs already sorted (a stable sort merges
+    // them in near-linear time); copies of one event end up side by side.
+    ordered.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.id.cmp(&b.2.id)));
+    let undone: FxHashSet<&str> = ordered
         .iter()
-        .filter_map(|(_, e)| match &e.kind {
+        .filter_map(|(_, _, e)| match &e.kind {
             EventKind::CardReviewUndone { review_id } => Some(review_id.as_str()),
             _ => None,
         })
         .collect();
-    let mut lessons_done: HashSet<&LessonId> = HashSet::new();
-    let mut quiz_attempts: HashMap<&LessonId, u32> = HashMap::new();
-    let mut quizzes_passed: HashSet<&LessonId> = HashSet::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut out = Vec::new();
-    for (at_ms, event) in ordered {
-        if !seen.insert(event.id.as_str()) {
+    // Sized up front: growing them was a tenth of the time on a year of events.
+    let (mut completions, mut attempts, mut reviews) = (0, 0, 0);
+    for (_, _, event) in &ordered {
+        match event.kind {
+            EventKind::LessonCompleted { .. } => completions += 1,
+            EventKind::QuizAttempt(_) => attempts += 1,
+            EventKind::CardReviewed { .. } => reviews += 1,
+            _ => {}
+        }
+    }
+    let mut lessons_done: FxHashSet<&LessonId> =
+        FxHashSet::with_capacity_and_hasher(completions, Default::default());
+    // Per lesson: the attempts so far and whether one passed.
+    let mut quizzes: FxHashMap<&LessonId, (u32, bool)> =
+        FxHashMap::with_capacity_and_hasher(attempts, Default::default());
+    out.reserve(completions + attempts + reviews);
+    let mut previous: Option<(i64, &str)> = None;
+    for (at_ms, day, event) in ordered {
+        // A copy of the event just read (same id, same time) counts once.
+        if previous.replace((at_ms, event.id.as_str())) == Some((at_ms, event.id.as_str())) {
             continue;
         }
         let activity = match &event.kind {
@@ -171,15 +208,15 @@ pub fn earnings(
                 Activity::LessonCompleted
             }
             EventKind::QuizAttempt(attempt) => {
-                let tries = quiz_attempts.entry(&attempt.lesson_id).or_default();
+                let (tries, passed) = quizzes.entry(&attempt.lesson_id).or_default();
                 *tries += 1;
-                if quizzes_passed.contains(&attempt.lesson_id) {
+                if *passed {
                     continue;
                 }
                 let Some(score_percent) = judge.passed(event, attempt) else {
                     continue;
                 };
-                quizzes_passed.insert(&attempt.lesson_id);
+                *passed = true;
                 Activity::QuizPassed {
                     score_percent,
                     first_try: *tries == 1,
@@ -190,18 +227,14 @@ pub fn earnings(
             }
             _ => continue,
         };
-        let Some(day) = Day::of_at(&event.at) else {
-            continue;
-        };
         out.push(Earning {
-            event_id: event.id.clone(),
+            event_id: event.id.as_str(),
             at_ms,
             day,
-            course: course.cloned(),
+            course,
             activity,
         });
     }
-    out
 }
 
 /// The XP a learner aims at each day.
@@ -260,7 +293,10 @@ impl Goals {
         let mut changes: Vec<(Day, i64, DailyGoal)> = events
             .iter()
             .filter_map(|e| match e.kind {
-                EventKind::DailyGoalSet { xp } => Some((Day::of_at(&e.at)?, e.at_millis()?, xp)),
+                EventKind::DailyGoalSet { xp } => {
+                    let (ms, offset) = e.at_parts()?;
+                    Some((Day::of_written(ms, offset), ms, xp))
+                }
                 _ => None,
             })
             .collect();
@@ -399,18 +435,24 @@ impl Ledger {
 /// Applies the caps and the goal to `earnings` (from every document of one learner, in any
 /// order): earnings count in time order, so the first of a day fill its caps. Each event counts
 /// once, however many times it is given (two devices, two documents).
-pub fn ledger(earnings: &[Earning], goals: &Goals) -> Ledger {
-    let mut order: Vec<usize> = (0..earnings.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&earnings[a], &earnings[b]);
-        (a.at_ms, &a.event_id).cmp(&(b.at_ms, &b.event_id))
+pub fn ledger(earnings: &[Earning<'_>], goals: &Goals) -> Ledger {
+    let mut order: Vec<u32> = (0..u32::try_from(earnings.len()).unwrap_or(u32::MAX)).collect();
+    // Stable: copies of one event (same time, same id) end up side by side in the order given,
+    // and the first given is the one awarded.
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&earnings[i as usize], &earnings[j as usize]);
+        a.at_ms
+            .cmp(&b.at_ms)
+            .then_with(|| a.event_id.cmp(b.event_id))
     });
     let mut awarded = vec![0; earnings.len()];
     let mut days: BTreeMap<Day, DayXp> = BTreeMap::new();
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut previous: Option<(i64, &str)> = None;
     for i in order {
-        let earning = &earnings[i];
-        if !seen.insert(earning.event_id.as_str()) {
+        let (i, earning) = (i as usize, &earnings[i as usize]);
+        if previous.replace((earning.at_ms, earning.event_id))
+            == Some((earning.at_ms, earning.event_id))
+        {
             continue;
         }
         let day = days

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::identity::users::{user_in, User};
 use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
 use crate::notify::{self, Mail, Template, Transport};
+use crate::srs::reminders::{ReminderList, UnsubscribeKey};
 
 /// The job kind of one user's digest of one local day.
 pub const DIGEST: &str = "discussion_digest";
@@ -95,11 +96,17 @@ pub(super) async fn mark_seen(db: &Db, user: &UserId, lesson: &LessonId) -> Resu
     Ok(())
 }
 
-/// The digest job's handler.
-pub fn handler(db: &Db, transport: Arc<dyn Transport>, public_base: &str) -> Arc<dyn Handler> {
+/// The digest job's handler; `key` signs each mail's one-click unsubscribe link.
+pub fn handler(
+    db: &Db,
+    transport: Arc<dyn Transport>,
+    key: UnsubscribeKey,
+    public_base: &str,
+) -> Arc<dyn Handler> {
     Arc::new(DigestHandler {
         db: db.clone(),
         transport,
+        key,
         public_base: public_base.to_owned(),
     })
 }
@@ -108,6 +115,7 @@ pub fn handler(db: &Db, transport: Arc<dyn Transport>, public_base: &str) -> Arc
 struct DigestHandler {
     db: Db,
     transport: Arc<dyn Transport>,
+    key: UnsubscribeKey,
     public_base: String,
 }
 
@@ -166,9 +174,13 @@ impl DigestHandler {
         if rows.is_empty() {
             return Ok(None);
         }
+        // Signed when sent, never stored.
+        let token = self.key.token_for(&user.id, ReminderList::Digest);
+        let base = &self.public_base;
         let template = Template::DiscussionDigest {
             lines: rows.iter().map(line).collect(),
-            account_link: format!("{}/account", self.public_base),
+            account_link: format!("{base}/account"),
+            unsubscribe_link: format!("{base}/unsubscribe?token={token}"),
         };
         let rendered = template.render(user.locale, &user.display_name);
         let mail = Mail {
@@ -180,7 +192,7 @@ impl DigestHandler {
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,
-            list_unsubscribe: None,
+            list_unsubscribe: Some(format!("{base}/api/reminders/unsubscribe?token={token}")),
         };
         Ok(Some((mail, rows.into_iter().map(|r| r.post_id).collect())))
     }

@@ -23,7 +23,7 @@ use shared::validate::Invalid;
 
 use crate::catalog::course_page::{visible_course, CourseHead, Viewer};
 use crate::config::PostLimits;
-use crate::db::{on_pool, on_tx, Db, Tx};
+use crate::db::{on_pool, on_tx, Db, Tx, TxConn};
 use crate::error::{Error, Result};
 use crate::identity::users::user_in;
 use crate::notify::{self, Template};
@@ -323,9 +323,23 @@ pub fn retry_after(
     Some(seconds.max(1))
 }
 
-/// 429 when the author wrote their allowance of posts in the last minute or day.
+/// Waits for `author`'s turn to post in `tx`: SQLite has one writer (`BEGIN IMMEDIATE`) already;
+/// on PostgreSQL this locks the author's row until `tx` ends. So a burst of posts sent at once is
+/// counted ([`check_rate`]) one after another, and no more than the allowance gets through.
+async fn take_turn(tx: &mut Tx, author: &UserId) -> Result<()> {
+    if let TxConn::Postgres(t) = &mut tx.conn {
+        sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+            .bind(author)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
+/// 429 when the author wrote their allowance of posts in the last minute or day (in `tx`, after
+/// [`take_turn`]).
 async fn check_rate(
-    db: &Db,
+    tx: &mut Tx,
     author: &UserId,
     limits: PostLimits,
     now: DateTime<Utc>,
@@ -338,7 +352,7 @@ async fn check_rate(
         if limit == 0 {
             continue;
         }
-        let recent: Vec<DateTime<Utc>> = on_pool!(db, pool => {
+        let recent: Vec<DateTime<Utc>> = on_tx!(tx, conn => {
             sqlx::query_scalar(
                 "SELECT created_at FROM lesson_posts WHERE author_id = $1 AND created_at > $2 \
                  ORDER BY created_at DESC LIMIT $3",
@@ -346,7 +360,7 @@ async fn check_rate(
             .bind(author)
             .bind(now - window)
             .bind(i64::from(limit))
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?
         });
         if let Some(retry_after) = retry_after(&recent, limit, window, now) {
@@ -393,11 +407,14 @@ pub async fn create_post(
             Some(row)
         }
     };
-    let now = Utc::now();
-    check_rate(db, caller.id, limits, now).await?;
     let html = crate::content::markdown::render(&body);
     let id = PostId::new();
     let mut tx = db.begin().await?;
+    take_turn(&mut tx, caller.id).await?;
+    // Read once the author's turn has come, so posts counted one after another carry times in
+    // that order.
+    let now = Utc::now();
+    check_rate(&mut tx, caller.id, limits, now).await?;
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO lesson_posts (id, lesson_id, course_id, parent_id, author_id, body, \

@@ -5,6 +5,8 @@
 //! Never shows a learner who has not joined, nor an email; leaving takes the learner off at once
 //! (their `xp_weeks` rows are flagged in the same transaction).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Role;
 use shared::api::motivation::{LeaderboardEntry, LeaderboardMembership, LeaderboardView};
@@ -48,12 +50,23 @@ pub async fn set_membership(
             .bind(now)
             .execute(&mut *conn)
             .await?;
-            sqlx::query("UPDATE xp_weeks SET member = TRUE WHERE course_id = $1 AND user_id = $2")
-                .bind(&course.id)
-                .bind(user)
-                .execute(&mut *conn)
-                .await?;
         });
+        let joined: Vec<(String, i32)> = on_tx!(&mut tx, conn => {
+            sqlx::query_as(
+                "UPDATE xp_weeks SET member = TRUE \
+                 WHERE course_id = $1 AND user_id = $2 AND member = FALSE \
+                 RETURNING week_start, xp",
+            )
+            .bind(&course.id)
+            .bind(user)
+            .fetch_all(&mut *conn)
+            .await?
+        });
+        let mut counts = MemberCounts::default();
+        for (week, xp) in joined {
+            counts.add(&course.id, week, xp, 1);
+        }
+        counts.apply(&mut tx).await?;
     } else {
         leave_in(&mut tx, &course.id, user).await?;
     }
@@ -63,19 +76,79 @@ pub async fn set_membership(
 
 /// Takes `user` off `course`'s leaderboard in `tx` (they left it, or the course).
 pub async fn leave_in(tx: &mut Tx, course: &CourseId, user: &UserId) -> Result<()> {
-    on_tx!(tx, conn => {
+    let left: Vec<(String, i32)> = on_tx!(tx, conn => {
         sqlx::query("DELETE FROM leaderboard_members WHERE course_id = $1 AND user_id = $2")
             .bind(course)
             .bind(user)
             .execute(&mut *conn)
             .await?;
-        sqlx::query("UPDATE xp_weeks SET member = FALSE WHERE course_id = $1 AND user_id = $2")
-            .bind(course)
-            .bind(user)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query_as(
+            "UPDATE xp_weeks SET member = FALSE \
+             WHERE course_id = $1 AND user_id = $2 AND member = TRUE \
+             RETURNING week_start, xp",
+        )
+        .bind(course)
+        .bind(user)
+        .fetch_all(&mut *conn)
+        .await?
     });
-    Ok(())
+    let mut counts = MemberCounts::default();
+    for (week, xp) in left {
+        counts.add(course, week, xp, -1);
+    }
+    counts.apply(tx).await
+}
+
+/// Changes to `xp_week_counts` (members by course, week and XP figure) that one transaction
+/// makes alongside its changes to `xp_weeks`' member rows. Every statement that adds, removes or
+/// flips a member row of `xp_weeks` reads back (`RETURNING`) exactly the rows it changed and adds
+/// them here, so the counts match the rows whatever runs beside it.
+#[derive(Debug, Default)]
+pub struct MemberCounts {
+    changes: BTreeMap<(CourseId, String, i32), i64>,
+}
+
+impl MemberCounts {
+    /// Counts `delta` members more (or fewer) with `xp` in `course`'s week `week`.
+    pub fn add(&mut self, course: &CourseId, week: String, xp: i32, delta: i64) {
+        *self.changes.entry((course.clone(), week, xp)).or_default() += delta;
+    }
+
+    /// Writes the changes in `tx`, in key order: two transactions then never wait on each
+    /// other's count rows in opposite orders (no deadlock on PostgreSQL).
+    pub async fn apply(self, tx: &mut Tx) -> Result<()> {
+        for ((course, week, xp), delta) in self.changes {
+            if delta == 0 {
+                continue;
+            }
+            on_tx!(tx, conn => {
+                sqlx::query(
+                    "INSERT INTO xp_week_counts (course_id, week_start, xp, members) \
+                     VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (course_id, week_start, xp) \
+                     DO UPDATE SET members = xp_week_counts.members + excluded.members",
+                )
+                .bind(&course)
+                .bind(&week)
+                .bind(xp)
+                .bind(delta)
+                .execute(&mut *conn)
+                .await?;
+                if delta < 0 {
+                    sqlx::query(
+                        "DELETE FROM xp_week_counts \
+                         WHERE course_id = $1 AND week_start = $2 AND xp = $3 AND members <= 0",
+                    )
+                    .bind(&course)
+                    .bind(&week)
+                    .bind(xp)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The Monday (UTC) starting the week `now` is in.
@@ -172,10 +245,12 @@ pub async fn board(
         Some(entry.clone())
     } else {
         let xp = mine.unwrap_or(0).max(0);
+        // The members above: summed over one row per XP figure (`xp_week_counts`), not counted
+        // over every member.
         let ahead: i64 = on_pool!(db, pool => {
             sqlx::query_scalar(
-                "SELECT COUNT(*) FROM xp_weeks \
-                 WHERE course_id = $1 AND week_start = $2 AND member = TRUE AND xp > $3",
+                "SELECT CAST(COALESCE(SUM(members), 0) AS BIGINT) FROM xp_week_counts \
+                 WHERE course_id = $1 AND week_start = $2 AND xp > $3",
             )
             .bind(&course.id)
             .bind(&week)

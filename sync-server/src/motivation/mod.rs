@@ -164,9 +164,9 @@ fn derive(
     now_ms: i64,
 ) -> Derived {
     let judge = |event: &Event, attempt: &QuizAttempt| judgement.quiz(event, attempt);
-    let mut earnings = Vec::new();
     let mut history = History::default();
     let mut goals = Goals::default();
+    let mut admitted = Vec::with_capacity(docs.len());
     for (course, events) in docs {
         if course.is_none() {
             goals = Goals::from_events(&events);
@@ -175,7 +175,11 @@ fn derive(
         if course.is_some() {
             count_perfect_quizzes(&mut history, &events, &judge, now_ms);
         }
-        earnings.extend(xp::earnings(&events, course.as_ref(), &judge, now_ms));
+        admitted.push((course, events));
+    }
+    let mut earnings = Vec::new();
+    for (course, events) in &admitted {
+        xp::earnings_into(&mut earnings, events, course.as_ref(), &judge, now_ms);
     }
     for &at_ms in &judgement.courses_completed {
         history.count(Measure::CoursesCompleted, at_ms);
@@ -183,7 +187,7 @@ fn derive(
     let figures = motivation(&earnings, &goals, history, today, now_ms);
     let mut weeks: BTreeMap<(CourseId, Day), u64> = BTreeMap::new();
     for (earning, awarded) in earnings.iter().zip(&figures.ledger.awarded) {
-        if let (Some(course), true) = (&earning.course, *awarded > 0) {
+        if let (Some(course), true) = (earning.course, *awarded > 0) {
             *weeks
                 .entry((course.clone(), earning.day.week_start()))
                 .or_default() += u64::from(*awarded);
@@ -237,6 +241,7 @@ fn to_i32(n: u64) -> i32 {
 }
 
 async fn write(tx: &mut Tx, user: &UserId, derived: &Derived, now: DateTime<Utc>) -> Result<()> {
+    let mut counts = leaderboard::MemberCounts::default();
     on_tx!(tx, conn => {
         sqlx::query("DELETE FROM xp_days WHERE user_id = $1")
             .bind(user)
@@ -271,23 +276,36 @@ async fn write(tx: &mut Tx, user: &UserId, derived: &Derived, now: DateTime<Utc>
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM xp_weeks WHERE user_id = $1")
-            .bind(user)
-            .execute(&mut *conn)
-            .await?;
+        // The rows removed and added come back (RETURNING), so the member counts change by
+        // exactly what this transaction changed.
+        let removed: Vec<(CourseId, String, i32, bool)> = sqlx::query_as(
+            "DELETE FROM xp_weeks WHERE user_id = $1 RETURNING course_id, week_start, xp, member",
+        )
+        .bind(user)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (course, week, xp, member) in removed {
+            if member {
+                counts.add(&course, week, xp, -1);
+            }
+        }
         for ((course, week), xp) in &derived.weeks {
-            sqlx::query(
+            let member: Option<bool> = sqlx::query_scalar(
                 "INSERT INTO xp_weeks (course_id, week_start, user_id, xp, member) \
                  SELECT $1, $2, $3, $4, EXISTS (SELECT 1 FROM leaderboard_members m \
                                                 WHERE m.course_id = $1 AND m.user_id = $3) \
-                 WHERE EXISTS (SELECT 1 FROM courses WHERE id = $1)",
+                 WHERE EXISTS (SELECT 1 FROM courses WHERE id = $1) \
+                 RETURNING member",
             )
             .bind(course)
             .bind(week.to_string())
             .bind(user)
             .bind(to_i32(*xp))
-            .execute(&mut *conn)
+            .fetch_optional(&mut *conn)
             .await?;
+            if member == Some(true) {
+                counts.add(course, week.to_string(), to_i32(*xp), 1);
+            }
         }
         for (badge, at_ms) in &derived.badges {
             let awarded_at = DateTime::<Utc>::from_timestamp_millis(*at_ms).unwrap_or(now);
@@ -302,7 +320,7 @@ async fn write(tx: &mut Tx, user: &UserId, derived: &Derived, now: DateTime<Utc>
             .await?;
         }
     });
-    Ok(())
+    counts.apply(tx).await
 }
 
 type DayRow = (String, i32, i32, i32, i32, i32, i64, i64, Option<i64>);
@@ -410,10 +428,24 @@ pub async fn view(
 
 /// Deletes a deleted account's motivation rows (XP, badges, memberships, reminders).
 pub async fn forget_user(tx: &mut Tx, user: &UserId) -> Result<()> {
+    let removed: Vec<(CourseId, String, i32, bool)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "DELETE FROM xp_weeks WHERE user_id = $1 RETURNING course_id, week_start, xp, member",
+        )
+        .bind(user)
+        .fetch_all(&mut *conn)
+        .await?
+    });
+    let mut counts = leaderboard::MemberCounts::default();
+    for (course, week, xp, member) in removed {
+        if member {
+            counts.add(&course, week, xp, -1);
+        }
+    }
+    counts.apply(tx).await?;
     on_tx!(tx, conn => {
         for sql in [
             "DELETE FROM xp_days WHERE user_id = $1",
-            "DELETE FROM xp_weeks WHERE user_id = $1",
             "DELETE FROM motivation_states WHERE user_id = $1",
             "DELETE FROM badges WHERE user_id = $1",
             "DELETE FROM leaderboard_members WHERE user_id = $1",

@@ -18,7 +18,9 @@ use crate::error::Result;
 use crate::identity::users::user_in;
 use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
 use crate::notify::{self, Mail, Template, Transport};
-use crate::srs::reminders::{local_hour_and_date, ReminderList, UnsubscribeKey};
+use crate::srs::reminders::{
+    forget_old_claims, local_hour_and_date, ClaimTable, ReminderList, UnsubscribeKey,
+};
 
 /// The job kind of a sweep (finding whose streak is at risk at their hour).
 pub const SWEEP: &str = "streak_reminder_sweep";
@@ -27,8 +29,9 @@ pub const REMINDER: &str = "streak_reminder";
 
 /// Claims and queues the reminder of everyone who, at `now`, is at their streak reminder hour,
 /// wants these reminders, has a streak that breaks tonight and had none today. How many it
-/// queued.
+/// queued. Old claims go first.
 pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u32> {
+    forget_old_claims(db, ClaimTable::Streak, now).await?;
     let zones: Vec<String> = on_pool!(db, pool => {
         sqlx::query_scalar(
             "SELECT DISTINCT time_zone FROM users WHERE deleted_at IS NULL AND streak_reminders",

@@ -81,10 +81,12 @@ pub enum Template {
         link: String,
     },
     /// The daily mail digest of replies the recipient has not seen: one line per reply
-    /// ("author in lesson: excerpt"), and the account page where the digest is turned off.
+    /// ("author in lesson: excerpt"), the account page where the digest is turned off and the
+    /// one-click unsubscribe link.
     DiscussionDigest {
         lines: Vec<String>,
         account_link: String,
+        unsubscribe_link: String,
     },
     /// "Your streak is at risk" (mail and in-app): a `streak`-day streak breaks tonight unless
     /// today's goal is reached; a link to learn and the one-click unsubscribe link.

@@ -255,6 +255,7 @@ impl Template {
             Self::DiscussionDigest {
                 lines,
                 account_link,
+                unsubscribe_link,
             } => {
                 let count = u32::try_from(lines.len()).unwrap_or(u32::MAX);
                 let replies = if count == 1 { "reply" } else { "replies" };
@@ -263,8 +264,11 @@ impl Template {
                 ))];
                 parts.extend(lines.iter().map(|line| Text(format!("• {line}"))));
                 parts.push(Text(
-                    "You get at most one such digest a day. To stop it, turn off \"Daily digest \
-                     of discussion replies\" on your account page:"
+                    "You get at most one such digest a day. To stop it, open this link:".into(),
+                ));
+                parts.push(Link(unsubscribe_link.clone()));
+                parts.push(Text(
+                    "(or turn off \"Daily digest of discussion replies\" on your account page):"
                         .into(),
                 ));
                 parts.push(Link(account_link.clone()));
@@ -445,6 +449,7 @@ impl Template {
             Self::DiscussionDigest {
                 lines,
                 account_link,
+                unsubscribe_link,
             } => {
                 let count = u32::try_from(lines.len()).unwrap_or(u32::MAX);
                 let replies = russian_plural(count, "новый ответ", "новых ответа", "новых ответов");
@@ -453,8 +458,14 @@ impl Template {
                 ))];
                 parts.extend(lines.iter().map(|line| Text(format!("• {line}"))));
                 parts.push(Text(
-                    "Такая сводка приходит не чаще раза в день. Чтобы отключить её, снимите \
-                     флажок «Ежедневная сводка ответов в обсуждениях» на странице учётной записи:"
+                    "Такая сводка приходит не чаще раза в день. Чтобы отключить её, откройте \
+                     эту ссылку:"
+                        .into(),
+                ));
+                parts.push(Link(unsubscribe_link.clone()));
+                parts.push(Text(
+                    "(или снимите флажок «Ежедневная сводка ответов в обсуждениях» на странице \
+                     учётной записи):"
                         .into(),
                 ));
                 parts.push(Link(account_link.clone()));
@@ -572,6 +583,7 @@ mod tests {
             Template::DiscussionDigest {
                 lines: vec!["Bob in Loops: try a while loop".into()],
                 account_link: "https://edu.example.org/account".into(),
+                unsubscribe_link: "https://edu.example.org/unsubscribe?token=a.digest.b".into(),
             },
             Template::StreakAtRisk {
                 streak: 12,

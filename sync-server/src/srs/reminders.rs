@@ -39,6 +39,8 @@ const UNSUBSCRIBE_KEY: &str = "unsubscribe";
 const UNSUBSCRIBE_PURPOSE: &str = "eduplatform unsubscribe card_reminders ";
 /// The same for the "streak at risk" reminders' tokens.
 const STREAK_UNSUBSCRIBE_PURPOSE: &str = "eduplatform unsubscribe streak_reminders ";
+/// The same for the daily digest of discussion replies.
+const DIGEST_UNSUBSCRIBE_PURPOSE: &str = "eduplatform unsubscribe discussion_digest ";
 
 /// The reminders a token turns off. A "cards are due" token is `{user_id}.{signature}`; every
 /// other list names itself: `{user_id}.{list}.{signature}`, so one unsubscribe route serves all.
@@ -48,6 +50,8 @@ pub enum ReminderList {
     Cards,
     /// "Your streak is at risk" (`users.streak_reminders`).
     Streak,
+    /// The daily digest of discussion replies (`users.discussion_digest`).
+    Digest,
 }
 
 impl ReminderList {
@@ -55,6 +59,7 @@ impl ReminderList {
         match self {
             Self::Cards => UNSUBSCRIBE_PURPOSE,
             Self::Streak => STREAK_UNSUBSCRIBE_PURPOSE,
+            Self::Digest => DIGEST_UNSUBSCRIBE_PURPOSE,
         }
     }
 
@@ -63,6 +68,7 @@ impl ReminderList {
         match self {
             Self::Cards => None,
             Self::Streak => Some("streak"),
+            Self::Digest => Some("digest"),
         }
     }
 }
@@ -147,6 +153,7 @@ impl UnsubscribeKey {
         let (user, list) = match head.split_once('.') {
             None => (head, ReminderList::Cards),
             Some((user, "streak")) => (user, ReminderList::Streak),
+            Some((user, "digest")) => (user, ReminderList::Digest),
             Some(_) => return None,
         };
         let user = UserId::parse(user).ok()?;
@@ -170,6 +177,10 @@ pub async fn unsubscribe(db: &Db, key: &UnsubscribeKey, token: &str) -> Result<(
         }
         ReminderList::Streak => {
             "UPDATE users SET streak_reminders = FALSE, updated_at = $2 \
+             WHERE id = $1 AND deleted_at IS NULL"
+        }
+        ReminderList::Digest => {
+            "UPDATE users SET discussion_digest = FALSE, updated_at = $2 \
              WHERE id = $1 AND deleted_at IS NULL"
         }
     };
@@ -245,9 +256,43 @@ pub async fn keep_sweeping(db: Db, every: Duration, mut stop: watch::Receiver<bo
     }
 }
 
+/// How many days a daily reminder's claim row is kept: only today's is needed for the
+/// once-a-day promise (every zone's today is within a day of UTC's); the rest say, for a week,
+/// what was sent, then go.
+pub const CLAIMS_KEPT_DAYS: i64 = 8;
+
+/// Deletes the claim rows of `table` (`card_reminders`, `streak_reminders`: a user and a local
+/// date each) older than [`CLAIMS_KEPT_DAYS`] before `now`. How many went.
+pub(crate) async fn forget_old_claims(
+    db: &Db,
+    table: ClaimTable,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let before = (now - chrono::Duration::days(CLAIMS_KEPT_DAYS))
+        .date_naive()
+        .to_string();
+    let sql = match table {
+        ClaimTable::Cards => "DELETE FROM card_reminders WHERE local_date < $1",
+        ClaimTable::Streak => "DELETE FROM streak_reminders WHERE local_date < $1",
+    };
+    let gone = on_pool!(db, pool => {
+        sqlx::query(sql).bind(&before).execute(pool).await?.rows_affected()
+    });
+    Ok(gone)
+}
+
+/// The tables that record which daily reminder was claimed for whom on which local date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ClaimTable {
+    Cards,
+    Streak,
+}
+
 /// Claims and queues the reminder of everyone who, at `now`, is at their reminder hour, wants
 /// reminders, has cards due and had none today (their local day). Returns how many it queued.
+/// Old claims go first ([`forget_old_claims`]).
 pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u32> {
+    forget_old_claims(db, ClaimTable::Cards, now).await?;
     let zones: Vec<String> = on_pool!(db, pool => {
         sqlx::query_scalar(
             "SELECT DISTINCT time_zone FROM users WHERE deleted_at IS NULL AND card_reminders",

@@ -321,6 +321,10 @@ both_backends!(
             .await
             .unwrap()
             .token_for(&signer, sync_server::srs::reminders::ReminderList::Streak);
+        let digest_unsubscribe = sync_server::srs::reminders::UnsubscribeKey::load(&app.db)
+            .await
+            .unwrap()
+            .token_for(&signer, sync_server::srs::reminders::ReminderList::Digest);
         let forged_unsubscribe = {
             let (user, signature) = unsubscribe.split_once('.').unwrap();
             let first = if signature.starts_with('B') { 'C' } else { 'B' };
@@ -355,6 +359,8 @@ both_backends!(
             row(Method::POST, format!("/api/reminders/unsubscribe?token={forged_unsubscribe}"), [400; 5]),
             row(Method::POST, "/api/reminders/unsubscribe", [400; 5]),
             row(Method::POST, format!("/api/reminders/unsubscribe?token={streak_unsubscribe}"), [204; 5]),
+            row(Method::POST, format!("/api/reminders/unsubscribe?token={digest_unsubscribe}"), [204; 5]),
+            row(Method::POST, format!("/api/reminders/unsubscribe?token={}", digest_unsubscribe.replace(".digest.", ".streak.")), [400; 5]),
             with_body(Method::POST, "/api/auth/resend-verification",
                 |_| Some(json!({"email": "someone@example.com"})), [202; 5]),
             with_body(Method::POST, "/api/auth/sign-in",

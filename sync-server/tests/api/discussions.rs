@@ -353,6 +353,26 @@ both_backends!(
     }
 );
 
+both_backends!(
+    async fn a_burst_of_posts_sent_at_once_gets_no_more_than_the_allowance_through(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (course, tokens) = class(&app, "burst", &["ann@example.com"]).await;
+        let lesson = &course.lessons[0];
+        // Twelve posts at once, on as many connections: each is counted after the one before.
+        let sends: Vec<_> = (0..12)
+            .map(|n| app.bearer(Method::POST, &posts_path(lesson), &tokens[0]).json(&json!({"body": format!("Burst {n}")})))
+            .map(|request| tokio::spawn(request.send()))
+            .collect();
+        let mut statuses = Vec::new();
+        for sent in sends {
+            statuses.push(sent.await.unwrap().unwrap().status().as_u16());
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 5, "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7, "{statuses:?}");
+        assert_eq!(post_count(&app, lesson).await, 5);
+    }
+);
+
 /// The discussion digest jobs queued for `email`'s account.
 async fn digest_jobs(app: &TestApp, email: &str) -> i64 {
     app.count(
@@ -448,5 +468,19 @@ both_backends!(
         assert_eq!(digest_mails(&app, "ann@example.com").await, 1);
         assert_eq!(digest_mails(&app, "dora@example.com").await, 0);
         assert_eq!(digest_mails(&app, "bob@example.com").await, 0, "he had seen it all");
+
+        // The mail's one-click link (RFC 8058) turns off the digest and nothing else; the same
+        // link in the mail's text opens the page that asks first.
+        let link = mail.list_unsubscribe.clone().expect("List-Unsubscribe");
+        assert!(link.contains(".digest."), "{link}");
+        let token = link.split("token=").nth(1).unwrap();
+        assert!(mail.text.contains(&format!("/unsubscribe?token={token}")), "{}", mail.text);
+        let forged = token.replace(".digest.", ".streak.");
+        let res = app.client.post(link.replace(token, &forged)).send().await.unwrap();
+        assert_eq!(error_code(res, 400).await, "invalid_token", "another list's name on this signature");
+        let res = app.client.post(&link).header("content-type", "application/x-www-form-urlencoded").body("List-Unsubscribe=One-Click").send().await.unwrap();
+        assert_eq!(res.status(), 204);
+        let me = app.me_ok(ann).await;
+        assert_eq!((me.discussion_digest, me.card_reminders, me.streak_reminders), (false, true, true));
     }
 );

@@ -334,6 +334,91 @@ both_backends!(
     }
 );
 
+/// Asserts that `xp_week_counts` holds exactly the member rows of `xp_weeks`, counted by course,
+/// week and XP figure (the ranks of members outside the top are read from it).
+async fn assert_counts_in_step(app: &TestApp, step: &str) {
+    type Counts = Vec<(String, String, i64, i64)>;
+    let (kept, counted): (Counts, Counts) = crate::on_db!(&app.db, pool => {
+        let kept = sqlx::query_as(
+            "SELECT course_id, week_start, CAST(xp AS BIGINT), CAST(members AS BIGINT) \
+             FROM xp_week_counts ORDER BY 1, 2, 3",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let counted = sqlx::query_as(
+            "SELECT course_id, week_start, CAST(xp AS BIGINT), COUNT(*) FROM xp_weeks \
+             WHERE member = TRUE GROUP BY course_id, week_start, xp ORDER BY 1, 2, 3",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        (kept, counted)
+    });
+    assert_eq!(kept, counted, "member counts after {step}");
+}
+
+both_backends!(
+    async fn a_members_place_outside_the_top_is_counted_from_member_counts_kept_in_step(backend) {
+        // 51 learners sign in from this one address: more than a real address may.
+        let options = crate::helpers::Options {
+            rate_limits: sync_server::config::RateLimits::unlimited(),
+            ..crate::helpers::Options::default()
+        };
+        let app = TestApp::spawn_with(backend, options).await;
+        let course = app.insert_course(CourseSpec::default()).await;
+        // 50 members with 20 XP fill the top; Zed, with 10, is 51st.
+        let mut members = Vec::new();
+        for i in 0..motivation::leaderboard::TOP {
+            let (id, token) = learner_with_lessons(&app, &format!("m{i}@example.com"), &format!("M{i}"), &course, 2).await;
+            assert_eq!(join(&app, &token, &course.id, true).await, 200);
+            members.push((id, token));
+        }
+        let (zed_id, zed) = learner_with_lessons(&app, "zed@example.com", "Zed", &course, 1).await;
+        assert_counts_in_step(&app, "50 joined").await;
+        assert!(board(&app, &zed, &course.id).await.me.is_none(), "not a member yet");
+        assert_eq!(join(&app, &zed, &course.id, true).await, 200);
+        assert_counts_in_step(&app, "Zed joined").await;
+        let seen = board(&app, &zed, &course.id).await;
+        assert_eq!(seen.entries.len(), 50);
+        assert!(seen.entries.iter().all(|e| !e.me && e.rank == 1 && e.xp == 20), "{seen:?}");
+        assert_eq!(seen.me.as_ref().map(|m| (m.rank, m.xp, m.display_name.as_str())), Some((51, 10, "Zed")));
+
+        // Zed completes two more lessons: 30 XP, first; the counts move with his row.
+        let mut device = Device::started("laptop");
+        for lesson in &course.lessons[1..3] {
+            device.complete(lesson, &rfc3339(Utc::now() - Duration::seconds(10)));
+        }
+        SyncClient::of(&app, &zed).sync(&format!("progress-{zed_id}-{}", course.id), &mut device).await;
+        motivation::refresh(&app.db, &UserId::parse(&zed_id).unwrap()).await.unwrap();
+        assert_counts_in_step(&app, "Zed's refresh").await;
+        let seen = board(&app, &members[0].1, &course.id).await;
+        assert_eq!((seen.entries[0].display_name.as_str(), seen.entries[0].rank, seen.entries[0].xp), ("Zed", 1, 30));
+        assert_eq!(seen.me.as_ref().map(|m| (m.rank, m.xp)), Some((2, 20)));
+
+        // Leaving, leaving the course, a refresh after leaving, deleting the account: each
+        // changes the counts by exactly the rows it changed.
+        assert_eq!(join(&app, &members[1].1, &course.id, false).await, 200);
+        assert_counts_in_step(&app, "a member left").await;
+        assert_eq!(join(&app, &members[1].1, &course.id, false).await, 200);
+        assert_counts_in_step(&app, "leaving twice").await;
+        let res = app.bearer(Method::DELETE, &format!("/api/courses/{}/enrollment", course.id), &members[2].1).send().await.unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        assert_counts_in_step(&app, "a member left the course").await;
+        motivation::refresh(&app.db, &UserId::parse(&members[2].0).unwrap()).await.unwrap();
+        assert_counts_in_step(&app, "a refresh of one who left").await;
+        let res = app.bearer(Method::DELETE, "/api/me", &members[3].1).json(&json!({"current_password": DEMO_PASSWORD})).send().await.unwrap();
+        assert_eq!(res.status(), 204);
+        assert_counts_in_step(&app, "an account deleted").await;
+        assert_eq!(join(&app, &members[1].1, &course.id, true).await, 200);
+        assert_counts_in_step(&app, "rejoining").await;
+        // 48 members with 20 XP and Zed with 30: all 49 in the top, Zed first.
+        let seen = board(&app, &zed, &course.id).await;
+        assert_eq!(seen.entries.len(), 49, "{seen:?}");
+        assert_eq!(seen.me.as_ref().map(|m| m.rank), Some(1));
+    }
+);
+
 /// Syncs `reviews` card reviews dated `at` (and the seconds after) into `token`'s profile.
 async fn reviews_on(client: &SyncClient, user: &str, reviews: i64, at: DateTime<Utc>) {
     let mut device = Device::started(&format!("device-{}", new_event_id()));
@@ -407,6 +492,14 @@ both_backends!(
         // An hour earlier nothing; at the hour, Ada only, once however many sweeps run.
         assert_eq!(reminders::sweep(&app.db, now - Duration::hours(1)).await.unwrap(), 0);
         assert_eq!(reminders::sweep(&app.db, now).await.unwrap(), 1);
+        assert_eq!(reminders::sweep(&app.db, now).await.unwrap(), 0);
+        assert_eq!(streak_rows(&app, &ada_id).await, 1);
+        // A claim from long ago goes at the next sweep; today's stays.
+        crate::on_db!(&app.db, pool => {
+            sqlx::query("INSERT INTO streak_reminders (user_id, local_date, streak, created_at) VALUES ($1, '2026-01-01', 3, $2)")
+                .bind(&ada_id).bind(now - Duration::days(300)).execute(pool).await.unwrap().rows_affected()
+        });
+        assert_eq!(streak_rows(&app, &ada_id).await, 2);
         assert_eq!(reminders::sweep(&app.db, now).await.unwrap(), 0);
         assert_eq!(streak_rows(&app, &ada_id).await, 1);
         assert_eq!(streak_rows(&app, &bob_id).await + streak_rows(&app, &cyd_id).await, 0);

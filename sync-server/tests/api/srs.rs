@@ -301,6 +301,13 @@ both_backends!(
         // The next day at her hour: nothing for Ada, Bob's as usual.
         assert_eq!(reminders::sweep(&app.db, at + Duration::days(1)).await.unwrap(), 1);
         assert_eq!(reminder_rows(&app, &ada).await.len(), 1);
+        // Claims older than the days kept go at a sweep; the last days' stay.
+        let kept = reminder_rows(&app, bob.as_str()).await.len();
+        assert_eq!(kept, 2);
+        let far = at + Duration::days(reminders::CLAIMS_KEPT_DAYS + 2);
+        reminders::sweep(&app.db, far).await.unwrap();
+        assert!(reminder_rows(&app, &ada).await.is_empty());
+        assert!(reminder_rows(&app, bob.as_str()).await.iter().all(|(date, _)| *date >= (far - Duration::days(reminders::CLAIMS_KEPT_DAYS)).date_naive().to_string()));
     }
 );
 
