@@ -133,3 +133,115 @@ test("the quiz reads in Russian", async () => {
   assert.match(await page.getByTestId("quiz-result").innerText(), /Тест пройден/);
   await context.close();
 });
+
+test("the quiz editor says what to fix in the teacher's language before anything is sent, and keeps what was typed", async () => {
+  const { course, lessons } = await publishedCourse("Quiz editor checks");
+  const sent = [];
+  const { context, page } = await signedInContext(env, "teacher@demo.local", { locale: "ru-RU" }, (p) =>
+    p.on("request", (request) => {
+      if (request.method() === "POST" && request.url().includes("/quiz/questions")) sent.push(request.url());
+    }),
+  );
+  await page.goto(`${env.server.url}/teach/courses/${course.id}/lessons/${lessons[0].id}`);
+  await page.getByTestId("quiz-editor").waitFor();
+  await page.getByTestId("locale-switch").selectOption("ru");
+  const form = page.getByTestId("quiz-question-form").last();
+  // No prompt: the rule the server applies, said in Russian, nothing sent.
+  await form.getByTestId("quiz-submit").click();
+  await form.getByTestId("quiz-form-error").filter({ hasText: "Напишите вопрос." }).waitFor();
+  // Two options that say the same; then a correct option that is not one of them.
+  await form.getByTestId("quiz-field-prompt").fill("2 + 2?");
+  await form.getByTestId("quiz-field-options").fill("4\n 4 ");
+  await form.getByTestId("quiz-field-correct").fill("1");
+  await form.getByTestId("quiz-submit").click();
+  await form.getByTestId("quiz-form-error").filter({ hasText: "Два варианта совпадают." }).waitFor();
+  await form.getByTestId("quiz-field-options").fill("3\n4");
+  assert.equal(await form.getByTestId("quiz-form-error").count(), 0, "editing clears the message");
+  await form.getByTestId("quiz-field-correct").fill("5");
+  await form.getByTestId("quiz-submit").click();
+  await form.getByTestId("quiz-form-error").filter({ hasText: "Правильный вариант должен быть одним из вариантов" }).waitFor();
+  assert.equal(await form.getByTestId("quiz-field-prompt").inputValue(), "2 + 2?", "what was typed is kept");
+  assert.deepEqual(sent, [], "nothing reached the server");
+  // Fixed, it is added.
+  await form.getByTestId("quiz-field-correct").fill("2");
+  await form.getByTestId("quiz-submit").click();
+  await page.getByTestId("quiz-editor-question").first().waitFor();
+  assert.equal(sent.length, 1);
+  await context.close();
+});
+
+const OWNERSHIP = `# Ownership
+
+Every value in Rust has a single owner. When the owner goes out of scope, the value is dropped and its memory is freed.
+
+Assigning a value to another variable moves ownership: the first variable can no longer be used. Types such as integers implement Copy, so they are copied instead of moved.
+
+A reference borrows a value without taking ownership. The borrow checker makes sure that a reference never outlives the value it points to, and that a mutable reference is never shared.
+
+Lifetimes name how long a reference stays valid. The compiler infers most lifetimes, and asks for annotations only when it cannot tell.`;
+
+test("a teacher drafts questions without a language model, reviews and adds them; learners see the lesson's summary in English and Russian", async () => {
+  const teacher = await apiAs("teacher@demo.local");
+  const course = await teacher("POST", "/api/courses", { title: "Drafted by the built-in provider", language: "en", level: "beginner" });
+  const module = await teacher("POST", `/api/courses/${course.id}/modules`, { title: "Ownership" });
+  const lesson = await teacher("POST", `/api/courses/${course.id}/modules/${module.id}/lessons`, { title: "Ownership" });
+  await teacher("PATCH", `/api/courses/${course.id}/lessons/${lesson.id}/draft`, { body: OWNERSHIP });
+  await teacher("PUT", `/api/courses/${course.id}/status`, { status: "published" });
+  const student = await apiAs("student@demo.local");
+  await student("POST", `/api/courses/${course.id}/enrollment`);
+
+  // The drafts panel: two cloze questions, made from the lesson's own text and labelled so.
+  const { context, page } = await signedInContext(env, "teacher@demo.local", { locale: "en-US" });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${env.server.url}/teach/courses/${course.id}/lessons/${lesson.id}`);
+  const panel = page.getByTestId("quiz-drafts");
+  await panel.waitFor();
+  await panel.getByTestId("draft-count").fill("2");
+  await panel.getByTestId("draft-count").dispatchEvent("change");
+  for (const kind of ["single_choice", "multiple_choice", "true_false", "short_answer"]) {
+    const box = panel.getByTestId(`draft-kind-${kind}`);
+    if (await box.isChecked()) await box.uncheck();
+  }
+  await panel.getByTestId("draft-kind-cloze").check();
+  await panel.getByTestId("draft-generate").click();
+  await panel.getByTestId("draft-result").waitFor({ timeout: 30_000 });
+  assert.match(await panel.getByTestId("draft-without-llm").innerText(), /Made without a language model/);
+  const drafted = panel.getByTestId("draft-question");
+  assert.equal(await drafted.count(), 2);
+  for (const text of await drafted.allInnerTexts()) {
+    const answer = text.match(/\n(.*)$/s)?.[1] ?? text;
+    assert.ok(answer.length > 0, text);
+  }
+  // Added to the quiz as drafts, to be accepted one by one.
+  await panel.getByTestId("draft-accept").click();
+  await page.locator('[data-testid="quiz-editor-question"][data-draft="true"]').nth(1).waitFor();
+  assert.equal(await page.getByTestId("quiz-draft-badge").count(), 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The learner's lesson page shows the summary the background job made on publishing.
+  for (const [locale, title, label] of [
+    ["en", "Summary", "Made without a language model"],
+    ["ru", "Краткое содержание", "Сделано без языковой модели"],
+  ]) {
+    const learner = await signedInContext(env, "student@demo.local", { locale: locale === "ru" ? "ru-RU" : "en-US" });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await learner.page.goto(`${env.server.url}/courses/${course.id}/lessons/${lesson.id}`);
+      await learner.page.getByTestId("lesson-title").waitFor();
+      if ((await learner.page.getByTestId("lesson-summary").count()) > 0) break;
+      if (Date.now() > deadline) throw new Error("the lesson's summary never appeared");
+      await learner.page.waitForTimeout(1_000);
+    }
+    await learner.page.getByTestId("locale-switch").selectOption(locale);
+    const summary = learner.page.getByTestId("lesson-summary");
+    await summary.locator("summary").filter({ hasText: title }).waitFor();
+    assert.match(await summary.locator("summary").innerText(), new RegExp(title));
+    assert.match(await summary.getByTestId("summary-without-llm").innerText(), new RegExp(label));
+    // An extractive summary: its sentences are the lesson's own.
+    const text = await summary.locator(".lesson-summary__text").innerText();
+    assert.ok(text.length > 0 && text.split(/(?<=\.)\s+/).every((s) => OWNERSHIP.includes(s.trim())), text);
+    await learner.context.close();
+  }
+});

@@ -91,13 +91,55 @@ pub enum ClozePart {
     Gap(Vec<String>),
 }
 
-/// Why a question cannot be used as written. The text says what to fix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidQuestion(pub String);
+/// Why a question cannot be used as written. `Display` says what to fix in English (the server's
+/// 422 messages); the editor shows its own words for each, in the learner's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidQuestion {
+    /// The prompt or the explanation is longer than [`MAX_TEXT_CHARS`].
+    TextTooLong,
+    /// A question that is not a cloze has no prompt.
+    NoPrompt,
+    /// A single choice's correct option is not one of the options.
+    CorrectNotAnOption,
+    /// A multiple choice marks no option correct.
+    NoCorrectOption,
+    /// A multiple choice marks an option correct that is not one of the options.
+    CorrectOutOfRange,
+    /// A short answer accepts no (non-empty) answer.
+    NoAcceptedAnswer,
+    /// An accepted answer is longer than [`MAX_TEXT_CHARS`].
+    AcceptedTooLong,
+    /// The cloze text is longer than [`MAX_TEXT_CHARS`].
+    ClozeTooLong,
+    /// The cloze text marks no gap.
+    NoGap,
+    /// Fewer than 2 or more than [`MAX_OPTIONS`] options.
+    OptionCount,
+    /// An option is empty.
+    EmptyOption,
+    /// An option is longer than [`MAX_TEXT_CHARS`].
+    OptionTooLong,
+    /// Two options say the same (after normalising).
+    SameOptions,
+}
 
 impl std::fmt::Display for InvalidQuestion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(match self {
+            Self::TextTooLong => "a question's text is longer than 2,000 characters",
+            Self::NoPrompt => "the question needs a prompt",
+            Self::CorrectNotAnOption => "the correct option is not one of the options",
+            Self::NoCorrectOption => "choose at least one correct option",
+            Self::CorrectOutOfRange => "a correct option is not one of the options",
+            Self::NoAcceptedAnswer => "give at least one accepted answer",
+            Self::AcceptedTooLong => "an accepted answer is longer than 2,000 characters",
+            Self::ClozeTooLong => "the cloze text is longer than 2,000 characters",
+            Self::NoGap => "mark at least one gap as {{answer}}",
+            Self::OptionCount => "give 2 to 8 options",
+            Self::EmptyOption => "an option is empty",
+            Self::OptionTooLong => "an option is longer than 2,000 characters",
+            Self::SameOptions => "two options say the same",
+        })
     }
 }
 
@@ -259,46 +301,46 @@ pub fn score<'a>(
 /// Checks that a question can be answered as written: texts within limits and not empty where
 /// they must not be, options distinct, correct indexes in range, a cloze with at least one gap.
 pub fn validate_question(question: &Question) -> Result<(), InvalidQuestion> {
-    let fail = |text: &str| Err(InvalidQuestion(text.to_owned()));
+    use InvalidQuestion as Invalid;
     let too_long = |text: &str| text.chars().count() > MAX_TEXT_CHARS;
     if too_long(&question.prompt) || too_long(&question.explanation) {
-        return fail("a question's text is longer than 2,000 characters");
+        return Err(Invalid::TextTooLong);
     }
     let needs_prompt = !matches!(question.body, QuestionBody::Cloze { .. });
     if needs_prompt && question.prompt.trim().is_empty() {
-        return fail("the question needs a prompt");
+        return Err(Invalid::NoPrompt);
     }
     match &question.body {
         QuestionBody::SingleChoice { options, correct } => {
             check_options(options)?;
             if *correct as usize >= options.len() {
-                return fail("the correct option is not one of the options");
+                return Err(Invalid::CorrectNotAnOption);
             }
         }
         QuestionBody::MultipleChoice { options, correct } => {
             check_options(options)?;
             if correct.is_empty() {
-                return fail("choose at least one correct option");
+                return Err(Invalid::NoCorrectOption);
             }
             if correct.iter().any(|c| *c as usize >= options.len()) {
-                return fail("a correct option is not one of the options");
+                return Err(Invalid::CorrectOutOfRange);
             }
         }
         QuestionBody::TrueFalse { .. } => {}
         QuestionBody::ShortAnswer { accepted } => {
             if accepted.iter().all(|a| normalize_answer(a).is_empty()) {
-                return fail("give at least one accepted answer");
+                return Err(Invalid::NoAcceptedAnswer);
             }
             if accepted.iter().any(|a| too_long(a)) {
-                return fail("an accepted answer is longer than 2,000 characters");
+                return Err(Invalid::AcceptedTooLong);
             }
         }
         QuestionBody::Cloze { text } => {
             if too_long(text) {
-                return fail("the cloze text is longer than 2,000 characters");
+                return Err(Invalid::ClozeTooLong);
             }
             if cloze_gaps(text).is_empty() {
-                return fail("mark at least one gap as {{answer}}");
+                return Err(Invalid::NoGap);
             }
         }
     }
@@ -307,21 +349,19 @@ pub fn validate_question(question: &Question) -> Result<(), InvalidQuestion> {
 
 fn check_options(options: &[String]) -> Result<(), InvalidQuestion> {
     if options.len() < 2 || options.len() > MAX_OPTIONS {
-        return Err(InvalidQuestion("give 2 to 8 options".into()));
+        return Err(InvalidQuestion::OptionCount);
     }
     let mut seen = std::collections::HashSet::new();
     for option in options {
         let normal = normalize_answer(option);
         if normal.is_empty() {
-            return Err(InvalidQuestion("an option is empty".into()));
+            return Err(InvalidQuestion::EmptyOption);
         }
         if option.chars().count() > MAX_TEXT_CHARS {
-            return Err(InvalidQuestion(
-                "an option is longer than 2,000 characters".into(),
-            ));
+            return Err(InvalidQuestion::OptionTooLong);
         }
         if !seen.insert(normal) {
-            return Err(InvalidQuestion("two options say the same".into()));
+            return Err(InvalidQuestion::SameOptions);
         }
     }
     Ok(())

@@ -276,7 +276,9 @@ strings! {
         delete_warning_title, delete_warning_body, delete_password_label, delete_submit,
         reminders_title, reminders_lead, reminders_enabled, reminders_hour, unsubscribe_title,
         unsubscribe_lead, unsubscribe_confirm, unsubscribe_done, unsubscribe_done_body,
-        unsubscribe_failed, digest_enabled,
+        unsubscribe_failed, digest_enabled, unsubscribe_streak_title, unsubscribe_streak_lead,
+        unsubscribe_streak_done_body, unsubscribe_digest_title, unsubscribe_digest_lead,
+        unsubscribe_digest_done, unsubscribe_digest_done_body,
     }
 
     /// A lesson's discussion under the lesson page: threads, replies, moderation and reports.
@@ -415,6 +417,7 @@ strings! {
     /// in the lesson editor.
     pub struct QuizTexts {
         title, intro, start, question_of, check, next, finish, right, wrong, the_answer, true_label, false_label, choose_all, answer_label, gap_label, score, passed, failed, retry, record_error, completes_hint, learning_note, editor_title, editor_lead, pass_mark, add_title, kind_label, kind_single_choice, kind_multiple_choice, kind_true_false, kind_short_answer, kind_cloze, prompt, options, correct_options, statement_true, accepted, cloze_text, explanation, add, save, cancel, edit, delete, move_up, move_down, draft_badge, source_ai, source_offline, accept, discard, publish, publishing, published, not_published, unpublished, empty, error_title, stats_title, stats_attempts, stats_learners, stats_pass_rate, stats_median, stats_accuracy, stats_none,
+        invalid_text_too_long, invalid_no_prompt, invalid_correct_not_an_option, invalid_no_correct_option, invalid_correct_out_of_range, invalid_no_accepted_answer, invalid_accepted_too_long, invalid_cloze_too_long, invalid_no_gap, invalid_option_count, invalid_empty_option, invalid_option_too_long, invalid_same_options,
     }
 
     /// The learner's cards page (`/cards`): own and imported cards, import, export, charts.

@@ -22,7 +22,7 @@ use super::{Ai, AiError, Call};
 use crate::config::Tier;
 use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
-use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
+use crate::jobs::{self, GaveUpFuture, Handler, Job, JobError, Outcome, RunFuture};
 
 /// The job kind that makes a batch.
 pub const JOB_KIND: &str = "ai_quiz_draft";
@@ -236,6 +236,23 @@ impl Handler for DraftHandler {
             self.make(&payload.draft)
                 .await
                 .map_err(|e| JobError::transient(format!("quiz draft {}: {e}", payload.draft)))
+        })
+    }
+
+    /// The job failed for good (a database fault on every attempt): the batch ends as failed,
+    /// with a message the teacher can act on, instead of "running" for ever.
+    fn gave_up<'a>(&'a self, job: &'a Job, _error: &'a JobError) -> GaveUpFuture<'a> {
+        Box::pin(async move {
+            let Ok(payload) = job.payload::<DraftJob>() else {
+                return;
+            };
+            let made = Made::Failed(
+                "the server could not finish this batch (a fault on our side, logged); ask again"
+                    .into(),
+            );
+            if let Err(e) = finish(self.ai.db(), &payload.draft, made).await {
+                tracing::warn!(draft = %payload.draft, error = %e, "cannot mark a given-up quiz draft failed");
+            }
         })
     }
 }

@@ -57,6 +57,20 @@ pub(super) async fn owned_course(
     Ok(course)
 }
 
+/// The course and lesson a lesson-scoped path names (its quiz, its AI drafts), once the caller is
+/// known to be the course's teacher or an admin ([`owned_course`]); a lesson id that is not an id
+/// is 404. Whether the lesson is the course's is the callee's query to answer (404 too).
+pub(super) async fn owned_lesson(
+    state: &AppState,
+    author: &RequireTeacherOrAdmin,
+    course: &str,
+    lesson: &str,
+) -> Result<(CourseId, LessonId)> {
+    let course = owned_course(state, author, course).await?;
+    let lesson: LessonId = path_id(lesson, NO_LESSON)?;
+    Ok((course, lesson))
+}
+
 /// Creates an empty draft course owned by the caller; its slug is made from the title.
 #[utoipa::path(
     post,

@@ -8,11 +8,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::api::quiz_drafts::{DraftBatch, NewQuizDraft, QuizDraftCreated};
 use shared::api::ErrorBody;
-use shared::domain::{CourseId, LessonId, QuizDraftId};
+use shared::domain::QuizDraftId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::authoring::owned_course;
+use super::authoring::owned_lesson;
 use super::extract::{path_id, Json, Path, RequireTeacherOrAdmin};
 use super::responses::{JsonBody, Limited, SignedIn, StateChanging};
 use super::AppState;
@@ -25,20 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_draft, cancel_draft))
 }
 
-const NO_LESSON: &str = "no such lesson in this course";
 const NO_DRAFT: &str = "no such quiz draft for this lesson";
-
-/// The course, lesson and draft a path names, once the caller may author the course.
-async fn owned_lesson(
-    state: &AppState,
-    author: &RequireTeacherOrAdmin,
-    course: &str,
-    lesson: &str,
-) -> Result<(CourseId, LessonId)> {
-    let course = owned_course(state, author, course).await?;
-    let lesson: LessonId = path_id(lesson, NO_LESSON)?;
-    Ok((course, lesson))
-}
 
 /// Asks for `count` (1 to 20) questions of the `kinds` given about the lesson. The batch is made in
 /// the background by the configured language model (cheap tier), or by the built-in offline

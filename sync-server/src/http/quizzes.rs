@@ -11,14 +11,14 @@ use shared::api::quizzes::{
     NewQuestions, QuestionInput, QuestionOrder, QuizDraft, QuizSettings, QuizStats, QuizView,
 };
 use shared::api::ErrorBody;
-use shared::domain::{CourseId, LessonId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{path_id, require_course_owner, Json, Path, RequireTeacherOrAdmin};
+use super::authoring::owned_lesson;
+use super::extract::{Json, Path, RequireTeacherOrAdmin};
 use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
-use crate::catalog::{authoring, quizzes};
+use crate::catalog::quizzes;
 use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,21 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reorder_questions))
         .routes(routes!(publish))
         .routes(routes!(quiz_stats))
-}
-
-/// The course and lesson the path names, once the caller is known to be the course's teacher or
-/// an admin: ids that are not ids, or name nothing, are 404; someone else's course is 403.
-async fn owned_lesson(
-    state: &AppState,
-    author: &RequireTeacherOrAdmin,
-    course: &str,
-    lesson: &str,
-) -> Result<(CourseId, LessonId)> {
-    let course: CourseId = path_id(course, "no such course")?;
-    let teacher = authoring::course_teacher(&state.db, &course).await?;
-    require_course_owner(author, teacher.as_ref().map(|t| t.as_str()))?;
-    let lesson: LessonId = path_id(lesson, "no such lesson in this course")?;
-    Ok((course, lesson))
 }
 
 /// The teacher's working copy: pass mark, questions in order (drafts marked), the latest

@@ -277,6 +277,9 @@ impl Job {
 pub type RunFuture<'a> =
     Pin<Box<dyn Future<Output = std::result::Result<Outcome, JobError>> + Send + 'a>>;
 
+/// What [`Handler::gave_up`] returns.
+pub type GaveUpFuture<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
 /// Runs the jobs of one kind. A job may run more than once (a runner can stop between the work and
 /// recording it, and its lease then runs out), so handlers are idempotent or fence their writes
 /// with `Job::hold`.
@@ -290,5 +293,13 @@ pub trait Handler: std::fmt::Debug + Send + Sync + 'static {
     /// says otherwise (mail drops its text, which is the recipient's business, not a backup's).
     fn settled_payload(&self, payload: &str) -> String {
         payload.to_owned()
+    }
+
+    /// Called once the job has failed for good (a permanent error, or its last attempt), after
+    /// the row is marked `failed`: a handler whose work shows a state of its own elsewhere (a
+    /// batch "running" on a teacher's screen) ends that state here, so nothing waits for ever.
+    /// Best effort: it may fail too, and then only logs.
+    fn gave_up<'a>(&'a self, _job: &'a Job, _error: &'a JobError) -> GaveUpFuture<'a> {
+        Box::pin(async {})
     }
 }

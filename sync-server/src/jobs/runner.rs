@@ -315,7 +315,7 @@ impl Runner {
                 let sql = "UPDATE jobs SET status = 'failed', finished_at = $1, payload = $2, \
                            last_error = $3, locked_until_ms = NULL, claim_id = NULL \
                            WHERE id = $4 AND claim_id = $5";
-                on_pool!(&self.db, pool => sqlx::query(sql)
+                let settled = on_pool!(&self.db, pool => sqlx::query(sql)
                     .bind(chrono::Utc::now())
                     .bind(handler.settled_payload(&job.payload))
                     .bind(&e.message)
@@ -323,7 +323,11 @@ impl Runner {
                     .bind(&job.claim_id)
                     .execute(pool)
                     .await?
-                    .rows_affected())
+                    .rows_affected());
+                if settled > 0 {
+                    handler.gave_up(job, &e).await;
+                }
+                settled
             }
             Err(e) => return self.settle_failure(job, e).await,
         };

@@ -782,6 +782,21 @@ fn summary_answer(seen: &Seen) -> Reply {
     Reply::Json(200, openai_answer(&text, 200, 40))
 }
 
+/// A provider that answers the summary jobs every new lesson queues as a summariser would, and
+/// every other request (the quiz drafts a test is about) with `quiz`.
+async fn drafting_provider(
+    quiz: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static,
+) -> Loopback {
+    Loopback::start(move |seen, n| {
+        if is_summary(seen) {
+            summary_answer(seen)
+        } else {
+            quiz(seen, n)
+        }
+    })
+    .await
+}
+
 fn is_summary(seen: &Seen) -> bool {
     seen.system().contains("You summarise lessons")
 }
@@ -905,12 +920,8 @@ async fn finished_draft(app: &TestApp, lesson: &Lesson, id: &str) -> DraftBatch 
 
 both_backends!(
     async fn a_teacher_gets_a_valid_draft_and_the_same_request_again_from_the_cache(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else {
-                Reply::Json(200, openai_answer(&valid_quiz(2), 900, 300))
-            }
+        let server = drafting_provider(|_, _| {
+            Reply::Json(200, openai_answer(&valid_quiz(2), 900, 300))
         })
         .await;
         let app = app_with_provider(backend, &server.url, &[]).await;
@@ -981,10 +992,8 @@ both_backends!(
 
 both_backends!(
     async fn an_invalid_answer_is_repaired_once(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else if is_repair(seen) {
+        let server = drafting_provider(|seen, _| {
+            if is_repair(seen) {
                 Reply::Json(200, openai_answer(&valid_quiz(3), 100, 100))
             } else {
                 Reply::Json(
@@ -1010,15 +1019,11 @@ both_backends!(
 
 both_backends!(
     async fn an_answer_invalid_twice_fails_the_batch_with_nothing_saved(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else {
-                // Valid JSON, but a kind that was not asked for: the parser demands the schema.
-                let wrong = json!({"questions": [{"kind": "cloze", "prompt": "",
-                    "text": "Rust uses {{ownership}}.", "explanation": ""}]});
-                Reply::Json(200, openai_answer(&wrong.to_string(), 100, 30))
-            }
+        let server = drafting_provider(|_, _| {
+            // Valid JSON, but a kind that was not asked for: the parser demands the schema.
+            let wrong = json!({"questions": [{"kind": "cloze", "prompt": "",
+                "text": "Rust uses {{ownership}}.", "explanation": ""}]});
+            Reply::Json(200, openai_answer(&wrong.to_string(), 100, 30))
         })
         .await;
         let app = app_with_provider(backend, &server.url, &[]).await;
@@ -1044,12 +1049,8 @@ both_backends!(
 
 both_backends!(
     async fn a_failing_provider_fails_the_batch_clearly_and_costs_no_budget(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else {
-                Reply::Json(500, json!({"error": {"message": "internal secret detail"}}))
-            }
+        let server = drafting_provider(|_, _| {
+            Reply::Json(500, json!({"error": {"message": "internal secret detail"}}))
         })
         .await;
         let app = app_with_provider(backend, &server.url, &[]).await;
@@ -1081,15 +1082,11 @@ both_backends!(
 
 both_backends!(
     async fn a_cancelled_batch_never_gets_its_questions(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else {
-                Reply::Slow(
-                    Duration::from_millis(800),
-                    Box::new(Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))),
-                )
-            }
+        let server = drafting_provider(|_, _| {
+            Reply::Slow(
+                Duration::from_millis(800),
+                Box::new(Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))),
+            )
         })
         .await;
         let app = app_with_provider(backend, &server.url, &[]).await;
@@ -1132,12 +1129,8 @@ both_backends!(
 
 both_backends!(
     async fn only_the_course_teacher_or_an_admin_may_ask_and_bad_requests_are_refused(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else {
-                Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))
-            }
+        let server = drafting_provider(|_, _| {
+            Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))
         })
         .await;
         let app = app_with_provider(backend, &server.url, &[]).await;
@@ -1180,12 +1173,8 @@ both_backends!(
 
 both_backends!(
     async fn a_teacher_out_of_budget_is_told_when_it_resets(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else {
-                Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))
-            }
+        let server = drafting_provider(|_, _| {
+            Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))
         })
         .await;
         let app = app_with_provider(backend, &server.url, &[("EDU_AI_USER_DAILY_REQUESTS", "1")]).await;
@@ -1226,10 +1215,7 @@ both_backends!(
         // The fixture model obeys any instruction outside the lesson's delimiters (as a prompt
         // that mixed data and instructions would make a real model do), and treats what is inside
         // them as data.
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                return summary_answer(seen);
-            }
+        let server = drafting_provider(|seen, _| {
             let user = seen.user();
             let outside = match lesson_part(&user) {
                 Some(inside) => user.replacen(inside, "", 1),
@@ -1262,10 +1248,8 @@ both_backends!(
 
 both_backends!(
     async fn a_model_that_obeys_the_lesson_anyway_is_refused_by_the_schema(backend) {
-        let server = Loopback::start(|seen, _| {
-            if is_summary(seen) {
-                summary_answer(seen)
-            } else if seen.user().contains("Ignore previous instructions") {
+        let server = drafting_provider(|seen, _| {
+            if seen.user().contains("Ignore previous instructions") {
                 Reply::Json(200, openai_answer("Cats are soft, cats are warm...", 10, 10))
             } else {
                 Reply::Json(200, openai_answer(&valid_quiz(1), 10, 10))
@@ -1364,6 +1348,49 @@ both_backends!(
             made == Some((1, "offline".to_owned()))
         })
         .await;
+    }
+);
+
+both_backends!(
+    async fn a_draft_whose_job_fails_for_good_ends_failed_instead_of_running_for_ever(backend) {
+        let app = TestApp::spawn_with(
+            backend,
+            Options {
+                worker: quick_retries(),
+                ..Options::default()
+            },
+        )
+        .await;
+        let lesson = lesson_with_text(&app, LESSON_TEXT).await;
+        // A real database fault on every attempt: marking the batch as started is refused.
+        let inject: &[&str] = match backend {
+            crate::helpers::Backend::Sqlite => &[
+                "CREATE TRIGGER inject_fault BEFORE UPDATE ON quiz_drafts WHEN NEW.progress = 10 \
+                 BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+            ],
+            crate::helpers::Backend::Postgres => &[
+                "CREATE FUNCTION inject_fault() RETURNS trigger AS $$ \
+                 BEGIN RAISE EXCEPTION 'injected fault'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER inject_fault BEFORE UPDATE ON quiz_drafts FOR EACH ROW \
+                 WHEN (NEW.progress = 10) EXECUTE FUNCTION inject_fault()",
+            ],
+        };
+        for sql in inject {
+            on_db!(&app.db, pool => sqlx::query(sql).execute(pool).await.unwrap().rows_affected());
+        }
+        let id = ask_for_draft(&app, &lesson, json!({"count": 2, "kinds": ["cloze"]})).await;
+        let ended = finished_draft(&app, &lesson, &id).await;
+        assert_eq!(ended.status, DraftStatus::Failed);
+        assert!(ended.questions.is_empty());
+        let error = ended.error.unwrap_or_default();
+        assert!(error.contains("ask again"), "{error}");
+        let job: (String, i64) = on_db!(&app.db, pool => {
+            sqlx::query_as("SELECT status, CAST(attempts AS BIGINT) FROM jobs WHERE kind = 'ai_quiz_draft'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        });
+        assert_eq!(job, ("failed".to_owned(), 4), "every attempt was made first");
     }
 );
 

@@ -10,7 +10,7 @@ use shared::api::quizzes::{
     QuizSettings, QuizStats,
 };
 use shared::domain::{CourseId, LessonId};
-use shared::quiz::{Question, QuestionBody, QuestionKind};
+use shared::quiz::{validate_question, InvalidQuestion, Question, QuestionBody, QuestionKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -49,6 +49,26 @@ fn refusal(error: &ClientError, texts: &Texts) -> String {
             message.clone()
         }
         _ => error.message(texts),
+    }
+}
+
+/// What to fix in a question, in the editor's language (the server says the same in English).
+fn invalid_text(invalid: InvalidQuestion, texts: &Texts) -> &'static str {
+    let t = &texts.quiz;
+    match invalid {
+        InvalidQuestion::TextTooLong => t.invalid_text_too_long,
+        InvalidQuestion::NoPrompt => t.invalid_no_prompt,
+        InvalidQuestion::CorrectNotAnOption => t.invalid_correct_not_an_option,
+        InvalidQuestion::NoCorrectOption => t.invalid_no_correct_option,
+        InvalidQuestion::CorrectOutOfRange => t.invalid_correct_out_of_range,
+        InvalidQuestion::NoAcceptedAnswer => t.invalid_no_accepted_answer,
+        InvalidQuestion::AcceptedTooLong => t.invalid_accepted_too_long,
+        InvalidQuestion::ClozeTooLong => t.invalid_cloze_too_long,
+        InvalidQuestion::NoGap => t.invalid_no_gap,
+        InvalidQuestion::OptionCount => t.invalid_option_count,
+        InvalidQuestion::EmptyOption => t.invalid_empty_option,
+        InvalidQuestion::OptionTooLong => t.invalid_option_too_long,
+        InvalidQuestion::SameOptions => t.invalid_same_options,
     }
 }
 
@@ -507,12 +527,16 @@ fn question_form(props: &QuestionFormProps) -> Html {
     let texts = use_texts();
     let t = &texts.quiz;
     let fields = use_state(|| props.initial.clone());
+    // What is wrong with the question as written, checked here with the server's own rule
+    // before anything is sent, so the teacher reads it in their language and keeps what they typed.
+    let invalid = use_state_eq(|| None::<InvalidQuestion>);
     let edit = |change: fn(&mut QuestionFields, String)| {
-        let fields = fields.clone();
+        let (fields, invalid) = (fields.clone(), invalid.clone());
         Callback::from(move |value: String| {
             let mut next = (*fields).clone();
             change(&mut next, value);
             fields.set(next);
+            invalid.set(None);
         })
     };
     let text_input = |change: fn(&mut QuestionFields, String)| {
@@ -537,9 +561,20 @@ fn question_form(props: &QuestionFormProps) -> Html {
         })
     };
     let on_submit = {
-        let (fields, submit, reset) = (fields.clone(), props.on_submit.clone(), props.reset);
+        let (fields, invalid, submit, reset) = (
+            fields.clone(),
+            invalid.clone(),
+            props.on_submit.clone(),
+            props.reset,
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if let Err(problem) =
+                validate_question(&fields.input(false).into_question(String::new()))
+            {
+                invalid.set(Some(problem));
+                return;
+            }
             submit.emit((*fields).clone());
             if reset {
                 fields.set(QuestionFields {
@@ -591,6 +626,9 @@ fn question_form(props: &QuestionFormProps) -> Html {
             <label class="field"><span class="field__label">{ t.explanation }</span>
                 <textarea class="field__input field__input--area" rows="2" data-testid="quiz-field-explanation"
                     value={f.explanation.clone()} oninput={area_input(|f, v| f.explanation = v)} /></label>
+            if let Some(problem) = *invalid {
+                <p class="field__error" role="alert" data-testid="quiz-form-error">{ invalid_text(problem, texts) }</p>
+            }
             <div class="form__actions">
                 <button type="submit" class="button button--primary" data-testid="quiz-submit" disabled={props.busy}>
                     { props.submit_label }</button>
