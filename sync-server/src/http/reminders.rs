@@ -1,5 +1,6 @@
-//! `/api/reminders/*`: the one-click unsubscribe link of "cards are due" mail (RFC 8058). It
-//! takes no session: the signed token names the one user whose reminders it turns off.
+//! `/api/reminders/*`: the one-click unsubscribe link (RFC 8058) of the "cards are due", "streak at
+//! risk" and discussion digest mails. It takes no session: the signed token names the one user,
+//! and the one list, it turns off.
 //!
 //! Owns the wire side only; the token and the change are `crate::srs::reminders`'.
 
@@ -22,11 +23,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct UnsubscribeParams {
-    /// The token of the mail's link (`{user_id}.{signature}`).
+    /// The token of the mail's link: `{user_id}.{signature}` (cards are due),
+    /// `{user_id}.streak.{signature}` or `{user_id}.digest.{signature}`.
     token: String,
 }
 
-/// Turns off the "cards are due" reminders of the user the token was made for, with no session:
+/// Turns off the mail the token names ("cards are due", "streak at risk" or the discussion
+/// digest) for the user it was made for, and nothing else, with no session:
 /// the address of the mail's `List-Unsubscribe` header, which mail clients POST
 /// `List-Unsubscribe=One-Click` to (RFC 8058; the body is not read), and what the mail's
 /// unsubscribe page calls. Again is fine. Turn them back on with `PATCH /api/me`.
