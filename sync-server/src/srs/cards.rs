@@ -106,27 +106,10 @@ pub async fn record(
         .iter()
         .filter(|c| everything || named.contains(c.id.as_str()))
     {
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "INSERT INTO srs_cards (user_id, doc_id, card_id, course_id, due_ms, phase, \
-                                        suspended, deleted, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8) \
-                 ON CONFLICT (user_id, doc_id, card_id) DO UPDATE SET due_ms = excluded.due_ms, \
-                     phase = excluded.phase, suspended = excluded.suspended, deleted = FALSE, \
-                     updated_at = excluded.updated_at",
-            )
-            .bind(user)
-            .bind(doc_id.as_str())
-            .bind(&card.id)
-            .bind(course.as_ref())
-            .bind(card.schedule.due_ms)
-            .bind(phase_name(card.schedule.phase))
-            .bind(card.suspended)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-            for review in &card.reviews {
-                reviews_added += sqlx::query(
+        write_card(tx, user, doc_id, card, now).await?;
+        for review in &card.reviews {
+            reviews_added += on_tx!(tx, conn => {
+                sqlx::query(
                     "INSERT INTO srs_reviews (user_id, event_id, doc_id, card_id, reviewed_at_ms, \
                                               rating) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (user_id, event_id) DO NOTHING",
@@ -139,9 +122,21 @@ pub async fn record(
                 .bind(i32::from(review.rating.number()))
                 .execute(&mut *conn)
                 .await?
-                .rows_affected();
-            }
+                .rows_affected()
+            });
+        }
+    }
+    // New parameters or retention in the profile schedule the cards of every course document
+    // too (mistake cards live there): their due times change now, not at their next change.
+    let rescheduled = course.is_none()
+        && new_events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::SrsParameters(_) | EventKind::SrsRetention { .. }
+            )
         });
+    if rescheduled {
+        reschedule_course_docs(tx, user, &scheduler, now).await?;
     }
     // Deleted cards stay in the read model, marked; undone reviews leave the log.
     for event in new_events {
@@ -174,6 +169,68 @@ pub async fn record(
     }
     if reviews_added > 0 {
         super::fit::queue_if_due(tx, user, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// Writes `card`'s due time, phase and suspension into `srs_cards` (a row per user, document
+/// and card).
+async fn write_card(
+    tx: &mut Tx,
+    user: &UserId,
+    doc_id: &DocId,
+    card: &shared::doc::cards::Card,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let course = doc_id.course();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO srs_cards (user_id, doc_id, card_id, course_id, due_ms, phase, \
+                                    suspended, deleted, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8) \
+             ON CONFLICT (user_id, doc_id, card_id) DO UPDATE SET due_ms = excluded.due_ms, \
+                 phase = excluded.phase, suspended = excluded.suspended, deleted = FALSE, \
+                 updated_at = excluded.updated_at",
+        )
+        .bind(user)
+        .bind(doc_id.as_str())
+        .bind(&card.id)
+        .bind(course.as_ref())
+        .bind(card.schedule.due_ms)
+        .bind(phase_name(card.schedule.phase))
+        .bind(card.suspended)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Recomputes with `scheduler` (the profile's new parameters) the cards of each of `user`'s
+/// course documents that has any.
+async fn reschedule_course_docs(
+    tx: &mut Tx,
+    user: &UserId,
+    scheduler: &shared::srs::Scheduler,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let docs: Vec<String> = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT DISTINCT doc_id FROM srs_cards WHERE user_id = $1 AND course_id IS NOT NULL \
+             ORDER BY doc_id",
+        )
+        .bind(user)
+        .fetch_all(&mut *conn)
+        .await?
+    });
+    let now_ms = now.timestamp_millis();
+    for doc_id in docs.iter().filter_map(|d| DocId::parse(d).ok()) {
+        let Some(events) = crate::sync::stored_events(tx, &doc_id).await? else {
+            continue;
+        };
+        for card in shared::doc::cards::cards(&events, scheduler, now_ms) {
+            write_card(tx, user, &doc_id, &card, now).await?;
+        }
     }
     Ok(())
 }

@@ -490,6 +490,50 @@ both_backends!(
 );
 
 both_backends!(
+    async fn new_parameters_in_the_profile_reschedule_the_cards_of_course_documents_at_once(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (user, token) = student(&app, "params@example.com").await;
+        let course = app.published_course("parameters-course").await;
+        app.enroll(&token, &course.id).await;
+        let client = SyncClient::of(&app, &token);
+        // A mistake card in the course's document, reviewed into its review phase.
+        let progress = format!("progress-{user}-{}", course.id);
+        let mut laptop = Device::started("laptop");
+        let t0 = Utc::now() - Duration::days(10);
+        let card = add_card(&mut laptop, &rfc3339(t0));
+        let review = |rating| EventKind::CardReviewed { card_id: card.clone(), rating, duration_ms: 1500 };
+        append(&mut laptop, review(Rating::Good), &rfc3339(t0 + Duration::minutes(1)));
+        append(&mut laptop, review(Rating::Good), &rfc3339(t0 + Duration::minutes(12)));
+        append(&mut laptop, review(Rating::Good), &rfc3339(t0 + Duration::days(3)));
+        client.sync(&progress, &mut laptop).await;
+        let due = |rows: Vec<(String, i64, String, bool, bool)>| rows.iter().find(|r| r.0 == card).unwrap().1;
+        let before = due(projected_cards(&app, &user).await);
+        let now_ms = Utc::now().timestamp_millis();
+        let expected = |params: &shared::srs::Params| {
+            let scheduler = shared::doc::cards::scheduler(params);
+            let cards = shared::doc::cards::cards(&laptop.doc.events(), &scheduler, now_ms);
+            cards.iter().find(|c| c.id == card).unwrap().schedule.due_ms
+        };
+        assert_eq!(before, expected(&shared::srs::Params::default()));
+
+        // Other weights arrive in the profile (as the server's fit writes them): the course
+        // card's due time follows at once, as the device will compute it.
+        let mut weights = shared::srs::DEFAULT_WEIGHTS.to_vec();
+        weights[8] *= 0.5;
+        weights[10] *= 0.5;
+        let mut phone = Device::started("phone");
+        let fitted = shared::doc::FittedParameters { weights: weights.clone(), log_loss_before: 0.33, log_loss_after: 0.32, review_count: 3000 };
+        append(&mut phone, EventKind::SrsParameters(fitted), &rfc3339(Utc::now()));
+        client.sync(&format!("profile-{user}"), &mut phone).await;
+        let after = due(projected_cards(&app, &user).await);
+        let params = shared::doc::cards::params(&phone.doc.events());
+        assert_eq!(params.weights, weights);
+        assert_eq!(after, expected(&params));
+        assert_ne!(after, before, "the new weights give another interval");
+    }
+);
+
+both_backends!(
     async fn enough_synced_reviews_bring_personal_parameters_to_every_device(backend) {
         let app = TestApp::spawn(backend).await;
         let (user, token) = student(&app, "fit@example.com").await;
