@@ -181,3 +181,31 @@ test("offline, the cards page comes from the service worker and the device's doc
   assert.ok(JSON.parse(json.text).cards.some((card) => card.front === `Offline card ${tag}`));
   await context.close();
 });
+
+test("Cancel while an import is being written leaves the cards as they were", async () => {
+  const { context, page } = await cardsPage({ locale: "en-US" });
+  const tag = `c${Date.now()}`;
+  const rows = Array.from({ length: 3000 }, (_, i) => `word ${i} ${tag}\tmeaning ${i}`).join("\n");
+  await page.getByTestId("import-file").setInputFiles({ name: "big.txt", mimeType: "text/plain", buffer: Buffer.from(`#separator:tab\n${rows}\n`) });
+  await page.getByTestId("import-preview").waitFor();
+  assert.equal(await page.getByTestId("import-ready").getAttribute("data-count"), "3000");
+  // The machine made ten times slower, as a cheap phone is, so the progress bar stays up long
+  // enough to press Cancel on it.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 10 });
+  await page.getByTestId("import-confirm").click();
+  const progress = page.getByTestId("import-progress");
+  await progress.waitFor();
+  // Dispatched rather than clicked: the busy page would keep a pointer click waiting for frames.
+  await progress.getByTestId("import-cancel").dispatchEvent("click");
+  await page.getByTestId("import-cancelled").waitFor({ timeout: 60_000 });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  assert.equal(await page.getByTestId("import-cancelled").innerText(), "Import cancelled: nothing was added.");
+  // Nothing was added, also after a reload: no card carries the file's words.
+  await page.reload();
+  await page.getByTestId("card-add").waitFor();
+  await page.getByTestId("cards-search").fill(tag);
+  await page.locator('[data-testid="cards-no-matches"], [data-testid="cards-empty"]').first().waitFor();
+  assert.equal(await page.getByTestId("card-item").count(), 0);
+  await context.close();
+});

@@ -239,3 +239,46 @@ test("the unsubscribe page names the mail its link turns off, asks first, and sa
   await pageRu.locator("h1").filter({ hasText: "Отключить сводку обсуждений?" }).waitFor();
   await ru.close();
 });
+
+test("the account page chooses card reminders, streak warnings and the digest, each at the learner's hour, kept after a reload", async () => {
+  const student = await apiAs("student@demo.local");
+  const defaults = { card_reminders: true, reminder_hour: 18, streak_reminders: true, streak_reminder_hour: 19, discussion_digest: true };
+  await student("PATCH", "/api/me", defaults);
+  const { context, page } = await signedInContext(env, "student@demo.local", { locale: "en-US" });
+  await page.goto(`${env.server.url}/account`);
+  const section = page.locator("#reminders");
+  const cards = section.getByTestId("reminders-enabled");
+  await cards.waitFor();
+  assert.match(await section.innerText(), /on evenings when your streak would break/);
+  const cardHour = section.locator('select[name="reminder_hour"]');
+  const streakHour = section.locator('select[name="streak_reminder_hour"]');
+  assert.equal(await cards.isChecked(), true);
+  assert.equal(await section.getByTestId("streak-reminders-enabled").isChecked(), true);
+  assert.equal(await cardHour.inputValue(), "18");
+  assert.equal(await streakHour.inputValue(), "19");
+
+  // Cards off, the streak warning at 21:00, no digest: only what changed is sent.
+  const sent = page.waitForRequest((r) => r.url().endsWith("/api/me") && r.method() === "PATCH");
+  await cards.uncheck();
+  await streakHour.selectOption("21");
+  await section.getByTestId("digest-enabled").uncheck();
+  await section.getByTestId("reminders-save").click();
+  assert.deepEqual(JSON.parse((await sent).postData()), { card_reminders: false, streak_reminder_hour: 21, discussion_digest: false });
+  await section.getByTestId("saved").waitFor();
+  const me = await student("GET", "/api/me");
+  assert.deepEqual(
+    [me.card_reminders, me.reminder_hour, me.streak_reminders, me.streak_reminder_hour, me.discussion_digest],
+    [false, 18, true, 21, false],
+  );
+
+  // After a reload the page shows what was saved; in Russian too.
+  await page.reload();
+  await page.getByTestId("locale-switch").selectOption("ru");
+  await section.getByText("Предупреждать вечером, если серия вот-вот прервётся").waitFor();
+  assert.equal(await section.getByTestId("reminders-enabled").isChecked(), false);
+  assert.equal(await section.getByTestId("streak-reminders-enabled").isChecked(), true);
+  assert.equal(await streakHour.inputValue(), "21");
+  assert.equal(await section.getByTestId("digest-enabled").isChecked(), false);
+  await context.close();
+  await student("PATCH", "/api/me", defaults);
+});

@@ -278,7 +278,7 @@ strings! {
         unsubscribe_lead, unsubscribe_confirm, unsubscribe_done, unsubscribe_done_body,
         unsubscribe_failed, digest_enabled, unsubscribe_streak_title, unsubscribe_streak_lead,
         unsubscribe_streak_done_body, unsubscribe_digest_title, unsubscribe_digest_lead,
-        unsubscribe_digest_done, unsubscribe_digest_done_body,
+        unsubscribe_digest_done, unsubscribe_digest_done_body, streak_reminders_enabled,
     }
 
     /// A lesson's discussion under the lesson page: threads, replies, moderation and reports.

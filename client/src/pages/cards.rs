@@ -7,7 +7,7 @@
 pub mod form;
 mod import;
 mod item;
-mod stats;
+pub mod stats;
 
 use std::rc::Rc;
 

@@ -212,3 +212,74 @@ fn the_card_form_refuses_empty_and_overlong_text() {
     let tags = "t".repeat(shared::doc::CARD_TAGS_MAX_CHARS + 1);
     assert!(form::problem(t, "q", "a", &tags).is_some());
 }
+
+#[derive(yew::Properties)]
+struct StatsProps {
+    locale: client::i18n::Locale,
+    deck: std::rc::Rc<cards::Deck>,
+}
+
+impl PartialEq for StatsProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.locale == other.locale && std::rc::Rc::ptr_eq(&self.deck, &other.deck)
+    }
+}
+
+#[yew::function_component(StatsIn)]
+fn stats_in(props: &StatsProps) -> yew::Html {
+    yew::html! {
+        <client::contexts::locale::LocaleProvider initial={props.locale}>
+            <client::pages::cards::stats::CardStats deck={props.deck.clone()} on_changed={yew::Callback::noop()} />
+        </client::contexts::locale::LocaleProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_statistics_show_the_personal_schedule_and_its_log_loss_once_fitted() {
+    let fitted = shared::doc::FittedParameters {
+        weights: shared::srs::DEFAULT_WEIGHTS.to_vec(),
+        log_loss_before: 0.33412,
+        log_loss_after: 0.31056,
+        review_count: 2_468,
+    };
+    let params = shared::srs::Params {
+        weights: fitted.weights.clone(),
+        desired_retention: 0.9,
+    };
+    let deck = |fitted: Option<shared::doc::FittedParameters>| {
+        std::rc::Rc::new(cards::Deck {
+            cards: Vec::new(),
+            scheduler: shared::doc::cards::scheduler(&params),
+            params: params.clone(),
+            fitted,
+        })
+    };
+    let schedule = "[data-testid=personal-schedule]";
+    for (locale, fitted, expected) in [
+        (
+            client::i18n::Locale::En,
+            Some(fitted.clone()),
+            "Your personal schedule: log loss 0.334 → 0.311",
+        ),
+        (
+            client::i18n::Locale::Ru,
+            Some(fitted.clone()),
+            "Ваше личное расписание: логарифмическая ошибка 0,334 → 0,311",
+        ),
+        (client::i18n::Locale::En, None, "Default schedule"),
+    ] {
+        let app = crate::dom::mount::<StatsIn>(StatsProps {
+            locale,
+            deck: deck(fitted.clone()),
+        });
+        let line = app.find(schedule).await.text_content().unwrap();
+        assert!(line.contains(expected), "{locale:?}: {line}");
+        if fitted.is_some() {
+            assert!(
+                line.contains("2468"),
+                "the reviews it was fitted to: {line}"
+            );
+        }
+        app.unmount();
+    }
+}

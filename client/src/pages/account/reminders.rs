@@ -1,6 +1,7 @@
-//! Mail the learner chose: "cards are due" reminders (whether they come, and at which hour of the
-//! learner's own time zone, the profile's) and the daily digest of replies in their lesson
-//! discussions. Saved with the profile (`PATCH /api/me`), only what changed.
+//! Mail the learner chose: "cards are due" reminders and "your streak is at risk" warnings
+//! (whether each comes, and at which hour of the learner's own time zone, the profile's) and the
+//! daily digest of replies in their lesson discussions. Saved with the profile (`PATCH /api/me`),
+//! only what changed.
 
 use shared::api::accounts::{Me, UpdateProfileRequest};
 use yew::prelude::*;
@@ -19,12 +20,39 @@ pub struct RemindersSectionProps {
     pub me: Me,
 }
 
+/// What the form holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choices {
+    pub cards: bool,
+    pub cards_hour: u8,
+    pub streak: bool,
+    pub streak_hour: u8,
+    pub digest: bool,
+}
+
+impl Choices {
+    fn of(me: &Me) -> Self {
+        Self {
+            cards: me.card_reminders,
+            cards_hour: me.reminder_hour,
+            streak: me.streak_reminders,
+            streak_hour: me.streak_reminder_hour,
+            digest: me.discussion_digest,
+        }
+    }
+}
+
 /// What the form sends: only the settings that differ from `me`.
-pub fn reminder_changes(me: &Me, enabled: bool, hour: u8, digest: bool) -> UpdateProfileRequest {
+pub fn reminder_changes(me: &Me, chosen: Choices) -> UpdateProfileRequest {
+    let was = Choices::of(me);
+    let changed = |now: bool, before: bool| (now != before).then_some(now);
+    let changed_hour = |now: u8, before: u8| (now != before).then_some(now);
     UpdateProfileRequest {
-        card_reminders: (enabled != me.card_reminders).then_some(enabled),
-        reminder_hour: (hour != me.reminder_hour).then_some(hour),
-        discussion_digest: (digest != me.discussion_digest).then_some(digest),
+        card_reminders: changed(chosen.cards, was.cards),
+        reminder_hour: changed_hour(chosen.cards_hour, was.cards_hour),
+        streak_reminders: changed(chosen.streak, was.streak),
+        streak_reminder_hour: changed_hour(chosen.streak_hour, was.streak_hour),
+        discussion_digest: changed(chosen.digest, was.digest),
         ..UpdateProfileRequest::default()
     }
 }
@@ -45,59 +73,44 @@ pub fn hour_options() -> Vec<(AttrValue, AttrValue)> {
 pub fn reminders_section(props: &RemindersSectionProps) -> Html {
     let texts = use_texts();
     let auth = use_auth();
-    let enabled = use_state(|| props.me.card_reminders);
-    let hour = use_state(|| props.me.reminder_hour);
-    let digest = use_state(|| props.me.discussion_digest);
+    let chosen = use_state(|| Choices::of(&props.me));
     let busy = use_state(|| false);
     let saved = use_state(|| false);
     let error = use_state(|| None::<ClientError>);
 
-    let on_toggle = {
-        let enabled = enabled.clone();
-        let saved = saved.clone();
+    // A box or an hour of the form: each change goes into `chosen` and clears "Saved".
+    let toggle = |set: fn(&mut Choices, bool)| {
+        let (chosen, saved) = (chosen.clone(), saved.clone());
         Callback::from(move |e: Event| {
             if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                enabled.set(input.checked());
+                let mut next = *chosen;
+                set(&mut next, input.checked());
+                chosen.set(next);
                 saved.set(false);
             }
         })
     };
-    let on_digest = {
-        let digest = digest.clone();
-        let saved = saved.clone();
-        Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                digest.set(input.checked());
-                saved.set(false);
-            }
-        })
-    };
-    let on_hour = {
-        let hour = hour.clone();
-        let saved = saved.clone();
+    let pick_hour = |set: fn(&mut Choices, u8)| {
+        let (chosen, saved) = (chosen.clone(), saved.clone());
         Callback::from(move |value: String| {
             if let Ok(h) = value.parse::<u8>() {
-                hour.set(h);
+                let mut next = *chosen;
+                set(&mut next, h);
+                chosen.set(next);
                 saved.set(false);
             }
         })
     };
     let onsubmit = {
         let me = props.me.clone();
-        let (enabled, hour, digest, busy, saved, error) = (
-            enabled.clone(),
-            hour.clone(),
-            digest.clone(),
-            busy.clone(),
-            saved.clone(),
-            error.clone(),
-        );
+        let (chosen, busy, saved, error) =
+            (chosen.clone(), busy.clone(), saved.clone(), error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
                 return;
             }
-            let changes = reminder_changes(&me, *enabled, *hour, *digest);
+            let changes = reminder_changes(&me, *chosen);
             if changes == UpdateProfileRequest::default() {
                 saved.set(true);
                 return;
@@ -129,15 +142,23 @@ pub fn reminders_section(props: &RemindersSectionProps) -> Html {
                 <FormError error={(*error).clone()} />
                 <label class="checkbox">
                     <input type="checkbox" name="card_reminders" data-testid="reminders-enabled"
-                        checked={*enabled} onchange={on_toggle} />
+                        checked={chosen.cards} onchange={toggle(|c, on| c.cards = on)} />
                     { texts.account.reminders_enabled }
                 </label>
                 <SelectField form={FORM_ID} name="reminder_hour" label={texts.account.reminders_hour}
-                    value={AttrValue::from(hour.to_string())} options={hour_options()}
-                    onchange={on_hour} />
+                    value={AttrValue::from(chosen.cards_hour.to_string())} options={hour_options()}
+                    onchange={pick_hour(|c, h| c.cards_hour = h)} />
+                <label class="checkbox">
+                    <input type="checkbox" name="streak_reminders" data-testid="streak-reminders-enabled"
+                        checked={chosen.streak} onchange={toggle(|c, on| c.streak = on)} />
+                    { texts.account.streak_reminders_enabled }
+                </label>
+                <SelectField form={FORM_ID} name="streak_reminder_hour" label={texts.account.reminders_hour}
+                    value={AttrValue::from(chosen.streak_hour.to_string())} options={hour_options()}
+                    onchange={pick_hour(|c, h| c.streak_hour = h)} />
                 <label class="checkbox">
                     <input type="checkbox" name="discussion_digest" data-testid="digest-enabled"
-                        checked={*digest} onchange={on_digest} />
+                        checked={chosen.digest} onchange={toggle(|c, on| c.digest = on)} />
                     { texts.account.digest_enabled }
                 </label>
                 <div class="form__actions">
@@ -168,18 +189,60 @@ mod tests {
     #[test]
     fn only_changed_settings_are_sent() {
         let me = me();
+        let same = Choices::of(&me);
         assert_eq!(
-            reminder_changes(&me, true, 18, true),
-            UpdateProfileRequest::default()
+            (
+                same.cards,
+                same.cards_hour,
+                same.streak,
+                same.streak_hour,
+                same.digest
+            ),
+            (true, 18, true, 19, true)
         );
-        let off = reminder_changes(&me, false, 18, true);
+        assert_eq!(reminder_changes(&me, same), UpdateProfileRequest::default());
+        let off = reminder_changes(
+            &me,
+            Choices {
+                cards: false,
+                ..same
+            },
+        );
         assert_eq!((off.card_reminders, off.reminder_hour), (Some(false), None));
-        let early = reminder_changes(&me, true, 7, true);
+        let early = reminder_changes(
+            &me,
+            Choices {
+                cards_hour: 7,
+                ..same
+            },
+        );
         assert_eq!((early.card_reminders, early.reminder_hour), (None, Some(7)));
-        let quiet = reminder_changes(&me, true, 18, false);
+        let quiet = reminder_changes(
+            &me,
+            Choices {
+                digest: false,
+                ..same
+            },
+        );
         assert_eq!(
             (quiet.discussion_digest, quiet.card_reminders),
             (Some(false), None)
+        );
+        let late = reminder_changes(
+            &me,
+            Choices {
+                streak: false,
+                streak_hour: 21,
+                ..same
+            },
+        );
+        assert_eq!(
+            (
+                late.streak_reminders,
+                late.streak_reminder_hour,
+                late.reminder_hour
+            ),
+            (Some(false), Some(21), None)
         );
     }
 

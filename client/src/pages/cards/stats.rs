@@ -46,6 +46,11 @@ pub fn card_stats(props: &CardStatsProps) -> Html {
 
     let now = js_sys::Date::now() as i64;
     let offset = utc_offset_minutes();
+    // A decimal number as the language writes it (0,334 in Russian).
+    let decimal = |text: String| match locale {
+        crate::i18n::Locale::Ru => text.replace('.', ","),
+        _ => text,
+    };
     let facts = deck.review_facts();
     let day = |d: i64| format_day(day_start_ms(d, offset), locale);
 
@@ -176,8 +181,8 @@ pub fn card_stats(props: &CardStatsProps) -> Html {
                     Some(fitted) => html! {
                         <>
                             <strong>{ t.personal_schedule
-                                .replace("{before}", &format!("{:.3}", fitted.log_loss_before))
-                                .replace("{after}", &format!("{:.3}", fitted.log_loss_after)) }</strong>
+                                .replace("{before}", &decimal(format!("{:.3}", fitted.log_loss_before)))
+                                .replace("{after}", &decimal(format!("{:.3}", fitted.log_loss_after))) }</strong>
                             { " " }
                             { t.personal_schedule_hint.replace("{n}", &fitted.review_count.to_string()) }
                         </>
