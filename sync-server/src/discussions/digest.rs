@@ -15,6 +15,7 @@ use crate::db::{on_pool, on_tx, Db, Tx};
 use crate::error::Result;
 use crate::identity::users::{user_in, User};
 use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
+use crate::notify::daily::{self, DailyPayload};
 use crate::notify::{self, Mail, Template, Transport};
 use crate::srs::reminders::{ReminderList, UnsubscribeKey};
 
@@ -25,12 +26,6 @@ pub const DIGEST: &str = "discussion_digest";
 const MAX_LINES: i64 = 50;
 /// How much of a reply's text a digest line quotes.
 const EXCERPT_CHARS: usize = 140;
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct DigestPayload {
-    user_id: UserId,
-    local_date: String,
-}
 
 /// The next midnight after `now` in `time_zone` (an unknown zone is UTC), in UTC.
 pub fn end_of_local_day(now: DateTime<Utc>, time_zone: &str) -> DateTime<Utc> {
@@ -76,7 +71,7 @@ pub(super) async fn add_entry(
         unique_key: Some(format!("{DIGEST}:{}:{local_date}", user.id)),
         user_id: Some(user.id.clone()),
     };
-    let payload = DigestPayload {
+    let payload = DailyPayload {
         user_id: user.id.clone(),
         local_date,
     };
@@ -144,7 +139,7 @@ impl DigestHandler {
     async fn compose(
         &self,
         job: &Job,
-        payload: &DigestPayload,
+        payload: &DailyPayload,
     ) -> Result<Option<(Mail, Vec<PostId>)>> {
         let mut tx = self.db.begin().await?;
         if !job.hold(&mut tx).await? {
@@ -175,25 +170,14 @@ impl DigestHandler {
             return Ok(None);
         }
         // Signed when sent, never stored.
-        let token = self.key.token_for(&user.id, ReminderList::Digest);
         let base = &self.public_base;
+        let (page, one_click) = self.key.links(&user.id, ReminderList::Digest, base);
         let template = Template::DiscussionDigest {
             lines: rows.iter().map(line).collect(),
             account_link: format!("{base}/account"),
-            unsubscribe_link: format!("{base}/unsubscribe?token={token}"),
+            unsubscribe_link: page,
         };
-        let rendered = template.render(user.locale, &user.display_name);
-        let mail = Mail {
-            job_id: job.id.clone(),
-            user_id: Some(user.id.clone()),
-            to_email: user.email.to_string(),
-            to_name: user.display_name.clone(),
-            template: template.code().to_owned(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-            list_unsubscribe: Some(format!("{base}/api/reminders/unsubscribe?token={token}")),
-        };
+        let mail = daily::mail_to(job, &user, &template, one_click);
         Ok(Some((mail, rows.into_iter().map(|r| r.post_id).collect())))
     }
 
@@ -219,7 +203,7 @@ impl Handler for DigestHandler {
 
     fn run<'a>(&'a self, job: &'a Job) -> RunFuture<'a> {
         Box::pin(async move {
-            let payload: DigestPayload = job.payload()?;
+            let payload: DailyPayload = job.payload()?;
             match self.compose(job, &payload).await {
                 Ok(Some((mail, posts))) => {
                     self.transport.send(&mail).await.inspect_err(|e| {

@@ -13,11 +13,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use shared::domain::UserId;
 
-use crate::db::{on_pool, on_tx, Db};
+use crate::db::{on_pool, Db};
 use crate::error::Result;
 use crate::identity::users::user_in;
-use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
-use crate::notify::{self, Mail, Template, Transport};
+use crate::jobs::{Handler, Job, JobError, Outcome, RunFuture};
+use crate::notify::daily::{self, Claim, ComposeFuture, DailyMail, DailyMailHandler, DailyPayload};
+use crate::notify::{self, Template, Transport};
 use crate::srs::reminders::{
     forget_old_claims, local_hour_and_date, ClaimTable, ReminderList, UnsubscribeKey,
 };
@@ -75,13 +76,6 @@ pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u32> {
     Ok(queued)
 }
 
-/// What a reminder job carries: whose and which day's; nothing secret.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct ReminderPayload {
-    user_id: UserId,
-    local_date: String,
-}
-
 /// In one transaction: takes `user`'s reminder of `date` (none if another process or an earlier
 /// sweep did), adds the bell's entry and queues the mail. Whether this call took it.
 async fn claim(
@@ -91,47 +85,20 @@ async fn claim(
     streak: u32,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut tx = db.begin().await?;
-    let claimed = on_tx!(&mut tx, conn => {
-        sqlx::query(
-            "INSERT INTO streak_reminders (user_id, local_date, streak, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, local_date) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(date)
-        .bind(i32::try_from(streak).unwrap_or(i32::MAX))
-        .bind(now)
-        .execute(conn)
-        .await?
-        .rows_affected()
-    });
-    if claimed == 0 {
-        return Ok(false);
-    }
-    let Some(user) = user_in(&mut tx, user_id).await? else {
-        return Ok(false);
+    let claim = Claim {
+        insert: "INSERT INTO streak_reminders (user_id, local_date, streak, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, local_date) DO NOTHING",
+        user: user_id,
+        local_date: date,
+        figure: i64::from(streak),
+        now,
     };
-    let template = Template::StreakAtRisk {
+    let bell = Template::StreakAtRisk {
         streak,
         learn_link: String::new(),
         unsubscribe_link: String::new(),
     };
-    if let Some(in_app) = template.render(user.locale, &user.display_name).in_app {
-        notify::add_in_app(&mut tx, &user.id, template.code(), &in_app).await?;
-    }
-    let payload = ReminderPayload {
-        user_id: user.id.clone(),
-        local_date: date.to_owned(),
-    };
-    let options = jobs::Options {
-        unique_key: Some(format!("{REMINDER}:{}:{date}", user.id)),
-        user_id: Some(user.id.clone()),
-        run_at: None,
-    };
-    jobs::enqueue(&mut tx, REMINDER, &payload, options).await?;
-    tx.commit().await?;
-    tracing::debug!(user_id = %user.id, date, streak, "streak reminder claimed");
-    Ok(true)
+    daily::claim(db, claim, &bell, REMINDER).await
 }
 
 /// The handlers of both kinds: the sweep, and the reminder mail sent through `transport`.
@@ -143,11 +110,13 @@ pub fn handlers(
 ) -> [Arc<dyn Handler>; 2] {
     [
         Arc::new(SweepHandler { db: db.clone() }),
-        Arc::new(ReminderHandler {
-            db: db.clone(),
+        Arc::new(DailyMailHandler {
+            mail: StreakMail {
+                db: db.clone(),
+                key,
+                public_base: public_base.to_owned(),
+            },
             transport,
-            key,
-            public_base: public_base.to_owned(),
         }),
     ]
 }
@@ -172,82 +141,48 @@ impl Handler for SweepHandler {
     }
 }
 
+/// The "your streak is at risk" mail.
 #[derive(Debug)]
-struct ReminderHandler {
+struct StreakMail {
     db: Db,
-    transport: Arc<dyn Transport>,
     key: UnsubscribeKey,
     public_base: String,
 }
 
-impl ReminderHandler {
-    /// The mail to send now, or `None` when there is nothing to send any more (the job was
-    /// withdrawn, the account is gone or unconfirmed, these reminders were turned off, the goal
-    /// was reached meanwhile).
-    async fn compose(&self, job: &Job, payload: &ReminderPayload) -> Result<Option<Mail>> {
-        let mut tx = self.db.begin().await?;
-        if !job.hold(&mut tx).await? {
-            return Ok(None);
-        }
-        let Some(user) = user_in(&mut tx, &payload.user_id).await? else {
-            return Ok(None);
-        };
-        tx.commit().await?;
-        if !user.streak_reminders || !user.email_verified {
-            return Ok(None);
-        }
-        let now = Utc::now();
-        let today = super::today_in(&user.time_zone, now);
-        let streak = super::streak_now(&self.db, &user.id, today, now).await?;
-        if !streak.at_risk {
-            return Ok(None);
-        }
-        let token = self.key.token_for(&user.id, ReminderList::Streak);
-        let base = &self.public_base;
-        let template = Template::StreakAtRisk {
-            streak: streak.current,
-            learn_link: format!("{base}{}", notify::LEARN_PATH),
-            unsubscribe_link: format!("{base}/unsubscribe?token={token}"),
-        };
-        let rendered = template.render(user.locale, &user.display_name);
-        Ok(Some(Mail {
-            job_id: job.id.clone(),
-            user_id: Some(user.id.clone()),
-            to_email: user.email.to_string(),
-            to_name: user.display_name.clone(),
-            template: template.code().to_owned(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-            list_unsubscribe: Some(format!("{base}/api/reminders/unsubscribe?token={token}")),
-        }))
-    }
-}
-
-impl Handler for ReminderHandler {
+impl DailyMail for StreakMail {
     fn kind(&self) -> &'static str {
         REMINDER
     }
 
-    fn run<'a>(&'a self, job: &'a Job) -> RunFuture<'a> {
+    /// Nothing to send when the job was withdrawn, the account is gone or unconfirmed, these
+    /// reminders were turned off or the goal was reached meanwhile.
+    fn compose<'a>(&'a self, job: &'a Job, payload: &'a DailyPayload) -> ComposeFuture<'a> {
         Box::pin(async move {
-            let payload: ReminderPayload = job.payload()?;
-            match self.compose(job, &payload).await {
-                Ok(Some(mail)) => self
-                    .transport
-                    .send(&mail)
-                    .await
-                    .map(|()| Outcome::Done)
-                    .inspect_err(|e| {
-                        tracing::warn!(
-                            to = %notify::mask_email(&mail.to_email),
-                            error = %e,
-                            "streak reminder not sent"
-                        );
-                    }),
-                Ok(None) => Ok(Outcome::Discarded),
-                Err(e) => Err(JobError::transient(format!("cannot compose: {e}"))),
+            let mut tx = self.db.begin().await?;
+            if !job.hold(&mut tx).await? {
+                return Ok(None);
             }
+            let Some(user) = user_in(&mut tx, &payload.user_id).await? else {
+                return Ok(None);
+            };
+            tx.commit().await?;
+            if !user.streak_reminders || !user.email_verified {
+                return Ok(None);
+            }
+            let now = Utc::now();
+            let today = super::today_in(&user.time_zone, now);
+            let streak = super::streak_now(&self.db, &user.id, today, now).await?;
+            if !streak.at_risk {
+                return Ok(None);
+            }
+            let base = &self.public_base;
+            let (page, one_click) = self.key.links(&user.id, ReminderList::Streak, base);
+            let template = Template::StreakAtRisk {
+                streak: streak.current,
+                learn_link: format!("{base}{}", notify::LEARN_PATH),
+                unsubscribe_link: page,
+            };
+            Ok(Some(daily::mail_to(job, &user, &template, one_click)))
         })
     }
 }

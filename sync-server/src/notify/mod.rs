@@ -7,6 +7,7 @@
 //! carrying a single-use link is queued as a `TokenMail` and composed (token made, text rendered)
 //! when it is sent; sent and failed mail loses its text at once and its row after `jobs::RETENTION`.
 
+pub mod daily;
 pub mod delivery;
 mod in_app;
 pub mod mailbox;

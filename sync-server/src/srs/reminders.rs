@@ -21,11 +21,12 @@ use shared::domain::UserId;
 use tokio::sync::watch;
 
 use super::cards;
-use crate::db::{on_pool, on_tx, Db};
+use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
 use crate::identity::users::user_in;
 use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
-use crate::notify::{self, Mail, Template, Transport};
+use crate::notify::daily::{self, Claim, ComposeFuture, DailyMail, DailyMailHandler, DailyPayload};
+use crate::notify::{self, Template, Transport};
 
 /// The job kind of a sweep (finding who is due a reminder now).
 pub const SWEEP: &str = "card_reminder_sweep";
@@ -136,6 +137,16 @@ impl UnsubscribeKey {
             None => format!("{user}.{signature}"),
             Some(tag) => format!("{user}.{tag}.{signature}"),
         }
+    }
+
+    /// The two addresses of `user`'s token for `list` under `base`: the page the mail's text
+    /// links to (it asks first), and the one-click address of its `List-Unsubscribe` header.
+    pub fn links(&self, user: &UserId, list: ReminderList, base: &str) -> (String, String) {
+        let token = self.token_for(user, list);
+        (
+            format!("{base}/unsubscribe?token={token}"),
+            format!("{base}/api/reminders/unsubscribe?token={token}"),
+        )
     }
 
     /// The user a "cards are due" token was made for, if this server made it.
@@ -334,13 +345,6 @@ pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u32> {
     Ok(queued)
 }
 
-/// What a reminder job carries: whose and which day's; nothing secret.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct ReminderPayload {
-    user_id: UserId,
-    local_date: String,
-}
-
 /// In one transaction: takes `user`'s reminder of `date` (none if another process or an earlier
 /// sweep did), adds the bell's entry and queues the mail. Whether this call took it.
 async fn claim(
@@ -350,48 +354,21 @@ async fn claim(
     count: u32,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut tx = db.begin().await?;
-    let claimed = on_tx!(&mut tx, conn => {
-        sqlx::query(
-            "INSERT INTO card_reminders (user_id, local_date, due_count, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, local_date) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(date)
-        .bind(i64::from(count))
-        .bind(now)
-        .execute(conn)
-        .await?
-        .rows_affected()
-    });
-    if claimed == 0 {
-        return Ok(false);
-    }
-    let Some(user) = user_in(&mut tx, user_id).await? else {
-        return Ok(false);
+    let claim = Claim {
+        insert: "INSERT INTO card_reminders (user_id, local_date, due_count, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, local_date) DO NOTHING",
+        user: user_id,
+        local_date: date,
+        figure: i64::from(count),
+        now,
     };
     // The bell's entry has no link to sign: only its in-app part is used here.
-    let template = Template::CardsDue {
+    let bell = Template::CardsDue {
         count,
         review_link: String::new(),
         unsubscribe_link: String::new(),
     };
-    if let Some(in_app) = template.render(user.locale, &user.display_name).in_app {
-        notify::add_in_app(&mut tx, &user.id, template.code(), &in_app).await?;
-    }
-    let payload = ReminderPayload {
-        user_id: user.id.clone(),
-        local_date: date.to_owned(),
-    };
-    let options = jobs::Options {
-        unique_key: Some(format!("{REMINDER}:{}:{date}", user.id)),
-        user_id: Some(user.id.clone()),
-        run_at: None,
-    };
-    jobs::enqueue(&mut tx, REMINDER, &payload, options).await?;
-    tx.commit().await?;
-    tracing::debug!(user_id = %user.id, date, count, "card reminder claimed");
-    Ok(true)
+    daily::claim(db, claim, &bell, REMINDER).await
 }
 
 /// The handlers of both kinds: the sweep, and the reminder mail sent through `transport`.
@@ -403,11 +380,13 @@ pub fn handlers(
 ) -> [Arc<dyn Handler>; 2] {
     [
         Arc::new(SweepHandler { db: db.clone() }),
-        Arc::new(ReminderHandler {
-            db: db.clone(),
+        Arc::new(DailyMailHandler {
+            mail: CardsDueMail {
+                db: db.clone(),
+                key,
+                public_base: public_base.to_owned(),
+            },
             transport,
-            key,
-            public_base: public_base.to_owned(),
         }),
     ]
 }
@@ -432,79 +411,46 @@ impl Handler for SweepHandler {
     }
 }
 
+/// The "cards are due" mail.
 #[derive(Debug)]
-struct ReminderHandler {
+struct CardsDueMail {
     db: Db,
-    transport: Arc<dyn Transport>,
     key: UnsubscribeKey,
     public_base: String,
 }
 
-impl ReminderHandler {
-    /// The mail to send now, or `None` when there is nothing to send any more (the job was
-    /// withdrawn, the account is gone or unconfirmed, reminders were turned off, no card is due).
-    async fn compose(&self, job: &Job, payload: &ReminderPayload) -> Result<Option<Mail>> {
-        let mut tx = self.db.begin().await?;
-        if !job.hold(&mut tx).await? {
-            return Ok(None);
-        }
-        let Some(user) = user_in(&mut tx, &payload.user_id).await? else {
-            return Ok(None);
-        };
-        if !user.card_reminders || !user.email_verified {
-            return Ok(None);
-        }
-        let count = cards::due_count(&mut tx, &user.id, Utc::now().timestamp_millis()).await?;
-        tx.commit().await?;
-        if count == 0 {
-            return Ok(None);
-        }
-        let token = self.key.token(&user.id);
-        let base = &self.public_base;
-        let template = Template::CardsDue {
-            count,
-            review_link: format!("{base}{}", notify::REVIEW_PATH),
-            unsubscribe_link: format!("{base}/unsubscribe?token={token}"),
-        };
-        let rendered = template.render(user.locale, &user.display_name);
-        Ok(Some(Mail {
-            job_id: job.id.clone(),
-            user_id: Some(user.id.clone()),
-            to_email: user.email.to_string(),
-            to_name: user.display_name.clone(),
-            template: template.code().to_owned(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-            list_unsubscribe: Some(format!("{base}/api/reminders/unsubscribe?token={token}")),
-        }))
-    }
-}
-
-impl Handler for ReminderHandler {
+impl DailyMail for CardsDueMail {
     fn kind(&self) -> &'static str {
         REMINDER
     }
 
-    fn run<'a>(&'a self, job: &'a Job) -> RunFuture<'a> {
+    /// Nothing to send when the job was withdrawn, the account is gone or unconfirmed, reminders
+    /// were turned off or no card is due any more.
+    fn compose<'a>(&'a self, job: &'a Job, payload: &'a DailyPayload) -> ComposeFuture<'a> {
         Box::pin(async move {
-            let payload: ReminderPayload = job.payload()?;
-            match self.compose(job, &payload).await {
-                Ok(Some(mail)) => self
-                    .transport
-                    .send(&mail)
-                    .await
-                    .map(|()| Outcome::Done)
-                    .inspect_err(|e| {
-                        tracing::warn!(
-                            to = %notify::mask_email(&mail.to_email),
-                            error = %e,
-                            "card reminder not sent"
-                        );
-                    }),
-                Ok(None) => Ok(Outcome::Discarded),
-                Err(e) => Err(JobError::transient(format!("cannot compose: {e}"))),
+            let mut tx = self.db.begin().await?;
+            if !job.hold(&mut tx).await? {
+                return Ok(None);
             }
+            let Some(user) = user_in(&mut tx, &payload.user_id).await? else {
+                return Ok(None);
+            };
+            if !user.card_reminders || !user.email_verified {
+                return Ok(None);
+            }
+            let count = cards::due_count(&mut tx, &user.id, Utc::now().timestamp_millis()).await?;
+            tx.commit().await?;
+            if count == 0 {
+                return Ok(None);
+            }
+            let base = &self.public_base;
+            let (page, one_click) = self.key.links(&user.id, ReminderList::Cards, base);
+            let template = Template::CardsDue {
+                count,
+                review_link: format!("{base}{}", notify::REVIEW_PATH),
+                unsubscribe_link: page,
+            };
+            Ok(Some(daily::mail_to(job, &user, &template, one_click)))
         })
     }
 }
