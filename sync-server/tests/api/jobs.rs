@@ -244,12 +244,14 @@ both_backends!(
         assert_eq!(queue(&app.db, "daily", &[serde_json::json!(7)], keyed.clone()).await, vec![None]);
         // Purged after the retention, it is free again.
         let later = chrono::Utc::now() + chrono::Duration::seconds(1);
-        // Every finished job goes, these four and the app's own (its reminder sweeps).
+        // Every finished job goes, these four and the app's own (its reminder sweeps; one of
+        // those may finish between the count and the purge, and goes too).
         let finished: i64 = crate::on_db!(&app.db, pool => sqlx::query_scalar(
             "SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed')"
         ).fetch_one(pool).await.unwrap());
         assert!(finished >= 4, "{finished}");
-        assert_eq!(jobs::purge(&app.db, later).await.unwrap(), u64::try_from(finished).unwrap());
+        let purged = jobs::purge(&app.db, later).await.unwrap();
+        assert!(purged >= u64::try_from(finished).unwrap(), "{purged} purged, {finished} finished");
         assert!(rows(&app.db, "daily").await.is_empty());
         assert!(queue(&app.db, "daily", &[serde_json::json!(8)], keyed).await[0].is_some());
         eventually("the new job to run", || async { handler.runs().len() == 5 }).await;

@@ -489,9 +489,11 @@ both_backends!(
         patch_me(&app, &bob, json!({"streak_reminder_hour": hour})).await;
         patch_me(&app, &cyd, json!({"streak_reminder_hour": hour, "streak_reminders": false})).await;
 
-        // An hour earlier nothing; at the hour, Ada only, once however many sweeps run.
+        // An hour earlier nothing; at the hour, Ada only, once however many sweeps run. (The
+        // app's own sweep, every 15 minutes, may take it first when a new period begins during
+        // the test: then this one finds it taken.)
         assert_eq!(reminders::sweep(&app.db, now - Duration::hours(1)).await.unwrap(), 0);
-        assert_eq!(reminders::sweep(&app.db, now).await.unwrap(), 1);
+        assert!(reminders::sweep(&app.db, now).await.unwrap() <= 1);
         assert_eq!(reminders::sweep(&app.db, now).await.unwrap(), 0);
         assert_eq!(streak_rows(&app, &ada_id).await, 1);
         // A claim from long ago goes at the next sweep; today's stays.
