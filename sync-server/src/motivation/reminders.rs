@@ -16,8 +16,10 @@ use shared::domain::UserId;
 use crate::db::{on_pool, Db};
 use crate::error::Result;
 use crate::identity::users::user_in;
-use crate::jobs::{Handler, Job, JobError, Outcome, RunFuture};
-use crate::notify::daily::{self, Claim, ComposeFuture, DailyMail, DailyMailHandler, DailyPayload};
+use crate::jobs::{Handler, Job};
+use crate::notify::daily::{
+    self, Claim, ComposeFuture, DailyMail, DailyMailHandler, DailyPayload, SweepHandler,
+};
 use crate::notify::{self, Template, Transport};
 use crate::srs::reminders::{
     forget_old_claims, local_hour_and_date, ClaimTable, ReminderList, UnsubscribeKey,
@@ -109,7 +111,11 @@ pub fn handlers(
     public_base: &str,
 ) -> [Arc<dyn Handler>; 2] {
     [
-        Arc::new(SweepHandler { db: db.clone() }),
+        Arc::new(SweepHandler {
+            db: db.clone(),
+            kind: SWEEP,
+            sweep: |db, now| Box::pin(sweep(db, now)),
+        }),
         Arc::new(DailyMailHandler {
             mail: StreakMail {
                 db: db.clone(),
@@ -119,26 +125,6 @@ pub fn handlers(
             transport,
         }),
     ]
-}
-
-#[derive(Debug)]
-struct SweepHandler {
-    db: Db,
-}
-
-impl Handler for SweepHandler {
-    fn kind(&self) -> &'static str {
-        SWEEP
-    }
-
-    fn run<'a>(&'a self, _job: &'a Job) -> RunFuture<'a> {
-        Box::pin(async move {
-            sweep(&self.db, Utc::now())
-                .await
-                .map(|_| Outcome::Done)
-                .map_err(|e| JobError::transient(format!("streak reminder sweep: {e}")))
-        })
-    }
 }
 
 /// The "your streak is at risk" mail.

@@ -92,6 +92,33 @@ pub fn mail_to(job: &Job, user: &User, template: &Template, list_unsubscribe: St
     }
 }
 
+/// What a sweep returns: how many reminders it queued.
+pub type SweepFuture<'a> = Pin<Box<dyn Future<Output = Result<u32>> + Send + 'a>>;
+
+/// Runs the sweep jobs of one daily reminder: `sweep` finds who is due one at the time given and
+/// claims it ([`claim`]).
+#[derive(Debug)]
+pub struct SweepHandler {
+    pub db: Db,
+    pub kind: &'static str,
+    pub sweep: for<'a> fn(&'a Db, DateTime<Utc>) -> SweepFuture<'a>,
+}
+
+impl Handler for SweepHandler {
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    fn run<'a>(&'a self, _job: &'a Job) -> RunFuture<'a> {
+        Box::pin(async move {
+            (self.sweep)(&self.db, Utc::now())
+                .await
+                .map(|_| Outcome::Done)
+                .map_err(|e| JobError::transient(format!("{}: {e}", self.kind)))
+        })
+    }
+}
+
 /// What [`DailyMail::compose`] returns.
 pub type ComposeFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Mail>>> + Send + 'a>>;
 

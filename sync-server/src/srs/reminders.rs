@@ -24,8 +24,10 @@ use super::cards;
 use crate::db::{on_pool, Db};
 use crate::error::{Error, Result};
 use crate::identity::users::user_in;
-use crate::jobs::{self, Handler, Job, JobError, Outcome, RunFuture};
-use crate::notify::daily::{self, Claim, ComposeFuture, DailyMail, DailyMailHandler, DailyPayload};
+use crate::jobs::{self, Handler, Job};
+use crate::notify::daily::{
+    self, Claim, ComposeFuture, DailyMail, DailyMailHandler, DailyPayload, SweepHandler,
+};
 use crate::notify::{self, Template, Transport};
 
 /// The job kind of a sweep (finding who is due a reminder now).
@@ -379,7 +381,11 @@ pub fn handlers(
     public_base: &str,
 ) -> [Arc<dyn Handler>; 2] {
     [
-        Arc::new(SweepHandler { db: db.clone() }),
+        Arc::new(SweepHandler {
+            db: db.clone(),
+            kind: SWEEP,
+            sweep: |db, now| Box::pin(sweep(db, now)),
+        }),
         Arc::new(DailyMailHandler {
             mail: CardsDueMail {
                 db: db.clone(),
@@ -389,26 +395,6 @@ pub fn handlers(
             transport,
         }),
     ]
-}
-
-#[derive(Debug)]
-struct SweepHandler {
-    db: Db,
-}
-
-impl Handler for SweepHandler {
-    fn kind(&self) -> &'static str {
-        SWEEP
-    }
-
-    fn run<'a>(&'a self, _job: &'a Job) -> RunFuture<'a> {
-        Box::pin(async move {
-            sweep(&self.db, Utc::now())
-                .await
-                .map(|_| Outcome::Done)
-                .map_err(|e| JobError::transient(format!("reminder sweep: {e}")))
-        })
-    }
 }
 
 /// The "cards are due" mail.
