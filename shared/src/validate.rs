@@ -393,6 +393,10 @@ pub const POST_MAX_CHARS: usize = 10_000;
 pub const POST_REPORT_MAX_CHARS: usize = 1_000;
 /// Search query: 1 to 200 characters.
 pub const SEARCH_QUERY_MAX_CHARS: usize = 200;
+/// Longest message a learner may send the tutor, in characters.
+pub const TUTOR_MESSAGE_MAX_CHARS: usize = 2_000;
+/// Longest comment on a tutor reply's rating, in characters.
+pub const TUTOR_COMMENT_MAX_CHARS: usize = 1_000;
 
 /// Whether `input` is empty after trimming (optional texts may be).
 fn blank(input: &str) -> bool {
@@ -543,6 +547,21 @@ pub fn post_body(input: &str) -> Result<String, Invalid> {
 /// Why a post is reported: 1 to `POST_REPORT_MAX_CHARS` characters after trimming.
 pub fn post_report_reason(input: &str) -> Result<String, Invalid> {
     multi_line(input, 1, POST_REPORT_MAX_CHARS)
+}
+
+/// A learner's message to the tutor: 1 to `TUTOR_MESSAGE_MAX_CHARS` characters after trimming.
+/// Returns it trimmed.
+pub fn tutor_message(input: &str) -> Result<String, Invalid> {
+    multi_line(input, 1, TUTOR_MESSAGE_MAX_CHARS)
+}
+
+/// A comment on a tutor reply's rating: at most `TUTOR_COMMENT_MAX_CHARS` characters after
+/// trimming (empty is no comment). Returns it trimmed.
+pub fn tutor_comment(input: &str) -> Result<String, Invalid> {
+    if input.trim().is_empty() {
+        return Ok(String::new());
+    }
+    multi_line(input, 1, TUTOR_COMMENT_MAX_CHARS)
 }
 
 /// A search query. Returns it trimmed.

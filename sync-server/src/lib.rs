@@ -26,6 +26,7 @@ pub mod search;
 pub mod srs;
 pub mod sync;
 pub mod telemetry;
+pub mod tutor;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -56,6 +56,11 @@ commands:
           restarted with pg_ctl; needs root) and one SIGTERM, each under 64 keep-alive
           connections, on SQLite and PostgreSQL, and the time until ready again (target 0
           unanswered, 0 5xx for reads)
+  bench tutor
+          the tutor's retrieval over a 200-lesson course (three passages for a question; target
+          p99 10 ms) and the time to its first streamed token excluding the provider (the real
+          server on SQLite and PostgreSQL, a loopback provider answering at once; target 30 ms);
+          prints medians, p99 and PASS/MISS
   bench motivation
           recomputing XP, streak and badges from a year of one learner's events (release build;
           target 5 ms) and the weekly leaderboard of a course with 100,000 enrolled members over
@@ -187,7 +192,7 @@ fn dist() -> Result<(), String> {
 /// they are never timed tests, since these machines are noisy.
 fn bench(which: Option<&str>) -> Result<(), String> {
     match which {
-        Some(name @ ("auth" | "enumeration" | "catalog" | "ai" | "faults")) => {
+        Some(name @ ("auth" | "enumeration" | "catalog" | "ai" | "faults" | "tutor")) => {
             run(cargo().args(["bench", "--package", "sync-server", "--bench", name]))
         }
         Some("sync") => {
@@ -208,7 +213,8 @@ fn bench(which: Option<&str>) -> Result<(), String> {
             wasm_bench("srs_queue")
         }
         _ => Err(format!(
-            "name a benchmark: auth, enumeration, catalog, sync, ai, srs, faults, motivation\n\n{USAGE}"
+            "name a benchmark: auth, enumeration, catalog, sync, ai, srs, faults, motivation, \
+             tutor\n\n{USAGE}"
         )),
     }
 }

@@ -14,6 +14,7 @@ pub mod reviews;
 pub mod search;
 pub mod teaching;
 pub mod time;
+pub mod tutor;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use time::Timestamp;

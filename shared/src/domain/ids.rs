@@ -183,6 +183,14 @@ uuid_id! {
     /// A report of a discussion post (`post_reports.id`).
     PostReportId
 }
+uuid_id! {
+    /// A learner's conversation with the tutor about one lesson (`tutor_conversations.id`).
+    ConversationId
+}
+uuid_id! {
+    /// One message of a tutor conversation, the learner's or the tutor's (`tutor_messages.id`).
+    TutorMessageId
+}
 
 /// A learner document's id (see DESIGN.md "Sync"): `profile-{user_id}` for a user's profile,
 /// `progress-{user_id}-{course_id}` for their progress in one course. Made from typed ids or by

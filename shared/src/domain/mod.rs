@@ -11,6 +11,6 @@ pub use email::Email;
 mod ids;
 
 pub use ids::{
-    ApplicationId, CategoryId, CourseId, DocId, JobId, LessonId, ModuleId, NotAnId, NotificationId,
-    PostId, PostReportId, QuizDraftId, ReviewId, SessionId, UserId,
+    ApplicationId, CategoryId, ConversationId, CourseId, DocId, JobId, LessonId, ModuleId, NotAnId,
+    NotificationId, PostId, PostReportId, QuizDraftId, ReviewId, SessionId, TutorMessageId, UserId,
 };

@@ -66,6 +66,16 @@ impl Server {
         configure: impl FnOnce(&mut Config),
         adjust: impl FnOnce(App) -> App,
     ) -> Self {
+        Self::start_with_vars(database_url, &[], configure, adjust)
+    }
+
+    /// `start` with more `EDU_*` variables (an AI provider, say).
+    pub fn start_with_vars(
+        database_url: &str,
+        extra: &[(&str, String)],
+        configure: impl FnOnce(&mut Config),
+        adjust: impl FnOnce(App) -> App,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -74,12 +84,13 @@ impl Server {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind port 0");
         let address = listener.local_addr().expect("bound address");
-        let vars = HashMap::from([
+        let mut vars: HashMap<&str, String> = HashMap::from([
             ("EDU_DATABASE_URL", database_url.to_owned()),
             ("EDU_BIND", address.to_string()),
             ("EDU_DEMO_DATA", "true".to_owned()),
             ("EDU_LOG", "error".to_owned()),
         ]);
+        vars.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
         let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("config");
         configure(&mut config);
         let app = adjust(runtime.block_on(App::build(&config)).expect("app starts"));

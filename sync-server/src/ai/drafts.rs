@@ -404,7 +404,7 @@ fn failed(e: AiError) -> Result<Made> {
     }
 }
 
-fn language_name(language: CourseLanguage) -> &'static str {
+pub(crate) fn language_name(language: CourseLanguage) -> &'static str {
     match language {
         CourseLanguage::En => "English",
         CourseLanguage::Ru => "Russian",

@@ -219,7 +219,9 @@ impl Ai {
     }
 
     /// Streams the tier's answer: deltas, then `Done` with the usage. The budget is settled when
-    /// the stream ends (released if it failed before any text).
+    /// the stream ends: to the provider's count when it completes, released if it failed before
+    /// any text, and otherwise (it failed midway, or the reader dropped the stream) charged for
+    /// what was used: the prompt and the text written so far, estimated.
     pub async fn stream(&self, call: Call<'_>) -> Result<TextStream, AiError> {
         let routed = self.route(call.tier).ok_or(AiError::Offline)?.clone();
         let request = self.request(&routed, &call);
@@ -239,35 +241,49 @@ impl Ai {
         let ai = self.detached();
         let task = call.prompt.task;
         let user = call.user.cloned();
+        let prompt_tokens = call.prompt.estimated_tokens();
         tokio::spawn(async move {
             let payer = Payer {
                 task,
                 user: user.as_ref(),
             };
-            let mut wrote_text = false;
+            let mut written = 0usize;
+            let mut settled = false;
             while let Some(event) = upstream.next().await {
                 match &event {
                     Ok(StreamEvent::Done(usage)) => {
-                        let settled = ai
+                        settled = true;
+                        let charged = ai
                             .charge(payer, &routed, &reservation, *usage, started.elapsed())
                             .await;
-                        if let Err(e) = settled {
+                        if let Err(e) = charged {
                             tracing::error!(error = %e, "cannot settle a streamed AI call");
                         }
                     }
-                    Ok(StreamEvent::Delta(_)) => wrote_text = true,
+                    Ok(StreamEvent::Delta(text)) => written += text.len(),
                     Err(e) => {
-                        // Text already sent was generated: keep the reservation as its charge.
-                        if !wrote_text {
-                            let _ = ai
-                                .refund(payer, &routed, &reservation, e, started.elapsed())
-                                .await;
+                        settled = true;
+                        let result = if written == 0 {
+                            ai.refund(payer, &routed, &reservation, e, started.elapsed())
+                                .await
                         } else {
                             ai.metrics.observe_error(
                                 routed.provider.kind().name(),
                                 e.kind(),
                                 Some(started.elapsed()),
                             );
+                            ai.charge_partial(
+                                payer,
+                                &routed,
+                                &reservation,
+                                prompt_tokens,
+                                written,
+                                "failed",
+                            )
+                            .await
+                        };
+                        if let Err(e) = result {
+                            tracing::error!(error = %e, "cannot settle a failed AI stream");
                         }
                     }
                 }
@@ -275,8 +291,49 @@ impl Ai {
                     break;
                 }
             }
+            // The reader stopped it (or the provider's stream just ended): charge what was used.
+            if !settled {
+                let result = ai
+                    .charge_partial(payer, &routed, &reservation, prompt_tokens, written, "ok")
+                    .await;
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "cannot settle a stopped AI stream");
+                }
+            }
         });
         Ok(stream)
+    }
+
+    /// Settles a stream that ended before the provider counted its tokens: the prompt's estimate
+    /// and the text written so far (4 bytes a token), recorded with `outcome`.
+    async fn charge_partial(
+        &self,
+        call: Payer<'_>,
+        routed: &Routed,
+        reservation: &budget::Reservation,
+        prompt_tokens: u64,
+        written_bytes: usize,
+        outcome: &'static str,
+    ) -> Result<(), sqlx::Error> {
+        let used = provider::Usage {
+            input_tokens: prompt_tokens,
+            output_tokens: (written_bytes / 4 + 1) as u64,
+        };
+        let cost = usage::cost_usd(&self.prices, &routed.model, used);
+        budget::settle(&self.db, reservation, used.total()).await?;
+        usage::record(
+            &self.db,
+            &usage::UsageRecord {
+                user: call.user,
+                task: call.task,
+                provider: routed.provider.kind().name(),
+                model: &routed.model,
+                usage: used,
+                cost_usd: cost,
+                outcome,
+            },
+        )
+        .await
     }
 
     /// The parts a background task needs, without borrowing `self`.

@@ -749,7 +749,8 @@ fn text_rank(sentences: &[Sentence]) -> Vec<f64> {
     scores
 }
 
-fn is_content_word(normal: &str) -> bool {
+/// A word that carries meaning: three letters or more, not a stop word (English or Russian).
+pub fn is_content_word(normal: &str) -> bool {
     normal.chars().count() >= 3 && !STOP_WORDS.contains(normal)
 }
 

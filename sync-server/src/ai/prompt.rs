@@ -37,6 +37,13 @@ pub const QUIZ_REPAIR: PromptTemplate = PromptTemplate {
     text: include_str!("../../prompts/quiz_repair.v1.txt"),
 };
 
+/// The Socratic tutor's reply to a learner's message about a lesson (mid tier, streamed).
+pub const TUTOR: PromptTemplate = PromptTemplate {
+    name: "tutor",
+    version: 1,
+    text: include_str!("../../prompts/tutor.v1.txt"),
+};
+
 const SYSTEM_MARK: &str = "=== system ===";
 const USER_MARK: &str = "=== user ===";
 
@@ -149,6 +156,18 @@ mod tests {
             (
                 QUIZ_DRAFT,
                 &["title", "lesson", "language", "count", "kinds"][..],
+            ),
+            (
+                TUTOR,
+                &[
+                    "title",
+                    "lesson",
+                    "language",
+                    "passages",
+                    "mistakes",
+                    "conversation",
+                    "question",
+                ][..],
             ),
         ] {
             assert!(

@@ -121,6 +121,47 @@ pub async fn visible_course(
     }
 }
 
+/// A lesson a signed-in user may use, and whether they manage its course.
+#[derive(Debug, Clone)]
+pub struct LessonAccess {
+    pub course: CourseHead,
+    pub lesson: LessonId,
+    pub lesson_title: String,
+    /// The course's teacher or an admin.
+    pub moderator: bool,
+}
+
+/// The lesson `lesson` names, if `viewer` may use it (its discussion, its tutor): enrolled
+/// learners, the course's teacher and admins; 403 with `forbidden` for anyone else, 404 for a
+/// lesson of a course they may not see at all (as the lesson page does).
+pub async fn lesson_access(
+    db: &Db,
+    lesson: &str,
+    viewer: Viewer<'_>,
+    forbidden: &str,
+) -> Result<LessonAccess> {
+    let no_such_lesson = || Error::NotFound("no such lesson".into());
+    let lesson: LessonId = lesson.parse().map_err(|_| no_such_lesson())?;
+    let found: Option<(CourseId, String)> = on_pool!(db, pool => {
+        sqlx::query_as("SELECT course_id, title FROM lessons WHERE id = $1")
+            .bind(&lesson)
+            .fetch_optional(pool)
+            .await?
+    });
+    let (course, lesson_title) = found.ok_or_else(no_such_lesson)?;
+    let (course, enrolled) = visible_course(db, course.as_str(), viewer).await?;
+    let moderator = course.is_managed_by(viewer);
+    if !enrolled && !moderator {
+        return Err(Error::Forbidden(forbidden.into()));
+    }
+    Ok(LessonAccess {
+        course,
+        lesson,
+        lesson_title,
+        moderator,
+    })
+}
+
 #[derive(sqlx::FromRow)]
 struct DetailRow {
     #[sqlx(flatten)]

@@ -27,7 +27,7 @@ const CATEGORIES: &[(&str, &str, &str)] = &[
 ];
 
 /// The demo books as import reads them: `(folder name, files)`.
-fn books() -> Result<Vec<BookFiles>> {
+pub(crate) fn books() -> Result<Vec<BookFiles>> {
     let mut books = Vec::new();
     for folder in BOOKS.dirs() {
         let name = folder

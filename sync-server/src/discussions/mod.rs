@@ -18,10 +18,10 @@ use shared::api::accounts::Role;
 use shared::api::discussions::{
     Moderation, NewPost, NewReport, Post, PostEdit, PostReport, PostReportPage, Thread, ThreadPage,
 };
-use shared::domain::{CourseId, LessonId, PostId, PostReportId, UserId};
+use shared::domain::{LessonId, PostId, PostReportId, UserId};
 use shared::validate::Invalid;
 
-use crate::catalog::course_page::{visible_course, CourseHead, Viewer};
+use crate::catalog::course_page::{visible_course, LessonAccess, Viewer};
 use crate::config::PostLimits;
 use crate::db::{on_pool, on_tx, Db, Tx, TxConn};
 use crate::error::{Error, Result};
@@ -44,48 +44,20 @@ impl<'a> Caller<'a> {
     }
 }
 
-/// A lesson the caller may discuss, and whether they moderate its course.
-struct LessonAccess {
-    course: CourseHead,
-    lesson: LessonId,
-    lesson_title: String,
-    moderator: bool,
-}
-
-fn no_such_lesson() -> Error {
-    Error::NotFound("no such lesson".into())
-}
-
 fn no_such_post() -> Error {
     Error::NotFound("no such post".into())
 }
 
 /// The lesson `lesson` names, if the caller may read and write its discussion: enrolled learners,
-/// the course's teacher and admins (403 for anyone else; 404 for a lesson of a course they may not
-/// see at all, as the lesson page does).
+/// the course's teacher and admins.
 async fn lesson_access(db: &Db, lesson: &str, caller: Caller<'_>) -> Result<LessonAccess> {
-    let lesson: LessonId = lesson.parse().map_err(|_| no_such_lesson())?;
-    let found: Option<(CourseId, String)> = on_pool!(db, pool => {
-        sqlx::query_as("SELECT course_id, title FROM lessons WHERE id = $1")
-            .bind(&lesson)
-            .fetch_optional(pool)
-            .await?
-    });
-    let (course, lesson_title) = found.ok_or_else(no_such_lesson)?;
-    let viewer = caller.viewer();
-    let (course, enrolled) = visible_course(db, course.as_str(), viewer).await?;
-    let moderator = course.is_managed_by(viewer);
-    if !enrolled && !moderator {
-        return Err(Error::Forbidden(
-            "enroll in this course to read and join its discussions".into(),
-        ));
-    }
-    Ok(LessonAccess {
-        course,
+    crate::catalog::course_page::lesson_access(
+        db,
         lesson,
-        lesson_title,
-        moderator,
-    })
+        caller.viewer(),
+        "enroll in this course to read and join its discussions",
+    )
+    .await
 }
 
 const POST_COLUMNS: &str =

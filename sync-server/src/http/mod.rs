@@ -39,6 +39,7 @@ mod search;
 mod security_headers;
 mod sync;
 mod teaching;
+mod tutor;
 
 use std::sync::Arc;
 
@@ -83,6 +84,8 @@ pub struct AppState {
     pub ai: Arc<crate::ai::Ai>,
     /// Signs and checks the one-click unsubscribe links of reminder mail.
     pub unsubscribe_key: crate::srs::reminders::UnsubscribeKey,
+    /// The Socratic tutor (its replies go through `ai`).
+    pub tutor: Arc<crate::tutor::Tutor>,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
             metrics.ai.clone(),
         )?);
         Ok(Self {
+            tutor: Arc::new(crate::tutor::Tutor::new(db.clone(), ai.clone())),
             ai,
             db,
             metrics,
@@ -152,6 +156,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
         (name = "ai", description = "AI help for teachers: quiz question drafts made by a \
                                      language model, or by the built-in offline provider when \
                                      none is configured"),
+        (name = "tutor", description = "The Socratic tutor beside every lesson: a learner's \
+                                        conversations, replies streamed as server-sent events \
+                                        (grounded in the course, never giving quiz answers away), \
+                                        ratings, and what the course's teacher learns from them"),
         (name = "admin", description = "Administration: deciding teacher applications, managing \
                                          categories"),
         (name = "sync", description = "Learner documents (Automerge): the standard sync \
@@ -195,6 +203,7 @@ fn api(limits: BodyLimits, media_limit: usize) -> OpenApiRouter<AppState> {
         .merge(notifications::router())
         .merge(reminders::router())
         .merge(motivation::router())
+        .merge(tutor::router())
         .merge(dev::router())
         .merge(health::router());
     // JSON that carries a lesson's Markdown: the editor's saves and its preview.

@@ -492,6 +492,7 @@ impl Accounts {
         crate::sync::forget_user(&mut tx, &user.id).await?;
         crate::srs::cards::forget_user(&mut tx, &user.id).await?;
         crate::motivation::forget_user(&mut tx, &user.id).await?;
+        crate::tutor::forget_user(&mut tx, &user.id).await?;
         // No IP or user agent: the record outlives the person.
         audit::record(
             &mut tx,

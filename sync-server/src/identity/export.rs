@@ -26,6 +26,8 @@ pub struct AccountExport {
     pub notifications: Vec<shared::api::notifications::Notification>,
     /// The learner documents (profile and progress), each with its events.
     pub documents: Vec<crate::sync::ExportedDoc>,
+    /// Conversations with the tutor, oldest first, with their messages and ratings.
+    pub tutor_conversations: Vec<shared::api::tutor::Conversation>,
 }
 
 impl Accounts {
@@ -40,6 +42,7 @@ impl Accounts {
             security_events: audit::for_user(&self.db, &user.id).await?,
             notifications: notify::export_for_user(&self.db, &user.id).await?,
             documents: crate::sync::export_for_user(&self.db, &user.id).await?,
+            tutor_conversations: crate::tutor::export_for_user(&self.db, &user.id).await?,
         })
     }
 }

@@ -102,15 +102,25 @@ impl<'a> Groups<'a> {
 
 /// The BM25 score of a document with `counts` among documents of `average_length` stems.
 pub fn score(counts: &Counts, average_length: f64) -> f64 {
-    let norm = 1.0 - B + B * counts.length as f64 / average_length.max(1.0);
     counts
         .per_group
         .iter()
-        .map(|&tf| {
-            let tf = tf as f64;
-            tf * (K1 + 1.0) / (tf + K1 * norm)
-        })
+        .map(|&tf| term_score(tf, counts.length, average_length))
         .sum()
+}
+
+/// BM25's weight of one word said `tf` times in a document of `length` stems, without the word's
+/// rarity (multiply by `idf` where documents need not hold every word).
+pub fn term_score(tf: usize, length: usize, average_length: f64) -> f64 {
+    let norm = 1.0 - B + B * length as f64 / average_length.max(1.0);
+    let tf = tf as f64;
+    tf * (K1 + 1.0) / (tf + K1 * norm)
+}
+
+/// BM25's rarity of a word held by `holding` of `documents` documents (never negative).
+pub fn idf(holding: usize, documents: usize) -> f64 {
+    let (n, df) = (documents as f64, holding as f64);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// The documents' scores, in their order: BM25 against the average length of these documents.
@@ -142,6 +152,12 @@ mod tests {
         assert_eq!(sqlite, postgres);
         assert_eq!(sqlite.per_group, [5, 4]);
         assert_eq!(sqlite.length, 10);
+    }
+
+    #[test]
+    fn rare_words_weigh_more() {
+        assert!(idf(1, 100) > idf(10, 100) && idf(10, 100) > idf(100, 100));
+        assert!(idf(100, 100) > 0.0);
     }
 
     #[test]

@@ -40,17 +40,17 @@ pub struct Seen {
 }
 
 impl Seen {
-    fn system(&self) -> String {
+    pub(crate) fn system(&self) -> String {
         let body = &self.body;
-        body.pointer("/messages/0/content")
-            .or_else(|| body.get("system"))
+        body.get("system")
             .or_else(|| body.pointer("/systemInstruction/parts/0/text"))
+            .or_else(|| body.pointer("/messages/0/content"))
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned()
     }
 
-    fn user(&self) -> String {
+    pub(crate) fn user(&self) -> String {
         let body = &self.body;
         body.pointer("/messages/1/content")
             .or_else(|| {
@@ -223,7 +223,7 @@ struct Api {
     check: fn(&Seen, bool),
 }
 
-const KEY: &str = "sk-loopback-secret";
+pub(crate) const KEY: &str = "sk-loopback-secret";
 
 fn key() -> Option<ApiKey> {
     Some(ApiKey::new(KEY))
@@ -242,7 +242,7 @@ fn gemini_client(url: &str, timeout: Duration, retry: RetryPolicy) -> Box<dyn Pr
     Box::new(HttpProvider::new(GeminiWire, url, key(), timeout, retry).unwrap())
 }
 
-fn openai_answer(text: &str, input: u64, output: u64) -> Value {
+pub(crate) fn openai_answer(text: &str, input: u64, output: u64) -> Value {
     json!({
         "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "m",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
@@ -252,7 +252,7 @@ fn openai_answer(text: &str, input: u64, output: u64) -> Value {
     })
 }
 
-fn openai_events(deltas: &[&str], input: u64, output: u64) -> Vec<String> {
+pub(crate) fn openai_events(deltas: &[&str], input: u64, output: u64) -> Vec<String> {
     let mut events = vec![
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\
          \"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\
@@ -294,7 +294,7 @@ fn anthropic_answer(text: &str, input: u64, output: u64) -> Value {
     })
 }
 
-fn anthropic_events(deltas: &[&str], input: u64, output: u64) -> Vec<String> {
+pub(crate) fn anthropic_events(deltas: &[&str], input: u64, output: u64) -> Vec<String> {
     let event = |name: &str, data: Value| format!("event: {name}\ndata: {data}\n\n");
     let mut events = vec![
         event(
@@ -352,7 +352,7 @@ fn gemini_answer(text: &str, input: u64, output: u64) -> Value {
     })
 }
 
-fn gemini_events(deltas: &[&str], input: u64, output: u64) -> Vec<String> {
+pub(crate) fn gemini_events(deltas: &[&str], input: u64, output: u64) -> Vec<String> {
     deltas
         .iter()
         .enumerate()

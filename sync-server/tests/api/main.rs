@@ -41,3 +41,4 @@ mod srs;
 mod startup;
 mod sync;
 mod teaching;
+mod tutor;
