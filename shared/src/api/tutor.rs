@@ -61,9 +61,11 @@ pub struct Citation {
     pub n: u32,
     pub lesson_id: LessonId,
     pub lesson_title: String,
-    /// The passage's place in its lesson, from 0 (the lesson page marks it `#passage-{n}`).
+    /// The passage's place in its lesson, from 0: lessons are cut at their top-level blocks,
+    /// short ones joined to the next (`tutor::retrieval::split` on the server). The lesson page
+    /// finds a passage by its `quote`.
     pub passage: u32,
-    /// The passage's text (plain, at most 400 characters).
+    /// The passage's text (plain, at most 400 characters and an ellipsis).
     pub quote: String,
 }
 

@@ -591,12 +591,21 @@ async fn a_provider_failing_midway_keeps_the_partial_reply_charges_what_was_used
             .fetch_one(pool).await.unwrap()
     });
     assert_eq!(outcome, "failed");
+    // The learner's own budget (the server's also holds the summary jobs that the cheap tier,
+    // routed to the same provider, runs meanwhile).
+    let scope = format!("user:{}", app.me_ok(&ann).await.id);
     let (_, budget_tokens): (i64, i64) = on_db!(&app.db, pool => {
-        sqlx::query_as("SELECT requests, tokens FROM ai_budgets WHERE scope = 'global'")
+        sqlx::query_as("SELECT requests, tokens FROM ai_budgets WHERE scope = $1")
+            .bind(&scope)
             .fetch_one(pool).await.unwrap()
     });
     assert_eq!(budget_tokens, tokens);
-    assert!(tokens > 0);
+    let written = "Think about what the owner ".len() as i64 / 4 + 1;
+    let (output,): (i64,) = on_db!(&app.db, pool => {
+        sqlx::query_as("SELECT output_tokens FROM ai_usage WHERE task = 'tutor'")
+            .fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(output, written, "charged for the text written, not the 500 reserved");
 
     let res = app
         .bearer(
