@@ -70,7 +70,13 @@ fn demo_chapters() -> Vec<(String, String)> {
         files.sort();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
-            let title = text.lines().next().unwrap_or("").trim_start_matches('#').trim().to_owned();
+            let title = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches('#')
+                .trim()
+                .to_owned();
             chapters.push((title, text));
         }
     }
@@ -82,7 +88,11 @@ fn retrieval() {
     let lessons: Vec<(LessonId, String, String)> = (0..LESSONS)
         .map(|i| {
             let (title, body) = &chapters[i % chapters.len()];
-            (LessonId::new(), format!("{title} ({})", i / chapters.len() + 1), body.clone())
+            (
+                LessonId::new(),
+                format!("{title} ({})", i / chapters.len() + 1),
+                body.clone(),
+            )
         })
         .collect();
     let mut builds = Vec::new();
@@ -210,7 +220,10 @@ fn first_token(label: &str, database_url: &str, provider: &str) {
             .json()
             .await
             .unwrap();
-        let lesson = course["modules"][0]["lessons"][0]["id"].as_str().unwrap().to_owned();
+        let lesson = course["modules"][0]["lessons"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let mut times = Vec::with_capacity(ASKS);
         for i in 0..WARM_UP + ASKS {
             let started = Instant::now();

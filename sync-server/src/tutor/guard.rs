@@ -20,8 +20,10 @@ use crate::search::text::{stem, words};
 
 /// Words in a row of the tutor's instructions that a reply may not repeat.
 const INSTRUCTION_WORDS: usize = 8;
-/// The share of a question's content words the learner's message must hold to be about it.
-const ASKED_ABOUT: f64 = 0.5;
+/// The share of a question's content words the learner's message must hold to be about it, and
+/// how many at least: a lesson's own terms ("owner", "value") are in most questions about it.
+const ASKED_ABOUT: f64 = 0.6;
+const ASKED_ABOUT_WORDS: usize = 2;
 /// The share a reply must hold to restate a question by itself.
 const RESTATES: f64 = 0.8;
 
@@ -128,7 +130,11 @@ fn share(topic: &HashSet<String>, stems: &HashSet<String>) -> f64 {
     if topic.is_empty() {
         return 0.0;
     }
-    topic.iter().filter(|s| stems.contains(*s)).count() as f64 / topic.len() as f64
+    held(topic, stems) as f64 / topic.len() as f64
+}
+
+fn held(topic: &HashSet<String>, stems: &HashSet<String>) -> usize {
+    topic.iter().filter(|s| stems.contains(*s)).count()
 }
 
 fn word_runs(text: &str) -> Vec<String> {
@@ -252,8 +258,9 @@ impl Guard {
         // The course's own words, quoted, restate nothing the learner cannot read in the lesson.
         let reply_stems: HashSet<String> = content_stems(&unquoted(reply)).into_iter().collect();
         for protected in &self.protected {
-            let asked_about =
-                !protected.topic.is_empty() && share(&protected.topic, &asked_stems) >= ASKED_ABOUT;
+            let asked_about = share(&protected.topic, &asked_stems) >= ASKED_ABOUT
+                && held(&protected.topic, &asked_stems)
+                    >= ASKED_ABOUT_WORDS.min(protected.topic.len());
             if protected.verdict.is_some() {
                 // Any verdict counts, right or wrong: the learner is to decide.
                 if asked_about && gives_verdict(reply).is_some() {
@@ -409,6 +416,23 @@ mod tests {
                 "Rust manages memory through ownership [1]."
             ),
             Finding::Answer(1)
+        );
+        // Sharing a lesson's common terms with a question is not asking it.
+        assert_eq!(
+            guard.check(
+                "Why is a value's memory gone when nothing frees it by hand?",
+                "Its owner going out of scope frees it [1]. What ends a scope?"
+            ),
+            Finding::Answer(0),
+            "three of four words of question 0: about it"
+        );
+        assert_eq!(
+            guard.check(
+                "Why does a value need a scope?",
+                "Its owner going out of scope frees it [1]. What ends a scope?"
+            ),
+            Finding::Clean,
+            "one word of question 0"
         );
         // Quoting the lesson the learner can read is not restating the question.
         assert_eq!(

@@ -605,7 +605,10 @@ async fn a_provider_failing_midway_keeps_the_partial_reply_charges_what_was_used
         sqlx::query_as("SELECT output_tokens FROM ai_usage WHERE task = 'tutor'")
             .fetch_one(pool).await.unwrap()
     });
-    assert_eq!(output, written, "charged for the text written, not the 500 reserved");
+    assert_eq!(
+        output, written,
+        "charged for the text written, not the 500 reserved"
+    );
 
     let res = app
         .bearer(
