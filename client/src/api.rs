@@ -7,6 +7,11 @@
 //! that only the browser sees: requests go out with same-origin credentials and the client never
 //! holds the token (it is dropped from the sign-in answer) nor needs the cookie's name. Writes are same-origin fetches, so the browser's `Origin` header satisfies the server's
 //! CSRF check without a token of ours.
+//!
+//! A tutor reply streams as server-sent events: `sse` cuts the body into events, this module reads
+//! the body and parses each event as a `TutorEvent`.
+
+mod sse;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -39,11 +44,15 @@ use shared::api::search::SearchResults;
 use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
-use shared::domain::{
-    ApplicationId, CategoryId, CourseId, DocId, LessonId, ModuleId, NotificationId, PostId,
-    QuizDraftId, ReviewId, SessionId,
+use shared::api::tutor::{
+    Conversation, ConversationList, NewTutorMessage, TutorEvent, TutorFeedback, TutorMessage,
 };
-use web_sys::RequestCredentials;
+use shared::domain::{
+    ApplicationId, CategoryId, ConversationId, CourseId, DocId, LessonId, ModuleId, NotificationId,
+    PostId, QuizDraftId, ReviewId, SessionId, TutorMessageId,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials};
 
 use crate::error::ClientError;
 
@@ -735,6 +744,145 @@ pub async fn report_post(post: &PostId, input: &NewReport) -> Result<(), ClientE
 /// `GET /api/courses/{course}/reports`: reports of the course's posts (its teacher, admins).
 pub async fn course_reports(course: &str) -> Result<PostReportPage, ClientError> {
     read_json(send(get(&course_path(course, "/reports"))).await?).await
+}
+
+// The Socratic tutor.
+
+/// `GET /api/lessons/{lesson}/tutor/conversations`: the caller's conversations about the lesson,
+/// the latest first.
+pub async fn tutor_conversations(lesson: &LessonId) -> Result<ConversationList, ClientError> {
+    let path = format!(
+        "/api/lessons/{}/tutor/conversations",
+        path_segment(lesson.as_str())
+    );
+    read_json(send(get(&path)).await?).await
+}
+
+fn conversation_path(conversation: &ConversationId, rest: &str) -> String {
+    format!(
+        "/api/tutor/conversations/{}{rest}",
+        path_segment(conversation.as_str())
+    )
+}
+
+/// `GET /api/tutor/conversations/{id}`: one conversation, oldest message first.
+pub async fn tutor_conversation(
+    conversation: &ConversationId,
+) -> Result<Conversation, ClientError> {
+    read_json(send(get(&conversation_path(conversation, ""))).await?).await
+}
+
+/// `DELETE /api/tutor/conversations/{id}`.
+pub async fn delete_tutor_conversation(conversation: &ConversationId) -> Result<(), ClientError> {
+    write::<()>("DELETE", &conversation_path(conversation, ""), None).await
+}
+
+/// `POST /api/lessons/{lesson}/tutor/messages`: asks the tutor, in a conversation or a new one.
+/// `on_event` gets every event of the streamed reply as it arrives. A refusal before the reply
+/// starts (403 not enrolled, 429 budget, 409 conversation full, 400 too long) is the error;
+/// aborting `stop` ends the reply early and is not one.
+pub async fn ask_tutor(
+    lesson: &LessonId,
+    message: &NewTutorMessage,
+    stop: &AbortSignal,
+    on_event: impl FnMut(TutorEvent),
+) -> Result<(), ClientError> {
+    let path = format!(
+        "/api/lessons/{}/tutor/messages",
+        path_segment(lesson.as_str())
+    );
+    let request = builder("POST", &path)
+        .header("Accept", "text/event-stream")
+        .abort_signal(Some(stop))
+        .json(message)
+        .map_err(|e| ClientError::Unexpected {
+            detail: format!("could not build the request to {path}: {e}"),
+        })?;
+    read_events(request, stop, on_event).await
+}
+
+/// `POST /api/tutor/conversations/{id}/retry`: writes the conversation's last reply again,
+/// streamed like `ask_tutor`'s (its `start` carries no question).
+pub async fn retry_tutor_reply(
+    conversation: &ConversationId,
+    stop: &AbortSignal,
+    on_event: impl FnMut(TutorEvent),
+) -> Result<(), ClientError> {
+    let path = conversation_path(conversation, "/retry");
+    let request = builder("POST", &path)
+        .header("Accept", "text/event-stream")
+        .abort_signal(Some(stop))
+        .build()
+        .map_err(|e| ClientError::Unexpected {
+            detail: format!("could not build the request to {path}: {e}"),
+        })?;
+    read_events(request, stop, on_event).await
+}
+
+/// `PUT /api/tutor/messages/{id}/feedback`: the learner's rating of a reply (and a comment).
+pub async fn rate_tutor_reply(
+    message: &TutorMessageId,
+    feedback: &TutorFeedback,
+) -> Result<TutorMessage, ClientError> {
+    let path = format!(
+        "/api/tutor/messages/{}/feedback",
+        path_segment(message.as_str())
+    );
+    read_json(send_json("PUT", &path, Some(feedback)).await?).await
+}
+
+/// Sends `request` and hands `on_event` each `TutorEvent` of its `text/event-stream` answer as
+/// the body arrives. Returns when the stream ends, or at once (`Ok`) when `stop` was aborted.
+/// An event this build cannot read (a newer server's) is skipped.
+async fn read_events(
+    request: Request,
+    stop: &AbortSignal,
+    mut on_event: impl FnMut(TutorEvent),
+) -> Result<(), ClientError> {
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(_) if stop.aborted() => return Ok(()),
+        Err(error) => return Err(transport_error(&error)),
+    };
+    let response = checked(response).await?;
+    let body = response.body().ok_or_else(|| ClientError::Unexpected {
+        detail: format!("no body from {}", response.url()),
+    })?;
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut decoder = sse::EventStreamDecoder::new();
+    let mut emit = |data: String| match serde_json::from_str::<TutorEvent>(&data) {
+        Ok(event) => on_event(event),
+        Err(error) => {
+            web_sys::console::warn_1(&format!("tutor event skipped ({error}): {data}").into())
+        }
+    };
+    loop {
+        let chunk = match wasm_bindgen_futures::JsFuture::from(reader.read()).await {
+            Ok(chunk) => chunk,
+            Err(_) if stop.aborted() => return Ok(()),
+            Err(error) => {
+                return Err(if crate::contexts::online::browser_is_online() {
+                    ClientError::Network {
+                        detail: format!("the reply stream broke: {error:?}"),
+                    }
+                } else {
+                    ClientError::Offline
+                })
+            }
+        };
+        let field = |name: &str| js_sys::Reflect::get(&chunk, &name.into()).ok();
+        if field("done").and_then(|done| done.as_bool()) != Some(false) {
+            break;
+        }
+        let Some(value) = field("value").filter(|v| v.is_instance_of::<js_sys::Uint8Array>())
+        else {
+            continue;
+        };
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        decoder.push(&bytes).into_iter().for_each(&mut emit);
+    }
+    decoder.finish().into_iter().for_each(emit);
+    Ok(())
 }
 
 /// `/api/courses/{course}` followed by `rest`, the course's id or slug made safe for a path.

@@ -163,3 +163,27 @@ pub fn medal_icon() -> Html {
         html! { <><path d="M8 3h8l-2.5 6h-3z" /><circle cx="12" cy="15" r="5.5" /><path d="m12 12.3.9 1.8 2 .3-1.45 1.4.35 2-1.8-.95-1.8.95.35-2L9.1 14.4l2-.3z" /></> },
     )
 }
+
+#[function_component(ChatIcon)]
+pub fn chat_icon() -> Html {
+    icon(
+        "icon--chat",
+        html! { <path d="M5 5.5h14a1.5 1.5 0 0 1 1.5 1.5v8.5a1.5 1.5 0 0 1-1.5 1.5H10l-4.5 3.5V17H5a1.5 1.5 0 0 1-1.5-1.5V7A1.5 1.5 0 0 1 5 5.5zM8.5 10.5h.01M12 10.5h.01M15.5 10.5h.01" /> },
+    )
+}
+
+#[function_component(ThumbUpIcon)]
+pub fn thumb_up_icon() -> Html {
+    icon(
+        "icon--thumb-up",
+        html! { <path d="M7.5 10.5V20H5a1.5 1.5 0 0 1-1.5-1.5V12A1.5 1.5 0 0 1 5 10.5zM7.5 10.5 11 3.5a2.2 2.2 0 0 1 2.2 2.2V9h5a2 2 0 0 1 2 2.3l-1.1 6.9a2 2 0 0 1-2 1.8H7.5" /> },
+    )
+}
+
+#[function_component(ThumbDownIcon)]
+pub fn thumb_down_icon() -> Html {
+    icon(
+        "icon--thumb-down",
+        html! { <path d="M16.5 13.5V4H19a1.5 1.5 0 0 1 1.5 1.5V12a1.5 1.5 0 0 1-1.5 1.5zM16.5 13.5 13 20.5a2.2 2.2 0 0 1-2.2-2.2V15h-5a2 2 0 0 1-2-2.3l1.1-6.9a2 2 0 0 1 2-1.8h9.6" /> },
+    )
+}

@@ -19,7 +19,8 @@ pub use use_focus_first_problem::use_focus_first_problem;
 pub use use_mailed_token::use_mailed_token;
 pub use use_motivation::use_motivation;
 pub use use_page_keys::{
-    is_typing_or_shortcut, use_arrow_navigation, use_page_keydown, use_slash_focus,
+    is_typing_or_shortcut, use_alt_shortcut, use_arrow_navigation, use_escape, use_page_keydown,
+    use_slash_focus,
 };
 pub use use_page_title::use_page_title;
 pub use use_resend_verification::{use_resend_verification, Resend, ResendStatus};

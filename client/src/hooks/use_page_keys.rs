@@ -1,5 +1,6 @@
 //! Page-wide keyboard shortcuts that stay out of the way while the user types: `/` to focus a
-//! search box, ← / → to go to the previous / next page of a sequence.
+//! search box, ← / → to go to the previous / next page of a sequence; and the two that work while
+//! typing too: Alt + a letter (opening a panel) and Escape (closing it).
 
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -91,6 +92,57 @@ pub fn use_page_keydown(on_key: Callback<KeyboardEvent>) {
     use_effect_with(on_key, |on_key| {
         let on_key = on_key.clone();
         let listener = on_document_keydown(move |event| on_key.emit(event.clone()));
+        move || drop(listener)
+    });
+}
+
+/// Alt + the key at `code` (a physical key such as `KeyT`, the same on every keyboard layout, so
+/// Alt+T is Alt+T on a Russian layout too) calls `on_key`, also while the user types: no text is
+/// typed with Alt alone. Ctrl or ⌘ with it (AltGr is Ctrl+Alt) leave the key alone.
+#[hook]
+pub fn use_alt_shortcut(code: &'static str, on_key: Callback<()>) {
+    use_effect_with(on_key, move |on_key| {
+        let on_key = on_key.clone();
+        let listener = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|document| {
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&document, "keydown", options, move |event| {
+                    let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    let plain_alt = event.alt_key()
+                        && !event.ctrl_key()
+                        && !event.meta_key()
+                        && !event.shift_key();
+                    if plain_alt && event.code() == code && !event.repeat() {
+                        event.prevent_default();
+                        on_key.emit(());
+                    }
+                })
+            });
+        move || drop(listener)
+    });
+}
+
+/// Escape calls `on_escape` while `active`, wherever the focus is (closing a panel from its own
+/// text box too).
+#[hook]
+pub fn use_escape(active: bool, on_escape: Callback<()>) {
+    use_effect_with((active, on_escape), |(active, on_escape)| {
+        let on_escape = on_escape.clone();
+        let listener = active
+            .then(|| web_sys::window().and_then(|w| w.document()))
+            .flatten()
+            .map(|document| {
+                EventListener::new(&document, "keydown", move |event| {
+                    if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+                        if event.key() == "Escape" && !event.default_prevented() {
+                            on_escape.emit(());
+                        }
+                    }
+                })
+            });
         move || drop(listener)
     });
 }

@@ -348,6 +348,19 @@ strings! {
         progress_error, nav_label,
     }
 
+    /// The Socratic tutor drawer beside a lesson: conversations, the streamed reply, citations,
+    /// ratings, and what it says when it cannot answer. `{when}` is when the daily budget resets.
+    pub struct TutorTexts {
+        ask, ask_hint, title, lead, lead_without_llm, close, conversations_title,
+        conversations_empty, new_conversation, delete, delete_confirm, cancel, you, tutor,
+        thinking, input_label, placeholder, send, stop, retry, chars_left, chars_over,
+        incomplete, without_llm, without_llm_hint, guarded, sources, related, cite_label,
+        rate_label, helpful, not_helpful, comment_label, comment_send, comment_saved,
+        rating_error, needs_connection, offline_summary, no_summary, not_enrolled, budget_used,
+        budget_used_later, slow_down, full, too_long, reply_failed, load_error, gone, dismiss,
+        messages: Plural,
+    }
+
     /// The header's sync status, the sign-out warning about unsynced changes, and progress in
     /// "My learning" (all from the learner documents on the device).
     pub struct SyncTexts {
@@ -466,6 +479,7 @@ pub struct Texts {
     pub notifications: NotificationTexts,
     pub courses: CourseTexts,
     pub lesson: LessonTexts,
+    pub tutor: TutorTexts,
     pub discussion: DiscussionTexts,
     pub search: SearchTexts,
     pub categories: CategoryTexts,

@@ -8,15 +8,20 @@
 //! course downloaded for offline use are read through `offline` ("Offline copy" badge), and the
 //! lesson's images are shown from the kept bytes through object URLs set on the rendered `<img>`s
 //! (the sanitised HTML itself is inserted unchanged). The lesson's discussion follows it
-//! (`components::discussion`).
+//! (`components::discussion`). "Ask the tutor" (or Alt+T) opens the Socratic tutor's drawer
+//! (`tutor`); a passage it cites is shown in the lesson body (`passage`), after opening its lesson
+//! when it is another one.
 
+mod passage;
 mod quiz;
+mod tutor;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use shared::api::courses::{CourseDetail, LessonRef, LessonSummary, LessonView};
+use shared::api::tutor::Citation;
 use shared::domain::{CourseId, LessonId};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -27,7 +32,7 @@ use crate::components::{Discussion, ErrorNotice, OfflineCopyBadge, PageLoading};
 use crate::contexts::auth::use_auth;
 use crate::contexts::locale::use_texts;
 use crate::error::ClientError;
-use crate::hooks::{use_arrow_navigation, use_page_title};
+use crate::hooks::{use_alt_shortcut, use_arrow_navigation, use_page_title};
 use crate::offline::{self, Source};
 use crate::route::Route;
 use crate::{api, learn};
@@ -69,6 +74,12 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let attempt = use_state_eq(|| 0_u32);
     // Which request is the latest: an answer to an older one (← → pressed quickly) is dropped.
     let latest = use_mut_ref(|| 0_u32);
+    // The tutor's drawer: open or not, and whether it was ever opened (only then is it made).
+    let tutor_open = use_state_eq(|| false);
+    let tutor_used = use_state_eq(|| false);
+    // A cited passage of another lesson, shown once that lesson is here.
+    let cite_target = use_state_eq(|| None::<Citation>);
+    let navigator = use_navigator();
 
     // The lesson, again whenever the address changes (or on retry).
     {
@@ -175,6 +186,27 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         view.as_ref().and_then(|v| neighbour(v.previous.as_ref())),
         view.as_ref().and_then(|v| neighbour(v.next.as_ref())),
     );
+    let toggle_tutor = {
+        let (tutor_open, tutor_used) = (tutor_open.clone(), tutor_used.clone());
+        Callback::from(move |()| {
+            tutor_used.set(true);
+            tutor_open.set(!*tutor_open);
+        })
+    };
+    use_alt_shortcut("KeyT", toggle_tutor.clone());
+    // A passage cited from another lesson: shown when that lesson has come.
+    {
+        let cite_target = cite_target.clone();
+        let here = view.as_ref().map(|v| v.id.clone());
+        use_effect_with((here, (*cite_target).clone()), move |(here, target)| {
+            if let (Some(here), Some(target)) = (here, target) {
+                if *here == target.lesson_id {
+                    passage::show(target.passage, &target.quote);
+                    cite_target.set(None);
+                }
+            }
+        });
+    }
     // The tab shows the lesson's own title once it is known.
     use_effect_with(view.as_ref().map(|v| v.title.clone()), |title| {
         if let (Some(title), Some(document)) = (title, web_sys::window().and_then(|w| w.document()))
@@ -337,6 +369,39 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             </Link<Route>>
         })
         };
+    let close_tutor = {
+        let tutor_open = tutor_open.clone();
+        Callback::from(move |()| {
+            tutor_open.set(false);
+            // Back to the button that opened it, so the keyboard does not start over; without
+            // scrolling to it (a cited passage may be on its way into view).
+            if let Some(button) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector("[data-testid=\"tutor-open\"]")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = button.focus_with_options(&options);
+            }
+        })
+    };
+    let on_cite = {
+        let (cite_target, here) = (cite_target.clone(), view.id.clone());
+        let (navigator, course) = (navigator.clone(), props.course.clone());
+        Callback::from(move |citation: Citation| {
+            if citation.lesson_id == here {
+                passage::show(citation.passage, &citation.quote);
+            } else if let Some(navigator) = &navigator {
+                navigator.push(&lesson_route(&course, &citation.lesson_id));
+                cite_target.set(Some(citation));
+            }
+        })
+    };
     let position = texts
         .lesson
         .position
@@ -358,6 +423,9 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <p class="lesson__meta">
                     { position }{ " · " }{ texts.duration(view.estimated_minutes) }
                 </p>
+                <div class="lesson__tools">
+                    <tutor::TutorButton open={*tutor_open} on_toggle={toggle_tutor} />
+                </div>
                 if let Some(url) = &view.video_url {
                     <p class="lesson__video">
                         <a class="button button--small" href={url.clone()} target="_blank"
@@ -402,6 +470,10 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <p class="lesson__hint">{ texts.lesson.keys_hint }</p>
                 <Discussion lesson_id={view.id.clone()} />
             </article>
+            if *tutor_used {
+                <tutor::TutorDrawer lesson_id={view.id.clone()} summary={view.summary.clone()}
+                    open={*tutor_open} on_close={close_tutor} {on_cite} />
+            }
         </div>
     }
 }

@@ -19,5 +19,6 @@ mod motivation;
 mod offline;
 mod store;
 mod submit;
+mod tutor;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
