@@ -146,6 +146,11 @@ impl LastUse {
 
 /// Serves one connection until it closes; closes it gracefully during the drain (see the module).
 async fn connection(stream: TcpStream, peer: SocketAddr, router: Router, mut drain: Drain) {
+    // Streamed answers (the tutor's events) are many small writes: each goes out at once, not held
+    // back by Nagle's algorithm until the reader's delayed ACK (up to 40 ms on Linux).
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+    }
     let last_use = Arc::new(LastUse::new());
     let service = {
         let last_use = last_use.clone();

@@ -417,6 +417,7 @@ impl Tutor {
             current,
         };
         if offline {
+            self.offline_turn_allowed(learner.id).await?;
             let reply = socratic::offline_reply(index, &cited, matched, text, language);
             return Ok((offline_stream(reply), plan));
         }
@@ -439,6 +440,31 @@ impl Tutor {
                 cause: e.to_string(),
             }),
         }
+    }
+
+    /// The offline tutor costs no tokens, but each question is stored: a learner's questions of a
+    /// UTC day are capped at their daily AI request budget all the same (429 until midnight UTC).
+    async fn offline_turn_allowed(&self, user: &UserId) -> Result<()> {
+        let (_, resets_at) = crate::ai::budget::day_of(Utc::now());
+        let since = resets_at - chrono::Duration::days(1);
+        let asked: i64 = on_pool!(&self.db, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM tutor_messages m \
+                 JOIN tutor_conversations c ON c.id = m.conversation_id \
+                 WHERE c.user_id = $1 AND m.author = 'learner' AND m.created_at >= $2",
+            )
+            .bind(user)
+            .bind(since)
+            .fetch_one(pool)
+            .await?
+        });
+        if u64::try_from(asked).unwrap_or(0) >= self.ai.budgets().user_requests {
+            return Err(Error::BudgetExhausted(crate::ai::budget::Exhausted {
+                scope: crate::ai::budget::Scope::User,
+                resets_at,
+            }));
+        }
+        Ok(())
     }
 
     async fn prompt(

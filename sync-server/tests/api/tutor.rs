@@ -302,6 +302,42 @@ both_backends!(
     }
 );
 
+#[tokio::test]
+async fn the_offline_tutors_questions_count_against_the_daily_budget_too() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            env: vec![("EDU_AI_USER_DAILY_REQUESTS", "2".to_owned())],
+            ..Options::default()
+        },
+    )
+    .await;
+    let lesson = demo_lesson(&app).await;
+    let ann = learner(&app, "ann@example.com", &lesson).await;
+    for text in ["What is an owner?", "What is a scope?"] {
+        ask(&app, &ann, &lesson, json!({ "text": text })).await;
+    }
+    let res = app
+        .bearer(Method::POST, &ask_path(&lesson), &ann)
+        .json(&json!({"text": "And a third?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("resets at"),
+        "{body}"
+    );
+    // Another learner still may ask.
+    let bob = learner(&app, "bob@example.com", &lesson).await;
+    ask(&app, &bob, &lesson, json!({"text": "What is an owner?"})).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // With a language model: the loopback provider
 
