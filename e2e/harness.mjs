@@ -116,9 +116,10 @@ export function useServerAndBrowser() {
 /**
  * Returns `apiAs(email)` for the server of `env`: it signs in through the API once per account
  * (sign-ins are rate limited to five a minute per account and address) and gives a caller
- * `call(method, path, body, { raw, expected })` that sends the session as a bearer token, JSON
- * by default or `raw` bytes as octet-stream, asserts the status is one of `expected`, and returns
- * the parsed JSON answer (or null when empty).
+ * `call(method, path, body, { raw, expected, asText })` that sends the session as a bearer token,
+ * JSON by default or `raw` bytes as octet-stream, asserts the status is one of `expected`, and
+ * returns the parsed JSON answer (or null when empty), or with `asText` the answer's text as it
+ * came (an event stream read to its end, say).
  */
 export function apiCallers(env) {
   const callers = new Map();
@@ -130,7 +131,7 @@ export function apiCallers(env) {
     });
     assert.equal(response.status, 200, `API sign-in of ${email}`);
     const { token } = await response.json();
-    return async (method, path, body, { raw = false, expected = [200, 201, 204] } = {}) => {
+    return async (method, path, body, { raw = false, expected = [200, 201, 204], asText = false } = {}) => {
       const answer = await fetch(`${env.server.url}${path}`, {
         method,
         headers: {
@@ -141,6 +142,7 @@ export function apiCallers(env) {
       });
       const text = await answer.text();
       assert.ok(expected.includes(answer.status), `${method} ${path}: ${answer.status} ${text}`);
+      if (asText) return text;
       return text ? JSON.parse(text) : null;
     };
   }

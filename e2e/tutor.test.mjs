@@ -2,10 +2,11 @@
 // built-in offline tutor answers. On a laptop in English a learner asks, watches the reply stream
 // in with its offline-tutor badge and citations, shows a cited passage in the lesson, rates the
 // reply, finds the conversation again after a reload and deletes it; on a phone in Russian the
-// drawer is a bottom sheet; offline it says it needs a connection and shows the lesson's key points.
+// drawer is a bottom sheet; offline it says it needs a connection and shows the lesson's key points;
+// the course's teacher sees in the course editor what learners keep asking, never who.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { apiCallers, signedInContext, useServerAndBrowser } from "./harness.mjs";
+import { DEMO_PASSWORD, apiCallers, signedInContext, useServerAndBrowser } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 const apiAs = apiCallers(env);
@@ -242,5 +243,85 @@ test("offline the tutor says it needs a connection and shows the lesson's key po
   await context.setOffline(false);
   await page.getByTestId("tutor-input").waitFor();
   await page.getByTestId("tutor-needs-connection").waitFor({ state: "detached" });
+  await context.close();
+});
+
+/** A new, verified learner whose password is the demo one (so `apiAs` signs them in). */
+async function newLearner(name) {
+  const email = `${name}.${Date.now()}@example.com`;
+  const registered = await fetch(`${env.server.url}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD, display_name: name, locale: "en", time_zone: "UTC" }),
+  });
+  assert.equal(registered.status, 202);
+  const token = (await env.server.mail(email)).text.match(/\/verify-email\?token=([\w-]+)/)[1];
+  const verified = await fetch(`${env.server.url}/api/auth/verify-email`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token }),
+  });
+  assert.equal(verified.status, 200);
+  return email;
+}
+
+/** Asks the tutor about `lesson` through the API, reads the reply's event stream to its end and returns the stored reply's id. */
+async function askThroughApi(call, lesson, text) {
+  const stream = await call("POST", `/api/lessons/${lesson.id}/tutor/messages`, { text }, { asText: true });
+  const last = stream.split("\n").filter((line) => line.startsWith("data:")).at(-1);
+  const event = JSON.parse(last.slice("data:".length));
+  assert.equal(event.type, "done", `the reply was finished: ${last}`);
+  return event.reply.id;
+}
+
+test("the course's teacher sees on a phone which lesson learners ask the tutor about, and the question two of them asked", async () => {
+  const { course, lesson } = await publishedLesson("Ownership insights", OWNERSHIP);
+  const { context, page } = await signedInContext(env, "teacher@demo.local", {
+    locale: "en-US",
+    viewport: { width: 375, height: 740 },
+    hasTouch: true,
+    isMobile: true,
+  });
+  const editor = `${env.server.url}/teach/courses/${course.id}`;
+
+  // Nobody has asked yet.
+  await page.goto(editor);
+  const insights = page.getByTestId("tutor-insights");
+  await insights.getByTestId("tutor-insights-empty").waitFor();
+  assert.equal(await insights.getByTestId("tutor-insights-empty").innerText(), "No learner has asked the tutor yet.");
+
+  // Two learners ask the same thing in other words; one rates the reply up.
+  const student = await apiAs("student@demo.local");
+  const other = await apiAs(await newLearner("lin"));
+  await other("POST", `/api/courses/${course.id}/enrollment`);
+  const reply = await askThroughApi(student, lesson, "How does a String move when it is assigned?");
+  await askThroughApi(other, lesson, "When a String is assigned, how does it move?");
+  await student("PUT", `/api/tutor/messages/${reply}/feedback`, { rating: "up" });
+
+  await page.reload();
+  const row = insights.locator(`[data-testid="tutor-insight"][data-lesson="${lesson.id}"]`);
+  await row.waitFor();
+  assert.equal(await row.getByTestId("tutor-insight-lesson").innerText(), "Ownership insights");
+  assert.equal(await row.getByTestId("tutor-insight-questions").innerText(), "2 questions");
+  assert.equal(await row.getByTestId("tutor-insight-learners").innerText(), "2 learners");
+  assert.equal(await row.getByTestId("tutor-insight-up").innerText(), "1");
+  assert.equal(await row.getByTestId("tutor-insight-down").innerText(), "0");
+  assert.equal(await row.getByTestId("tutor-insight-unhelpful").count(), 0, "one rating is too few to call out");
+  const frequent = row.getByTestId("tutor-insight-frequent");
+  assert.equal(await frequent.count(), 1);
+  assert.match(
+    await frequent.innerText(),
+    /^“?(How does a String move when it is assigned\?|When a String is assigned, how does it move\?)”?\s*Asked by 2 learners$/,
+  );
+  assert.match(await insights.getByTestId("tutor-insights-privacy").innerText(), /two or more learners.*never who asked/);
+
+  // The only lesson asked about has the full bar, and nothing scrolls sideways on the phone.
+  const [bar, track] = await Promise.all([
+    row.locator(".stat-bar__fill").boundingBox(),
+    row.locator(".stat-bar__track").boundingBox(),
+  ]);
+  assert.ok(track.width > 0 && Math.abs(bar.width - track.width) <= 1, `a full bar, got ${bar.width} of ${track.width}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.equal(overflow, 0, "nothing scrolls sideways");
   await context.close();
 });

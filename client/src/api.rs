@@ -45,7 +45,8 @@ use shared::api::teaching::{
     ApplicationStatus, RejectApplicationRequest, TeacherApplication, TeacherApplicationRequest,
 };
 use shared::api::tutor::{
-    Conversation, ConversationList, NewTutorMessage, TutorEvent, TutorFeedback, TutorMessage,
+    Conversation, ConversationList, NewTutorMessage, TutorEvent, TutorFeedback, TutorInsights,
+    TutorMessage,
 };
 use shared::domain::{
     ApplicationId, CategoryId, ConversationId, CourseId, DocId, LessonId, ModuleId, NotificationId,
@@ -829,6 +830,12 @@ pub async fn rate_tutor_reply(
         path_segment(message.as_str())
     );
     read_json(send_json("PUT", &path, Some(feedback)).await?).await
+}
+
+/// `GET /api/courses/{course}/tutor/insights`: how learners use the tutor on each lesson of the
+/// course, most asked first (its teacher and admins; 403 for anyone else).
+pub async fn tutor_insights(course: &str) -> Result<TutorInsights, ClientError> {
+    read_json(send(get(&course_path(course, "/tutor/insights"))).await?).await
 }
 
 /// Sends `request` and hands `on_event` each `TutorEvent` of its `text/event-stream` answer as

@@ -350,6 +350,8 @@ strings! {
 
     /// The Socratic tutor drawer beside a lesson: conversations, the streamed reply, citations,
     /// ratings, and what it says when it cannot answer. `{when}` is when the daily budget resets.
+    /// `insights_*`: the teacher's "Tutor insights" in the course editor (`{n}` in
+    /// `insights_unhelpful` is a percentage).
     pub struct TutorTexts {
         ask, ask_hint, title, lead, lead_without_llm, close, conversations_title,
         conversations_empty, new_conversation, delete, delete_confirm, cancel, you, tutor,
@@ -359,6 +361,9 @@ strings! {
         rating_error, needs_connection, offline_summary, no_summary, not_enrolled, budget_used,
         budget_used_later, slow_down, full, too_long, reply_failed, load_error, gone, dismiss,
         messages: Plural,
+        insights_title, insights_lead, insights_privacy, insights_error, insights_empty,
+        insights_chart, insights_unhelpful, insights_frequent,
+        insights_questions: Plural, insights_learners: Plural, insights_asked_by: Plural,
     }
 
     /// The header's sync status, the sign-out warning about unsynced changes, and progress in

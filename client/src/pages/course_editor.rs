@@ -1,12 +1,14 @@
 //! `/teach/courses/:id`: a course's editor. Its fields save themselves (`hooks::use_autosave`), its
 //! status changes with Publish / Archive, a never-published draft can be deleted, and its outline
-//! (`outline`) is edited and reordered in place.
+//! (`outline`) is edited and reordered in place. Below it: the flashcard deck (`deck`) and how
+//! learners use the tutor on each lesson (`tutor_insights`).
 //!
 //! Only the course's teacher or an admin gets past the loading state: the server says 403 to
 //! anyone else, and the page says so.
 
 mod deck;
 mod outline;
+mod tutor_insights;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -100,6 +102,7 @@ pub fn course_editor_page(props: &CourseEditorProps) -> Html {
             <>
                 <CourseForm key={*generation} draft={draft.clone()} {on_conflict} />
                 <deck::DeckEditor course={draft.summary.id.clone()} />
+                <tutor_insights::TutorInsightsPanel course={draft.summary.id.clone()} />
             </>
         },
     };
