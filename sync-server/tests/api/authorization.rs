@@ -294,6 +294,24 @@ both_backends!(
             .unwrap();
         assert_eq!(res.status(), 201);
         let learners_post = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        // A conversation of that learner with the (offline) tutor, and its reply.
+        let res = app
+            .bearer(Method::POST, &format!("/api/lessons/{}/tutor/messages", open.lessons[0]), &reviewer)
+            .json(&json!({"text": "What is this lesson about?"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let events: Vec<Value> = res
+            .text()
+            .await
+            .unwrap()
+            .lines()
+            .filter_map(|line| line.strip_prefix("data: "))
+            .map(|data| serde_json::from_str(data).unwrap())
+            .collect();
+        let learners_conversation = events[0]["conversation_id"].as_str().unwrap().to_owned();
+        let tutors_reply = events.last().unwrap()["reply"]["id"].as_str().unwrap().to_owned();
         let cover = stored_image(&app).await;
         let fresh = |prefix: &'static str| move |i: usize| format!("{prefix}{i}@example.com");
         let bogus_token = "A".repeat(43);
@@ -465,6 +483,19 @@ both_backends!(
             with_body(Method::POST, format!("/api/lessons/{}/posts", open.lessons[0]),
                 { let parent = learners_post.clone(); move |_| Some(json!({"body": "Hello", "parent_id": parent})) },
                 [401, 201, 201, 201, 201]),
+            // The tutor: asked by whoever may read the lesson; a conversation is its learner's
+            // alone (anyone else: 404, as if it did not exist); insights are the teacher's and
+            // admins'.
+            row(Method::GET, format!("/api/lessons/{}/tutor/conversations", open.lessons[0]), [401, 200, 200, 200, 200]),
+            row(Method::GET, format!("/api/lessons/{}/tutor/conversations", closed.lessons[0]), [401, 403, 200, 403, 200]),
+            with_body(Method::POST, format!("/api/lessons/{}/tutor/messages", closed.lessons[0]),
+                |_| Some(json!({"text": "Hello?"})), [401, 403, 200, 403, 200]),
+            row(Method::GET, format!("/api/tutor/conversations/{learners_conversation}"), [401, 404, 404, 404, 404]),
+            row(Method::DELETE, format!("/api/tutor/conversations/{learners_conversation}"), [401, 404, 404, 404, 404]),
+            row(Method::POST, format!("/api/tutor/conversations/{learners_conversation}/retry"), [401, 404, 404, 404, 404]),
+            with_body(Method::PUT, format!("/api/tutor/messages/{tutors_reply}/feedback"),
+                |_| Some(json!({"rating": "down"})), [401, 404, 404, 404, 404]),
+            row(Method::GET, format!("/api/courses/{}/tutor/insights", open.slug), [401, 403, 200, 403, 200]),
             with_body(Method::PATCH, format!("/api/posts/{learners_post}"),
                 |_| Some(json!({"body": "Changed"})), [401, 403, 403, 403, 403]),
             with_body(Method::PUT, format!("/api/posts/{learners_post}/moderation"),
