@@ -608,14 +608,7 @@ impl Tutor {
     }
 
     async fn messages(&self, conversation: &ConversationId) -> Result<Vec<MessageRow>> {
-        let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM tutor_messages m \
-             LEFT JOIN tutor_feedback f ON f.message_id = m.id \
-             WHERE m.conversation_id = $1 ORDER BY m.position"
-        );
-        Ok(on_pool!(&self.db, pool => {
-            sqlx::query_as(&sql).bind(conversation).fetch_all(pool).await?
-        }))
+        messages_of(&self.db, conversation).await
     }
 
     /// The caller's conversations about `lesson`, the latest first.
@@ -1158,19 +1151,24 @@ pub async fn export_for_user(db: &Db, user: &UserId) -> Result<Vec<Conversation>
         .fetch_all(pool)
         .await?
     });
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let messages = messages_of(db, &row.id).await?;
+        out.push(conversation_view(row, messages));
+    }
+    Ok(out)
+}
+
+/// A conversation's messages with their ratings, oldest first.
+async fn messages_of(db: &Db, conversation: &ConversationId) -> Result<Vec<MessageRow>> {
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM tutor_messages m \
          LEFT JOIN tutor_feedback f ON f.message_id = m.id \
          WHERE m.conversation_id = $1 ORDER BY m.position"
     );
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let messages: Vec<MessageRow> = on_pool!(db, pool => {
-            sqlx::query_as(&sql).bind(&row.id).fetch_all(pool).await?
-        });
-        out.push(conversation_view(row, messages));
-    }
-    Ok(out)
+    Ok(on_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(conversation).fetch_all(pool).await?
+    }))
 }
 
 /// Deletes the user's conversations (with their messages and ratings) with their account.
