@@ -181,6 +181,14 @@ test("a teacher creates a course, edits it with autosave, orders its lessons, wr
   const catalog = await (await context.request.get(`${env.server.url}/api/courses?limit=100`)).json();
   assert.ok(catalog.items.some((course) => course.id === id), "the published course is in the catalog");
 
+  // The dashboard lists it first, as just edited (in the reader's words, the full time on hover).
+  await page.goto(`${env.server.url}/teach`);
+  const row = page.locator(`[data-testid=teach-course][data-id="${id}"]`);
+  const edited = row.getByTestId("teach-course-edited");
+  assert.match(await edited.innerText(), /^Edited (now|\d+ seconds? ago|\d+ minutes? ago)$/);
+  assert.match(await edited.getAttribute("title"), /\d{4}/);
+  assert.equal(await page.getByTestId("teach-course").first().getAttribute("data-id"), id);
+
   // A second course with no lessons cannot be published.
   await createCourse(page, "Empty course");
   await page.getByTestId("publish").click();

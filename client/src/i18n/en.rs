@@ -564,6 +564,7 @@ pub const EN: Texts = Texts {
     },
     authoring: AuthoringTexts {
         courses_title: "Your courses",
+        edited: "Edited {when}",
         courses_lead: "Drafts, published and archived courses, most recently edited first.",
         courses_error: "Could not load your courses",
         courses_empty_title: "No courses yet",

@@ -392,7 +392,7 @@ strings! {
 
     /// The teacher's authoring pages: their courses, the course and lesson editors, import.
     pub struct AuthoringTexts {
-        courses_title, courses_lead, courses_error, courses_empty_title, courses_empty_body,
+        courses_title, courses_lead, edited, courses_error, courses_empty_title, courses_empty_body,
         new_course_title, new_course_submit, creating, edit_course, status_draft, status_published,
         status_archived, import_title, import_lead, import_choose, import_checking,
         import_preview_title, import_modules, import_lessons, import_images, import_files,

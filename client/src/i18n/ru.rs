@@ -564,6 +564,7 @@ pub const RU: Texts = Texts {
     },
     authoring: AuthoringTexts {
         courses_title: "Ваши курсы",
+        edited: "Изменён {when}",
         courses_lead: "Черновики, опубликованные и архивные курсы; недавно изменённые — первыми.",
         courses_error: "Не удалось загрузить ваши курсы",
         courses_empty_title: "Курсов пока нет",

@@ -34,6 +34,7 @@ pub fn course(slug: &str) -> CourseSummary {
         estimated_minutes: 200,
         lesson_count: 3,
         published_at: None,
+        updated_at: shared::api::Timestamp::parse("2026-11-01T10:00:00.000Z").unwrap(),
     }
 }
 

@@ -97,9 +97,9 @@ pub struct CourseDraft {
     /// The media hash of the cover, as `PATCH` takes it.
     pub cover: Option<String>,
     pub modules: Vec<ModuleDraft>,
-    /// Grows by one with every saved change; outline edits name it.
+    /// Grows by one with every saved change; outline edits name it. (When it was last saved is
+    /// the summary's `updated_at`.)
     pub version: u32,
-    pub updated_at: super::Timestamp,
 }
 
 /// The answer to every course edit: the new version and when it was saved.

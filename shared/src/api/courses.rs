@@ -135,6 +135,11 @@ pub struct CourseSummary {
     pub lesson_count: u32,
     /// When it was first published; `null` for a draft never published.
     pub published_at: Option<super::Timestamp>,
+    /// When its details, outline or a lesson last changed (the teachers' dashboard says "edited
+    /// 5 minutes ago"; an offline copy older than this is refreshed). Copies of a course saved by
+    /// a client before this field existed read it as 1970.
+    #[serde(default = "super::Timestamp::unix_epoch")]
+    pub updated_at: super::Timestamp,
 }
 
 /// `GET /api/courses` response.

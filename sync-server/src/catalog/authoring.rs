@@ -462,7 +462,6 @@ struct DraftExtras {
     description: String,
     cover_hash: Option<String>,
     version: i32,
-    updated_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -486,7 +485,7 @@ pub async fn course_draft(db: &Db, course: &CourseId) -> Result<CourseDraft> {
             .fetch_optional(pool)
             .await?;
         let extras: Option<DraftExtras> = sqlx::query_as(
-            "SELECT description, cover_hash, version, updated_at FROM courses WHERE id = $1",
+            "SELECT description, cover_hash, version FROM courses WHERE id = $1",
         )
         .bind(course)
         .fetch_optional(pool)
@@ -532,7 +531,6 @@ pub async fn course_draft(db: &Db, course: &CourseId) -> Result<CourseDraft> {
         cover: extras.cover_hash,
         modules,
         version: u32::try_from(extras.version).unwrap_or(0),
-        updated_at: extras.updated_at.into(),
     })
 }
 

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 pub(crate) const SUMMARY_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, c.language, c.level, \
     c.status, c.category_id, c.cover_hash, c.price_minor, c.currency, c.rating_count, c.rating_sum, \
     c.enrollment_count, c.teacher_id, u.display_name AS teacher_name, c.estimated_minutes, \
-    c.lesson_count, c.published_at";
+    c.lesson_count, c.published_at, c.updated_at";
 
 /// A `courses` row as `SUMMARY_COLUMNS` reads it.
 #[derive(sqlx::FromRow)]
@@ -52,6 +52,7 @@ pub(crate) struct CourseRow {
     estimated_minutes: i32,
     lesson_count: i32,
     published_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl TryFrom<CourseRow> for CourseSummary {
@@ -88,6 +89,7 @@ impl TryFrom<CourseRow> for CourseSummary {
             estimated_minutes: count(row.estimated_minutes, "estimated_minutes")?,
             lesson_count: count(row.lesson_count, "lesson_count")?,
             published_at: row.published_at.map(Into::into),
+            updated_at: row.updated_at.into(),
             id: row.id,
             slug: row.slug,
             title: row.title,

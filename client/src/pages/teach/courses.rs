@@ -12,7 +12,7 @@ use crate::components::authoring::{problem_text, CourseStatusBadge};
 use crate::components::ErrorNotice;
 use crate::contexts::locale::{use_locale, use_texts};
 use crate::error::ClientError;
-use crate::i18n::Locale;
+use crate::i18n::{format_datetime, format_relative, Locale};
 use crate::route::Route;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +85,12 @@ struct CourseRowProps {
 #[function_component(CourseRow)]
 fn course_row(props: &CourseRowProps) -> Html {
     let texts = use_texts();
+    let locale = use_locale().locale;
     let course = &props.course;
+    let edited = texts.authoring.edited.replace(
+        "{when}",
+        &format_relative(&course.updated_at, js_sys::Date::now(), locale),
+    );
     let lessons = texts.count(course.lesson_count, &texts.catalog.lessons);
     let language = match course.language {
         CourseLanguage::En => texts.catalog.language_en,
@@ -98,6 +103,7 @@ fn course_row(props: &CourseRowProps) -> Html {
                     { course.title.clone() }
                 </Link<Route>>
                 <span class="teach-course__meta">{ format!("{lessons} · {language}") }</span>
+                <span class="teach-course__meta" data-testid="teach-course-edited" title={format_datetime(&course.updated_at, locale)}>{ edited }</span>
             </div>
             <CourseStatusBadge status={course.status} />
         </li>
