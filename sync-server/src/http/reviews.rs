@@ -4,13 +4,17 @@
 //! Owns the wire side; who may review (enrolled learners), reply (the course's teacher, admins)
 //! and the rating counters are `crate::reviews`'.
 
-use axum::extract::State;
+use axum::extract::{OptionalFromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared::api::courses::CourseStatus;
 use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage};
 use shared::api::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::conditional::{public_json, serialize};
 use super::extract::{page_limit, CurrentUser, Json, Path, Query};
 use super::responses::{JsonBody, SignedIn, StateChanging};
 use super::AppState;
@@ -42,7 +46,10 @@ struct ListReviews {
     tag = "reviews",
     params(("course" = String, Path, description = "The course's id or slug"), ListReviews),
     responses(
-        (status = 200, body = ReviewPage),
+        (status = 200, body = ReviewPage, headers(
+            ("Cache-Control" = String, description = "no-cache for a published course (public); no-store otherwise"),
+            ("ETag" = String, description = "For a published course: send it back in If-None-Match to get 304"))),
+        (status = 304, description = "The page is unchanged since the ETag sent in If-None-Match"),
         (status = 400, description = "A bad limit or a cursor we did not issue \
             (`validation_failed`), or a malformed query (`bad_request`)", body = ErrorBody),
         (status = 404, description = "No such course, or one the caller may not see (`not_found`)", body = ErrorBody)
@@ -51,15 +58,28 @@ struct ListReviews {
 #[tracing::instrument(skip_all)]
 async fn list_reviews(
     State(state): State<AppState>,
-    user: Option<CurrentUser>,
     Path(course): Path<String>,
     Query(query): Query<ListReviews>,
-) -> Result<axum::Json<ReviewPage>> {
+    mut parts: Parts,
+) -> Result<Response> {
     let limit = page_limit(query.limit.as_deref())?;
     let cursor = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(text) => Some(ReviewCursor::decode(text)?),
     };
+    // A published course's reviews are the same for everyone: one cached body per page, stale
+    // once any review, reply or display name changes (they all advance the catalog generation).
+    let key = format!(
+        "reviews:{course}:{limit}:{}",
+        query.cursor.as_deref().unwrap_or_default()
+    );
+    let generation = state.db.catalog_generation().current();
+    if let Some(hit) = state.catalog_cache.get(&key, generation) {
+        return Ok(public_json(&parts.headers, hit));
+    }
+    let user =
+        <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(&mut parts, &state)
+            .await?;
     let viewer = match &user {
         Some(user) => Viewer::User {
             id: user.id(),
@@ -67,9 +87,13 @@ async fn list_reviews(
         },
         None => Viewer::Anonymous,
     };
-    Ok(axum::Json(
-        reviews::list_reviews(&state.db, &course, viewer, limit, cursor.as_ref()).await?,
-    ))
+    let (page, status) =
+        reviews::list_reviews(&state.db, &course, viewer, limit, cursor.as_ref()).await?;
+    if status == CourseStatus::Published {
+        let body = state.catalog_cache.put(key, generation, serialize(&page)?);
+        return Ok(public_json(&parts.headers, body));
+    }
+    Ok(axum::Json(page).into_response())
 }
 
 /// The caller's review of a course.

@@ -402,6 +402,7 @@ impl Accounts {
             .map(validate::reminder_hour)
             .transpose()
             .map_err(invalid("streak_reminder_hour"))?;
+        let renamed = display_name.is_some();
         let mut tx = self.db.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query(
@@ -431,6 +432,11 @@ impl Accounts {
         let after = user_in(&mut tx, &user.id)
             .await?
             .ok_or(Error::Unauthenticated)?;
+        if renamed {
+            // Names show on public pages (a teacher's courses, a learner's reviews) that the
+            // catalog cache keeps.
+            tx.changed_catalog();
+        }
         tx.commit().await?;
         Ok(after.to_me())
     }
@@ -493,6 +499,8 @@ impl Accounts {
         crate::srs::cards::forget_user(&mut tx, &user.id).await?;
         crate::motivation::forget_user(&mut tx, &user.id).await?;
         crate::tutor::forget_user(&mut tx, &user.id).await?;
+        // The name is gone: no cached public page (their reviews, their courses) may still show it.
+        tx.changed_catalog();
         // No IP or user agent: the record outlives the person.
         audit::record(
             &mut tx,

@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use shared::api::accounts::Role;
+use shared::api::courses::CourseStatus;
 use shared::api::reviews::{ReplyInput, Review, ReviewInput, ReviewPage, ReviewReply};
 use shared::domain::{CourseId, ReviewId, UserId};
 use shared::validate::Invalid;
@@ -81,14 +82,15 @@ impl From<ReviewRow> for Review {
     }
 }
 
-/// One page of a course's reviews, newest first (404 for a course the viewer cannot see).
+/// One page of a course's reviews, newest first (404 for a course the viewer cannot see), with the
+/// course's status: a published course's page is the same for everyone.
 pub async fn list_reviews(
     db: &Db,
     reference: &str,
     viewer: Viewer<'_>,
     limit: u32,
     cursor: Option<&ReviewCursor>,
-) -> Result<ReviewPage> {
+) -> Result<(ReviewPage, CourseStatus)> {
     let (course, _) = visible_course(db, reference, viewer).await?;
     // Every v7 id sorts below "g" (ids are lowercase hex with hyphens), so the first page needs
     // no second SQL text.
@@ -117,10 +119,11 @@ pub async fn list_reviews(
         }
         _ => None,
     };
-    Ok(ReviewPage {
+    let page = ReviewPage {
         items: rows.into_iter().map(Review::from).collect(),
         next_cursor,
-    })
+    };
+    Ok((page, course.status()))
 }
 
 /// The caller's review of a course; 404 when they have none.

@@ -272,7 +272,7 @@ both_backends!(
 );
 
 /// GETs `path` with `If-None-Match: etag`; the status and the new ETag.
-async fn revalidate(app: &TestApp, path: &str, etag: &str) -> (u16, Option<String>) {
+pub(crate) async fn revalidate(app: &TestApp, path: &str, etag: &str) -> (u16, Option<String>) {
     let res = app
         .anonymous(Method::GET, path)
         .header("if-none-match", etag)

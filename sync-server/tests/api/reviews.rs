@@ -6,6 +6,7 @@ use shared::api::courses::CourseDetail;
 use shared::api::reviews::{Review, ReviewPage};
 
 use crate::both_backends;
+use crate::catalog::revalidate;
 use crate::helpers::{error_code, Role, TestApp, DEMO_PASSWORD};
 
 /// The course's rating as the course page shows it, and its stored hundredths.
@@ -217,5 +218,57 @@ both_backends!(
         }
         let draft = app.draft_course("hidden").await;
         app.get_error_code(&format!("/api/courses/{}/reviews", draft.id), 404).await;
+    }
+);
+
+both_backends!(
+    async fn the_review_list_answers_304_until_a_review_or_an_authors_name_changes(backend) {
+        let app = TestApp::spawn(backend).await;
+        let course = app.published_course("etag-reviews").await;
+        let ann = app.student_token("ann@example.com").await;
+        app.enroll(&ann, &course.slug).await;
+        let path = "/api/courses/etag-reviews/reviews";
+        let tag_of = |res: &reqwest::Response| {
+            res.headers().get("etag").expect("an ETag").to_str().unwrap().to_owned()
+        };
+
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers().get("cache-control").unwrap(), "no-cache");
+        let empty = tag_of(&res);
+        assert_eq!(revalidate(&app, path, &empty).await, (304, Some(empty.clone())));
+        // A signed-in reader gets the same public body and tag.
+        let res = app.bearer(Method::GET, path, &ann).send().await.unwrap();
+        assert_eq!(tag_of(&res), empty);
+
+        assert_eq!(app.put_review(&ann, "etag-reviews", 4, "Clear.").await.status(), 200);
+        let (status, fresh) = revalidate(&app, path, &empty).await;
+        assert_eq!(status, 200, "a new review makes the old tag stale");
+        let page: ReviewPage = app.get_json(path, 200).await;
+        assert_eq!(page.items[0].author.as_deref(), Some("User ann@example.com"));
+
+        // The author renames herself: no cached page may keep the old name.
+        let res = app
+            .bearer(Method::PATCH, "/api/me", &ann)
+            .json(&serde_json::json!({ "display_name": "Ann Lee" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let (status, renamed) = revalidate(&app, path, fresh.as_deref().unwrap()).await;
+        assert_eq!(status, 200);
+        assert_ne!(renamed, fresh);
+        let page: ReviewPage = app.get_json(path, 200).await;
+        assert_eq!(page.items[0].author.as_deref(), Some("Ann Lee"));
+
+        // A draft's reviews are never cached nor tagged.
+        let draft = app.draft_course("etag-draft").await;
+        let teacher = app.token_for("teacher@demo.local", DEMO_PASSWORD).await;
+        let path = format!("/api/courses/{}/reviews", draft.id);
+        let res = app.bearer(Method::GET, &path, &teacher).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.headers().get("etag").is_none());
+        assert_eq!(res.headers().get("cache-control").unwrap(), "no-store");
+        assert_eq!(app.get(&path).await.status(), 404);
     }
 );
