@@ -36,11 +36,30 @@ pub enum Backend {
     Postgres,
 }
 
+/// When a SQLite commit is on the disk (the `synchronous` pragma, WAL journal), chosen by the
+/// URL's own `synchronous=normal|full` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteDurability {
+    /// A commit survives the server process dying at any moment (SIGKILL, a crash); the WAL is
+    /// synced to the disk at checkpoints, so a power cut or kernel crash may lose the last
+    /// moments' commits (never the database's integrity). SQLite's own advice for WAL, and the
+    /// default: a commit costs no `fsync`. Learner documents lost that way come back from the
+    /// devices, which still hold them: the document and its sync states roll back together, so
+    /// the next exchange sends what the server lacks.
+    #[default]
+    Normal,
+    /// Every commit is synced to the disk before it is answered (an `fsync` per write
+    /// transaction): also survives a power cut, at a fraction of the write rate.
+    Full,
+}
+
 /// A validated database URL. Its `Debug` and `Display` never show a password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     backend: Backend,
+    /// For the driver: without our own `synchronous` parameter.
     url: String,
+    durability: SqliteDurability,
 }
 
 impl DatabaseUrl {
@@ -54,6 +73,11 @@ impl DatabaseUrl {
         } else {
             return Err(expected());
         };
+        let (url, durability) = match backend {
+            Backend::Sqlite => sqlite_durability(url)?,
+            Backend::Postgres => (url.to_owned(), SqliteDurability::default()),
+        };
+        let url = url.as_str();
         match backend {
             Backend::Sqlite => {
                 if !(url.starts_with("sqlite://") || url.starts_with("sqlite::memory:")) {
@@ -76,11 +100,17 @@ impl DatabaseUrl {
         Ok(Self {
             backend,
             url: url.to_owned(),
+            durability,
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// For SQLite: when a commit is on the disk (`?synchronous=`).
+    pub fn sqlite_durability(&self) -> SqliteDurability {
+        self.durability
     }
 
     /// The full URL, password included: only for opening connections.
@@ -92,6 +122,38 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         redact(&self.url)
     }
+}
+
+/// Takes the `synchronous=normal|full` parameter out of a SQLite URL (the driver knows no such
+/// parameter); `normal` when absent.
+fn sqlite_durability(url: &str) -> Result<(String, SqliteDurability), String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), SqliteDurability::default()));
+    };
+    let mut durability = SqliteDurability::default();
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                durability = match value.to_ascii_lowercase().as_str() {
+                    "normal" => SqliteDurability::Normal,
+                    "full" => SqliteDurability::Full,
+                    other => {
+                        return Err(format!(
+                            "synchronous={other} in the SQLite URL: expected normal or full"
+                        ))
+                    }
+                }
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, durability))
 }
 
 impl fmt::Debug for DatabaseUrl {
@@ -114,12 +176,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_sqlite_durability_comes_out_of_the_url() {
+        let url = |text: &str| DatabaseUrl::parse(text).expect(text);
+        let plain = url("sqlite://data/edu.db");
+        assert_eq!(plain.sqlite_durability(), SqliteDurability::Normal);
+        assert_eq!(plain.expose(), "sqlite://data/edu.db");
+        let full = url("sqlite://data/edu.db?mode=rwc&synchronous=full");
+        assert_eq!(full.sqlite_durability(), SqliteDurability::Full);
+        assert_eq!(full.expose(), "sqlite://data/edu.db?mode=rwc");
+        let error = DatabaseUrl::parse("sqlite://data/edu.db?synchronous=extra").unwrap_err();
+        assert!(error.contains("expected normal or full"), "{error}");
+    }
+
+    #[test]
     fn database_urls_table() {
         let cases: &[(&str, Option<Backend>)] = &[
             ("sqlite://data/edu.db", Some(Backend::Sqlite)),
             ("sqlite:///var/lib/edu/edu.db", Some(Backend::Sqlite)),
             ("sqlite::memory:", Some(Backend::Sqlite)),
             ("sqlite://edu.db?mode=rwc", Some(Backend::Sqlite)),
+            ("sqlite://edu.db?synchronous=full", Some(Backend::Sqlite)),
+            (
+                "sqlite://edu.db?mode=rwc&synchronous=NORMAL",
+                Some(Backend::Sqlite),
+            ),
+            ("sqlite://edu.db?synchronous=off", None),
             ("postgres://edu:secret@db:5432/edu", Some(Backend::Postgres)),
             ("postgresql://localhost/edu", Some(Backend::Postgres)),
             ("mysql://x", None),

@@ -14,7 +14,7 @@ mod mail;
 mod media;
 
 pub use ai::{AiConfig, ApiKey, Budgets, Price, ProviderConfig, ProviderKind, Route, Tier};
-pub use database::{Backend, DatabaseConfig, DatabaseUrl, DEFAULT_DATABASE_URL};
+pub use database::{Backend, DatabaseConfig, DatabaseUrl, SqliteDurability, DEFAULT_DATABASE_URL};
 pub use http::{HttpConfig, PublicUrl, DEFAULT_BIND, DEFAULT_STATIC_DIR};
 pub use limits::{
     BodyLimits, Limits, PostLimits, RateLimits, DEFAULT_CONTENT_BODY_BYTES, DEFAULT_JSON_BODY_BYTES,

@@ -40,12 +40,17 @@ struct RefreshPayload {
     user_id: UserId,
 }
 
+/// The refresh window `now` falls in (see `queue_refresh`).
+pub fn refresh_window(now: DateTime<Utc>) -> i64 {
+    now.timestamp_millis().div_euclid(REFRESH_WINDOW_MS)
+}
+
 /// Queues the refresh of `user`'s read models, in the transaction that added events to one of
 /// their documents. Coalesced: the key names the user's 10-second window, and the job runs when
 /// the window ends (plus `REFRESH_GRACE_MS`), so a burst of syncs makes one job and a sync after
 /// the job was claimed falls in the next window's.
 pub async fn queue_refresh(tx: &mut Tx, user: &UserId, now: DateTime<Utc>) -> Result<()> {
-    let window = now.timestamp_millis().div_euclid(REFRESH_WINDOW_MS);
+    let window = refresh_window(now);
     let run_at_ms = (window + 1) * REFRESH_WINDOW_MS + REFRESH_GRACE_MS;
     let options = jobs::Options {
         run_at: DateTime::<Utc>::from_timestamp_millis(run_at_ms),

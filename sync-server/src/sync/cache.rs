@@ -1,15 +1,21 @@
 //! The per-process cache of loaded learner documents, so an incremental sync does not load a
-//! large document again: each entry is the document as of a `sync_docs.version`.
+//! large document again: each entry is the document as of a `sync_docs.version`, with the sync
+//! states of the devices that synced it last (as committed), so their next exchange reads neither.
+//! It also remembers whose motivation refresh is already queued for which window.
 //!
-//! Owns only keeping and forgetting documents. Never decides freshness by itself: the caller
-//! takes an entry only for the version it read under the document's lock, so a write by another
-//! server process (a newer version) simply misses.
+//! Owns only keeping and forgetting. Never decides freshness by itself: the caller takes an entry
+//! only for the version it read under the document's lock, so a write by another server process
+//! (a newer version) simply misses. A device state kept here may be older than the stored one
+//! (another process answered that device without changing the document): that is safe, as a sync
+//! state's shared heads only ever name changes both sides hold, so an older one costs at most a
+//! longer message.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use hashlink::LruCache;
 use shared::doc::LearnerDoc;
-use shared::domain::DocId;
+use shared::domain::{DocId, UserId};
 
 /// How many stored bytes (snapshot plus chunks) of documents the cache holds at most by default;
 /// a loaded document takes several times its stored size in memory.
@@ -18,6 +24,15 @@ pub const DEFAULT_BUDGET_BYTES: usize = 16 * 1024 * 1024;
 /// What the smallest entry counts for against the budget: a loaded document's memory has a floor
 /// whatever its stored size, so thousands of tiny documents cannot hide under the budget.
 const MIN_ENTRY_BYTES: usize = 8 * 1024;
+
+/// How many devices' sync states one cached document keeps (a learner's phone, laptop, ...).
+const STATES_PER_DOC: usize = 8;
+
+/// How many learners' queued refresh windows are remembered.
+const REFRESH_MEMORY: usize = 16_384;
+
+/// The encoded sync states of the devices that last synced a document, by device id.
+pub type DeviceStates = HashMap<String, Vec<u8>>;
 
 /// Loaded documents by id, least recently used evicted first past the byte budget. Cheap to
 /// clone (a shared handle).
@@ -28,6 +43,8 @@ pub struct DocCache {
 
 struct Entries {
     docs: LruCache<DocId, Cached>,
+    /// Learner -> the latest refresh window a committed transaction queued their refresh for.
+    refreshes: LruCache<UserId, i64>,
     /// The sum of the entries' stored sizes.
     bytes: usize,
     budget: usize,
@@ -37,6 +54,7 @@ struct Cached {
     version: i64,
     bytes: usize,
     doc: LearnerDoc,
+    states: DeviceStates,
 }
 
 impl std::fmt::Debug for DocCache {
@@ -60,25 +78,28 @@ impl DocCache {
         Self {
             inner: Arc::new(Mutex::new(Entries {
                 docs: LruCache::new_unbounded(),
+                refreshes: LruCache::new(REFRESH_MEMORY),
                 bytes: 0,
                 budget,
             })),
         }
     }
 
-    /// Takes the document out if the cache holds it as of `version`; an older copy is dropped.
-    /// The caller owns it while it works on it and gives it back with `put` once committed, so a
-    /// copy changed by a transaction that then failed is never seen again.
-    pub fn take(&self, doc: &DocId, version: i64) -> Option<LearnerDoc> {
+    /// Takes the document (and its devices' sync states) out if the cache holds it as of
+    /// `version`; an older copy is dropped. The caller owns it while it works on it and gives it
+    /// back with `put` once committed, so a copy changed by a transaction that then failed is never
+    /// seen again.
+    pub fn take(&self, doc: &DocId, version: i64) -> Option<(LearnerDoc, DeviceStates)> {
         let mut entries = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let cached = entries.docs.remove(doc)?;
         entries.bytes = entries.bytes.saturating_sub(cached.bytes);
-        (cached.version == version).then_some(cached.doc)
+        (cached.version == version).then_some((cached.doc, cached.states))
     }
 
-    /// Keeps `doc` as of `version` (`bytes`: its stored size), evicting the least recently used
-    /// documents past the budget. A document larger than the whole budget is not kept.
-    pub fn put(&self, id: DocId, version: i64, bytes: i64, doc: LearnerDoc) {
+    /// Keeps `doc` as of `version` (`bytes`: its stored size) with the committed sync `states` of
+    /// its devices, evicting the least recently used documents past the budget. A document larger
+    /// than the whole budget is not kept.
+    pub fn put(&self, id: DocId, version: i64, bytes: i64, doc: LearnerDoc, states: DeviceStates) {
         let bytes = usize::try_from(bytes)
             .unwrap_or(usize::MAX)
             .max(MIN_ENTRY_BYTES);
@@ -86,12 +107,21 @@ impl DocCache {
         if bytes > entries.budget {
             return;
         }
+        let mut states = states;
+        if states.len() > STATES_PER_DOC {
+            // Rarely more devices than this: forget some (their next exchange reads the table).
+            let extra: Vec<String> = states.keys().skip(STATES_PER_DOC).cloned().collect();
+            for device in extra {
+                states.remove(&device);
+            }
+        }
         if let Some(old) = entries.docs.insert(
             id,
             Cached {
                 version,
                 bytes,
                 doc,
+                states,
             },
         ) {
             entries.bytes = entries.bytes.saturating_sub(old.bytes);
@@ -103,6 +133,19 @@ impl DocCache {
                 None => break,
             }
         }
+    }
+
+    /// Whether a committed transaction of this process already queued `user`'s motivation
+    /// refresh for `window` (then another would be coalesced into it anyway).
+    pub fn refresh_queued(&self, user: &UserId, window: i64) -> bool {
+        let mut entries = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        entries.refreshes.get(user) == Some(&window)
+    }
+
+    /// Notes that `user`'s refresh for `window` is queued (call after the commit).
+    pub fn note_refresh_queued(&self, user: &UserId, window: i64) {
+        let mut entries = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        entries.refreshes.insert(user.clone(), window);
     }
 }
 
@@ -117,7 +160,7 @@ mod tests {
     #[test]
     fn a_document_is_taken_only_at_the_version_it_was_kept_at() {
         let cache = DocCache::default();
-        cache.put(id(1), 3, 100, LearnerDoc::new());
+        cache.put(id(1), 3, 100, LearnerDoc::new(), DeviceStates::new());
         assert!(
             cache.take(&id(1), 4).is_none(),
             "another process wrote version 4"
@@ -126,7 +169,7 @@ mod tests {
             cache.take(&id(1), 3).is_none(),
             "the stale copy was dropped"
         );
-        cache.put(id(1), 4, 100, LearnerDoc::new());
+        cache.put(id(1), 4, 100, LearnerDoc::new(), DeviceStates::new());
         assert!(cache.take(&id(1), 4).is_some());
         assert!(cache.take(&id(1), 4).is_none(), "taken out while in use");
     }
@@ -135,16 +178,46 @@ mod tests {
     fn past_the_budget_the_least_recently_used_documents_go() {
         let cache = DocCache::with_budget(3 * MIN_ENTRY_BYTES);
         for n in 0..3 {
-            cache.put(id(n), 1, 10, LearnerDoc::new());
+            cache.put(id(n), 1, 10, LearnerDoc::new(), DeviceStates::new());
         }
-        cache.put(id(3), 1, 10, LearnerDoc::new());
+        cache.put(id(3), 1, 10, LearnerDoc::new(), DeviceStates::new());
         assert!(cache.take(&id(0), 1).is_none());
         assert!(cache.take(&id(3), 1).is_some());
-        cache.put(id(9), 1, i64::MAX, LearnerDoc::new());
+        cache.put(id(9), 1, i64::MAX, LearnerDoc::new(), DeviceStates::new());
         assert!(
             cache.take(&id(9), 1).is_none(),
             "larger than the whole budget"
         );
         assert!(cache.take(&id(2), 1).is_some());
+    }
+
+    #[test]
+    fn device_states_travel_with_their_document_and_stay_bounded() {
+        let cache = DocCache::default();
+        let states: DeviceStates = (0..20).map(|n| (format!("device-{n}"), vec![n])).collect();
+        cache.put(id(1), 7, 100, LearnerDoc::new(), states);
+        let (_, kept) = cache.take(&id(1), 7).unwrap();
+        assert_eq!(kept.len(), STATES_PER_DOC);
+        assert!(kept
+            .iter()
+            .all(|(device, bytes)| *device == format!("device-{}", bytes[0])));
+        cache.put(id(1), 7, 100, LearnerDoc::new(), kept);
+        assert!(
+            cache.take(&id(1), 8).is_none(),
+            "a newer version drops the states too"
+        );
+    }
+
+    #[test]
+    fn a_queued_refresh_is_remembered_for_its_window_only() {
+        let cache = DocCache::default();
+        let user = UserId::parse("01933c5e-8000-7000-8000-000000000001").unwrap();
+        assert!(!cache.refresh_queued(&user, 5));
+        cache.note_refresh_queued(&user, 5);
+        assert!(cache.refresh_queued(&user, 5));
+        assert!(
+            !cache.refresh_queued(&user, 6),
+            "the next window queues its own"
+        );
     }
 }

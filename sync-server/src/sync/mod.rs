@@ -18,7 +18,7 @@ use shared::doc::{decode_message, DocError};
 use shared::domain::{CourseId, DocId, UserId};
 use shared::validate::{is_device_id, SYNC_DOC_MAX_BYTES, SYNC_MESSAGE_MAX_BYTES};
 
-pub use cache::DocCache;
+pub use cache::{DeviceStates, DocCache};
 pub use storage::{export_for_user, forget_user, ExportedDoc};
 
 use crate::catalog::course_page::{visible_course, Viewer};
@@ -102,11 +102,17 @@ pub async fn sync(
     let mut tx = db.begin().await?;
     // Taken under the document's lock: every later step sees the committed document as it is.
     let row = storage::create_and_lock(&mut tx, doc_id, caller.id, course.as_ref(), now).await?;
-    let mut doc = match cache.take(doc_id, row.version) {
-        Some(doc) => doc,
-        None => storage::load_doc(&mut tx, doc_id).await?,
+    let (mut doc, mut states) = match cache.take(doc_id, row.version) {
+        Some(cached) => cached,
+        None => (
+            storage::load_doc(&mut tx, doc_id).await?,
+            DeviceStates::new(),
+        ),
     };
-    let (mut state, stored_state) = storage::load_state(&mut tx, doc_id, device).await?;
+    let (mut state, stored_state) = match states.remove(device.as_str()) {
+        Some(bytes) => (storage::decode_state(&bytes), Some(bytes)),
+        None => storage::load_state(&mut tx, doc_id, device).await?,
+    };
 
     let heads_before = doc.heads();
     let their_heads = message.heads.clone();
@@ -117,17 +123,24 @@ pub async fn sync(
         .collect();
     doc.receive_sync_message(&mut state, message)?;
     let changed = doc.heads() != heads_before;
-    let mut row = row;
+    let mut queued_refresh = None;
     if changed {
-        row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+        // The read models first; what the document gained is stored with the device's new sync
+        // state below (in one statement where the engine allows).
         let new_events = doc.events_since(&heads_before);
         if let Some(course) = &course {
             projections::record(&mut tx, caller.id, course, &new_events, now).await?;
         }
         crate::srs::cards::record(&mut tx, caller.id, doc_id, &doc, &new_events, now).await?;
         if !new_events.is_empty() {
-            // The clock as the transaction is about to commit names the refresh's window.
-            crate::motivation::queue_refresh(&mut tx, caller.id, Utc::now()).await?;
+            // The clock as the transaction is about to commit names the refresh's window; one
+            // queued by this process for that window already covers these events.
+            let at = Utc::now();
+            let window = crate::motivation::refresh_window(at);
+            if !cache.refresh_queued(caller.id, window) {
+                crate::motivation::queue_refresh(&mut tx, caller.id, at).await?;
+                queued_refresh = Some(window);
+            }
         }
     }
     // In sync only when the device holds exactly this document AND already knows that we do (its
@@ -153,11 +166,31 @@ pub async fn sync(
     // Only the shared heads are kept, and an exchange that changed nothing leaves them as they
     // were: then there is nothing to write.
     let encoded = state.encode();
-    if stored_state.as_deref() != Some(encoded.as_slice()) {
+    let state_changed = stored_state.as_deref() != Some(encoded.as_slice());
+    let mut row = row;
+    let mut state_written = false;
+    if changed {
+        let device_state = state_changed.then_some((device, encoded.as_slice()));
+        (row, state_written) = storage::store_changes(
+            &mut tx,
+            doc_id,
+            &row,
+            &doc,
+            &heads_before,
+            device_state,
+            now,
+        )
+        .await?;
+    }
+    if state_changed && !state_written {
         storage::store_state(&mut tx, doc_id, device, &encoded, now).await?;
     }
     tx.commit().await?;
-    cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
+    if let Some(window) = queued_refresh {
+        cache.note_refresh_queued(caller.id, window);
+    }
+    states.insert(device.as_str().to_owned(), encoded);
+    cache.put(doc_id.clone(), row.version, row.bytes_total, doc, states);
     Ok(reply.map(|m| m.encode()))
 }
 
@@ -184,14 +217,18 @@ pub async fn append_as_server(
     let mut tx = db.begin().await?;
     let course = doc_id.course();
     let row = storage::create_and_lock(&mut tx, doc_id, owner, course.as_ref(), now).await?;
-    let mut doc = match cache.take(doc_id, row.version) {
-        Some(doc) => doc,
-        None => storage::load_doc(&mut tx, doc_id).await?,
+    let (mut doc, states) = match cache.take(doc_id, row.version) {
+        Some(cached) => cached,
+        None => (
+            storage::load_doc(&mut tx, doc_id).await?,
+            DeviceStates::new(),
+        ),
     };
     doc.set_actor(automerge::ActorId::from(SERVER_ACTOR));
     let heads_before = doc.heads();
     doc.append(event)?;
-    let row = storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, now).await?;
+    let (row, _) =
+        storage::store_changes(&mut tx, doc_id, &row, &doc, &heads_before, None, now).await?;
     crate::srs::cards::record(
         &mut tx,
         owner,
@@ -202,7 +239,7 @@ pub async fn append_as_server(
     )
     .await?;
     tx.commit().await?;
-    cache.put(doc_id.clone(), row.version, row.bytes_total, doc);
+    cache.put(doc_id.clone(), row.version, row.bytes_total, doc, states);
     Ok(())
 }
 
