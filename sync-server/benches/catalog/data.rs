@@ -362,10 +362,11 @@ impl Loader {
                 .await
                 .expect("set");
             // Search documents arrive as text stems; `terms` is their tsvector, made as
-            // `search::index_course` makes it (`to_tsvector('simple', ...)`).
+            // `search::index_course` makes it (the title's stems weighted 'A', then the body's).
             conn.execute(
                 "CREATE TEMPORARY TABLE bench_search_staging (course_id TEXT, lesson_id TEXT, \
-                 language TEXT, title TEXT, body TEXT, terms TEXT)",
+                 language TEXT, title TEXT, body TEXT, terms TEXT, title_terms TEXT, \
+                 body_terms TEXT)",
             )
             .await
             .expect("staging table");
@@ -402,7 +403,10 @@ impl Loader {
                         vec![row.as_str(); rows.len()].join(",")
                     );
                     let mut query = sqlx::query(&sql);
-                    for value in rows.iter().flatten() {
+                    // A row may carry more values than the table has columns (the search
+                    // documents' parts only PostgreSQL's loader uses).
+                    let values = rows.iter().flat_map(|row| &row[..batch.columns.len()]);
+                    for value in values {
                         query = match value {
                             Val::Text(s) => query.bind(s.as_str()),
                             Val::Int(n) => query.bind(*n),
@@ -440,7 +444,12 @@ impl Loader {
                 } else {
                     batch.table
                 };
-                let statement = format!("COPY {table} ({}) FROM STDIN", batch.columns.join(", "));
+                let columns = if batch.table == "search_documents" {
+                    format!("{}, title_terms, body_terms", batch.columns.join(", "))
+                } else {
+                    batch.columns.join(", ")
+                };
+                let statement = format!("COPY {table} ({columns}) FROM STDIN");
                 let mut copy = conn.copy_in_raw(&statement).await.expect("COPY starts");
                 copy.send(text.into_bytes()).await.expect("COPY data");
                 copy.finish().await.unwrap_or_else(|e| {
@@ -450,7 +459,8 @@ impl Loader {
                     conn.execute(
                         "INSERT INTO search_documents (course_id, lesson_id, language, title, \
                          body, terms) SELECT course_id, lesson_id, language, title, body, \
-                         to_tsvector('simple', terms) FROM bench_search_staging",
+                         setweight(to_tsvector('simple', title_terms), 'A') \
+                         || to_tsvector('simple', body_terms) FROM bench_search_staging",
                     )
                     .await
                     .expect("search documents from the staging table");
@@ -647,12 +657,13 @@ fn course_rows(
                 return;
             }
             let title_stems = sync_server::search::text::stems(title);
+            let body_stems = sync_server::search::text::stems(&body);
             let mut terms = String::with_capacity(title_stems.len() * TITLE_WEIGHT + body.len());
             for _ in 0..TITLE_WEIGHT {
                 terms.push_str(&title_stems);
                 terms.push(' ');
             }
-            terms.push_str(&sync_server::search::text::stems(&body));
+            terms.push_str(&body_stems);
             for stem in terms.split(' ').filter(|s| !s.is_empty()) {
                 if !vocabulary.contains(stem) {
                     vocabulary.insert(stem.to_owned());
@@ -667,6 +678,10 @@ fn course_rows(
                 Val::Text(title.to_owned()),
                 Val::Text(body),
                 Val::Text(terms),
+                // PostgreSQL's tsvector weighs the title's stems instead of repeating them: the
+                // staging table takes both parts (SQLite's rows stop at `terms`).
+                Val::Text(title_stems),
+                Val::Text(body_stems),
             ]);
         };
     let mut rng = Rng::new(STREAM_COURSE, i as u64);
