@@ -165,3 +165,97 @@ test("a downloaded course, its lessons and their images read offline after a rel
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** A real 2×1 PNG (a red and a blue pixel): other bytes, so another media path. */
+const PNG_2X1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** The `src` and pixel width of the images under `selector`, once every one is loaded from a kept copy. */
+async function keptImages(page, selector) {
+  await page.waitForFunction((selector) => {
+    const images = [...document.querySelectorAll(selector)];
+    return images.length > 0 && images.every((img) => img.src.startsWith("blob:") && img.complete && img.naturalWidth > 0);
+  }, selector, { timeout: 10_000 });
+  return page.$$eval(selector, (images) => images.map((img) => img.naturalWidth));
+}
+
+test("a downloaded course's cover and description images show offline, and a copy the teacher changed is downloaded again", async () => {
+  const { course, lessons, image } = await courseWithImages("Offline atlas");
+  const teacher = await apiAs("teacher@demo.local");
+  const cover = await teacher("POST", "/api/media", PNG_2X1, { raw: true });
+  await teacher("PATCH", `/api/courses/${course.id}`, {
+    cover: cover.hash,
+    description: `An atlas for the train.\n\n![the route](${image.url})`,
+  });
+  const { context, page } = await studentPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  await page.getByTestId("enrolled-note").waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await page.getByTestId("offline-download").click();
+  await page.getByTestId("offline-available").waitFor({ timeout: 30_000 });
+  // The cover and the description's image are kept beside the lessons' one (shared, so kept once).
+  assert.deepEqual(await offlineRecords(page), { offline_courses: 1, offline_lessons: 3, offline_media: 2 });
+
+  // Offline, the cover and the description's image come from the kept bytes, on the course page
+  // and on My learning; no broken image anywhere. (The browser's HTTP cache would show the cover
+  // by itself, as media are immutable: emptied here, as a browser may have done meanwhile.)
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.clearBrowserCache");
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId("offline-copy").waitFor();
+  assert.deepEqual(await keptImages(page, ".course-hero__cover img"), [2], "the kept 2×1 cover");
+  assert.deepEqual(await keptImages(page, '[data-testid="course-description"] img'), [1], "the kept 1×1 image");
+  await page.goto(`${env.server.url}/learning`);
+  const card = page.locator(".course-cover").filter({ has: page.locator('img[src^="blob:"]') });
+  await card.first().waitFor({ timeout: 10_000 });
+  assert.equal(
+    await page.$$eval(".course-cover img", (images) => images.filter((img) => img.complete && img.naturalWidth === 0).length),
+    0,
+    "no broken cover: a course not downloaded shows its initial instead",
+  );
+
+  // Back online, the teacher changes a lesson and removes another: the copy is out of date.
+  await context.setOffline(false);
+  await teacher("PATCH", `/api/courses/${course.id}/lessons/${lessons[1].id}/draft`, {
+    body: "# Second lesson\n\nRewritten while the learner was away.",
+    estimated_minutes: 5,
+  });
+  await teacher("DELETE", `/api/courses/${course.id}/lessons/${lessons[2].id}`);
+  // Opening the course page fetches the copy again by itself.
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  await page.getByTestId("enrolled-note").waitFor();
+  await page.getByTestId("offline-available").waitFor({ timeout: 30_000 });
+  await page.waitForFunction(
+    async () => {
+      const names = (await indexedDB.databases()).map((db) => db.name).filter((name) => name.startsWith("eduplatform-"));
+      for (const name of names) {
+        const db = await new Promise((resolve) => { const r = indexedDB.open(name); r.onsuccess = () => resolve(r.result); });
+        if (!db.objectStoreNames.contains("offline_lessons")) { db.close(); continue; }
+        const count = await new Promise((resolve) => { const r = db.transaction("offline_lessons").objectStore("offline_lessons").count(); r.onsuccess = () => resolve(r.result); });
+        db.close();
+        if (count === 2) return true;
+      }
+      return false;
+    },
+    null,
+    { timeout: 30_000 },
+  );
+  assert.deepEqual(await offlineRecords(page), { offline_courses: 1, offline_lessons: 2, offline_media: 2 });
+
+  // Offline again: the rewritten lesson reads as the teacher left it, and the removed one is gone.
+  await context.setOffline(true);
+  await page.goto(`${env.server.url}/courses/${course.slug}/lessons/${lessons[1].id}`);
+  await page.getByTestId("offline-copy").waitFor();
+  assert.match(await page.getByTestId("lesson-body").innerText(), /Rewritten while the learner was away/);
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  await page.getByTestId("offline-copy").waitFor();
+  assert.equal(await page.getByTestId("syllabus-lesson").count(), 2);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -6,11 +6,14 @@
 //! Keeping is `store::offline`'s, in the signed-in user's own database; this module only fetches
 //! through `api` and decides which copy a page shows. It never rewrites lesson HTML: the server sanitised it and pages insert it as is.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use shared::api::courses::{CourseDetail, LessonView};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
 
 use crate::api;
 use crate::error::ClientError;
@@ -49,9 +52,10 @@ async fn user_store() -> Result<Store, ClientError> {
     user_database(&user).await
 }
 
-/// Downloads `course` (id or slug) for offline use: its outline, every lesson and the images the
-/// lessons show, reporting after each lesson. The course counts as downloaded only when all of it
-/// is kept. On the first download the browser is asked to keep the site's storage.
+/// Downloads `course` (id or slug) for offline use: its outline, every lesson, the images the
+/// lessons show and the course's cover and description images, reporting after each lesson. The
+/// course counts as downloaded only when all of it is kept. On the first download the browser is
+/// asked to keep the site's storage.
 pub async fn download(
     course: &str,
     on_progress: impl Fn(Progress),
@@ -61,6 +65,55 @@ pub async fn download(
         persist().await;
     }
     let detail = api::course(course).await?;
+    keep(store, detail, &on_progress).await
+}
+
+/// Whether `copy` is older than the course as the server now describes it (`fresh`): a teacher
+/// changed its details, outline or a lesson since it was downloaded.
+pub fn is_stale(copy: &OfflineCourse, fresh: &CourseDetail) -> bool {
+    copy.detail.summary.updated_at < fresh.summary.updated_at
+}
+
+/// Downloads again every downloaded course of the signed-in user that a teacher has changed
+/// since, in the background (the app calls it at start and when the network comes back). A course
+/// the server no longer shows, or a failure on the way, leaves its copy as it was: it is still
+/// readable, and the next call tries again.
+pub async fn refresh_stale() {
+    let Ok(store) = user_store().await else {
+        return;
+    };
+    let Ok(copies) = kept::courses(&store).await else {
+        return;
+    };
+    for copy in copies {
+        let id = copy.detail.summary.id.as_str().to_owned();
+        match api::course(&id).await {
+            Ok(fresh) if is_stale(&copy, &fresh) => {
+                if let Err(error) = keep(&store, fresh, &|_| {}).await {
+                    let line =
+                        format!("the offline copy of course {id} was not refreshed: {error}");
+                    web_sys::console::warn_1(&line.into());
+                }
+            }
+            Ok(_) => {}
+            Err(error) if is_unreachable(&error) => return,
+            Err(error) => {
+                let line = format!("course {id} was not checked for changes: {error}");
+                web_sys::console::warn_1(&line.into());
+            }
+        }
+    }
+}
+
+/// Keeps `detail` and everything it shows on the device (see `download`). A course downloaded
+/// before is replaced: its record is written once the new copy is whole, then the lessons the
+/// course no longer has and the images no downloaded course shows any more are deleted. Images
+/// already kept are not fetched again (a media path names its content).
+async fn keep(
+    store: &Store,
+    detail: CourseDetail,
+    on_progress: &dyn Fn(Progress),
+) -> Result<OfflineCourse, ClientError> {
     let lessons: Vec<_> = detail
         .modules
         .iter()
@@ -73,21 +126,21 @@ pub async fn download(
     };
     on_progress(progress);
     let mut media = Vec::<String>::new();
+    let course_images = detail
+        .summary
+        .cover_url
+        .iter()
+        .cloned()
+        .chain(kept::media_paths(&detail.description_html));
+    progress.bytes += keep_media(store, course_images, &mut media).await?;
     for lesson in &lessons {
         let view = api::lesson(detail.summary.id.as_str(), lesson.as_str()).await?;
         progress.bytes += kept::save_lesson(store, &view).await?;
-        for path in kept::media_paths(&view.html) {
-            if media.contains(&path) {
-                continue;
-            }
-            let blob = api::media(&path).await?;
-            kept::save_media(store, &path, &blob).await?;
-            progress.bytes += blob.size() as u64;
-            media.push(path);
-        }
+        progress.bytes += keep_media(store, kept::media_paths(&view.html), &mut media).await?;
         progress.lessons_done += 1;
         on_progress(progress);
     }
+    let earlier = kept::course(store, detail.summary.id.as_str()).await?;
     let course = OfflineCourse {
         detail,
         lessons,
@@ -96,7 +149,35 @@ pub async fn download(
         saved_at: js_sys::Date::now(),
     };
     kept::save_course(store, &course).await?;
+    if let Some(earlier) = earlier {
+        kept::forget_unused(store, &earlier, &course).await?;
+    }
     Ok(course)
+}
+
+/// Keeps the images at `paths` not among `kept_paths` yet, adding them to it; the bytes they take.
+async fn keep_media(
+    store: &Store,
+    paths: impl IntoIterator<Item = String>,
+    kept_paths: &mut Vec<String>,
+) -> Result<u64, ClientError> {
+    let mut bytes = 0;
+    for path in paths {
+        if kept_paths.contains(&path) {
+            continue;
+        }
+        let blob = match kept::media(store, &path).await? {
+            Some(blob) => blob,
+            None => {
+                let blob = api::media(&path).await?;
+                kept::save_media(store, &path, &blob).await?;
+                blob
+            }
+        };
+        bytes += blob.size() as u64;
+        kept_paths.push(path);
+    }
+    Ok(bytes)
 }
 
 /// Forgets the downloaded copy of the course with id `course_id`.
@@ -182,6 +263,66 @@ pub fn revoke(urls: &[(String, String)]) {
     for (_, url) in urls {
         let _ = web_sys::Url::revoke_object_url(url);
     }
+}
+
+/// While `html` (the offline copy's HTML a page shows) is `Some`, points the `<img>`s matched by
+/// `selector` that show one of its kept images at the kept bytes (object URLs), since the
+/// network's `/media/` answers cannot arrive; the URLs are freed when `html` changes or the page
+/// goes away. Only the `src` of images whose `src` is a kept path changes.
+#[hook]
+pub fn use_kept_images(html: Option<String>, selector: &'static str) {
+    use_effect_with(html, move |html| {
+        let made = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
+        let alive = Rc::new(Cell::new(true));
+        if let Some(html) = html.clone() {
+            let (made, alive) = (made.clone(), alive.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let paths: BTreeSet<String> = media_paths(&html).into_iter().collect();
+                let urls = media_urls(&paths).await;
+                if alive.get() {
+                    show_kept_images(selector, &urls);
+                }
+                *made.borrow_mut() = urls;
+                if !alive.get() {
+                    revoke(&made.borrow());
+                }
+            });
+        }
+        move || {
+            alive.set(false);
+            revoke(&made.borrow());
+        }
+    });
+}
+
+/// Points the images matched by `selector` at the kept copies (`(path, object URL)` pairs).
+fn show_kept_images(selector: &str, urls: &[(String, String)]) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(images) = document.query_selector_all(selector) else {
+        return;
+    };
+    for index in 0..images.length() {
+        let Some(image) = images
+            .item(index)
+            .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let src = image.get_attribute("src").unwrap_or_default();
+        if let Some((_, url)) = urls.iter().find(|(path, _)| *path == src) {
+            let _ = image.set_attribute("src", url);
+        }
+    }
+}
+
+/// An object URL for the kept image at `path` (`/media/{hash}`), if the signed-in user kept it;
+/// the caller revokes it (`revoke`).
+pub async fn kept_image_url(path: &str) -> Option<String> {
+    let store = user_store().await.ok()?;
+    let blob = kept::media(&store, path).await.ok().flatten()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// The browser's `navigator.storage`, where there is one (secure contexts).

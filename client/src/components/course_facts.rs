@@ -108,15 +108,87 @@ pub struct CourseCoverProps {
     pub classes: Classes,
 }
 
-/// The course's cover image, or its initial on a colour of its own.
+/// Where a cover's image comes from now.
+#[derive(Debug, Clone, PartialEq)]
+enum CoverSource {
+    /// `cover_url`, from the network.
+    Network,
+    /// The network could not bring it: the bytes kept with a downloaded course (an object URL).
+    Kept(String),
+    /// No image could be had: the initial instead of a broken image.
+    Initial,
+}
+
+/// The course's cover image, or its initial on a colour of its own. When the image cannot load
+/// (offline), the copy kept with a downloaded course is shown instead, else the initial.
 #[function_component(CourseCover)]
 pub fn course_cover(props: &CourseCoverProps) -> Html {
     let course = &props.course;
+    let source = use_state_eq(|| CoverSource::Network);
+    {
+        let source = source.clone();
+        use_effect_with(course.cover_url.clone(), move |_| {
+            source.set(CoverSource::Network);
+        });
+    }
+    {
+        // An object URL lives as long as it is shown.
+        let kept = match &*source {
+            CoverSource::Kept(url) => Some(url.clone()),
+            _ => None,
+        };
+        use_effect_with(kept, |kept| {
+            let kept = kept.clone();
+            move || {
+                if let Some(url) = kept {
+                    let _ = web_sys::Url::revoke_object_url(&url);
+                }
+            }
+        });
+    }
+    // The image's `error` event, heard on the element itself (it does not bubble, so Yew's
+    // delegated `onerror` never hears it); an image that failed before this ran counts too.
+    let image = use_node_ref();
+    {
+        let current = (*source).clone();
+        let source = source.clone();
+        let failed = move |path: Option<String>| match (&*source, path) {
+            (CoverSource::Network, Some(path)) => {
+                let source = source.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    source.set(match crate::offline::kept_image_url(&path).await {
+                        Some(url) => CoverSource::Kept(url),
+                        None => CoverSource::Initial,
+                    });
+                });
+            }
+            _ => source.set(CoverSource::Initial),
+        };
+        use_effect_with(
+            (image.clone(), course.cover_url.clone(), current),
+            move |(image, path, _)| {
+                let element = image.cast::<web_sys::HtmlImageElement>();
+                let listener = element.as_ref().map(|element| {
+                    let (failed, path) = (failed.clone(), path.clone());
+                    gloo_events::EventListener::new(element, "error", move |_| failed(path.clone()))
+                });
+                if element.is_some_and(|e| e.complete() && e.natural_width() == 0) {
+                    failed(path.clone());
+                }
+                move || drop(listener)
+            },
+        );
+    }
     let style = format!("--cover-hue: {}", cover_hue(&course.slug));
+    let src = match (&*source, &course.cover_url) {
+        (CoverSource::Network, Some(url)) => Some(url.clone()),
+        (CoverSource::Kept(url), Some(_)) => Some(url.clone()),
+        _ => None,
+    };
     html! {
         <div class={classes!("course-cover", props.classes.clone())} style={style} aria-hidden="true">
-            if let Some(url) = &course.cover_url {
-                <img class="course-cover__image" src={url.clone()} alt="" loading="lazy" />
+            if let Some(src) = src {
+                <img ref={image} class="course-cover__image" {src} alt="" loading="lazy" />
             } else {
                 <span class="course-card__initial">{ initial(&course.title) }</span>
             }

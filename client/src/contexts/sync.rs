@@ -1,6 +1,8 @@
 //! The sync status for every component below the app: `use_sync()`. Runs the sync loop's
 //! `Scheduler` for the signed-in user (a new one when the user changes, none when signed out) and
-//! carries its reports; a 401 from the sync endpoint asks `/api/me` again, which signs out.
+//! carries its reports; a 401 from the sync endpoint asks `/api/me` again, which signs out. Also
+//! refreshes the user's downloaded courses that changed (`offline::refresh_stale`) whenever the
+//! network is there.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,6 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::contexts::auth::use_auth;
+use crate::contexts::online::use_online;
 use crate::sync::scheduler::{Scheduler, SyncReport};
 
 /// What `use_sync` hands out.
@@ -56,6 +59,18 @@ pub fn sync_provider(props: &SyncProviderProps) -> Html {
             }
             move || {
                 scheduler.borrow_mut().take();
+            }
+        });
+    }
+
+    // Downloaded courses a teacher changed since are fetched again while the network is there:
+    // at start and each time it comes back.
+    {
+        let online = use_online();
+        let user = auth.user().map(|me| me.id.clone());
+        use_effect_with((user, online), |(user, online)| {
+            if user.is_some() && *online {
+                wasm_bindgen_futures::spawn_local(crate::offline::refresh_stale());
             }
         });
     }

@@ -671,6 +671,8 @@ pub const EN: Texts = Texts {
     offline: OfflineTexts {
         download: "Download for offline",
         downloading: "Downloading for offline use…",
+        updating: "The course has changed: updating the offline copy…",
+        update_error: "The offline copy could not be updated; the earlier one is kept.",
         download_progress: "{done} of {total} lessons · {size}",
         available: "Available offline · {size}",
         remove: "Remove",

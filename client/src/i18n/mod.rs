@@ -415,7 +415,7 @@ strings! {
 
     /// Courses downloaded for offline use: the download, its progress and size, the offline copy.
     pub struct OfflineTexts {
-        download, downloading, download_progress, available, remove, removing, download_error,
+        download, downloading, updating, update_error, download_progress, available, remove, removing, download_error,
         remove_error, storage_used, offline_copy, offline_copy_hint, size_bytes, size_kb,
         size_mb, size_gb, decimal_separator,
     }

@@ -671,6 +671,8 @@ pub const RU: Texts = Texts {
     offline: OfflineTexts {
         download: "Скачать для офлайна",
         downloading: "Скачиваем для работы без сети…",
+        updating: "Курс изменился: обновляем копию для работы без сети…",
+        update_error: "Не удалось обновить копию для работы без сети; прежняя сохранена.",
         download_progress: "Уроков: {done} из {total} · {size}",
         available: "Доступен офлайн · {size}",
         remove: "Удалить",

@@ -153,6 +153,14 @@ pub fn course_page(props: &CoursePageProps) -> Html {
         let version = version.clone();
         Callback::from(move |()| version.set(*version + 1))
     };
+    // An offline copy's description images come from the kept bytes.
+    offline::use_kept_images(
+        match (&*detail, *source) {
+            (Some(Ok(found)), Source::OfflineCopy) => Some(found.description_html.clone()),
+            _ => None,
+        },
+        "[data-testid=\"course-description\"] img",
+    );
 
     let detail = match &*detail {
         None => return html! { <PageLoading /> },
@@ -212,7 +220,7 @@ pub fn course_page(props: &CoursePageProps) -> Html {
                         <span class="fact"><ClockIcon />{ texts.duration(summary.estimated_minutes) }</span>
                         <span class="fact"><LessonsIcon />{ texts.count(summary.lesson_count, &texts.catalog.lessons) }</span>
                     </div>
-                    <CourseAction detail={detail.clone()} completed={(*completed).clone()} me={me.clone()} session_loading={auth.session == Session::Loading}
+                    <CourseAction detail={detail.clone()} source={*source} completed={(*completed).clone()} me={me.clone()} session_loading={auth.session == Session::Loading}
                         standing={(*standing).clone()} on_standing={{
                             let standing = standing.clone();
                             let reload = reload.clone();
@@ -242,6 +250,8 @@ pub fn course_page(props: &CoursePageProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CourseActionProps {
     detail: CourseDetail,
+    /// Whether `detail` is the server's answer or the downloaded copy.
+    source: Source,
     /// Lessons already completed: "Continue" leads to the first lesson not among them.
     completed: BTreeSet<LessonId>,
     me: Option<Me>,
@@ -313,7 +323,8 @@ fn course_action(props: &CourseActionProps) -> Html {
                         { if *now { texts.courses.start_learning } else { texts.courses.continue_learning } }
                     </NavLink>
                 }
-                <OfflineDownload course_id={AttrValue::from(summary.id.to_string())} />
+                <OfflineDownload course_id={AttrValue::from(summary.id.to_string())}
+                    updated_at={(props.source == Source::Network).then(|| summary.updated_at.clone())} />
             </>
         },
         (Some(_), Standing::NotEnrolled) if summary.price.is_some() => html! {

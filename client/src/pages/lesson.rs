@@ -16,9 +16,7 @@ mod passage;
 mod quiz;
 mod tutor;
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use shared::api::courses::{CourseDetail, LessonRef, LessonSummary, LessonView};
 use shared::api::tutor::Citation;
@@ -153,34 +151,13 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         _ => None,
     };
     // An offline copy's images: the kept bytes, through object URLs on the rendered `<img>`s.
-    {
-        let offline_html = match &*loaded {
+    offline::use_kept_images(
+        match &*loaded {
             Loaded::Ready(view, Source::OfflineCopy) => Some(view.html.clone()),
             _ => None,
-        };
-        use_effect_with(offline_html, move |html| {
-            let made = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
-            let alive = Rc::new(std::cell::Cell::new(true));
-            if let Some(html) = html.clone() {
-                let (made, alive) = (made.clone(), alive.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let paths: BTreeSet<String> = offline::media_paths(&html).into_iter().collect();
-                    let urls = offline::media_urls(&paths).await;
-                    if alive.get() {
-                        show_kept_images(&urls);
-                    }
-                    *made.borrow_mut() = urls;
-                    if !alive.get() {
-                        offline::revoke(&made.borrow());
-                    }
-                });
-            }
-            move || {
-                alive.set(false);
-                offline::revoke(&made.borrow());
-            }
-        });
-    }
+        },
+        "[data-testid=\"lesson-body\"] img",
+    );
     let neighbour = |link: Option<&LessonRef>| link.map(|l| lesson_route(&props.course, &l.id));
     use_arrow_navigation(
         view.as_ref().and_then(|v| neighbour(v.previous.as_ref())),
@@ -506,29 +483,6 @@ fn lesson_summary_block(props: &LessonSummaryProps) -> Html {
                 </p>
             }
         </details>
-    }
-}
-
-/// Points the lesson body's images at the kept copies (`(path, object URL)` pairs): only the
-/// `src` of `<img>`s whose `src` is one of the paths changes.
-fn show_kept_images(urls: &[(String, String)]) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(images) = document.query_selector_all("[data-testid=\"lesson-body\"] img") else {
-        return;
-    };
-    for index in 0..images.length() {
-        let Some(image) = images
-            .item(index)
-            .and_then(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(node).ok())
-        else {
-            continue;
-        };
-        let src = image.get_attribute("src").unwrap_or_default();
-        if let Some((_, url)) = urls.iter().find(|(path, _)| *path == src) {
-            let _ = image.set_attribute("src", url);
-        }
     }
 }
 

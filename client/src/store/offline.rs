@@ -114,6 +114,27 @@ pub async fn remove(store: &Store, course_id: &str) -> Result<(), ClientError> {
     Ok(())
 }
 
+/// After `now` replaced the downloaded copy `earlier` of the same course: forgets the lessons it
+/// no longer has, and the images that no downloaded course shows any more.
+pub async fn forget_unused(
+    store: &Store,
+    earlier: &OfflineCourse,
+    now: &OfflineCourse,
+) -> Result<(), ClientError> {
+    for lesson in earlier.lessons.iter().filter(|l| !now.lessons.contains(l)) {
+        store.delete(OFFLINE_LESSONS, lesson.as_str()).await?;
+    }
+    let still_used: BTreeSet<String> = courses(store)
+        .await?
+        .into_iter()
+        .flat_map(|kept| kept.media)
+        .collect();
+    for path in earlier.media.iter().filter(|p| !still_used.contains(*p)) {
+        store.delete(OFFLINE_MEDIA, path).await?;
+    }
+    Ok(())
+}
+
 /// The size of `value` as the JSON text it is kept as.
 pub fn json_size<T: Serialize>(value: &T) -> u64 {
     serde_json::to_string(value).map_or(0, |json| json.len() as u64)

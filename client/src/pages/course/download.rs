@@ -1,10 +1,12 @@
 //! "Download for offline" on an enrolled learner's course page: the button, a progress bar while
 //! the course is fetched (lessons done of all, bytes kept), then "Available offline · 2.3 MB" with
-//! "Remove" and the space the site takes on the device.
+//! "Remove" and the space the site takes on the device. A copy older than the course the server
+//! describes now is downloaded again at once ("Updating the offline copy…").
 //!
 //! Goes through `offline` only (which asks the browser for persistent storage on the first
 //! download); never touches IndexedDB or the network itself.
 
+use shared::api::Timestamp;
 use yew::prelude::*;
 
 use crate::contexts::locale::use_texts;
@@ -15,6 +17,10 @@ use crate::offline::{self, Progress};
 pub struct OfflineDownloadProps {
     /// The course's id.
     pub course_id: AttrValue,
+    /// When the course last changed, as the server said just now (`None` when the page shows the
+    /// downloaded copy): a copy older than this is downloaded again at once.
+    #[prop_or_default]
+    pub updated_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +29,8 @@ enum State {
     Checking,
     Absent,
     Downloading(Progress),
+    /// Downloading a changed course again; the earlier copy stays readable meanwhile.
+    Updating(Progress),
     Available {
         bytes: u64,
     },
@@ -30,6 +38,11 @@ enum State {
         bytes: u64,
     },
     DownloadFailed(ClientError),
+    /// The changed course could not be downloaded again: the earlier copy is still there.
+    UpdateFailed {
+        bytes: u64,
+        error: ClientError,
+    },
     RemoveFailed {
         bytes: u64,
         error: ClientError,
@@ -45,15 +58,41 @@ pub fn offline_download(props: &OfflineDownloadProps) -> Html {
 
     {
         let state = state.clone();
-        use_effect_with(props.course_id.clone(), move |course| {
-            let course = course.to_string();
-            wasm_bindgen_futures::spawn_local(async move {
-                state.set(match offline::downloaded(&course).await {
-                    Some(copy) => State::Available { bytes: copy.bytes },
-                    None => State::Absent,
+        use_effect_with(
+            (props.course_id.clone(), props.updated_at.clone()),
+            move |(course, updated_at)| {
+                let course = course.to_string();
+                let updated_at = updated_at.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let copy = offline::downloaded(&course).await;
+                    let stale = match (&copy, &updated_at) {
+                        (Some(copy), Some(now)) => copy.detail.summary.updated_at < *now,
+                        _ => false,
+                    };
+                    let Some(copy) = copy else {
+                        state.set(State::Absent);
+                        return;
+                    };
+                    if !stale {
+                        state.set(State::Available { bytes: copy.bytes });
+                        return;
+                    }
+                    // The teacher changed the course since it was downloaded: fetch it again.
+                    state.set(State::Updating(Progress::default()));
+                    let report = {
+                        let state = state.clone();
+                        move |progress| state.set(State::Updating(progress))
+                    };
+                    state.set(match offline::download(&course, report).await {
+                        Ok(fresh) => State::Available { bytes: fresh.bytes },
+                        Err(error) => State::UpdateFailed {
+                            bytes: copy.bytes,
+                            error,
+                        },
+                    });
                 });
-            });
-        });
+            },
+        );
     }
     {
         let usage = usage.clone();
@@ -124,7 +163,12 @@ pub fn offline_download(props: &OfflineDownloadProps) -> Html {
     let body = match &*state {
         State::Checking => Html::default(),
         State::Absent => download_button,
-        State::Downloading(progress) => {
+        State::Downloading(progress) | State::Updating(progress) => {
+            let doing = if matches!(*state, State::Updating(_)) {
+                texts.offline.updating
+            } else {
+                texts.offline.downloading
+            };
             let label = texts
                 .offline
                 .download_progress
@@ -133,8 +177,8 @@ pub fn offline_download(props: &OfflineDownloadProps) -> Html {
                 .replace("{size}", &texts.size(progress.bytes));
             html! {
                 <div class="offline-download__progress" role="status">
-                    <span>{ texts.offline.downloading }</span>
-                    <progress data-testid="offline-progress" aria-label={texts.offline.downloading}
+                    <span data-testid="offline-progress-what">{ doing }</span>
+                    <progress data-testid="offline-progress" aria-label={doing}
                         max={progress.lessons_total.max(1).to_string()}
                         value={progress.lessons_done.to_string()}></progress>
                     <span data-testid="offline-progress-text">{ label }</span>
@@ -149,6 +193,14 @@ pub fn offline_download(props: &OfflineDownloadProps) -> Html {
                     <strong>{ texts.offline.download_error }{ ": " }</strong>{ error.message(texts) }
                 </p>
                 { download_button }
+            </>
+        },
+        State::UpdateFailed { bytes, error } => html! {
+            <>
+                { available(*bytes, false) }
+                <p class="offline-download__usage" role="status" data-testid="offline-update-error">
+                    { texts.offline.update_error }{ " " }{ error.message(texts) }
+                </p>
             </>
         },
         State::RemoveFailed { bytes, error } => html! {
