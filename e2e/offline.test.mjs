@@ -47,6 +47,20 @@ function studentPage(options = {}) {
   return signedInContext(env, "student@demo.local", options);
 }
 
+/**
+ * The demo student on `course`'s page once the service worker controls it (one online visit is
+ * enough: the worker precaches the shell and takes over the page), with the page's errors collected.
+ */
+async function coursePageInControl(course) {
+  const { context, page } = await studentPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${env.server.url}/courses/${course.slug}`);
+  await page.getByTestId("enrolled-note").waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  return { context, page, errors };
+}
+
 /** How many records each offline object store of the app's databases holds (every `eduplatform*`). */
 async function offlineRecords(page) {
   return page.evaluate(async () => {
@@ -98,14 +112,7 @@ test("the download offer, its progress and its size read in Russian", async () =
 
 test("a downloaded course, its lessons and their images read offline after a reload from the service worker; Remove frees them", async () => {
   const { course, lessons } = await courseWithImages("Offline field guide");
-  const { context, page } = await studentPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-
-  await page.goto(`${env.server.url}/courses/${course.slug}`);
-  await page.getByTestId("enrolled-note").waitFor();
-  // One online visit is enough: the worker precaches the shell and takes over the page.
-  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  const { context, page, errors } = await coursePageInControl(course);
 
   // Every state the progress bar shows on the way, recorded as it changes.
   await page.evaluate(() => {
@@ -189,12 +196,7 @@ test("a downloaded course's cover and description images show offline, and a cop
     cover: cover.hash,
     description: `An atlas for the train.\n\n![the route](${image.url})`,
   });
-  const { context, page } = await studentPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-  await page.goto(`${env.server.url}/courses/${course.slug}`);
-  await page.getByTestId("enrolled-note").waitFor();
-  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  const { context, page, errors } = await coursePageInControl(course);
   await page.getByTestId("offline-download").click();
   await page.getByTestId("offline-available").waitFor({ timeout: 30_000 });
   // The cover and the description's image are kept beside the lessons' one (shared, so kept once).
