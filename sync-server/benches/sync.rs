@@ -156,6 +156,7 @@ fn run(label: &str, database_url: &str, seconds: u64) {
     );
     let base = server.base();
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("load")
         .worker_threads(2)
         .enable_all()
         .build()

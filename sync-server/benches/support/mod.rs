@@ -76,7 +76,9 @@ impl Server {
         configure: impl FnOnce(&mut Config),
         adjust: impl FnOnce(App) -> App,
     ) -> Self {
+        // Named, so a profile tells the server's threads from the load generator's.
         let runtime = tokio::runtime::Builder::new_multi_thread()
+            .thread_name("server")
             .enable_all()
             .build()
             .expect("runtime");
