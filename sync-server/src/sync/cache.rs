@@ -10,10 +10,9 @@
 //! state's shared heads only ever name changes both sides hold, so an older one costs at most a
 //! longer message.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use hashlink::LruCache;
+use hashlink::{LinkedHashMap, LruCache};
 use shared::doc::LearnerDoc;
 use shared::domain::{DocId, UserId};
 
@@ -31,8 +30,9 @@ const STATES_PER_DOC: usize = 8;
 /// How many learners' queued refresh windows are remembered.
 const REFRESH_MEMORY: usize = 16_384;
 
-/// The encoded sync states of the devices that last synced a document, by device id.
-pub type DeviceStates = HashMap<String, Vec<u8>>;
+/// The encoded sync states of the devices that last synced a document, by device id, the one
+/// that synced longest ago first (`sync` takes a device's state out and puts it back at the end).
+pub type DeviceStates = LinkedHashMap<String, Vec<u8>>;
 
 /// Loaded documents by id, least recently used evicted first past the byte budget. Cheap to
 /// clone (a shared handle).
@@ -97,8 +97,9 @@ impl DocCache {
     }
 
     /// Keeps `doc` as of `version` (`bytes`: its stored size) with the committed sync `states` of
-    /// its devices, evicting the least recently used documents past the budget. A document larger
-    /// than the whole budget is not kept.
+    /// its devices (of which the `STATES_PER_DOC` that synced last stay), evicting the least
+    /// recently used documents past the budget. A document larger than the whole budget is not
+    /// kept.
     pub fn put(&self, id: DocId, version: i64, bytes: i64, doc: LearnerDoc, states: DeviceStates) {
         let bytes = usize::try_from(bytes)
             .unwrap_or(usize::MAX)
@@ -108,12 +109,10 @@ impl DocCache {
             return;
         }
         let mut states = states;
-        if states.len() > STATES_PER_DOC {
-            // Rarely more devices than this: forget some (their next exchange reads the table).
-            let extra: Vec<String> = states.keys().skip(STATES_PER_DOC).cloned().collect();
-            for device in extra {
-                states.remove(&device);
-            }
+        // Rarely more devices than this: forget those that synced longest ago (their next
+        // exchange reads the table).
+        while states.len() > STATES_PER_DOC {
+            states.pop_front();
         }
         if let Some(old) = entries.docs.insert(
             id,
@@ -201,6 +200,12 @@ mod tests {
         assert!(kept
             .iter()
             .all(|(device, bytes)| *device == format!("device-{}", bytes[0])));
+        let kept_devices: Vec<u8> = kept.values().map(|bytes| bytes[0]).collect();
+        assert_eq!(
+            kept_devices,
+            (12..20).collect::<Vec<u8>>(),
+            "the devices that synced last stay, the one that just synced among them"
+        );
         cache.put(id(1), 7, 100, LearnerDoc::new(), kept);
         assert!(
             cache.take(&id(1), 8).is_none(),
