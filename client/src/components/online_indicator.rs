@@ -7,7 +7,8 @@ use yew::prelude::*;
 use crate::contexts::locale::use_texts;
 use crate::contexts::online::use_online;
 use crate::contexts::sync::use_sync;
-use crate::sync::status::SyncStatus;
+use crate::i18n::Texts;
+use crate::sync::status::{Refusal, SyncStatus};
 
 #[function_component(OnlineIndicator)]
 pub fn online_indicator() -> Html {
@@ -58,7 +59,10 @@ pub fn online_indicator() -> Html {
         ),
         Some(SyncStatus::Error(reason)) => (
             texts.sync.error.to_owned(),
-            texts.sync.error_hint.replace("{reason}", reason),
+            texts
+                .sync
+                .error_hint
+                .replace("{reason}", refusal_text(texts, reason)),
             "is-offline",
             Some("error"),
         ),
@@ -79,6 +83,11 @@ pub fn online_indicator() -> Html {
                 <span class="status-pill__dot" aria-hidden="true"></span>
                 <span class="status-pill__label">{ label }</span>
             </span>
+            if let Some(SyncStatus::Error(reason)) = &status {
+                <span class="status-group__reason" data-testid="sync-error-reason">
+                    { refusal_text(texts, reason) }
+                </span>
+            }
             if failed {
                 <button type="button" class="button button--small" data-testid="sync-retry" onclick={retry}>
                     { texts.common.retry }
@@ -86,5 +95,18 @@ pub fn online_indicator() -> Html {
                 </button>
             }
         </span>
+    }
+}
+
+/// The reader's words for a refusal kept on a document (`Refusal::key`); a general one for a
+/// message an older version of the app kept.
+fn refusal_text(texts: &'static Texts, reason: &str) -> &'static str {
+    match Refusal::parse(reason) {
+        Some(Refusal::TooLarge) => texts.sync.refused_too_large,
+        Some(Refusal::Schema) => texts.sync.refused_schema,
+        Some(Refusal::Corrupt) => texts.sync.refused_corrupt,
+        Some(Refusal::NotFound) => texts.sync.refused_not_found,
+        Some(Refusal::BadReply) => texts.sync.refused_bad_reply,
+        None => texts.sync.refused_other,
     }
 }

@@ -713,6 +713,12 @@ pub const EN: Texts = Texts {
         },
         progress_label: "Course progress",
         progress_lessons: "{done} of {total} lessons completed",
+        refused_too_large: "your learning record has grown past the 8 MB the server keeps for one; it stays on this device",
+        refused_schema: "a change made on this device is not one the server accepts; it stays on this device",
+        refused_corrupt: "the server could not read what this device sent; it will be sent again",
+        refused_not_found: "the server no longer keeps this course; your progress stays on this device",
+        refused_bad_reply: "the server's answer could not be read; nothing was changed",
+        refused_other: "it stays on this device",
     },
     quiz: QuizTexts {
         title: "Check yourself",

@@ -371,7 +371,8 @@ strings! {
     pub struct SyncTexts {
         synced, synced_hint, pending: Plural, pending_hint, offline_pending: Plural,
         offline_hint, error, error_hint, retry_sync, sign_out_unsynced: Plural, progress_label,
-        progress_lessons,
+        progress_lessons, refused_too_large, refused_schema, refused_corrupt, refused_not_found,
+        refused_bad_reply, refused_other,
     }
 
     /// The header's search box and the search results page.

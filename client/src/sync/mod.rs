@@ -23,8 +23,8 @@ use crate::store::{self, Store};
 use run::{round, RoundError};
 
 /// Syncs one document with the server. `Ok(true)`: the server holds every local change. A
-/// refusal (400 / 413 / 404, or a reply that breaks the schema) is kept on the document with the
-/// server's message and returned; the document stays as it was.
+/// refusal (400 / 413 / 404, or a reply that breaks the schema) is kept on the document as a
+/// `status::Refusal` key and returned; the document stays as it was.
 pub async fn sync_doc(store: &Store, device_id: &str, doc: &DocId) -> Result<bool, ClientError> {
     let replica = documents::open(store, doc).await?;
     let result = round(
@@ -40,15 +40,12 @@ pub async fn sync_doc(store: &Store, device_id: &str, doc: &DocId) -> Result<boo
         },
         Err(RoundError::Failed(error)) => error,
     };
-    let refusal = match &error {
-        ClientError::Validation { message, .. } | ClientError::NotFound { message } => {
-            Some(message.clone())
-        }
-        ClientError::Unexpected { detail } => Some(detail.clone()),
-        _ => None,
-    };
-    if let Some(message) = refusal {
-        replica.borrow_mut().refuse(message);
+    if let Some(refusal) = status::Refusal::of(&error) {
+        // The server's own words (English, for developers) go to the console; the document keeps
+        // the refusal's key, which the header words in the reader's language.
+        let line = format!("sync of {doc} refused: {error}");
+        web_sys::console::warn_1(&line.into());
+        replica.borrow_mut().refuse(refusal.key().to_owned());
         documents::keep(store, doc, &replica).await?;
     }
     Err(error)

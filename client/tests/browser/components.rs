@@ -6,7 +6,7 @@ use client::i18n::Locale;
 use client::pages::CatalogPage;
 use client::store::preferences;
 use client::sync::scheduler::SyncReport;
-use client::sync::status::SyncStatus;
+use client::sync::status::{Refusal, SyncStatus};
 use shared::api::courses::CourseSummary;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -233,6 +233,44 @@ async fn the_header_pill_shows_the_sync_status_in_both_languages() {
             retry.is_some(),
             state == "error",
             "{state}: Retry only on an error"
+        );
+        app.unmount();
+    }
+    preferences::clear_locale();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_document_is_explained_in_the_readers_language() {
+    let too_large = Refusal::TooLarge.key().to_owned();
+    let cases = [
+        (too_large.clone(), Locale::En, "grown past the 8 MB"),
+        (too_large, Locale::Ru, "превысила 8 МБ"),
+        (
+            Refusal::NotFound.key().to_owned(),
+            Locale::Ru,
+            "сервер больше не хранит этот курс",
+        ),
+        // What an older version of the app kept: the server's English, never shown as is.
+        (
+            "the document would pass its limit".to_owned(),
+            Locale::Ru,
+            "остаётся на этом устройстве",
+        ),
+    ];
+    for (reason, locale, words) in cases {
+        let report = SyncReport {
+            status: SyncStatus::Error(reason.clone()),
+            pending: 1,
+        };
+        let app = mount::<SyncPill>(SyncPillProps { report, locale });
+        let pill = app.find("[data-testid=online-status]").await;
+        let said = app.find("[data-testid=sync-error-reason]").await;
+        let text = said.text_content().unwrap();
+        assert!(text.contains(words), "{reason}: {text}");
+        assert!(!text.contains("refused:"), "no key shown: {text}");
+        assert!(
+            pill.get_attribute("title").unwrap().contains(text.trim()),
+            "the pill's hint says it too"
         );
         app.unmount();
     }
