@@ -43,11 +43,16 @@ pub const STORES: &[&str] = &[CATALOG, PROGRESS];
 pub const USER_DB_PREFIX: &str = "eduplatform-";
 
 /// The per-user database's schema version. History: 1 — `docs`, `device`, `enrollments`;
-/// 2 — `offline_courses`, `offline_lessons`, `offline_media` (downloaded courses, `store::offline`).
-pub const USER_VERSION: u32 = 2;
+/// 2 — `offline_courses`, `offline_lessons`, `offline_media` (downloaded courses, `store::offline`);
+/// 3 — `doc_status` (each document's pending count and refusal apart from its bytes).
+pub const USER_VERSION: u32 = 3;
 
 /// Learner documents by doc id (`store::docs`): saved bytes, sync state, pending changes.
 pub const DOCS: &str = "docs";
+
+/// Each learner document's pending count and refusal by doc id (`store::docs`), written with its
+/// `docs` record in one transaction, so the sync status reads a few numbers, not every document.
+pub const DOC_STATUS: &str = "doc_status";
 
 /// This device's id for the user, made once (`store::device`).
 pub const DEVICE: &str = "device";
@@ -68,6 +73,7 @@ pub const OFFLINE_MEDIA: &str = "offline_media";
 /// features add (offline courses) join here.
 pub const USER_STORES: &[&str] = &[
     DOCS,
+    DOC_STATUS,
     DEVICE,
     ENROLLMENTS,
     OFFLINE_COURSES,
@@ -228,6 +234,39 @@ impl Store {
             .map_err(|e| storage(store, e))?;
         transaction.done().await.map_err(|e| storage(store, e))?;
         Ok(())
+    }
+
+    /// Keeps JS values, each under its key in its store, in one transaction: all of them or, if
+    /// it fails, none. Returns once committed.
+    pub async fn put_values(&self, writes: &[(&str, &str, &JsValue)]) -> Result<(), ClientError> {
+        let mut names: Vec<&str> = writes.iter().map(|(store, _, _)| *store).collect();
+        names.sort_unstable();
+        names.dedup();
+        let what = names.join("+");
+        let transaction = self
+            .db
+            .transaction(&names, TransactionMode::ReadWrite)
+            .map_err(|e| storage(&what, e))?;
+        for (store, key, value) in writes {
+            transaction
+                .store(store)
+                .map_err(|e| storage(store, e))?
+                .put(value, Some(&JsValue::from_str(key)))
+                .await
+                .map_err(|e| storage(store, e))?;
+        }
+        transaction.done().await.map_err(|e| storage(&what, e))?;
+        Ok(())
+    }
+
+    /// Every key of `store`, in key order, without reading the values.
+    pub async fn keys(&self, store: &str) -> Result<Vec<String>, ClientError> {
+        let (_transaction, object_store) = self.open_store(store, TransactionMode::ReadOnly)?;
+        let keys = object_store
+            .get_all_keys(None, None)
+            .await
+            .map_err(|e| storage(store, e))?;
+        Ok(keys.into_iter().filter_map(|key| key.as_string()).collect())
     }
 
     /// Every (key, value) of `store`, in key order.

@@ -2,6 +2,9 @@
 //! per doc id: the saved Automerge bytes, the encoded sync state with the server, how many local
 //! changes the server has not confirmed yet, and the server's message when it refused the doc.
 //!
+//! Each record's pending count and refusal are also kept apart in `doc_status` (written in the
+//! same transaction), so the header's sync status never reads the documents themselves.
+//!
 //! Storage only: it never merges, syncs or interprets a document (that is `sync::replica`).
 //! Records are plain JS objects holding `Uint8Array`s, so a 2 MB document is not copied into text.
 
@@ -9,7 +12,7 @@ use js_sys::{Object, Reflect, Uint8Array};
 use shared::domain::DocId;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::database::{Store, DOCS};
+use super::database::{Store, DOCS, DOC_STATUS};
 use crate::error::ClientError;
 
 /// What is kept for one document.
@@ -89,9 +92,100 @@ pub async fn load(store: &Store, doc: &DocId) -> Result<Option<DocRecord>, Clien
         .and_then(|value| DocRecord::from_js(&value)))
 }
 
-/// Replaces the record kept for `doc`; returns once it is committed.
+/// Replaces the record kept for `doc`, and its status beside it, in one transaction; returns
+/// once it is committed.
 pub async fn save(store: &Store, doc: &DocId, record: &DocRecord) -> Result<(), ClientError> {
-    store.put_value(DOCS, doc.as_str(), &record.to_js()?).await
+    let status = DocStatus::of(record).to_js()?;
+    store
+        .put_values(&[
+            (DOCS, doc.as_str(), &record.to_js()?),
+            (DOC_STATUS, doc.as_str(), &status),
+        ])
+        .await
+}
+
+/// A document's pending count and refusal, kept apart from its bytes (`doc_status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocStatus {
+    /// Local changes not yet confirmed by the server.
+    pub pending: u32,
+    /// The server's last refusal of the document (a `sync::status::Refusal` key).
+    pub error: Option<String>,
+}
+
+impl DocStatus {
+    fn of(record: &DocRecord) -> Self {
+        Self {
+            pending: record.pending,
+            error: record.error.clone(),
+        }
+    }
+
+    /// The status as the JS object `doc_status` keeps.
+    pub fn to_js(&self) -> Result<JsValue, ClientError> {
+        let object = Object::new();
+        let fail = |_| ClientError::Storage {
+            detail: "doc_status: could not set a field".into(),
+        };
+        Reflect::set(
+            &object,
+            &JsValue::from_str(PENDING),
+            &f64::from(self.pending).into(),
+        )
+        .map_err(fail)?;
+        if let Some(error) = &self.error {
+            Reflect::set(
+                &object,
+                &JsValue::from_str(ERROR),
+                &JsValue::from_str(error),
+            )
+            .map_err(fail)?;
+        }
+        Ok(object.into())
+    }
+
+    /// Reads a kept status (a missing field reads as none).
+    pub fn from_js(value: &JsValue) -> Self {
+        Self {
+            pending: field(value, PENDING)
+                .as_f64()
+                .map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32),
+            error: field(value, ERROR).as_string(),
+        }
+    }
+}
+
+/// The status of every document kept in this database, without reading their bytes. A
+/// document kept before statuses were (an older version of the app) is read once in full and its
+/// status written then.
+pub async fn statuses(store: &Store) -> Result<Vec<(DocId, DocStatus)>, ClientError> {
+    let mut known: std::collections::BTreeMap<String, DocStatus> = store
+        .entries(DOC_STATUS)
+        .await?
+        .into_iter()
+        .map(|(key, value)| (key, DocStatus::from_js(&value)))
+        .collect();
+    let mut statuses = Vec::new();
+    for key in store.keys(DOCS).await? {
+        let Ok(doc) = DocId::parse(&key) else {
+            continue;
+        };
+        let status = match known.remove(&key) {
+            Some(status) => status,
+            None => {
+                let Some(record) = load(store, &doc).await? else {
+                    continue;
+                };
+                let status = DocStatus::of(&record);
+                store
+                    .put_value(DOC_STATUS, doc.as_str(), &status.to_js()?)
+                    .await?;
+                status
+            }
+        };
+        statuses.push((doc, status));
+    }
+    Ok(statuses)
 }
 
 /// Every document kept in this database, with its record.

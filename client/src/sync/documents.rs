@@ -109,12 +109,13 @@ pub async fn events(store: &Store, doc: &DocId) -> Result<Vec<Event>, ClientErro
     Ok(open(store, doc).await?.borrow().events())
 }
 
-/// Every document kept in `store`, with its pending count and refusal, as last saved.
+/// Every document kept in `store`, with its pending count and refusal, as last saved (read
+/// without the documents' bytes).
 pub async fn summaries(store: &Store) -> Result<Vec<(DocId, u32, Option<String>)>, ClientError> {
-    let kept = docs::all(store).await?;
+    let kept = docs::statuses(store).await?;
     Ok(kept
         .into_iter()
-        .map(|(doc, record)| {
+        .map(|(doc, status)| {
             // The in-memory copy is newer than the saved one while a save is on its way.
             let open = OPEN.with(|map| map.borrow().get(&doc).cloned());
             match open {
@@ -123,7 +124,7 @@ pub async fn summaries(store: &Store) -> Result<Vec<(DocId, u32, Option<String>)
                     let error = replica.error().map(str::to_owned);
                     (doc, replica.pending(), error)
                 }
-                None => (doc, record.pending, record.error),
+                None => (doc, status.pending, status.error),
             }
         })
         .collect())

@@ -146,9 +146,11 @@ mod progress {
 }
 
 mod user_database {
-    use client::store::database::{user_db_name, Store, DOCS, USER_STORES, USER_VERSION};
+    use client::store::database::{
+        user_db_name, Store, DOCS, DOC_STATUS, USER_STORES, USER_VERSION,
+    };
     use client::store::device::{device_id, is_device_id};
-    use client::store::docs::{self, DocRecord};
+    use client::store::docs::{self, DocRecord, DocStatus};
     use client::store::user_database;
     use client::sync::replica::Replica;
     use shared::doc::{Event, EventKind};
@@ -207,6 +209,72 @@ mod user_database {
         assert_eq!(docs::load(&store, &doc).await.unwrap(), Some(kept.clone()));
         let again = Store::open_user(&user).await.unwrap();
         assert_eq!(docs::all(&again).await.unwrap(), vec![(doc, kept)]);
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_sync_status_reads_each_documents_status_not_its_bytes() {
+        let user = fresh_user();
+        let store = Store::open_user(&user).await.unwrap();
+        let (profile, progress) = (DocId::profile(&user), DocId::progress(&user, &course()));
+        docs::save(&store, &profile, &record(b"profile"))
+            .await
+            .unwrap();
+        // Kept by the app before statuses were: a record with no status beside it.
+        let older = DocRecord {
+            pending: 5,
+            error: None,
+            ..record(b"older")
+        };
+        store
+            .put_value(DOCS, progress.as_str(), &older.to_js().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            docs::statuses(&store).await.unwrap(),
+            vec![
+                (
+                    profile.clone(),
+                    DocStatus {
+                        pending: 3,
+                        error: Some("too large".into())
+                    }
+                ),
+                (
+                    progress.clone(),
+                    DocStatus {
+                        pending: 5,
+                        error: None
+                    }
+                ),
+            ]
+        );
+        assert_eq!(
+            store.keys(DOC_STATUS).await.unwrap(),
+            vec![profile.to_string(), progress.to_string()],
+            "the older record's status was written once read"
+        );
+        // From now on the status is what is read: the document's bytes are not.
+        let fixed = DocStatus {
+            pending: 0,
+            error: None,
+        };
+        store
+            .put_value(DOC_STATUS, profile.as_str(), &fixed.to_js().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(docs::statuses(&store).await.unwrap()[0].1, fixed);
+        // Saving a document writes its status with it.
+        docs::save(
+            &store,
+            &progress,
+            &DocRecord {
+                pending: 7,
+                ..older
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(docs::statuses(&store).await.unwrap()[1].1.pending, 7);
     }
 
     #[wasm_bindgen_test]
