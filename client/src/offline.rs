@@ -65,7 +65,69 @@ pub async fn download(
         persist().await;
     }
     let detail = api::course(course).await?;
-    keep(store, detail, &on_progress).await
+    keep_once(store, detail, &on_progress).await
+}
+
+thread_local! {
+    /// The ids of the courses being kept right now (by a page's download or `refresh_stale`).
+    static IN_FLIGHT: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    /// How many keeps have started on this page (so a cleanup can tell one began, even one that
+    /// has ended since).
+    static STARTED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A course being kept: its id leaves `IN_FLIGHT` when this is dropped, however `keep` ended.
+struct InFlight(String);
+
+impl InFlight {
+    /// Marks `course` as being kept; `None` when it already is.
+    fn start(course: &str) -> Option<Self> {
+        let started = IN_FLIGHT.with(|set| set.borrow_mut().insert(course.to_owned()));
+        if started {
+            STARTED.with(|count| count.set(count.get() + 1));
+        }
+        started.then(|| Self(course.to_owned()))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.with(|set| set.borrow_mut().remove(&self.0));
+    }
+}
+
+/// Whether any course is being kept right now.
+fn keeping_any() -> bool {
+    IN_FLIGHT.with(|set| !set.borrow().is_empty())
+}
+
+/// How many keeps have started on this page so far.
+fn keeps_started() -> u64 {
+    STARTED.with(Cell::get)
+}
+
+/// `keep`, once at a time per course: when the same course is already being kept (the course
+/// page's download and the background refresh at start), waits for that one and uses its copy if
+/// it is as new as `detail`, instead of fetching every lesson twice.
+async fn keep_once(
+    store: &Store,
+    detail: CourseDetail,
+    on_progress: &dyn Fn(Progress),
+) -> Result<OfflineCourse, ClientError> {
+    let id = detail.summary.id.as_str().to_owned();
+    loop {
+        if let Some(_keeping) = InFlight::start(&id) {
+            return keep(store, detail, on_progress).await;
+        }
+        while IN_FLIGHT.with(|set| set.borrow().contains(&id)) {
+            gloo_timers::future::TimeoutFuture::new(200).await;
+        }
+        if let Some(copy) = kept::course(store, &id).await? {
+            if !is_stale(&copy, &detail) {
+                return Ok(copy);
+            }
+        }
+    }
 }
 
 /// Whether `copy` is older than the course as the server now describes it (`fresh`): a teacher
@@ -75,13 +137,24 @@ pub fn is_stale(copy: &OfflineCourse, fresh: &CourseDetail) -> bool {
 }
 
 /// Downloads again every downloaded course of the signed-in user that a teacher has changed
-/// since, in the background (the app calls it at start and when the network comes back). A course
+/// since, in the background (the app calls it at start and when the network comes back), after
+/// deleting what an interrupted download left behind. A course
 /// the server no longer shows, or a failure on the way, leaves its copy as it was: it is still
 /// readable, and the next call tries again.
 pub async fn refresh_stale() {
     let Ok(store) = user_store().await else {
         return;
     };
+    if !keeping_any() {
+        // What a download cut short (a closed tab) kept without a course record; a keep that
+        // starts meanwhile stops the cleanup.
+        let before = keeps_started();
+        let busy = move || keeps_started() != before;
+        if let Err(error) = kept::forget_orphans(&store, busy).await {
+            let line = format!("leftovers of an interrupted download were not deleted: {error}");
+            web_sys::console::warn_1(&line.into());
+        }
+    }
     let Ok(copies) = kept::courses(&store).await else {
         return;
     };
@@ -89,7 +162,7 @@ pub async fn refresh_stale() {
         let id = copy.detail.summary.id.as_str().to_owned();
         match api::course(&id).await {
             Ok(fresh) if is_stale(&copy, &fresh) => {
-                if let Err(error) = keep(&store, fresh, &|_| {}).await {
+                if let Err(error) = keep_once(&store, fresh, &|_| {}).await {
                     let line =
                         format!("the offline copy of course {id} was not refreshed: {error}");
                     web_sys::console::warn_1(&line.into());

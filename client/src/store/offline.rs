@@ -7,7 +7,7 @@
 //! Storage only: fetching a course to download it is `offline`'s (the top-level module), showing
 //! it is the pages'. A course record is written last, so a course is "available offline" only once
 //! every lesson and image of it is kept; an interrupted download leaves no record and is simply
-//! done again. Never changes the HTML it keeps: it is the server's sanitised HTML, shown as is.
+//! done again (what it kept is deleted by `forget_orphans`). Never changes the HTML it keeps: it is the server's sanitised HTML, shown as is.
 
 use std::collections::BTreeSet;
 
@@ -133,6 +133,34 @@ pub async fn forget_unused(
         store.delete(OFFLINE_MEDIA, path).await?;
     }
     Ok(())
+}
+
+/// Forgets what an interrupted download left behind: lessons and images that no downloaded
+/// course lists (a course's record is written last, so a download cut short keeps its lessons
+/// and images without one). Stops, keeping the rest, as soon as `busy()` says a download has
+/// started meanwhile, since what it has kept so far is not listed yet either. Returns how many
+/// records it deleted.
+pub async fn forget_orphans(store: &Store, busy: impl Fn() -> bool) -> Result<u32, ClientError> {
+    let kept = courses(store).await?;
+    let lessons: BTreeSet<String> = kept
+        .iter()
+        .flat_map(|course| course.lessons.iter().map(|l| l.as_str().to_owned()))
+        .collect();
+    let media: BTreeSet<String> = kept.into_iter().flat_map(|course| course.media).collect();
+    let mut deleted = 0;
+    for (object_store, listed) in [(OFFLINE_LESSONS, &lessons), (OFFLINE_MEDIA, &media)] {
+        for key in store.keys(object_store).await? {
+            if listed.contains(&key) {
+                continue;
+            }
+            if busy() {
+                return Ok(deleted);
+            }
+            store.delete(object_store, &key).await?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }
 
 /// The size of `value` as the JSON text it is kept as.

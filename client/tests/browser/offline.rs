@@ -1,6 +1,7 @@
 //! `store::offline`: downloaded courses in the user's own database: a course, its lessons and
 //! images are found again (by id or slug), another user sees none of them, and removing a course
-//! frees its lessons and the images no other downloaded course shows.
+//! frees its lessons and the images no other downloaded course shows; what an interrupted
+//! download kept without a course record is deleted, and only that.
 
 use client::store::database::Store;
 use client::store::offline::{self, OfflineCourse};
@@ -148,4 +149,48 @@ async fn removing_a_course_frees_its_lessons_and_the_images_no_other_course_show
         .unwrap()
         .is_none());
     offline::remove(&store, "not-downloaded").await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn what_an_interrupted_download_left_is_deleted_and_nothing_a_course_lists() {
+    let store = Store::open_user(&fresh_user()).await.unwrap();
+    let whole = keep(&store, "offline-whole", "/media/whole").await;
+    // A download cut short: a lesson and an image kept, no course record written.
+    let cut = lesson_id();
+    let cut_course = course("offline-cut", &[&cut]);
+    offline::save_lesson(&store, &lesson(&cut_course, &cut, "/media/cut"))
+        .await
+        .unwrap();
+    offline::save_media(&store, "/media/cut", &blob())
+        .await
+        .unwrap();
+
+    // A download that starts meanwhile stops the cleanup before it deletes anything.
+    assert_eq!(offline::forget_orphans(&store, || true).await.unwrap(), 0);
+    assert!(offline::lesson(&store, cut.as_str())
+        .await
+        .unwrap()
+        .is_some());
+
+    assert_eq!(offline::forget_orphans(&store, || false).await.unwrap(), 2);
+    assert!(offline::lesson(&store, cut.as_str())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(offline::media(&store, "/media/cut")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        offline::lesson(&store, whole.lessons[0].as_str())
+            .await
+            .unwrap()
+            .is_some(),
+        "a downloaded course's lesson stays"
+    );
+    assert!(offline::media(&store, "/media/whole")
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(offline::forget_orphans(&store, || false).await.unwrap(), 0);
 }
