@@ -1,6 +1,7 @@
 //! Learner documents kept on the device (object store `docs` of the user's database), one record
 //! per doc id: the saved Automerge bytes, the encoded sync state with the server, how many local
-//! changes the server has not confirmed yet, and the server's message when it refused the doc.
+//! changes the server has not confirmed yet, and the server's refusal of the doc (a
+//! `sync::status::Refusal` key).
 //!
 //! Each record's pending count and refusal are also kept apart in `doc_status` (written in the
 //! same transaction), so the header's sync status never reads the documents themselves.
@@ -24,7 +25,8 @@ pub struct DocRecord {
     pub sync_state: Option<Vec<u8>>,
     /// Local changes not yet confirmed by the server.
     pub pending: u32,
-    /// The server's message when it last refused this document (400 / 413), until a sync succeeds.
+    /// The server's last refusal of this document (a `sync::status::Refusal` key), until a sync
+    /// succeeds.
     pub error: Option<String>,
     /// When the record was last written, in ms since the epoch.
     pub updated_at: f64,
@@ -40,6 +42,22 @@ fn field(object: &JsValue, name: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// Sets `name` on `object` (a record of object store `store`).
+fn set_field(object: &Object, store: &str, name: &str, value: &JsValue) -> Result<(), ClientError> {
+    Reflect::set(object, &JsValue::from_str(name), value)
+        .map(|_| ())
+        .map_err(|_| ClientError::Storage {
+            detail: format!("{store}: could not set {name}"),
+        })
+}
+
+/// The pending count kept in `object` (0 when there is none).
+fn pending_of(object: &JsValue) -> u32 {
+    field(object, PENDING)
+        .as_f64()
+        .map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32)
+}
+
 fn bytes_of(value: JsValue) -> Option<Vec<u8>> {
     value
         .dyn_into::<Uint8Array>()
@@ -51,13 +69,7 @@ impl DocRecord {
     /// The record as the JS object IndexedDB keeps.
     pub fn to_js(&self) -> Result<JsValue, ClientError> {
         let object = Object::new();
-        let set = |name: &str, value: JsValue| {
-            Reflect::set(&object, &JsValue::from_str(name), &value).map_err(|_| {
-                ClientError::Storage {
-                    detail: format!("docs: could not set {name}"),
-                }
-            })
-        };
+        let set = |name: &str, value: JsValue| set_field(&object, DOCS, name, &value);
         set(BYTES, Uint8Array::from(self.bytes.as_slice()).into())?;
         if let Some(state) = &self.sync_state {
             set(SYNC_STATE, Uint8Array::from(state.as_slice()).into())?;
@@ -75,9 +87,7 @@ impl DocRecord {
         Some(Self {
             bytes: bytes_of(field(value, BYTES))?,
             sync_state: bytes_of(field(value, SYNC_STATE)),
-            pending: field(value, PENDING)
-                .as_f64()
-                .map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32),
+            pending: pending_of(value),
             error: field(value, ERROR).as_string(),
             updated_at: field(value, UPDATED_AT).as_f64().unwrap_or_default(),
         })
@@ -124,22 +134,14 @@ impl DocStatus {
     /// The status as the JS object `doc_status` keeps.
     pub fn to_js(&self) -> Result<JsValue, ClientError> {
         let object = Object::new();
-        let fail = |_| ClientError::Storage {
-            detail: "doc_status: could not set a field".into(),
-        };
-        Reflect::set(
+        set_field(
             &object,
-            &JsValue::from_str(PENDING),
+            DOC_STATUS,
+            PENDING,
             &f64::from(self.pending).into(),
-        )
-        .map_err(fail)?;
+        )?;
         if let Some(error) = &self.error {
-            Reflect::set(
-                &object,
-                &JsValue::from_str(ERROR),
-                &JsValue::from_str(error),
-            )
-            .map_err(fail)?;
+            set_field(&object, DOC_STATUS, ERROR, &JsValue::from_str(error))?;
         }
         Ok(object.into())
     }
@@ -147,9 +149,7 @@ impl DocStatus {
     /// Reads a kept status (a missing field reads as none).
     pub fn from_js(value: &JsValue) -> Self {
         Self {
-            pending: field(value, PENDING)
-                .as_f64()
-                .map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32),
+            pending: pending_of(value),
             error: field(value, ERROR).as_string(),
         }
     }
