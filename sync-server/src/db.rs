@@ -596,6 +596,9 @@ fn column_definitions(create_table: &str) -> Vec<String> {
     parts
 }
 
+/// How much of a SQLite database file is memory-mapped for reading (SQLite's `mmap_size`).
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
 async fn connect_sqlite(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
     let connect_error = |e: sqlx::Error| DbError::Connect {
         url: url.redacted(),
@@ -630,7 +633,13 @@ async fn connect_sqlite(url: &DatabaseUrl) -> Result<SqlitePool, DbError> {
         }
         // WAL lets readers run while the one writer writes; the URL says when a commit is on
         // the disk (`config::database::SqliteDurability`).
+        //
+        // Pages are read through a memory map (up to `SQLITE_MMAP_BYTES`) instead of a `pread`
+        // into each connection's own page cache: a search or an uncached course page reads
+        // hundreds of pages, and copying each from the kernel was a fifth of the reading
+        // threads' time. Pages still in the WAL are read as before.
         options
+            .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(match url.sqlite_durability() {
                 SqliteDurability::Normal => SqliteSynchronous::Normal,
