@@ -25,7 +25,8 @@
 //! Run: `cargo xtask bench catalog` (a release build of `cargo bench -p sync-server --bench
 //! catalog`). Knobs: `EDU_BENCH_CATALOG_SCALE` (1 = 100,000 courses; 0.1 for a quick run),
 //! `EDU_BENCH_SECONDS` (each measurement, default 10), `EDU_BENCH_POSTGRES_URL` as for the other
-//! benches (empty skips PostgreSQL and pgbench).
+//! benches (empty skips PostgreSQL and pgbench), `EDU_BENCH_CATALOG_ONLY` (measure only the
+//! endpoints whose name holds this text, such as `search`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -303,8 +304,12 @@ fn run(
         },
     ];
 
+    let only = std::env::var("EDU_BENCH_CATALOG_ONLY").unwrap_or_default();
     let mut rows = Vec::new();
     for endpoint in endpoints {
+        if !endpoint.name.contains(only.as_str()) {
+            continue;
+        }
         let body_bytes = match probe(&base, &endpoint.paths) {
             Ok(size) => size,
             Err(why) => {

@@ -234,6 +234,7 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
 
     let language = search.language.map(|l| l.code());
     let candidates = candidates(db, &groups, language).await?;
+    let candidates: Vec<(i64, &[u8])> = candidates.documents().collect();
     if candidates.is_empty() {
         return Ok(results);
     }
@@ -242,14 +243,14 @@ pub async fn search(db: &Db, search: &Search) -> Result<SearchResults> {
     let counting = rank::Groups::new(&groups);
     let counts: Vec<rank::Counts> = candidates
         .iter()
-        .map(|candidate| match db.pool() {
-            Pool::Sqlite(_) => counting.count_stems(&candidate.terms),
-            Pool::Postgres(_) => counting.count_tsvector(&candidate.terms, TITLE_WEIGHT),
+        .map(|(_, terms)| match db.pool() {
+            Pool::Sqlite(_) => counting.count_stems(terms),
+            Pool::Postgres(_) => counting.count_tsvector(terms, TITLE_WEIGHT),
         })
         .collect();
     let mut ranked: Vec<(f64, i64)> = rank::scores(&counts)
         .into_iter()
-        .zip(candidates.iter().map(|candidate| candidate.id))
+        .zip(candidates.iter().map(|(id, _)| *id))
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     ranked.truncate(search.limit as usize);
@@ -321,22 +322,32 @@ struct HitRow {
     course_title: String,
 }
 
-/// A document that holds every query word, with its stems for ranking.
-#[derive(sqlx::FromRow)]
-struct Candidate {
-    id: i64,
-    /// SQLite: the `terms` column (stems separated by spaces); PostgreSQL: the `tsvector` as text.
-    terms: String,
+/// The documents that hold every query word, with their stems for ranking, as one text: a line
+/// per document, its id, a space, then its stems (SQLite: the `terms` column, stems separated by
+/// spaces; PostgreSQL: the `tsvector` as text).
+///
+/// One row rather than a row per document: sqlx's SQLite driver hands each row from its worker
+/// thread to the server separately, and those 500 hand-offs (a thread wake-up each) cost more
+/// than reading and ranking the documents. Bytes, not a `String`: ranking looks only for spaces,
+/// quotes and stems, so checking that the text is UTF-8 would be wasted work.
+struct Candidates(Vec<u8>);
+
+impl Candidates {
+    /// Each document's id and stems, in the order the query listed them.
+    fn documents(&self) -> impl Iterator<Item = (i64, &[u8])> {
+        self.0.split(|&b| b == b'\n').filter_map(|line| {
+            let space = memchr::memchr(b' ', line)?;
+            let id = std::str::from_utf8(&line[..space]).ok()?.parse().ok()?;
+            Some((id, &line[space + 1..]))
+        })
+    }
 }
 
 /// The first `RANKED_CANDIDATES` documents (in index order) that hold a stem of every group, in
 /// `language` if given. Neither engine ranks here: that would read every match, not just these.
-async fn candidates(
-    db: &Db,
-    groups: &[Vec<String>],
-    language: Option<&str>,
-) -> Result<Vec<Candidate>> {
-    Ok(match db.pool() {
+/// Stems and tsvectors hold no line break, so a line is one document.
+async fn candidates(db: &Db, groups: &[Vec<String>], language: Option<&str>) -> Result<Candidates> {
+    let text: Option<Vec<u8>> = match db.pool() {
         Pool::Sqlite(pool) => {
             // Terms only in the `terms` column: a query word "en" must not match the language.
             let any_of = |group: &Vec<String>| {
@@ -348,15 +359,15 @@ async fn candidates(
             if let Some(language) = language {
                 expression.push_str(&format!(" AND language : \"{language}\""));
             }
-            sqlx::query_as(
-                "SELECT d.id, d.terms \
+            sqlx::query_scalar(
+                "SELECT group_concat(d.id || ' ' || d.terms, char(10)) \
                  FROM (SELECT rowid AS id FROM search_documents_fts \
                        WHERE search_documents_fts MATCH $1 LIMIT $2) m \
                  JOIN search_documents d ON d.id = m.id",
             )
             .bind(expression)
             .bind(RANKED_CANDIDATES)
-            .fetch_all(pool)
+            .fetch_one(pool)
             .await?
         }
         Pool::Postgres(pool) => {
@@ -365,19 +376,22 @@ async fn candidates(
             // Not a prepared statement: planned for these words each time (a generic plan cannot
             // tell a word in half the documents, best read in table order, from a rare one,
             // best found through the GIN index).
-            sqlx::query_as(
-                "SELECT id, terms::text AS terms FROM search_documents \
-                 WHERE terms @@ to_tsquery('simple', $1) AND ($3::text IS NULL OR language = $3) \
-                 LIMIT $2",
+            sqlx::query_scalar(
+                "SELECT convert_to(string_agg(id || ' ' || terms::text, E'\\n'), 'UTF8') \
+                 FROM (SELECT id, terms FROM search_documents \
+                       WHERE terms @@ to_tsquery('simple', $1) \
+                         AND ($3::text IS NULL OR language = $3) \
+                       LIMIT $2) d",
             )
             .bind(all.join(" & "))
             .bind(RANKED_CANDIDATES)
             .bind(language)
             .persistent(false)
-            .fetch_all(pool)
+            .fetch_one(pool)
             .await?
         }
-    })
+    };
+    Ok(Candidates(text.unwrap_or_default()))
 }
 
 /// For each query stem, the stems of the index it stands for: itself when the index knows it,

@@ -35,22 +35,28 @@ pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || loop {
         let (start, first) = chars.next()?;
-        if !first.is_alphanumeric() {
+        if !is_letter_or_digit(first) {
             continue;
         }
         let mut end = start + first.len_utf8();
         while let Some(&(at, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
+            if !is_letter_or_digit(c) {
                 break;
             }
             end = at + c.len_utf8();
             chars.next();
         }
-        let normal: String = text[start..end]
-            .chars()
-            .flat_map(char::to_lowercase)
-            .map(|c| if c == 'ё' { 'е' } else { c })
-            .collect();
+        let mut normal = String::with_capacity(end - start);
+        for c in text[start..end].chars() {
+            match c {
+                'A'..='Z' | 'a'..='z' | '0'..='9' => normal.push(c.to_ascii_lowercase()),
+                'а'..='я' => normal.push(c),
+                'Ё' | 'ё' => normal.push('е'),
+                // The Russian capitals, a fixed distance from their small letters.
+                'А'..='Я' => normal.extend(char::from_u32(u32::from(c) + 0x20)),
+                c => normal.extend(c.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c })),
+            }
+        }
         if normal.chars().count() > MAX_WORD_CHARS {
             continue;
         }
@@ -68,6 +74,13 @@ pub fn stem(normal: &str) -> String {
         &*ENGLISH
     };
     stemmer.stem(normal).into_owned()
+}
+
+/// `char::is_alphanumeric`, answered at once for the Latin and Russian alphabets and digits (the
+/// general case searches Unicode's tables, most of the time spent making snippets of Russian text).
+fn is_letter_or_digit(c: char) -> bool {
+    matches!(c, 'a'..='z' | 'A'..='Z' | '0'..='9' | 'А'..='я' | 'Ё' | 'ё')
+        || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -182,7 +195,7 @@ pub fn snippet(text: &str, matched: &HashSet<String>) -> String {
                 let cut = text[..lead]
                     .chars()
                     .next_back()
-                    .is_some_and(char::is_alphanumeric);
+                    .is_some_and(is_letter_or_digit);
                 words(&text[lead..])
                     .nth(usize::from(cut))
                     .map_or(word.start, |w| lead + w.start)
@@ -197,7 +210,7 @@ pub fn snippet(text: &str, matched: &HashSet<String>) -> String {
             .map_or(text.len(), |(at, _)| from + at);
         // End after a whole word rather than inside one.
         if end < text.len() {
-            match text[from..end].rfind(|c: char| !c.is_alphanumeric()) {
+            match text[from..end].rfind(|c: char| !is_letter_or_digit(c)) {
                 Some(at) if at > 0 => from + at,
                 _ => end,
             }
@@ -240,6 +253,28 @@ mod tests {
 
     fn set(stems: &[&str]) -> HashSet<String> {
         stems.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_fast_alphabets_split_and_lowercase_as_unicode_does() {
+        // What `words` did before its Latin and Russian shortcuts: Unicode's own rules.
+        fn by_unicode(text: &str) -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    w.chars()
+                        .flat_map(char::to_lowercase)
+                        .map(|c| if c == 'ё' { 'е' } else { c })
+                        .collect()
+                })
+                .collect()
+        }
+        let text =
+            "Ёлка ЁЖ ёж АЯ аяЯА Zz09 İstanbul ΣΟΦΊΑ x²y ½ Ǆemal ӁӂҐґ Їжак, don't snake_case \
+                    «Владение» — ПАМЯТЬ!";
+        let ours: Vec<String> = words(text).map(|w| w.normal).collect();
+        assert_eq!(ours, by_unicode(text));
+        assert!(ours.contains(&"елка".to_owned()) && ours.contains(&"аяяа".to_owned()));
     }
 
     #[test]
